@@ -1,0 +1,84 @@
+//! Connecticut's 169 towns and the regions each belongs to.
+//!
+//! The table is versioned reference data (`core/data/ct-towns.csv`, sources in
+//! `ct-towns.SOURCES.md`) compiled into the binary. Empty cells stay `None`:
+//! we never guess a region.
+
+use serde::Serialize;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+const TOWNS_CSV: &str = include_str!("../data/ct-towns.csv");
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Town {
+    pub town: &'static str,
+    pub county: Option<&'static str>,
+    pub county_fips: Option<&'static str>,
+    pub planning_region: Option<&'static str>,
+    pub planning_region_fips: Option<&'static str>,
+    pub population_2020: Option<u32>,
+    pub judicial_district: Option<&'static str>,
+    pub dcf_region: Option<u8>,
+}
+
+struct Table {
+    towns: Vec<Town>,
+    by_lowercase: HashMap<String, usize>,
+}
+
+fn cell(s: &'static str) -> Option<&'static str> {
+    let s = s.trim();
+    (!s.is_empty()).then_some(s)
+}
+
+fn parse_row(line: &'static str) -> Option<Town> {
+    // The file has no quoted cells (no town or region name contains a comma),
+    // which a unit test checks by counting rows and columns.
+    let cols: Vec<&'static str> = line.split(',').collect();
+    if cols.len() != 8 {
+        return None;
+    }
+    Some(Town {
+        town: cell(cols[0])?,
+        county: cell(cols[1]),
+        county_fips: cell(cols[2]),
+        planning_region: cell(cols[3]),
+        planning_region_fips: cell(cols[4]),
+        population_2020: cell(cols[5]).and_then(|v| v.parse().ok()),
+        judicial_district: cell(cols[6]),
+        dcf_region: cell(cols[7]).and_then(|v| v.parse().ok()),
+    })
+}
+
+fn table() -> &'static Table {
+    static TABLE: OnceLock<Table> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let towns: Vec<Town> = TOWNS_CSV
+            .lines()
+            .skip(1)
+            .filter(|l| !l.trim().is_empty())
+            .filter_map(parse_row)
+            .collect();
+        let by_lowercase = towns
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.town.to_lowercase(), i))
+            .collect();
+        Table { towns, by_lowercase }
+    })
+}
+
+/// All towns in the table's order (alphabetical).
+pub fn towns() -> &'static [Town] {
+    &table().towns
+}
+
+/// Finds a town by name, ignoring case.
+pub fn find_town(name: &str) -> Option<&'static Town> {
+    let t = table();
+    t.by_lowercase
+        .get(&name.to_lowercase())
+        .and_then(|&i| t.towns.get(i))
+}

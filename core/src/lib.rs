@@ -1,0 +1,21 @@
+//! Beacon core: the incident reporting contract, its code lists and rules.
+//!
+//! Everything here is pure — no clock, no I/O — so the server and the browser
+//! (through wasm) give the same verdict for the same payload and "today".
+
+pub mod codes;
+pub mod dates;
+pub mod geo;
+pub mod incident;
+pub mod messages;
+pub mod problem;
+pub mod sealed;
+mod read;
+mod wire;
+
+pub use incident::{check_incident, dictionary, Derived, Dictionary, Identity, Incident, IncidentVerdict, Victim};
+pub use problem::{ErrorCode, ValidationError};
+pub use sealed::Sealed;
+
+/// Version of the reporting contract; a code list change bumps it.
+pub const SCHEMA_VERSION: &str = "v1";

@@ -1,0 +1,77 @@
+//! Plain-language messages for every error code, in one place so the server
+//! and the browser say the same words. Messages never echo submitted values.
+
+use crate::problem::ErrorCode;
+
+/// What a message may need to know about the rule that failed.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Context<'a> {
+    /// The member name the error is about (last pointer segment).
+    pub field: &'a str,
+    pub min: Option<i64>,
+    pub max: Option<i64>,
+    /// True when the value is an array (lengths are counted in items).
+    pub is_array: bool,
+    /// Extra detail that is safe to show (an expected type, a date).
+    pub detail: Option<&'a str>,
+}
+
+pub fn message(code: ErrorCode, ctx: Context<'_>) -> String {
+    match code {
+        ErrorCode::InvalidJson => "The request body is not valid JSON.".into(),
+        ErrorCode::InvalidType => match ctx.detail {
+            Some(expected) => format!("Has the wrong type: expected {expected}."),
+            None => "Has the wrong type.".into(),
+        },
+        ErrorCode::Required => format!("`{}` is required.", ctx.field),
+        ErrorCode::UnknownField => format!("`{}` is not a field of this contract.", ctx.field),
+        ErrorCode::UnknownCode => match ctx.field {
+            "town" => "Must be one of Connecticut's 169 towns (see GET /v1/codes).".into(),
+            _ => match ctx.detail {
+                Some(expected) => format!("Is not an allowed code; expected {expected}."),
+                None => "Is not an allowed code (see GET /v1/codes).".into(),
+            },
+        },
+        ErrorCode::Length => length_message(ctx),
+        ErrorCode::Range => format!(
+            "Must be between {} and {}.",
+            ctx.min.unwrap_or(0),
+            ctx.max.unwrap_or(0)
+        ),
+        ErrorCode::Format => format_message(ctx.field).into(),
+        ErrorCode::Duplicate => "Lists the same code more than once.".into(),
+        ErrorCode::FutureDate => "Must not be after today.".into(),
+        ErrorCode::DateOrder => match ctx.field {
+            "reported_date" => "Must not be before incident_date.".into(),
+            _ => "Must not be after incident_date.".into(),
+        },
+        ErrorCode::MinorRequiresDcfNotification => {
+            "Must be true: a victim is under 18, so DCF must be notified.".into()
+        }
+        ErrorCode::AgeDobMismatch => {
+            "Does not equal the full years from date_of_birth to incident_date.".into()
+        }
+    }
+}
+
+fn length_message(ctx: Context<'_>) -> String {
+    let unit = if ctx.is_array { "items" } else { "characters" };
+    match (ctx.min, ctx.max) {
+        (Some(min), Some(max)) => format!("Must have between {min} and {max} {unit}."),
+        (None, Some(max)) => format!("Must have at most {max} {unit}."),
+        (Some(min), None) => format!("Must have at least {min} {unit}."),
+        (None, None) => format!("Has the wrong number of {unit}."),
+    }
+}
+
+fn format_message(field: &str) -> &'static str {
+    match field {
+        "agency_case_ref" => "May only contain letters, digits, '.', '_', '/' and '-'.",
+        "language" | "preferred_language" => {
+            "Must be a two-letter ISO 639-1 language code in lower case, such as \"es\"."
+        }
+        "phone" => "Must be a phone number in E.164 form: + followed by 8 to 15 digits.",
+        "email" => "Must be a valid email address.",
+        _ => "Must be a real date written YYYY-MM-DD.",
+    }
+}

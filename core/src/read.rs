@@ -1,0 +1,136 @@
+//! Turning a request body into wire types, and `validator`'s nested errors into
+//! our flat `{path, code, message}` list. Shared by every contract.
+
+use crate::messages::{message, Context};
+use crate::problem::{ErrorCode, Pointer, ValidationError};
+use serde::de::DeserializeOwned;
+use serde_path_to_error::Segment;
+use validator::{ValidationErrors, ValidationErrorsKind};
+
+/// Reads `body` into `T`, reporting the first structural error met in document
+/// order (serde stops there).
+pub fn read_json<T: DeserializeOwned>(body: &str) -> Result<T, ValidationError> {
+    let mut de = serde_json::Deserializer::from_str(body);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(structural_error)?;
+    de.end().map_err(|_| invalid_json())?;
+    Ok(value)
+}
+
+fn invalid_json() -> ValidationError {
+    ValidationError::new(
+        "",
+        ErrorCode::InvalidJson,
+        message(ErrorCode::InvalidJson, Context::default()),
+    )
+}
+
+fn structural_error(err: serde_path_to_error::Error<serde_json::Error>) -> ValidationError {
+    let mut pointer = Pointer::root();
+    for segment in err.path().iter() {
+        pointer = match segment {
+            Segment::Seq { index } => pointer.index(*index),
+            Segment::Map { key } => pointer.key(key),
+            Segment::Enum { .. } | Segment::Unknown => pointer,
+        };
+    }
+    let inner = err.inner();
+    if inner.is_syntax() || inner.is_eof() || inner.is_io() {
+        return invalid_json();
+    }
+    // serde reports data errors only as text; these prefixes are the stable
+    // wording of serde's `de::Error` default constructors.
+    let text = inner.to_string();
+    let expected = text
+        .split_once(", expected ")
+        .map(|(_, e)| e.split(" at line ").next().unwrap_or(e).to_string());
+    let field = |p: &Pointer| last_segment(p.as_str()).to_string();
+    let (path, code) = if let Some(rest) = text.strip_prefix("missing field `") {
+        let name = rest.split('`').next().unwrap_or_default();
+        (pointer.key(name), ErrorCode::Required)
+    } else if let Some(rest) = text.strip_prefix("unknown field `") {
+        let name = rest.split('`').next().unwrap_or_default();
+        // serde_path_to_error already records the unknown key as the last segment.
+        let path = if last_segment(pointer.as_str()) == name {
+            pointer
+        } else {
+            pointer.key(name)
+        };
+        (path, ErrorCode::UnknownField)
+    } else if text.starts_with("unknown variant") {
+        (pointer, ErrorCode::UnknownCode)
+    } else if text.starts_with("duplicate field") {
+        return invalid_json();
+    } else {
+        (pointer, ErrorCode::InvalidType)
+    };
+    let name = field(&path);
+    let msg = message(
+        code,
+        Context {
+            field: &name,
+            detail: expected.as_deref(),
+            ..Context::default()
+        },
+    );
+    ValidationError::new(path, code, msg)
+}
+
+fn last_segment(pointer: &str) -> &str {
+    pointer.rsplit('/').next().unwrap_or_default()
+}
+
+/// Flattens `validator`'s tree into pointer-addressed errors under `base`.
+pub fn flatten(errors: &ValidationErrors, base: &Pointer, out: &mut Vec<ValidationError>) {
+    for (field, kind) in errors.errors() {
+        let path = base.key(field);
+        match kind {
+            ValidationErrorsKind::Field(list) => {
+                for e in list {
+                    let code = ErrorCode::parse(&e.code).unwrap_or(ErrorCode::Format);
+                    let int = |k: &str| e.params.get(k).and_then(serde_json::Value::as_i64);
+                    let is_array = e.params.get("value").is_some_and(serde_json::Value::is_array);
+                    let msg = message(
+                        code,
+                        Context {
+                            field,
+                            min: int("min"),
+                            max: int("max"),
+                            is_array,
+                            detail: None,
+                        },
+                    );
+                    out.push(ValidationError::new(path.clone(), code, msg));
+                }
+            }
+            ValidationErrorsKind::Struct(inner) => flatten(inner, &path, out),
+            ValidationErrorsKind::List(items) => {
+                for (i, inner) in items {
+                    flatten(inner, &path.index(*i), out);
+                }
+            }
+        }
+    }
+}
+
+/// Adds a `duplicate` error at `path` when `items` repeats a value.
+pub fn check_unique<T: PartialEq>(items: &[T], path: Pointer, out: &mut Vec<ValidationError>) {
+    let repeated = items
+        .iter()
+        .enumerate()
+        .any(|(i, a)| items[..i].contains(a));
+    if repeated {
+        out.push(rule(path, ErrorCode::Duplicate));
+    }
+}
+
+/// A rule error whose message needs nothing but the field name.
+pub fn rule(path: Pointer, code: ErrorCode) -> ValidationError {
+    let msg = message(
+        code,
+        Context {
+            field: last_segment(path.as_str()),
+            ..Context::default()
+        },
+    );
+    ValidationError::new(path, code, msg)
+}
