@@ -105,7 +105,7 @@ pub struct VictimV1 {
     pub services_needed: Option<Vec<Service>>,
     /// Sealed: encrypted at rest, readable only by a coordinator with a recorded reason.
     #[validate(nested)]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<Identity>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<IdentityV1>))]
     pub identity: Option<Sealed<IdentityV1>>,
 }
 

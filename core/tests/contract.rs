@@ -121,3 +121,23 @@ fn truncated_body_is_invalid_json_at_root() {
     assert_eq!(errs.len(), 1);
     assert_eq!((errs[0].path.as_str(), errs[0].code), ("", ErrorCode::InvalidJson));
 }
+
+fn serde_codes_match<T: beacon_core::codes::CodeList + serde::Serialize>() {
+    for c in T::ALL {
+        assert_eq!(serde_json::to_value(c).unwrap(), serde_json::json!(c.code()), "{}", T::NAME);
+    }
+}
+
+#[test]
+fn wire_codes_equal_published_codes() {
+    use beacon_core::codes::*;
+    serde_codes_match::<Agency>();
+    serde_codes_match::<IncidentStatus>();
+    serde_codes_match::<TraffickingType>();
+    serde_codes_match::<Venue>();
+    serde_codes_match::<ControlMethod>();
+    serde_codes_match::<Service>();
+    serde_codes_match::<Sex>();
+    serde_codes_match::<Citizenship>();
+    serde_codes_match::<Relationship>();
+}

@@ -35,8 +35,11 @@ macro_rules! code_list {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        // Wire codes come from the variant names (utoipa does not see renames
+        // made through macro fragments); a test checks they equal `code()`.
+        #[serde(rename_all = "snake_case")]
         pub enum $name {
-            $(#[serde(rename = $code)] $variant,)+
+            $($variant,)+
         }
 
         impl $crate::codes::CodeList for $name {

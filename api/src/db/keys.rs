@@ -1,0 +1,63 @@
+//! Organisations and API keys.
+
+use super::schema::{api_keys, organisations};
+use diesel::prelude::*;
+use diesel::upsert::excluded;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+/// Resolves a key hash to `(key id, organisation, role)` when the key is live,
+/// and records its use in the same statement.
+pub async fn authenticate(
+    conn: &mut AsyncPgConnection,
+    key_hash: &[u8],
+) -> QueryResult<Option<(Uuid, Uuid, String)>> {
+    diesel::update(api_keys::table)
+        .filter(api_keys::key_hash.eq(key_hash))
+        .filter(api_keys::revoked_at.is_null())
+        .filter(
+            api_keys::expires_at
+                .is_null()
+                .or(api_keys::expires_at.gt(diesel::dsl::now)),
+        )
+        .set(api_keys::last_used_at.eq(diesel::dsl::now))
+        .returning((api_keys::id, api_keys::organisation_id, api_keys::role))
+        .get_result(conn)
+        .await
+        .optional()
+}
+
+/// Finds or creates the organisation called `name`.
+pub async fn ensure_organisation(conn: &mut AsyncPgConnection, name: &str) -> QueryResult<Uuid> {
+    diesel::insert_into(organisations::table)
+        .values((organisations::id.eq(Uuid::new_v4()), organisations::name.eq(name)))
+        .on_conflict(organisations::name)
+        .do_update()
+        .set(organisations::name.eq(excluded(organisations::name)))
+        .returning(organisations::id)
+        .get_result(conn)
+        .await
+}
+
+pub struct NewKey<'a> {
+    pub organisation_id: Uuid,
+    pub role: &'a str,
+    pub key_hash: &'a [u8],
+    pub prefix: &'a str,
+    pub origins: &'a [String],
+}
+
+pub async fn insert_key(conn: &mut AsyncPgConnection, key: NewKey<'_>) -> QueryResult<Uuid> {
+    diesel::insert_into(api_keys::table)
+        .values((
+            api_keys::id.eq(Uuid::new_v4()),
+            api_keys::organisation_id.eq(key.organisation_id),
+            api_keys::role.eq(key.role),
+            api_keys::key_hash.eq(key.key_hash),
+            api_keys::prefix.eq(key.prefix),
+            api_keys::origins.eq(key.origins),
+        ))
+        .returning(api_keys::id)
+        .get_result(conn)
+        .await
+}

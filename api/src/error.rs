@@ -1,0 +1,134 @@
+//! One error type for the API, rendered as RFC 9457 problem+json.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpResponse, ResponseError};
+use beacon_core::ValidationError;
+use serde::Serialize;
+use thiserror::Error;
+use utoipa::ToSchema;
+
+#[derive(Debug, Error)]
+pub enum ApiError {
+    #[error("the request body is not valid JSON")]
+    InvalidJson(Vec<ValidationError>),
+    #[error("the request breaks the contract")]
+    Invalid(Vec<ValidationError>),
+    #[error("a valid API key is required")]
+    Unauthenticated,
+    #[error("this key's role may not use this operation")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("the body must be application/json")]
+    UnsupportedMediaType,
+    #[error("the body is larger than {0} bytes")]
+    PayloadTooLarge(usize),
+    #[error("bad query parameter")]
+    BadQuery(Vec<ValidationError>),
+    #[error("the database is unavailable")]
+    Unavailable,
+    /// Our bug or an unexpected failure; details go to the log, never to the client.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn internal(e: impl std::fmt::Display) -> Self {
+        ApiError::Internal(e.to_string())
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            ApiError::InvalidJson(_) => "invalid_json",
+            ApiError::Invalid(_) => "validation_failed",
+            ApiError::Unauthenticated => "unauthenticated",
+            ApiError::Forbidden => "forbidden",
+            ApiError::NotFound => "not_found",
+            ApiError::UnsupportedMediaType => "unsupported_media_type",
+            ApiError::PayloadTooLarge(_) => "payload_too_large",
+            ApiError::BadQuery(_) => "invalid_query",
+            ApiError::Unavailable => "unavailable",
+            ApiError::Internal(_) => "internal",
+        }
+    }
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(e: diesel::result::Error) -> Self {
+        ApiError::internal(e)
+    }
+}
+
+impl From<diesel_async::pooled_connection::deadpool::PoolError> for ApiError {
+    fn from(_: diesel_async::pooled_connection::deadpool::PoolError) -> Self {
+        ApiError::Unavailable
+    }
+}
+
+/// RFC 9457 problem details, plus Beacon's stable `code` and the rule errors.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    /// Stable machine-readable code (e.g. `validation_failed`, `invalid_json`).
+    pub code: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// Every broken rule, for 400 and 422.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<ValidationError>>,
+}
+
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::InvalidJson(_) | ApiError::BadQuery(_) => StatusCode::BAD_REQUEST,
+            ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden => StatusCode::FORBIDDEN,
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let status = self.status_code();
+        if let ApiError::Internal(detail) = self {
+            tracing::error!(error = %detail, "internal error");
+        }
+        let errors = match self {
+            ApiError::InvalidJson(e) | ApiError::Invalid(e) | ApiError::BadQuery(e) => {
+                Some(e.clone())
+            }
+            _ => None,
+        };
+        let detail = match self {
+            ApiError::Internal(_) => None,
+            other => Some(other.to_string()),
+        };
+        let body = Problem {
+            kind: format!("https://beacon.ct.gov/problems/{}", self.code()),
+            title: status
+                .canonical_reason()
+                .unwrap_or("Error")
+                .to_string(),
+            status: status.as_u16(),
+            code: self.code().to_string(),
+            detail,
+            errors,
+        };
+        let mut response = HttpResponse::build(status);
+        response.content_type(PROBLEM_JSON);
+        if matches!(self, ApiError::Unauthenticated) {
+            response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+        }
+        response.json(body)
+    }
+}

@@ -1,0 +1,13 @@
+//! Beacon's REST API: actix-web over PostgreSQL (diesel-async), validating
+//! with `beacon-core` and never with a second copy of the rules.
+
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod openapi;
+pub mod routes;
+pub mod security;
+pub mod startup;
+pub mod telemetry;

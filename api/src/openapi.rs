@@ -1,0 +1,59 @@
+//! The OpenAPI 3.1 document: assembled from the registered routes.
+
+use crate::error::Problem;
+use beacon_core::{ErrorCode, ValidationError};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Beacon API",
+        description = "Human trafficking incident reporting for Connecticut (Raised Bill 5476, 2026). \
+Errors are RFC 9457 problem+json with a stable `code` and, for 400/422, every broken rule as \
+`errors: [{path, code, message}]` where `path` is an RFC 6901 JSON Pointer.",
+        license(name = "Apache-2.0")
+    ),
+    components(schemas(Problem, ValidationError, ErrorCode)),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "incidents", description = "Trafficking incident reports from state agencies"),
+        (name = "reference", description = "Code lists and the town table"),
+        (name = "health", description = "Liveness and readiness"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("An API key: `bk_…` (secret) or `bpk_…` (a partner's publishable key)."))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// The document exactly as the server serves it at `/openapi.json`.
+pub fn document() -> utoipa::openapi::OpenApi {
+    use utoipa_actix_web::AppExt;
+    let (_, api) = actix_web::App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(crate::routes::configure)
+        .split_for_parts();
+    api
+}
+
+/// Pretty JSON with a trailing newline, as checked in at `openapi/openapi.json`.
+pub fn document_json() -> Result<String, serde_json::Error> {
+    let value = serde_json::to_value(document())?;
+    Ok(format!("{}\n", serde_json::to_string_pretty(&value)?))
+}

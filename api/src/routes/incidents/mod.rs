@@ -1,0 +1,4 @@
+pub mod create;
+pub mod get;
+pub mod list;
+pub mod view;

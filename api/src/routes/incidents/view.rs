@@ -1,0 +1,101 @@
+//! What the API returns about an incident: never a sealed field.
+
+use crate::db::incidents::{IncidentRow, VictimRow};
+use beacon_core::Derived;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IncidentCreated {
+    pub id: Uuid,
+    pub received_at: DateTime<Utc>,
+    pub derived: Derived,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VictimView {
+    pub age: Option<i16>,
+    pub sex: String,
+    pub citizenship: Option<String>,
+    pub language: Option<String>,
+    pub relationship_to_trafficker: Option<String>,
+    pub services_needed: Vec<String>,
+    pub minor: bool,
+}
+
+/// A de-identified incident: the narrative and victims' identities are sealed and omitted.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IncidentView {
+    pub id: Uuid,
+    pub schema_version: String,
+    pub received_at: DateTime<Utc>,
+    pub reporting_agency: String,
+    pub agency_case_ref: Option<String>,
+    pub status: String,
+    pub incident_date: NaiveDate,
+    pub reported_date: NaiveDate,
+    pub trafficking_types: Vec<String>,
+    pub venue: Option<String>,
+    pub control_methods: Vec<String>,
+    pub dcf_notified: bool,
+    pub law_enforcement_agency: Option<String>,
+    pub victim_count: i32,
+    /// Present only on single-incident reads.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub victims: Option<Vec<VictimView>>,
+    pub derived: Derived,
+}
+
+impl IncidentView {
+    pub fn from_rows(row: IncidentRow, victims: Option<Vec<VictimRow>>) -> Self {
+        IncidentView {
+            id: row.id,
+            schema_version: row.schema_version,
+            received_at: row.received_at,
+            reporting_agency: row.reporting_agency,
+            agency_case_ref: row.agency_case_ref,
+            status: row.status,
+            incident_date: row.incident_date,
+            reported_date: row.reported_date,
+            control_methods: row.control_methods,
+            venue: row.venue,
+            dcf_notified: row.dcf_notified,
+            law_enforcement_agency: row.law_enforcement_agency,
+            victim_count: row.victim_count,
+            victims: victims.map(|vs| {
+                vs.into_iter()
+                    .map(|v| VictimView {
+                        age: v.age,
+                        sex: v.sex,
+                        citizenship: v.citizenship,
+                        language: v.language,
+                        relationship_to_trafficker: v.relationship_to_trafficker,
+                        services_needed: v.services_needed,
+                        minor: v.minor,
+                    })
+                    .collect()
+            }),
+            derived: Derived {
+                town: row.town,
+                nibrs_offenses: row.nibrs_offenses,
+                county: row.county,
+                planning_region: row.planning_region,
+                judicial_district: row.judicial_district,
+                dcf_region: row.dcf_region.and_then(|r| u8::try_from(r).ok()),
+                minor_involved: row.minor_involved,
+            },
+            trafficking_types: row.trafficking_types,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IncidentPage {
+    pub items: Vec<IncidentView>,
+    pub page: i64,
+    pub per_page: i64,
+    pub total_items: i64,
+    pub total_pages: i64,
+}

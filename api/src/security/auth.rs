@@ -1,0 +1,100 @@
+//! Who is calling: the bearer key, resolved to an organisation and a role.
+
+use crate::db::{self, DbPool};
+use crate::error::ApiError;
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{web, FromRequest, HttpRequest};
+use futures_util::future::LocalBoxFuture;
+use serde::{Deserialize, Serialize};
+use std::str::FromStr;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Reporter,
+    Partner,
+    Coordinator,
+    Auditor,
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [
+        Role::Reporter,
+        Role::Partner,
+        Role::Coordinator,
+        Role::Auditor,
+        Role::Admin,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Reporter => "reporter",
+            Role::Partner => "partner",
+            Role::Coordinator => "coordinator",
+            Role::Auditor => "auditor",
+            Role::Admin => "admin",
+        }
+    }
+}
+
+impl FromStr for Role {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| format!("unknown role `{s}`; expected one of reporter, partner, coordinator, auditor, admin"))
+    }
+}
+
+/// The authenticated caller of a request.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub key_id: Uuid,
+    pub organisation_id: Uuid,
+    pub role: Role,
+}
+
+impl Principal {
+    /// Every handler states the roles allowed to call it, next to its code.
+    pub fn require(&self, allowed: &[Role]) -> Result<&Self, ApiError> {
+        if allowed.contains(&self.role) {
+            Ok(self)
+        } else {
+            Err(ApiError::Forbidden)
+        }
+    }
+}
+
+fn bearer(req: &HttpRequest) -> Option<String> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    (scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty())
+        .then(|| token.trim().to_string())
+}
+
+impl FromRequest for Principal {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let token = bearer(req);
+        let pool = req.app_data::<web::Data<DbPool>>().cloned();
+        Box::pin(async move {
+            let token = token.ok_or(ApiError::Unauthenticated)?;
+            let pool = pool.ok_or_else(|| ApiError::internal("no database pool configured"))?;
+            let mut conn = pool.get().await?;
+            let found = db::keys::authenticate(&mut conn, &crate::security::keys::hash(&token)).await?;
+            let (key_id, organisation_id, role) = found.ok_or(ApiError::Unauthenticated)?;
+            let role = Role::from_str(&role).map_err(ApiError::internal)?;
+            Ok(Principal {
+                key_id,
+                organisation_id,
+                role,
+            })
+        })
+    }
+}

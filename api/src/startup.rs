@@ -1,0 +1,76 @@
+//! Building the app, separate from running it, so tests can bind port 0.
+
+use crate::clock::Clock;
+use crate::db::{self, DbPool};
+use crate::error::ApiError;
+use crate::security::crypto::Envelope;
+use actix_web::dev::Server;
+use actix_web::{web, App, HttpServer};
+use std::net::TcpListener;
+use thiserror::Error;
+use utoipa::OpenApi;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+#[derive(Debug, Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Db(#[from] db::DbError),
+    #[error("cannot listen: {0}")]
+    Listen(#[from] std::io::Error),
+}
+
+pub struct Settings {
+    pub database_url: String,
+    pub envelope: Envelope,
+    pub clock: Clock,
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {
+    Err(ApiError::NotFound)
+}
+
+impl Application {
+    /// Migrates the database, then binds `listener` (port 0 in tests).
+    pub async fn build(settings: Settings, listener: TcpListener) -> Result<Self, StartupError> {
+        db::migrate(&settings.database_url).await?;
+        let pool: DbPool = db::pool(&settings.database_url)?;
+        let port = listener.local_addr()?.port();
+        let pool = web::Data::new(pool);
+        let envelope = web::Data::new(settings.envelope);
+        let clock = web::Data::new(settings.clock);
+        let server = HttpServer::new(move || {
+            let (app, api) = App::new()
+                .into_utoipa_app()
+                .openapi(crate::openapi::ApiDoc::openapi())
+                .app_data(pool.clone())
+                .app_data(envelope.clone())
+                .app_data(clock.clone())
+                .app_data(web::QueryConfig::default().error_handler(|_, _| {
+                    ApiError::BadQuery(Vec::new()).into()
+                }))
+                .configure(crate::routes::configure)
+                .split_for_parts();
+            app.wrap(tracing_actix_web::TracingLogger::default())
+                .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api))
+                .service(web::redirect("/docs", "/docs/"))
+                .default_service(web::to(not_found))
+        })
+        .listen(listener)?
+        .run();
+        Ok(Self { port, server })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub async fn run_until_stopped(self) -> Result<(), std::io::Error> {
+        self.server.await
+    }
+}
