@@ -123,26 +123,19 @@ async fn create_key(org: &str, role: &str, origins: Vec<String>) -> Result<(), C
     }
     let url = config::database_url()?;
     db::migrate(&url).await?;
-    let minted = keys::mint(role);
     let pool = db::pool(&url)?;
     let mut conn = pool
         .get()
         .await
         .map_err(|e| db::DbError::Connect(e.to_string()))?;
-    let organisation_id = db::keys::ensure_organisation(&mut conn, org).await?;
-    let key_id = db::keys::insert_key(
-        &mut conn,
-        db::keys::NewKey {
-            organisation_id,
-            role: role.as_str(),
-            key_hash: &minted.hash,
-            prefix: &minted.prefix,
-            origins: &origins,
-        },
-    )
-    .await?;
-    println!("created {} key {key_id} for organisation \"{org}\" ({organisation_id})", role.as_str());
+    let issued = keys::issue(&mut conn, org, role, &origins).await?;
+    println!(
+        "created {} key {} for organisation \"{org}\" ({})",
+        role.as_str(),
+        issued.key_id,
+        issued.organisation_id
+    );
     println!("store it now: it is shown only once");
-    println!("{}", minted.secret);
+    println!("{}", issued.secret);
     Ok(())
 }

@@ -114,6 +114,11 @@ pub fn check_incident(body: &str, today: NaiveDate) -> Result<Incident, Vec<Vali
         flatten(&e, &Pointer::root(), &mut errors);
     }
     let root = Pointer::root();
+    for (i, v) in wire.victims.iter().enumerate() {
+        if let Err(e) = v.validate() {
+            flatten(&e, &root.key("victims").index(i), &mut errors);
+        }
+    }
 
     let incident_date = checked_date(&wire.incident_date, root.key("incident_date"), today, &mut errors);
     let reported_date = checked_date(&wire.reported_date, root.key("reported_date"), today, &mut errors);

@@ -10,6 +10,10 @@ use validator::{ValidationErrors, ValidationErrorsKind};
 /// Reads `body` into `T`, reporting the first structural error met in document
 /// order (serde stops there).
 pub fn read_json<T: DeserializeOwned>(body: &str) -> Result<T, ValidationError> {
+    // Syntax first: serde_json also reports some type mismatches (a number
+    // where an enum is expected) as syntax errors, so only a body that fails
+    // here is `invalid_json`.
+    serde_json::from_str::<serde::de::IgnoredAny>(body).map_err(|_| invalid_json())?;
     let mut de = serde_json::Deserializer::from_str(body);
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(structural_error)?;
     de.end().map_err(|_| invalid_json())?;
@@ -34,7 +38,7 @@ fn structural_error(err: serde_path_to_error::Error<serde_json::Error>) -> Valid
         };
     }
     let inner = err.inner();
-    if inner.is_syntax() || inner.is_eof() || inner.is_io() {
+    if inner.is_eof() || inner.is_io() {
         return invalid_json();
     }
     // serde reports data errors only as text; these prefixes are the stable

@@ -68,7 +68,9 @@ pub struct IncidentReportV1 {
     pub trafficking_types: Vec<TraffickingType>,
     pub venue: Option<Venue>,
     pub control_methods: Option<Vec<ControlMethod>>,
-    #[validate(length(min = 1, max = 50, code = "length"), nested)]
+    // Victims are validated one by one in `incident.rs`: `validator` skips
+    // `nested` when the list length already fails, and we report every rule.
+    #[validate(length(min = 1, max = 50, code = "length"))]
     #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 50))]
     pub victims: Vec<VictimV1>,
     /// Must be true when any victim is under 18 (DCF notification).

@@ -1,0 +1,92 @@
+//! The real app on a random port, over a database of its own.
+
+use crate::pg::TestDb;
+use anyhow::Result;
+use base64::Engine;
+use beacon_api::clock::Clock;
+use beacon_api::config::MasterKey;
+use beacon_api::security::crypto::Envelope;
+use beacon_api::security::{keys, Role};
+use beacon_api::startup::{Application, Settings};
+use chrono::NaiveDate;
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use std::sync::{Arc, RwLock};
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub db: TestDb,
+    pub data_key: [u8; 32],
+    today: Arc<RwLock<NaiveDate>>,
+}
+
+pub fn fixed_today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 6, 15).unwrap_or_default()
+}
+
+impl TestApp {
+    pub async fn spawn() -> Result<TestApp> {
+        let db = TestDb::new().await?;
+        let data_key: [u8; 32] = rand::random();
+        let (clock, today) = Clock::fixed(fixed_today());
+        let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+        let app = Application::build(
+            Settings {
+                database_url: db.url.clone(),
+                envelope: Envelope::new(MasterKey(data_key)),
+                clock,
+            },
+            listener,
+        )
+        .await?;
+        let address = format!("http://127.0.0.1:{}", app.port());
+        tokio::spawn(app.run_until_stopped());
+        Ok(TestApp {
+            address,
+            client: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build()?,
+            db,
+            data_key,
+            today,
+        })
+    }
+
+    pub fn data_key_base64(&self) -> String {
+        base64::engine::general_purpose::STANDARD.encode(self.data_key)
+    }
+
+    /// Sets the server's "today" (the production clock reads America/New_York).
+    pub fn set_today(&self, day: NaiveDate) {
+        if let Ok(mut t) = self.today.write() {
+            *t = day;
+        }
+    }
+
+    pub async fn conn(&self) -> Result<AsyncPgConnection> {
+        Ok(AsyncPgConnection::establish(&self.db.url).await?)
+    }
+
+    /// Issues a key through the same code as `beacon keys create`.
+    pub async fn key(&self, org: &str, role: Role) -> Result<String> {
+        let mut conn = self.conn().await?;
+        Ok(keys::issue(&mut conn, org, role, &[]).await?.secret)
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn post_json(&self, path: &str, key: &str, body: String) -> Result<reqwest::Response> {
+        Ok(self
+            .client
+            .post(self.url(path))
+            .bearer_auth(key)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await?)
+    }
+
+    pub async fn get(&self, path: &str, key: &str) -> Result<reqwest::Response> {
+        Ok(self.client.get(self.url(path)).bearer_auth(key).send().await?)
+    }
+}

@@ -1,0 +1,93 @@
+use crate::api_incidents::incident;
+use beacon_api::security::Role;
+use beacon_tests::app::TestApp;
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use serde_json::Value;
+
+async fn problem(r: reqwest::Response) -> (u16, Value) {
+    let status = r.status().as_u16();
+    let content_type = r.headers()["content-type"].to_str().unwrap().to_string();
+    assert_eq!(content_type, "application/problem+json", "status {status}");
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["status"].as_u64(), Some(u64::from(status)));
+    assert!(body["title"].is_string() && body["code"].is_string());
+    (status, body)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_key_or_a_wrong_key_is_401_problem_json() {
+    let app = TestApp::spawn().await.unwrap();
+    let r = app.client.get(app.url("/v1/incidents")).send().await.unwrap();
+    assert_eq!(r.headers()["www-authenticate"], "Bearer");
+    assert_eq!(problem(r).await.0, 401);
+    let r = app.get("/v1/codes", "bk_not-a-real-key").await.unwrap();
+    assert_eq!(problem(r).await.1["code"], "unauthenticated");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_that_is_not_json_typed_is_415() {
+    let app = TestApp::spawn().await.unwrap();
+    let key = app.key("DCF", Role::Reporter).await.unwrap();
+    let r = app
+        .client
+        .post(app.url("/v1/incidents"))
+        .bearer_auth(&key)
+        .header("content-type", "text/plain")
+        .body(incident("Hartford", "2026-06-01").to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(problem(r).await.0, 415);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_over_256_kib_is_413() {
+    let app = TestApp::spawn().await.unwrap();
+    let key = app.key("DCF", Role::Reporter).await.unwrap();
+    let mut body = incident("Hartford", "2026-06-01");
+    body["narrative"] = Value::String("x".repeat(300 * 1024));
+    let r = app.post_json("/v1/incidents", &key, body.to_string()).await.unwrap();
+    assert_eq!(problem(r).await.0, 413);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn broken_json_is_400_with_invalid_json_at_the_root() {
+    let app = TestApp::spawn().await.unwrap();
+    let key = app.key("DCF", Role::Reporter).await.unwrap();
+    let r = app.post_json("/v1/incidents", &key, "{\"status\": ".into()).await.unwrap();
+    let (status, body) = problem(r).await;
+    assert_eq!(status, 400);
+    assert_eq!(body["errors"][0]["code"], "invalid_json");
+    assert_eq!(body["errors"][0]["path"], "");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_invalid_report_is_422_and_writes_nothing() {
+    let app = TestApp::spawn().await.unwrap();
+    let key = app.key("DCF", Role::Reporter).await.unwrap();
+    let mut body = incident("Hartford", "2026-06-01");
+    let mut second = body["victims"][0].clone();
+    second["age"] = Value::from(200);
+    body["victims"].as_array_mut().unwrap().push(second);
+    let r = app.post_json("/v1/incidents", &key, body.to_string()).await.unwrap();
+    let (status, problem_body) = problem(r).await;
+    assert_eq!(status, 422);
+    assert_eq!(problem_body["code"], "validation_failed");
+    assert_eq!(problem_body["errors"][0]["path"], "/victims/1/age");
+    let mut conn = app.conn().await.unwrap();
+    use beacon_api::db::schema::{incidents, victims};
+    let counts: (i64, i64) = (
+        incidents::table.count().get_result(&mut conn).await.unwrap(),
+        victims::table.count().get_result(&mut conn).await.unwrap(),
+    );
+    assert_eq!(counts, (0, 0));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_route_or_id_is_a_404_problem() {
+    let app = TestApp::spawn().await.unwrap();
+    let key = app.key("DCF", Role::Reporter).await.unwrap();
+    assert_eq!(problem(app.get("/v1/nothing-here", &key).await.unwrap()).await.0, 404);
+    assert_eq!(problem(app.get("/v1/incidents/not-a-uuid", &key).await.unwrap()).await.0, 404);
+}

@@ -1,0 +1,114 @@
+//! The same vectors through native core, the wasm module in node, and the live
+//! API: each must give exactly the expected `(path, code)` set, and the three
+//! must agree on the messages too.
+
+use beacon_core::IncidentVerdict;
+use beacon_tests::app::TestApp;
+use beacon_tests::fixtures::{self, error_set, mismatch, Vector};
+use beacon_api::security::Role;
+use serde_json::{json, Value};
+use std::path::PathBuf;
+use std::process::Command;
+
+fn vectors() -> Vec<Vector> {
+    let v = fixtures::load("incidents").unwrap();
+    assert!(v.len() >= 40, "expected at least 40 incident vectors, found {}", v.len());
+    v
+}
+
+fn native(v: &Vector) -> Value {
+    serde_json::to_value(IncidentVerdict::of(&v.body, v.today)).unwrap()
+}
+
+fn report(failures: Vec<String>, runner: &str, total: usize) {
+    assert!(
+        failures.is_empty(),
+        "{} of {total} vectors disagree ({runner}):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn native_core_gives_every_expected_verdict() {
+    let vectors = vectors();
+    let failures: Vec<String> = vectors
+        .iter()
+        .filter_map(|v| {
+            let got = native(v);
+            mismatch(v, got["ok"].as_bool().unwrap(), &error_set(&got["errors"]))
+        })
+        .collect();
+    report(failures, "native", vectors.len());
+}
+
+fn wasm_pkg() -> PathBuf {
+    let dir = std::env::var("BEACON_WASM_PKG")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| xtask::wasm_pkg_dir());
+    assert!(
+        dir.join("beacon_wasm_bg.wasm").exists(),
+        "no wasm package at {} — build it with `cargo xtask wasm` (cargo xtask test does)",
+        dir.display()
+    );
+    dir
+}
+
+#[test]
+fn wasm_in_node_gives_the_same_verdicts_and_messages_as_native() {
+    let vectors = vectors();
+    let input: Vec<Value> = vectors.iter().map(|v| json!({"today": v.today.to_string(), "body": v.body})).collect();
+    let file = std::env::temp_dir().join(format!("beacon-vectors-{}.json", std::process::id()));
+    std::fs::write(&file, serde_json::to_vec(&input).unwrap()).unwrap();
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("node").join("verdicts.mjs");
+    let out = Command::new("node").arg(script).arg(wasm_pkg()).arg(&file).output().expect("node must be installed");
+    let _ = std::fs::remove_file(&file);
+    assert!(out.status.success(), "node failed: {}", String::from_utf8_lossy(&out.stderr));
+    let verdicts: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(verdicts.len(), vectors.len());
+    let mut failures = Vec::new();
+    for (v, got) in vectors.iter().zip(&verdicts) {
+        if let Some(m) = mismatch(v, got["ok"].as_bool().unwrap_or(!v.ok), &error_set(&got["errors"])) {
+            failures.push(m);
+        } else if *got != native(v) {
+            failures.push(format!("{}: wasm verdict differs from native:\n  wasm   {got}\n  native {}", v.file, native(v)));
+        }
+    }
+    report(failures, "wasm in node", vectors.len());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn live_api_gives_the_same_verdicts_and_messages_as_native() {
+    let app = TestApp::spawn().await.unwrap();
+    let key = app.key("Fixture agency", Role::Reporter).await.unwrap();
+    let vectors = vectors();
+    let mut failures = Vec::new();
+    for v in &vectors {
+        app.set_today(v.today);
+        let response = app.post_json("/v1/incidents", &key, v.body.clone()).await.unwrap();
+        let status = response.status().as_u16();
+        let body: Value = response.json().await.unwrap();
+        let expected_status = if v.ok {
+            201
+        } else if v.errors.iter().any(|(_, c)| c == "invalid_json") {
+            400
+        } else {
+            422
+        };
+        if status != expected_status {
+            failures.push(format!("{}: status {status}, expected {expected_status}: {body}", v.file));
+            continue;
+        }
+        let got = error_set(&body["errors"]);
+        if let Some(m) = mismatch(v, status == 201, &got) {
+            failures.push(m);
+            continue;
+        }
+        let native = native(v);
+        let same = if v.ok { body["derived"] == native["derived"] } else { body["errors"] == native["errors"] };
+        if !same {
+            failures.push(format!("{}: API body differs from native verdict:\n  api    {body}\n  native {native}", v.file));
+        }
+    }
+    report(failures, "live API", vectors.len());
+}

@@ -1,0 +1,68 @@
+//! The checked-in OpenAPI document is the code's, and its request schema
+//! rejects the invalid vectors it can express and accepts the valid ones.
+
+use beacon_tests::fixtures;
+use serde_json::{json, Value};
+use std::path::PathBuf;
+
+fn checked_in() -> PathBuf {
+    xtask::workspace_root().join("openapi").join("openapi.json")
+}
+
+#[test]
+fn checked_in_openapi_matches_the_code() {
+    let generated = beacon_api::openapi::document_json().unwrap();
+    let on_disk = std::fs::read_to_string(checked_in()).unwrap_or_default();
+    assert!(
+        on_disk == generated,
+        "openapi/openapi.json is out of date: run `cargo xtask openapi` and commit the result"
+    );
+}
+
+#[test]
+fn the_document_is_openapi_3_1_with_bearer_security_on_v1_routes() {
+    let doc: Value = serde_json::to_value(beacon_api::openapi::document()).unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let secured = op["security"].as_array().is_some_and(|s| !s.is_empty());
+            assert_eq!(secured, path.starts_with("/v1/"), "{method} {path}");
+        }
+    }
+}
+
+/// Which expected errors a JSON Schema can state at all.
+fn expressible(path: &str, code: &str) -> bool {
+    let field = path.rsplit('/').next().unwrap_or_default();
+    match code {
+        "invalid_type" | "required" | "unknown_field" | "length" | "range" => true,
+        "unknown_code" => path != "/town",
+        "format" => matches!(field, "agency_case_ref" | "language" | "phone"),
+        _ => false,
+    }
+}
+
+#[test]
+fn the_request_schema_agrees_with_the_vectors_it_can_express() {
+    let mut root = serde_json::to_value(beacon_api::openapi::document()).unwrap();
+    root["$ref"] = json!("#/components/schemas/IncidentReport");
+    let validator = jsonschema::draft202012::new(&root).unwrap();
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for v in fixtures::load("incidents").unwrap() {
+        let Ok(payload) = serde_json::from_str::<Value>(&v.body) else { continue };
+        if v.ok {
+            if !validator.is_valid(&payload) {
+                failures.push(format!("{}: valid vector rejected by the schema", v.file));
+            }
+            checked += 1;
+        } else if v.errors.iter().all(|(p, c)| expressible(p, c)) {
+            if validator.is_valid(&payload) {
+                failures.push(format!("{}: invalid vector {:?} accepted by the schema", v.file, v.errors));
+            }
+            checked += 1;
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(checked >= 40, "only {checked} vectors could be checked against the schema");
+}

@@ -1,0 +1,45 @@
+//! wasm-bindgen adapter over `beacon-core`: convert in, call core, convert out.
+//! The browser gets exactly the server's verdicts because it runs the same code.
+
+use beacon_core::{dictionary, IncidentVerdict};
+use chrono::NaiveDate;
+use wasm_bindgen::prelude::*;
+
+fn today(text: &str) -> Result<NaiveDate, JsError> {
+    beacon_core::dates::parse_iso_date(text)
+        .ok_or_else(|| JsError::new("`today` must be a date written YYYY-MM-DD"))
+}
+
+fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsError> {
+    let text = serde_json::to_string(value).map_err(|e| JsError::new(&e.to_string()))?;
+    js_sys_json_parse(&text)
+}
+
+#[wasm_bindgen(inline_js = "export function json_parse(s) { return JSON.parse(s); }")]
+extern "C" {
+    #[wasm_bindgen(catch)]
+    fn json_parse(s: &str) -> Result<JsValue, JsValue>;
+}
+
+fn js_sys_json_parse(text: &str) -> Result<JsValue, JsError> {
+    json_parse(text).map_err(|_| JsError::new("cannot build the result object"))
+}
+
+/// Validates an incident report (contract v1) as of `today` (`YYYY-MM-DD`).
+/// Returns `{ok, errors: [{path, code, message}], derived}`, identical to the API's verdict.
+#[wasm_bindgen(js_name = validateIncident)]
+pub fn validate_incident(json: &str, today_text: &str) -> Result<JsValue, JsError> {
+    to_js(&IncidentVerdict::of(json, today(today_text)?))
+}
+
+/// Every code list and the town table, as `GET /v1/codes` returns them.
+#[wasm_bindgen]
+pub fn codes() -> Result<JsValue, JsError> {
+    to_js(&dictionary())
+}
+
+/// The version of the reporting contract this module validates.
+#[wasm_bindgen(js_name = schemaVersion)]
+pub fn schema_version() -> String {
+    beacon_core::SCHEMA_VERSION.to_string()
+}
