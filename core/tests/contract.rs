@@ -1,3 +1,5 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on the unexpected
+
 use beacon_core::{check_incident, geo, ErrorCode, IncidentVerdict};
 use chrono::NaiveDate;
 use serde_json::json;
