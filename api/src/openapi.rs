@@ -54,6 +54,21 @@ pub fn document() -> utoipa::openapi::OpenApi {
 
 /// Pretty JSON with a trailing newline, as checked in at `openapi/openapi.json`.
 pub fn document_json() -> Result<String, serde_json::Error> {
-    let value = serde_json::to_value(document())?;
+    let value = sorted(serde_json::to_value(document())?);
     Ok(format!("{}\n", serde_json::to_string_pretty(&value)?))
+}
+
+/// Keys sorted at every level, so the text is the same whether or not some
+/// crate in the build turns on serde_json's `preserve_order`.
+fn sorted(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            let mut entries: Vec<(String, Value)> = map.into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            Value::Object(entries.into_iter().map(|(k, v)| (k, sorted(v))).collect())
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(sorted).collect()),
+        other => other,
+    }
 }
