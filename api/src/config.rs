@@ -2,6 +2,7 @@
 
 use base64::Engine;
 use std::net::SocketAddr;
+use std::num::NonZeroU32;
 use thiserror::Error;
 
 #[derive(Debug, Error)]
@@ -33,7 +34,79 @@ pub struct Config {
     pub database_url: String,
     pub addr: SocketAddr,
     pub data_key: MasterKey,
+    pub previous_data_keys: Vec<MasterKey>,
+    pub index_key: MasterKey,
     pub log: String,
+    pub limits: RateLimits,
+}
+
+/// Request budgets enforced at the edge (`crate::edge::rate_limit`), each in
+/// requests per minute. A budget is a burst of that many requests, refilled
+/// evenly over the minute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimits {
+    /// Every request, per client IP (IPv6: per /64). `BEACON_RATE_PER_IP`.
+    pub per_ip: NonZeroU32,
+    /// Requests carrying a bearer key, per key. `BEACON_RATE_PER_KEY`.
+    pub per_key: NonZeroU32,
+    /// Requests answered 401, per client IP; once spent, that IP gets 429
+    /// before reaching any handler. `BEACON_RATE_FAILED_AUTH`.
+    pub failed_auth: NonZeroU32,
+}
+
+impl RateLimits {
+    pub const DEFAULT_PER_IP: NonZeroU32 = nonzero(600);
+    pub const DEFAULT_PER_KEY: NonZeroU32 = nonzero(1200);
+    pub const DEFAULT_FAILED_AUTH: NonZeroU32 = nonzero(20);
+    /// The largest budget accepted from the environment.
+    pub const MAX: u32 = 1_000_000;
+
+    pub fn from_env() -> Result<RateLimits, ConfigError> {
+        Ok(RateLimits {
+            per_ip: per_minute("BEACON_RATE_PER_IP", Self::DEFAULT_PER_IP)?,
+            per_key: per_minute("BEACON_RATE_PER_KEY", Self::DEFAULT_PER_KEY)?,
+            failed_auth: per_minute("BEACON_RATE_FAILED_AUTH", Self::DEFAULT_FAILED_AUTH)?,
+        })
+    }
+}
+
+impl Default for RateLimits {
+    fn default() -> Self {
+        RateLimits {
+            per_ip: Self::DEFAULT_PER_IP,
+            per_key: Self::DEFAULT_PER_KEY,
+            failed_auth: Self::DEFAULT_FAILED_AUTH,
+        }
+    }
+}
+
+const fn nonzero(n: u32) -> NonZeroU32 {
+    match NonZeroU32::new(n) {
+        Some(n) => n,
+        None => NonZeroU32::MIN,
+    }
+}
+
+/// A requests-per-minute budget from `var`, or `default` when it is unset.
+fn per_minute(var: &'static str, default: NonZeroU32) -> Result<NonZeroU32, ConfigError> {
+    match std::env::var(var) {
+        Err(std::env::VarError::NotPresent) => Ok(default),
+        Err(std::env::VarError::NotUnicode(_)) => Err(bad(var, "is not valid UTF-8")),
+        Ok(text) => parse_per_minute(&text).ok_or_else(|| {
+            bad(
+                var,
+                format!("must be a whole number of requests per minute, 1 to {}", RateLimits::MAX),
+            )
+        }),
+    }
+}
+
+fn parse_per_minute(text: &str) -> Option<NonZeroU32> {
+    text.trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|n| *n <= RateLimits::MAX)
+        .and_then(NonZeroU32::new)
 }
 
 pub fn database_url() -> Result<String, ConfigError> {
@@ -44,16 +117,41 @@ pub fn database_url() -> Result<String, ConfigError> {
     }
 }
 
-pub fn data_key() -> Result<MasterKey, ConfigError> {
-    let text = std::env::var("BEACON_DATA_KEY")
-        .map_err(|_| bad("BEACON_DATA_KEY", "is not set (base64 of 32 random bytes: `openssl rand -base64 32`)"))?;
+fn key32(var: &'static str, text: &str) -> Result<[u8; 32], ConfigError> {
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(text.trim())
-        .map_err(|_| bad("BEACON_DATA_KEY", "is not valid base64"))?;
-    let key: [u8; 32] = bytes
+        .map_err(|_| bad(var, "is not valid base64"))?;
+    bytes
         .try_into()
-        .map_err(|_| bad("BEACON_DATA_KEY", "must decode to exactly 32 bytes"))?;
-    Ok(MasterKey(key))
+        .map_err(|_| bad(var, "must decode to exactly 32 bytes"))
+}
+
+fn required_key(var: &'static str) -> Result<[u8; 32], ConfigError> {
+    let text = std::env::var(var)
+        .map_err(|_| bad(var, "is not set (base64 of 32 random bytes: `openssl rand -base64 32`)"))?;
+    key32(var, &text)
+}
+
+/// The master key wrapping every record's data key.
+pub fn data_key() -> Result<MasterKey, ConfigError> {
+    required_key("BEACON_DATA_KEY").map(MasterKey)
+}
+
+/// Earlier master keys (comma-separated), readable until `beacon keys rotate-data-key` re-wraps.
+pub fn previous_data_keys() -> Result<Vec<MasterKey>, ConfigError> {
+    let Ok(text) = std::env::var("BEACON_DATA_KEY_PREVIOUS") else {
+        return Ok(Vec::new());
+    };
+    text.split(',')
+        .filter(|k| !k.trim().is_empty())
+        .map(|k| key32("BEACON_DATA_KEY_PREVIOUS", k).map(MasterKey))
+        .collect()
+}
+
+/// The key of the victims' blind index: separate from the master key, so the
+/// master can rotate without changing any index value.
+pub fn index_key() -> Result<MasterKey, ConfigError> {
+    required_key("BEACON_INDEX_KEY").map(MasterKey)
 }
 
 impl Config {
@@ -66,7 +164,45 @@ impl Config {
             database_url: database_url()?,
             addr,
             data_key: data_key()?,
+            previous_data_keys: previous_data_keys()?,
+            index_key: index_key()?,
             log: std::env::var("BEACON_LOG").unwrap_or_else(|_| "info".into()),
+            limits: RateLimits::from_env()?,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn rate_limit_defaults() {
+        let limits = RateLimits::default();
+        assert_eq!(limits.per_ip.get(), 600);
+        assert_eq!(limits.per_key.get(), 1200);
+        assert_eq!(limits.failed_auth.get(), 20);
+    }
+
+    #[test]
+    fn a_budget_is_a_positive_whole_number() {
+        assert_eq!(parse_per_minute(" 42 "), NonZeroU32::new(42));
+        assert_eq!(parse_per_minute("1000000"), NonZeroU32::new(1_000_000));
+        for bad in ["", "0", "-1", "1.5", "ten", "1000001", "99999999999"] {
+            assert_eq!(parse_per_minute(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_bad_budget_names_its_variable() {
+        // A variable no other test reads, so setting it cannot race with them.
+        let var = "BEACON_RATE_CONFIG_UNIT_TEST";
+        std::env::set_var(var, "lots");
+        let err = per_minute(var, NonZeroU32::MIN).unwrap_err();
+        std::env::remove_var(var);
+        assert_eq!(err.var, var);
+        assert!(err.to_string().starts_with("BEACON_RATE_CONFIG_UNIT_TEST: "), "{err}");
+        assert_eq!(per_minute(var, NonZeroU32::MIN).unwrap(), NonZeroU32::MIN);
     }
 }

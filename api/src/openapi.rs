@@ -19,6 +19,9 @@ Errors are RFC 9457 problem+json with a stable `code` and, for 400/422, every br
     tags(
         (name = "incidents", description = "Trafficking incident reports from state agencies"),
         (name = "reference", description = "Code lists and the town table"),
+        (name = "victims", description = "Cross-agency victim counts from the blind index (nothing decrypted)"),
+        (name = "audit", description = "The tamper-evident audit trail (auditors)"),
+        (name = "admin", description = "API keys (admins)"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]

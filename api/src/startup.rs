@@ -4,6 +4,7 @@ use crate::clock::Clock;
 use crate::db::{self, DbPool};
 use crate::error::ApiError;
 use crate::security::crypto::Envelope;
+use crate::security::policy::Policy;
 use actix_web::dev::Server;
 use actix_web::{web, App, HttpServer};
 use std::net::TcpListener;
@@ -16,6 +17,8 @@ use utoipa_swagger_ui::SwaggerUi;
 pub enum StartupError {
     #[error(transparent)]
     Db(#[from] db::DbError),
+    #[error("invalid access policy: {0}")]
+    Policy(String),
     #[error("cannot listen: {0}")]
     Listen(#[from] std::io::Error),
 }
@@ -24,6 +27,8 @@ pub struct Settings {
     pub database_url: String,
     pub envelope: Envelope,
     pub clock: Clock,
+    /// Request budgets at the edge (`crate::edge::rate_limit`).
+    pub limits: crate::config::RateLimits,
 }
 
 pub struct Application {
@@ -44,6 +49,11 @@ impl Application {
         let pool = web::Data::new(pool);
         let envelope = web::Data::new(settings.envelope);
         let clock = web::Data::new(settings.clock);
+        let policy = web::Data::new(
+            Policy::from_openapi(&crate::openapi::document()).map_err(StartupError::Policy)?,
+        );
+        // One set of limiters shared by every worker.
+        let rate_limit = crate::edge::rate_limit::RateLimit::new(settings.limits);
         let server = HttpServer::new(move || {
             let (app, api) = App::new()
                 .into_utoipa_app()
@@ -51,12 +61,17 @@ impl Application {
                 .app_data(pool.clone())
                 .app_data(envelope.clone())
                 .app_data(clock.clone())
+                .app_data(policy.clone())
                 .app_data(web::QueryConfig::default().error_handler(|_, _| {
                     ApiError::BadQuery(Vec::new()).into()
                 }))
                 .configure(crate::routes::configure)
                 .split_for_parts();
-            app.wrap(tracing_actix_web::TracingLogger::default())
+            // The last `wrap` is the outermost; see `crate::edge`.
+            app.wrap(crate::edge::cors::cors())
+                .wrap(rate_limit.clone())
+                .wrap(actix_web::middleware::from_fn(crate::edge::headers::security_headers))
+                .wrap(tracing_actix_web::TracingLogger::<crate::edge::logging::EdgeRootSpan>::new())
                 .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api))
                 .service(web::redirect("/docs", "/docs/"))
                 .default_service(web::to(not_found))

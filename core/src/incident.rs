@@ -17,14 +17,21 @@ use validator::Validate;
 pub use crate::wire::{IdentityV1 as IdentityWire, IncidentReportV1 as IncidentReportWire};
 pub use crate::wire::VictimV1 as VictimWire;
 
-/// A victim's identifying details. Only ever held inside [`Sealed`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A victim's identifying details. Only ever held inside [`Sealed`]; its
+/// `Debug` is redacted too, in case one is ever taken out.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Identity {
     pub given_name: Option<String>,
     pub family_name: Option<String>,
     pub date_of_birth: Option<NaiveDate>,
     pub phone: Option<String>,
     pub email: Option<String>,
+}
+
+impl std::fmt::Debug for Identity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(crate::sealed::REDACTED)
+    }
 }
 
 /// A validated victim. Built only by [`check_incident`].

@@ -10,7 +10,7 @@ pub mod incident;
 pub mod messages;
 pub mod problem;
 pub mod sealed;
-mod read;
+pub mod read;
 mod wire;
 
 pub use incident::{check_incident, dictionary, Derived, Dictionary, Identity, Incident, IncidentVerdict, Victim};

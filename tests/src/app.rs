@@ -4,7 +4,7 @@ use crate::pg::TestDb;
 use anyhow::Result;
 use base64::Engine;
 use beacon_api::clock::Clock;
-use beacon_api::config::MasterKey;
+use beacon_api::config::{MasterKey, RateLimits};
 use beacon_api::security::crypto::Envelope;
 use beacon_api::security::{keys, Role};
 use beacon_api::startup::{Application, Settings};
@@ -17,6 +17,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub db: TestDb,
     pub data_key: [u8; 32],
+    pub index_key: [u8; 32],
     today: Arc<RwLock<NaiveDate>>,
 }
 
@@ -26,15 +27,22 @@ pub fn fixed_today() -> NaiveDate {
 
 impl TestApp {
     pub async fn spawn() -> Result<TestApp> {
+        Self::spawn_with_limits(RateLimits::default()).await
+    }
+
+    /// The app with its own request budgets (tiny ones, to test rate limiting).
+    pub async fn spawn_with_limits(limits: RateLimits) -> Result<TestApp> {
         let db = TestDb::new().await?;
         let data_key: [u8; 32] = rand::random();
+        let index_key: [u8; 32] = rand::random();
         let (clock, today) = Clock::fixed(fixed_today());
         let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
         let app = Application::build(
             Settings {
                 database_url: db.url.clone(),
-                envelope: Envelope::new(MasterKey(data_key)),
+                envelope: Envelope::new(MasterKey(data_key), MasterKey(index_key)),
                 clock,
+                limits,
             },
             listener,
         )
@@ -46,12 +54,33 @@ impl TestApp {
             client: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build()?,
             db,
             data_key,
+            index_key,
             today,
         })
     }
 
     pub fn data_key_base64(&self) -> String {
         base64::engine::general_purpose::STANDARD.encode(self.data_key)
+    }
+
+    pub fn index_key_base64(&self) -> String {
+        base64::engine::general_purpose::STANDARD.encode(self.index_key)
+    }
+
+    /// Runs the real `beacon` binary against this app's database and keys.
+    pub fn beacon(&self, args: &[&str], extra_env: &[(&str, String)]) -> Result<std::process::Output> {
+        let bin = xtask::target_dir().join("debug").join("beacon");
+        anyhow::ensure!(bin.exists(), "{} is missing: `cargo build -p beacon-api` (cargo xtask test builds it)", bin.display());
+        let mut cmd = std::process::Command::new(bin);
+        cmd.args(args)
+            .env("DATABASE_URL", &self.db.url)
+            .env("BEACON_DATA_KEY", self.data_key_base64())
+            .env("BEACON_INDEX_KEY", self.index_key_base64())
+            .env_remove("BEACON_DATA_KEY_PREVIOUS");
+        for (k, v) in extra_env {
+            cmd.env(k, v);
+        }
+        Ok(cmd.output()?)
     }
 
     /// Sets the server's "today" (the production clock reads America/New_York).

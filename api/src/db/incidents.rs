@@ -49,6 +49,7 @@ pub struct NewVictim {
     pub services_needed: Vec<String>,
     pub minor: bool,
     pub identity_sealed: Option<Vec<u8>>,
+    pub identity_index: Option<Vec<u8>>,
 }
 
 /// The de-identified columns of an incident; sealed columns are never selected here.
@@ -179,4 +180,102 @@ pub async fn list(
         .load(conn)
         .await?;
     Ok((rows, total))
+}
+
+/// The sealed columns of one incident, still encrypted.
+pub struct SealedColumns {
+    pub key_id: String,
+    pub wrapped_data_key: Vec<u8>,
+    pub narrative: Option<Vec<u8>>,
+    /// `(victim id, ordinal, identity ciphertext)` in ordinal order.
+    pub identities: Vec<(Uuid, i32, Option<Vec<u8>>)>,
+}
+
+pub async fn sealed_columns(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<SealedColumns> {
+    let (key_id, wrapped_data_key, narrative) = incidents::table
+        .filter(incidents::id.eq(id))
+        .select((incidents::key_id, incidents::wrapped_data_key, incidents::narrative_sealed))
+        .first(conn)
+        .await?;
+    let identities = victims::table
+        .filter(victims::incident_id.eq(id))
+        .order(victims::ordinal.asc())
+        .select((victims::id, victims::ordinal, victims::identity_sealed))
+        .load(conn)
+        .await?;
+    Ok(SealedColumns {
+        key_id,
+        wrapped_data_key,
+        narrative,
+        identities,
+    })
+}
+
+/// Marks an incident closed; `organisation` restricts to one organisation's (reporters).
+pub async fn close(conn: &mut AsyncPgConnection, id: Uuid, organisation: Option<Uuid>) -> QueryResult<bool> {
+    let mut query = diesel::update(incidents::table)
+        .filter(incidents::id.eq(id))
+        .filter(incidents::closed_at.is_null())
+        .into_boxed();
+    if let Some(org) = organisation {
+        query = query.filter(incidents::organisation_id.eq(org));
+    }
+    let updated = query.set(incidents::closed_at.eq(diesel::dsl::now)).execute(conn).await?;
+    if updated > 0 {
+        return Ok(true);
+    }
+    Ok(get(conn, id, organisation).await?.is_some())
+}
+
+/// Closed incidents past `cutoff` whose sealed fields are still stored.
+fn purgeable(cutoff: DateTime<Utc>) -> incidents::BoxedQuery<'static, diesel::pg::Pg> {
+    incidents::table
+        .filter(incidents::closed_at.lt(cutoff))
+        .filter(incidents::sealed_purged_at.is_null())
+        .into_boxed()
+}
+
+pub async fn count_purgeable(conn: &mut AsyncPgConnection, cutoff: DateTime<Utc>) -> QueryResult<i64> {
+    purgeable(cutoff).count().get_result(conn).await
+}
+
+/// Removes the sealed fields (and the blind index derived from them) of
+/// incidents closed before `cutoff`, keeping every de-identified column.
+pub async fn purge_sealed(conn: &mut AsyncPgConnection, cutoff: DateTime<Utc>) -> QueryResult<usize> {
+    let ids: Vec<Uuid> = purgeable(cutoff).select(incidents::id).load(conn).await?;
+    diesel::update(victims::table.filter(victims::incident_id.eq_any(&ids)))
+        .set((victims::identity_sealed.eq(None::<Vec<u8>>), victims::identity_index.eq(None::<Vec<u8>>)))
+        .execute(conn)
+        .await?;
+    diesel::update(incidents::table.filter(incidents::id.eq_any(&ids)))
+        .set((incidents::narrative_sealed.eq(None::<Vec<u8>>), incidents::sealed_purged_at.eq(diesel::dsl::now)))
+        .execute(conn)
+        .await
+}
+
+/// A batch of records whose data key is wrapped by a master key other than `current`.
+pub async fn wrapped_keys_not_under(
+    conn: &mut AsyncPgConnection,
+    current: &str,
+    limit: i64,
+) -> QueryResult<Vec<(Uuid, String, Vec<u8>)>> {
+    incidents::table
+        .filter(incidents::key_id.ne(current))
+        .select((incidents::id, incidents::key_id, incidents::wrapped_data_key))
+        .order(incidents::id)
+        .limit(limit)
+        .load(conn)
+        .await
+}
+
+pub async fn count_wrapped_not_under(conn: &mut AsyncPgConnection, current: &str) -> QueryResult<i64> {
+    incidents::table.filter(incidents::key_id.ne(current)).count().get_result(conn).await
+}
+
+pub async fn set_wrapped_key(conn: &mut AsyncPgConnection, id: Uuid, key_id: &str, wrapped: &[u8]) -> QueryResult<()> {
+    diesel::update(incidents::table.filter(incidents::id.eq(id)))
+        .set((incidents::key_id.eq(key_id), incidents::wrapped_data_key.eq(wrapped)))
+        .execute(conn)
+        .await
+        .map(|_| ())
 }

@@ -61,3 +61,90 @@ pub async fn insert_key(conn: &mut AsyncPgConnection, key: NewKey<'_>) -> QueryR
         .get_result(conn)
         .await
 }
+
+/// A key as listed: never its hash.
+#[derive(Debug, Queryable, serde::Serialize, utoipa::ToSchema)]
+pub struct KeyInfo {
+    pub id: Uuid,
+    pub organisation_id: Uuid,
+    pub organisation: String,
+    pub role: String,
+    /// The first characters of the key, to recognise it.
+    pub prefix: String,
+    pub origins: Vec<String>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub last_used_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+type KeyInfoColumns = (
+    api_keys::id,
+    api_keys::organisation_id,
+    organisations::name,
+    api_keys::role,
+    api_keys::prefix,
+    api_keys::origins,
+    api_keys::created_at,
+    api_keys::expires_at,
+    api_keys::revoked_at,
+    api_keys::last_used_at,
+);
+
+const KEY_INFO: KeyInfoColumns = (
+    api_keys::id,
+    api_keys::organisation_id,
+    organisations::name,
+    api_keys::role,
+    api_keys::prefix,
+    api_keys::origins,
+    api_keys::created_at,
+    api_keys::expires_at,
+    api_keys::revoked_at,
+    api_keys::last_used_at,
+);
+
+pub async fn list(conn: &mut AsyncPgConnection) -> QueryResult<Vec<KeyInfo>> {
+    api_keys::table
+        .inner_join(organisations::table)
+        .order(api_keys::created_at.asc())
+        .select(KEY_INFO)
+        .load(conn)
+        .await
+}
+
+pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<KeyInfo>> {
+    api_keys::table
+        .inner_join(organisations::table)
+        .filter(api_keys::id.eq(id))
+        .select(KEY_INFO)
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Revokes a key; it fails authentication from the very next request.
+/// Returns false when there is no such key (revoking twice is not an error).
+pub async fn revoke(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<bool> {
+    let updated = diesel::update(api_keys::table.filter(api_keys::id.eq(id)))
+        .set(api_keys::revoked_at.eq(diesel::dsl::now))
+        .filter(api_keys::revoked_at.is_null())
+        .execute(conn)
+        .await?;
+    if updated > 0 {
+        return Ok(true);
+    }
+    Ok(find(conn, id).await?.is_some())
+}
+
+pub async fn set_expiry(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    expires_at: Option<chrono::DateTime<chrono::Utc>>,
+) -> QueryResult<()> {
+    diesel::update(api_keys::table.filter(api_keys::id.eq(id)))
+        .set(api_keys::expires_at.eq(expires_at))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}

@@ -1,8 +1,10 @@
 //! Connection pool, embedded migrations, and queries per aggregate.
 
+pub mod audit;
 pub mod incidents;
 pub mod keys;
 pub mod schema;
+pub mod victims;
 
 use diesel_async::async_connection_wrapper::AsyncConnectionWrapper;
 use diesel_async::pooled_connection::deadpool::Pool;

@@ -51,6 +51,8 @@ diesel::table! {
         wrapped_data_key -> Bytea,
         narrative_sealed -> Nullable<Bytea>,
         received_at -> Timestamptz,
+        closed_at -> Nullable<Timestamptz>,
+        sealed_purged_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -67,9 +69,31 @@ diesel::table! {
         services_needed -> Array<Text>,
         minor -> Bool,
         identity_sealed -> Nullable<Bytea>,
+        identity_index -> Nullable<Bytea>,
     }
 }
 
 diesel::joinable!(api_keys -> organisations (organisation_id));
+diesel::allow_tables_to_appear_in_same_query!(api_keys, organisations);
+diesel::allow_tables_to_appear_in_same_query!(incidents, victims);
 diesel::joinable!(incidents -> organisations (organisation_id));
 diesel::joinable!(victims -> incidents (incident_id));
+
+diesel::table! {
+    audit_log (seq) {
+        seq -> Int8,
+        id -> Uuid,
+        at -> Timestamptz,
+        request_id -> Nullable<Text>,
+        key_id -> Nullable<Uuid>,
+        organisation_id -> Nullable<Uuid>,
+        role -> Nullable<Text>,
+        action -> Text,
+        resource -> Text,
+        resource_id -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        outcome -> Text,
+        prev_hash -> Bytea,
+        hash -> Bytea,
+    }
+}

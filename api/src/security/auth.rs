@@ -2,6 +2,9 @@
 
 use crate::db::{self, DbPool};
 use crate::error::ApiError;
+use crate::security::audit;
+use crate::security::policy::Policy;
+use actix_web::HttpMessage;
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpRequest};
@@ -58,16 +61,6 @@ pub struct Principal {
     pub role: Role,
 }
 
-impl Principal {
-    /// Every handler states the roles allowed to call it, next to its code.
-    pub fn require(&self, allowed: &[Role]) -> Result<&Self, ApiError> {
-        if allowed.contains(&self.role) {
-            Ok(self)
-        } else {
-            Err(ApiError::Forbidden)
-        }
-    }
-}
 
 fn bearer(req: &HttpRequest) -> Option<String> {
     let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
@@ -83,18 +76,56 @@ impl FromRequest for Principal {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let token = bearer(req);
         let pool = req.app_data::<web::Data<DbPool>>().cloned();
+        // The route's declared roles (see `policy.rs`). A route reached here
+        // without a policy is refused: access is never granted by omission.
+        let allowed: Option<Vec<Role>> = req
+            .app_data::<web::Data<Policy>>()
+            .zip(req.match_pattern())
+            .and_then(|(policy, pattern)| policy.allowed(req.method(), &pattern).map(<[Role]>::to_vec));
+        let route = format!("{} {}", req.method(), req.match_pattern().unwrap_or_default());
+        let request_id = req.extensions().get::<tracing_actix_web::RequestId>().map(ToString::to_string);
         Box::pin(async move {
             let token = token.ok_or(ApiError::Unauthenticated)?;
             let pool = pool.ok_or_else(|| ApiError::internal("no database pool configured"))?;
             let mut conn = pool.get().await?;
             let found = db::keys::authenticate(&mut conn, &crate::security::keys::hash(&token)).await?;
-            let (key_id, organisation_id, role) = found.ok_or(ApiError::Unauthenticated)?;
+            let Some((key_id, organisation_id, role)) = found else {
+                // Recorded without the key itself: only that someone failed, and where.
+                let event = audit::Event {
+                    actor: audit::Actor { key_id: None, organisation_id: None, role: None },
+                    action: "auth.failed".into(),
+                    resource: "route".into(),
+                    resource_id: Some(route),
+                    reason: None,
+                    outcome: "denied".into(),
+                    request_id,
+                };
+                audit::append(&mut conn, event).await?;
+                return Err(ApiError::Unauthenticated);
+            };
             let role = Role::from_str(&role).map_err(ApiError::internal)?;
+            let Some(allowed) = allowed else {
+                tracing::error!(%route, "route has no access policy; refusing");
+                return Err(ApiError::Forbidden);
+            };
+            if !allowed.contains(&role) {
+                return Err(ApiError::Forbidden);
+            }
             Ok(Principal {
                 key_id,
                 organisation_id,
                 role,
             })
         })
+    }
+}
+
+impl From<&Principal> for crate::security::audit::Actor {
+    fn from(p: &Principal) -> Self {
+        crate::security::audit::Actor {
+            key_id: Some(p.key_id),
+            organisation_id: Some(p.organisation_id),
+            role: Some(p.role.as_str().to_string()),
+        }
     }
 }

@@ -22,25 +22,74 @@ pub enum CryptoError {
     Seal,
     #[error("decryption failed: wrong key, or the ciphertext was altered or moved")]
     Open,
+    #[error("no configured master key has id {0}")]
+    UnknownMasterKey(String),
 }
 
 #[derive(Clone)]
 pub struct Envelope {
     master: MasterKey,
     key_id: String,
+    /// Earlier master keys by id, still able to unwrap until `rotate-data-key` re-wraps.
+    previous: Vec<(String, MasterKey)>,
+    /// The blind index key (`BEACON_INDEX_KEY`), separate from the master key.
+    index_key: MasterKey,
 }
 
 /// A record's data key, in memory only.
 pub struct RecordKey([u8; 32]);
 
 impl Envelope {
-    pub fn new(master: MasterKey) -> Self {
-        let digest = Sha256::new()
-            .chain_update(b"beacon master key id\0")
-            .chain_update(master.0)
-            .finalize();
-        let key_id = hex::encode(&digest[..8]);
-        Self { master, key_id }
+    pub fn new(master: MasterKey, index_key: MasterKey) -> Self {
+        Self::with_previous(master, Vec::new(), index_key)
+    }
+
+    /// `previous`: master keys being rotated away from (`BEACON_DATA_KEY_PREVIOUS`).
+    pub fn with_previous(master: MasterKey, previous: Vec<MasterKey>, index_key: MasterKey) -> Self {
+        Self {
+            key_id: key_id_of(&master),
+            previous: previous.into_iter().map(|k| (key_id_of(&k), k)).collect(),
+            master,
+            index_key,
+        }
+    }
+
+    /// Keyed blind index of a victim's identity: HMAC-SHA256 over the
+    /// normalised family name, given name and date of birth. Equal people give
+    /// equal values across agencies, and nothing can be read back from it.
+    /// `None` unless all three are known.
+    pub fn identity_index(&self, identity: &beacon_core::Identity) -> Option<Vec<u8>> {
+        use hmac::Mac;
+        let family = normalise_name(identity.family_name.as_deref()?);
+        let given = normalise_name(identity.given_name.as_deref()?);
+        let born = identity.date_of_birth?;
+        if family.is_empty() || given.is_empty() {
+            return None;
+        }
+        let mut mac = <hmac::Hmac<Sha256> as Mac>::new_from_slice(&self.index_key.0).ok()?;
+        for part in [family.as_str(), given.as_str(), &born.to_string()] {
+            mac.update(&(part.len() as u64).to_be_bytes());
+            mac.update(part.as_bytes());
+        }
+        Some(mac.finalize().into_bytes().to_vec())
+    }
+
+    fn master_for(&self, key_id: &str) -> Result<&MasterKey, CryptoError> {
+        if key_id == self.key_id {
+            return Ok(&self.master);
+        }
+        self.previous
+            .iter()
+            .find(|(id, _)| id == key_id)
+            .map(|(_, k)| k)
+            .ok_or_else(|| CryptoError::UnknownMasterKey(key_id.to_string()))
+    }
+
+    /// Unwraps a data key stored under an old master key and wraps it under
+    /// the current one. Ciphertexts of sealed fields are untouched.
+    pub fn rewrap(&self, record: Uuid, key_id: &str, wrapped: &[u8]) -> Result<Vec<u8>, CryptoError> {
+        let key = self.unwrap_record_key(record, key_id, wrapped)?;
+        seal_with(&self.master.0, &wrap_aad(record), &key.0)
     }
 
     pub fn key_id(&self) -> &str {
@@ -55,11 +104,31 @@ impl Envelope {
         Ok((RecordKey(key), wrapped))
     }
 
-    pub fn unwrap_record_key(&self, record: Uuid, wrapped: &[u8]) -> Result<RecordKey, CryptoError> {
-        let plain = open_with(&self.master.0, &wrap_aad(record), wrapped)?;
+    pub fn unwrap_record_key(&self, record: Uuid, key_id: &str, wrapped: &[u8]) -> Result<RecordKey, CryptoError> {
+        let master = self.master_for(key_id)?;
+        let plain = open_with(&master.0, &wrap_aad(record), wrapped)?;
         let key: [u8; 32] = plain.try_into().map_err(|_| CryptoError::Open)?;
         Ok(RecordKey(key))
     }
+}
+
+/// Case, accents, punctuation and spacing do not distinguish names: "José
+/// O'Neil-Díaz" and "jose oneil diaz" index alike.
+fn normalise_name(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    name.nfkd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .filter(|c| c.is_alphanumeric())
+        .collect()
+}
+
+fn key_id_of(master: &MasterKey) -> String {
+    let digest = Sha256::new()
+        .chain_update(b"beacon master key id\0")
+        .chain_update(master.0)
+        .finalize();
+    hex::encode(&digest[..8])
 }
 
 fn wrap_aad(record: Uuid) -> String {

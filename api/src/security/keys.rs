@@ -23,6 +23,17 @@ pub async fn issue(
     role: Role,
     origins: &[String],
 ) -> diesel::QueryResult<IssuedKey> {
+    issue_expiring(conn, org, role, origins, None).await
+}
+
+/// As [`issue`], with an expiry after which the key stops working.
+pub async fn issue_expiring(
+    conn: &mut AsyncPgConnection,
+    org: &str,
+    role: Role,
+    origins: &[String],
+    expires_at: Option<chrono::DateTime<chrono::Utc>>,
+) -> diesel::QueryResult<IssuedKey> {
     let minted = mint(role);
     let organisation_id = db::keys::ensure_organisation(conn, org).await?;
     let key_id = db::keys::insert_key(
@@ -36,6 +47,9 @@ pub async fn issue(
         },
     )
     .await?;
+    if expires_at.is_some() {
+        db::keys::set_expiry(conn, key_id, expires_at).await?;
+    }
     Ok(IssuedKey {
         key_id,
         organisation_id,
@@ -69,4 +83,23 @@ pub fn mint(role: Role) -> MintedKey {
 
 pub fn hash(secret: &str) -> Vec<u8> {
     Sha256::digest(secret.as_bytes()).to_vec()
+}
+
+/// Replaces key `id` with a new one for the same organisation, role, origins
+/// and expiry, and revokes the old one, in one transaction.
+pub async fn rotate(conn: &mut AsyncPgConnection, id: Uuid) -> diesel::QueryResult<Option<IssuedKey>> {
+    use diesel_async::AsyncConnection;
+    conn.transaction(async |conn| {
+        let Some(old) = db::keys::find(conn, id).await? else {
+            return Ok(None);
+        };
+        let role: Role = old
+            .role
+            .parse()
+            .map_err(|e: String| diesel::result::Error::QueryBuilderError(e.into()))?;
+        let new = issue_expiring(conn, &old.organisation, role, &old.origins, old.expires_at).await?;
+        db::keys::revoke(conn, id).await?;
+        Ok(Some(new))
+    })
+    .await
 }

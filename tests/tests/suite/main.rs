@@ -1,10 +1,15 @@
 //! Every cross-cutting test in one binary (one link step, shared template database).
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on the unexpected
 
+mod access_policy;
 mod api_errors;
 mod api_incidents;
 mod api_service;
+mod audit;
 mod data_dictionary;
+mod edge;
+mod keys;
 mod fixtures_parity;
 mod openapi_contract;
 mod privacy;
+mod retention_and_keys;

@@ -63,3 +63,102 @@ async fn a_pg_dump_of_the_database_holds_no_sealed_value() {
         assert!(!dump.contains(marker), "{marker} found in pg_dump output");
     }
 }
+
+async fn seeded_incident(app: &TestApp) -> String {
+    let key = app.key("DCF", Role::Reporter).await.unwrap();
+    let mut body = incident("Hartford", "2026-06-01");
+    body["narrative"] = json!(MARKERS[2]);
+    body["victims"][0]["identity"] = json!({"given_name": MARKERS[0], "family_name": MARKERS[1]});
+    let r = app.post_json("/v1/incidents", &key, body.to_string()).await.unwrap();
+    let created: serde_json::Value = r.json().await.unwrap();
+    created["id"].as_str().unwrap().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reading_sealed_fields_needs_a_reason() {
+    let app = TestApp::spawn().await.unwrap();
+    let id = seeded_incident(&app).await;
+    let coordinator = app.key("OPM", Role::Coordinator).await.unwrap();
+    let r = app.get(&format!("/v1/incidents/{id}?include=identity"), &coordinator).await.unwrap();
+    assert_eq!(r.status().as_u16(), 422);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["errors"][0]["path"], "/reason");
+    let r = app.get(&format!("/v1/incidents/{id}?include=identity&reason=short"), &coordinator).await.unwrap();
+    assert_eq!(r.status().as_u16(), 422);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reporter_may_not_read_sealed_fields_even_of_its_own_incident() {
+    let app = TestApp::spawn().await.unwrap();
+    let key = app.key("DCF", Role::Reporter).await.unwrap();
+    let created: serde_json::Value = app
+        .post_json("/v1/incidents", &key, incident("Hartford", "2026-06-01").to_string())
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let path = format!("/v1/incidents/{}?include=identity&reason=checking%20a%20duplicate", created["id"].as_str().unwrap());
+    assert_eq!(app.get(&path, &key).await.unwrap().status().as_u16(), 403);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sealed_read_with_a_reason_decrypts_and_is_audited() {
+    let app = TestApp::spawn().await.unwrap();
+    let id = seeded_incident(&app).await;
+    let coordinator = app.key("OPM", Role::Coordinator).await.unwrap();
+    let reason = "Court order 2026-CV-118 requires victim contact";
+    let r = app
+        .client
+        .get(app.url(&format!("/v1/incidents/{id}")))
+        .query(&[("include", "identity"), ("reason", reason)])
+        .bearer_auth(&coordinator)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["sealed"]["narrative"], MARKERS[2]);
+    assert_eq!(body["sealed"]["victims"][0]["identity"]["given_name"], MARKERS[0]);
+    #[derive(diesel::QueryableByName)]
+    struct Entry {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        action: String,
+        #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+        reason: Option<String>,
+    }
+    let mut conn = app.conn().await.unwrap();
+    let entries: Vec<Entry> = diesel::sql_query("SELECT action, reason FROM audit_log WHERE resource_id = $1 ORDER BY seq")
+        .bind::<diesel::sql_types::Text, _>(&id)
+        .load(&mut conn)
+        .await
+        .unwrap();
+    let actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, vec!["incident.create", "incident.read_sealed"]);
+    assert_eq!(entries[1].reason.as_deref(), Some(reason));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_ciphertext_moved_to_another_row_does_not_decrypt() {
+    let app = TestApp::spawn().await.unwrap();
+    let first = seeded_incident(&app).await;
+    let second = seeded_incident(&app).await;
+    let mut conn = app.conn().await.unwrap();
+    diesel::sql_query(
+        "UPDATE incidents SET narrative_sealed = (SELECT narrative_sealed FROM incidents WHERE id = $1::uuid),
+                              wrapped_data_key = (SELECT wrapped_data_key FROM incidents WHERE id = $1::uuid)
+         WHERE id = $2::uuid",
+    )
+    .bind::<diesel::sql_types::Text, _>(&first)
+    .bind::<diesel::sql_types::Text, _>(&second)
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    let coordinator = app.key("OPM", Role::Coordinator).await.unwrap();
+    let r = app
+        .get(&format!("/v1/incidents/{second}?include=identity&reason=checking%20the%20moved%20row"), &coordinator)
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 500, "a moved ciphertext must fail authentication, not decrypt");
+    assert!(!r.text().await.unwrap().contains("MARKER"));
+}

@@ -42,16 +42,23 @@ pub fn run(root: &Path) -> Result<i32> {
     };
     env.push(("DATABASE_URL", database_url.clone()));
 
-    match std::env::var("BEACON_DATA_KEY") {
-        Ok(key) if !key.is_empty() => step("BEACON_DATA_KEY is set: using it"),
-        _ => {
-            let key_path = beacon_dir.join("data.key");
-            let key = ensure_data_key(&key_path)?;
-            step(format_args!(
-                "data key: {} (keep it: encrypted fields cannot be read without it)",
-                rel(root, &key_path)
-            ));
-            env.push(("BEACON_DATA_KEY", key));
+    // The master key (wraps every record's data key) and the blind index key
+    // are separate secrets; each is generated once under .beacon/ when unset.
+    for (var, file, what) in [
+        ("BEACON_DATA_KEY", "data.key", "data key"),
+        ("BEACON_INDEX_KEY", "index.key", "blind index key"),
+    ] {
+        match std::env::var(var) {
+            Ok(key) if !key.is_empty() => step(format_args!("{var} is set: using it")),
+            _ => {
+                let key_path = beacon_dir.join(file);
+                let key = ensure_data_key(&key_path)?;
+                step(format_args!(
+                    "{what}: {} (keep it: encrypted fields cannot be read without it)",
+                    rel(root, &key_path)
+                ));
+                env.push((var, key));
+            }
         }
     }
 

@@ -5,15 +5,16 @@ use crate::db::{self, DbPool};
 use crate::error::{ApiError, Problem};
 use crate::routes::body::{json_text, rejected};
 use crate::security::crypto::{field_aad, Envelope};
-use crate::security::{Principal, Role};
+use crate::security::Principal;
 use actix_web::http::header;
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use beacon_core::codes::CodeList;
 use beacon_core::incident::IncidentReportWire;
 use beacon_core::{check_incident, Incident};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use tracing_actix_web::RequestId;
 use uuid::Uuid;
-
-pub const ALLOWED: &[Role] = &[Role::Reporter];
+use crate::security::audit::{self, Actor, Event};
 
 /// Report a trafficking incident (contract v1).
 ///
@@ -32,24 +33,40 @@ pub const ALLOWED: &[Role] = &[Role::Reporter];
         (status = 415, body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Breaks the contract: every error listed", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
+    security(("bearer" = ["reporter"]))
 )]
 #[post("/incidents")]
 pub async fn create_incident(
     principal: Principal,
+    request_id: RequestId,
     req: HttpRequest,
     payload: web::Payload,
     pool: web::Data<DbPool>,
     envelope: web::Data<Envelope>,
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(ALLOWED)?;
     let text = json_text(&req, payload).await?;
     let incident = check_incident(&text, clock.today()).map_err(rejected)?;
     let id = Uuid::new_v4();
     let (row, victims) = seal_rows(id, principal.organisation_id, &incident, &envelope)?;
-    let mut conn = pool.get().await?;
-    let received_at = db::incidents::insert(&mut conn, row, victims).await?;
+    let mut pooled = pool.get().await?;
+    let conn: &mut AsyncPgConnection = &mut pooled;
+    let received_at = conn
+        .transaction(async |conn| {
+            let received_at = db::incidents::insert(conn, row, victims).await?;
+            let event = Event {
+                actor: Actor::from(&principal),
+                action: "incident.create".into(),
+                resource: "incident".into(),
+                resource_id: Some(id.to_string()),
+                reason: None,
+                outcome: "success".into(),
+                request_id: Some(request_id.to_string()),
+            };
+            audit::append(conn, event).await?;
+            Ok::<_, diesel::result::Error>(received_at)
+        })
+        .await?;
     tracing::info!(incident = %id, organisation = %principal.organisation_id, "incident reported");
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/v1/incidents/{id}")))
@@ -80,6 +97,7 @@ fn seal_rows(
     let mut victims = Vec::with_capacity(incident.victims.len());
     for (ordinal, v) in incident.victims.iter().enumerate() {
         let victim_id = Uuid::new_v4();
+        let identity_index = v.identity.as_ref().and_then(|i| envelope.identity_index(i.expose()));
         let identity_sealed = match &v.identity {
             Some(identity) => {
                 let plain = serde_json::to_vec(identity.expose()).map_err(ApiError::internal)?;
@@ -102,6 +120,7 @@ fn seal_rows(
             services_needed: codes(&v.services_needed),
             minor: v.minor,
             identity_sealed,
+            identity_index,
         });
     }
     let d = &incident.derived;

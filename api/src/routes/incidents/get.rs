@@ -1,39 +1,140 @@
-use super::view::IncidentView;
+use super::view::{IncidentView, SealedView, VictimIdentity};
+use crate::db::incidents::SealedColumns;
 use crate::db::{self, DbPool};
 use crate::error::{ApiError, Problem};
+use crate::security::audit::{self, Actor, Event};
+use crate::security::crypto::{field_aad, Envelope};
 use crate::security::{Principal, Role};
 use actix_web::{get, web, HttpResponse};
+use beacon_core::{ErrorCode, Identity, ValidationError};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use serde::Deserialize;
+use tracing_actix_web::RequestId;
+use utoipa::IntoParams;
 use uuid::Uuid;
 
-pub const ALLOWED: &[Role] = &[Role::Reporter, Role::Coordinator];
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReadParams {
+    /// `identity`: also return the sealed fields (narrative, victims' identities). Coordinators only.
+    pub include: Option<String>,
+    /// Why the sealed fields are needed (10–500 characters); recorded in the audit trail.
+    pub reason: Option<String>,
+}
 
 /// One incident, de-identified. A reporter sees only its own organisation's
 /// incidents; another organisation's is a 404, so existence is not revealed.
+///
+/// With `include=identity&reason=…` a coordinator also receives the sealed
+/// fields, decrypted; the read is written to the audit trail in the same
+/// transaction, so there is no read without its record.
 #[utoipa::path(
     tag = "incidents",
-    params(("id" = Uuid, Path, description = "Incident id")),
+    params(("id" = Uuid, Path, description = "Incident id"), ReadParams),
     responses(
         (status = 200, body = IncidentView),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`reason` missing or of the wrong length", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
+    security(("bearer" = ["reporter", "coordinator"]))
 )]
 #[get("/incidents/{id}")]
 pub async fn get_incident(
     principal: Principal,
+    request_id: RequestId,
     id: web::Path<String>,
+    params: web::Query<ReadParams>,
     pool: web::Data<DbPool>,
+    envelope: web::Data<Envelope>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(ALLOWED)?;
+    let sealed_reason = sealed_request(&principal, &params)?;
     let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
     let scope = (principal.role == Role::Reporter).then_some(principal.organisation_id);
-    let mut conn = pool.get().await?;
-    let (row, victims) = db::incidents::get(&mut conn, id, scope)
+    let mut pooled = pool.get().await?;
+    let conn: &mut AsyncPgConnection = &mut pooled;
+    let view = conn
+        .transaction(async |conn| {
+            let Some((row, victims)) = db::incidents::get(conn, id, scope).await? else {
+                return Ok(None);
+            };
+            let mut view = IncidentView::from_rows(row, Some(victims));
+            if let Some(reason) = &sealed_reason {
+                let columns = db::incidents::sealed_columns(conn, id).await?;
+                view.sealed = Some(open(&envelope, id, columns)?);
+                let event = Event {
+                    actor: Actor::from(&principal),
+                    action: "incident.read_sealed".into(),
+                    resource: "incident".into(),
+                    resource_id: Some(id.to_string()),
+                    reason: Some(reason.clone()),
+                    outcome: "success".into(),
+                    request_id: Some(request_id.to_string()),
+                };
+                audit::append(conn, event).await?;
+            }
+            Ok::<_, ApiError>(Some(view))
+        })
         .await?
         .ok_or(ApiError::NotFound)?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
-        .json(IncidentView::from_rows(row, Some(victims))))
+        .json(view))
+}
+
+/// `Some(reason)` when the caller asks for sealed fields and may have them.
+fn sealed_request(principal: &Principal, params: &ReadParams) -> Result<Option<String>, ApiError> {
+    match params.include.as_deref() {
+        None => return Ok(None),
+        Some("identity") => {}
+        Some(_) => {
+            return Err(ApiError::BadQuery(vec![ValidationError::new(
+                "/include",
+                ErrorCode::UnknownCode,
+                "The only value is `identity`.",
+            )]))
+        }
+    }
+    if principal.role != Role::Coordinator {
+        return Err(ApiError::Forbidden);
+    }
+    let reason = params.reason.as_deref().map(str::trim).unwrap_or_default();
+    let length = reason.chars().count();
+    if !(10..=500).contains(&length) {
+        let (code, message) = if length == 0 {
+            (ErrorCode::Required, "A reason is required to read sealed fields.")
+        } else {
+            (ErrorCode::Length, "Must have between 10 and 500 characters.")
+        };
+        return Err(ApiError::Invalid(vec![ValidationError::new("/reason", code, message)]));
+    }
+    Ok(Some(reason.to_string()))
+}
+
+fn open(envelope: &Envelope, id: Uuid, columns: SealedColumns) -> Result<SealedView, ApiError> {
+    let key = envelope
+        .unwrap_record_key(id, &columns.key_id, &columns.wrapped_data_key)
+        .map_err(ApiError::internal)?;
+    let narrative = columns
+        .narrative
+        .map(|c| key.open(&field_aad("incidents", id, "narrative"), &c))
+        .transpose()
+        .map_err(ApiError::internal)?
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
+    let mut victims = Vec::new();
+    for (victim_id, ordinal, sealed) in columns.identities {
+        let identity = match sealed {
+            None => None,
+            Some(c) => {
+                let plain = key
+                    .open(&field_aad("victims", victim_id, "identity"), &c)
+                    .map_err(ApiError::internal)?;
+                Some(serde_json::from_slice::<Identity>(&plain).map_err(ApiError::internal)?)
+            }
+        };
+        victims.push(VictimIdentity { ordinal, identity });
+    }
+    Ok(SealedView { narrative, victims })
 }

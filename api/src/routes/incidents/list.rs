@@ -9,7 +9,6 @@ use beacon_core::{geo, ErrorCode, ValidationError};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-pub const ALLOWED: &[Role] = &[Role::Reporter, Role::Coordinator];
 const DEFAULT_PER_PAGE: i64 = 20;
 const MAX_PER_PAGE: i64 = 100;
 
@@ -62,7 +61,7 @@ fn date(name: &str, value: &Option<String>, errors: &mut Vec<ValidationError>) -
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
+    security(("bearer" = ["reporter", "coordinator"]))
 )]
 #[get("/incidents")]
 pub async fn list_incidents(
@@ -70,7 +69,6 @@ pub async fn list_incidents(
     params: web::Query<ListParams>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(ALLOWED)?;
     let mut errors = Vec::new();
     let page = number("page", &params.page, 1, i64::from(i32::MAX), &mut errors);
     let per_page = number("per_page", &params.per_page, DEFAULT_PER_PAGE, MAX_PER_PAGE, &mut errors);

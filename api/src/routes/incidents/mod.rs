@@ -1,3 +1,4 @@
+pub mod close;
 pub mod create;
 pub mod get;
 pub mod list;

@@ -46,6 +46,29 @@ pub struct IncidentView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub victims: Option<Vec<VictimView>>,
     pub derived: Derived,
+    /// Only with `include=identity&reason=…`, for coordinators; every such read is audited.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sealed: Option<SealedView>,
+}
+
+/// Decrypted sealed fields. Its `Debug` is redacted so it cannot reach a log.
+#[derive(Serialize, ToSchema)]
+pub struct SealedView {
+    pub narrative: Option<String>,
+    pub victims: Vec<VictimIdentity>,
+}
+
+impl std::fmt::Debug for SealedView {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(beacon_core::sealed::REDACTED)
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct VictimIdentity {
+    pub ordinal: i32,
+    #[schema(value_type = Option<Object>)]
+    pub identity: Option<beacon_core::Identity>,
 }
 
 impl IncidentView {
@@ -87,6 +110,7 @@ impl IncidentView {
                 minor_involved: row.minor_involved,
             },
             trafficking_types: row.trafficking_types,
+            sealed: None,
         }
     }
 }

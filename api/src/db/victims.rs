@@ -1,0 +1,85 @@
+//! Queries over victims that use only the blind index, never a sealed value.
+
+use super::schema::{incidents, victims};
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+pub struct Counts {
+    pub total: i64,
+    pub identified: i64,
+    pub distinct_identified: i64,
+}
+
+pub async fn counts(conn: &mut AsyncPgConnection) -> QueryResult<Counts> {
+    let total: i64 = victims::table.count().get_result(conn).await?;
+    let identified: i64 = victims::table
+        .filter(victims::identity_index.is_not_null())
+        .count()
+        .get_result(conn)
+        .await?;
+    let distinct_identified: i64 = victims::table
+        .filter(victims::identity_index.is_not_null())
+        .select(diesel::dsl::count(victims::identity_index).aggregate_distinct())
+        .get_result(conn)
+        .await?;
+    Ok(Counts {
+        total,
+        identified,
+        distinct_identified,
+    })
+}
+
+/// One victim record in a group of likely duplicates.
+pub struct Member {
+    pub index: Vec<u8>,
+    pub incident_id: Uuid,
+    pub ordinal: i32,
+    pub reporting_agency: String,
+    pub organisation_id: Uuid,
+    pub incident_date: NaiveDate,
+}
+
+type MemberRow = (Option<Vec<u8>>, Uuid, i32, String, Uuid, NaiveDate);
+
+/// Victim records sharing a blind index value with at least one other, grouped by value.
+pub async fn likely_duplicates(conn: &mut AsyncPgConnection, max_groups: i64) -> QueryResult<Vec<Member>> {
+    let shared: Vec<Option<Vec<u8>>> = victims::table
+        .filter(victims::identity_index.is_not_null())
+        .group_by(victims::identity_index)
+        .having(diesel::dsl::count_star().gt(1))
+        .select(victims::identity_index)
+        .order(victims::identity_index)
+        .limit(max_groups)
+        .load(conn)
+        .await?;
+    let shared: Vec<Vec<u8>> = shared.into_iter().flatten().collect();
+    let rows: Vec<MemberRow> = victims::table
+        .inner_join(incidents::table)
+        .filter(victims::identity_index.eq_any(&shared))
+        .order((victims::identity_index, incidents::incident_date, victims::incident_id, victims::ordinal))
+        .select((
+            victims::identity_index,
+            victims::incident_id,
+            victims::ordinal,
+            incidents::reporting_agency,
+            incidents::organisation_id,
+            incidents::incident_date,
+        ))
+        .load(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(index, incident_id, ordinal, reporting_agency, organisation_id, incident_date)| {
+            Some(Member {
+                index: index?,
+                incident_id,
+                ordinal,
+                reporting_agency,
+                organisation_id,
+                incident_date,
+            })
+        })
+        .collect())
+}

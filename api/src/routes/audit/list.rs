@@ -1,0 +1,134 @@
+use super::{AuditEntry, AuditPage};
+use crate::db::audit::ListFilter;
+use crate::db::{self, DbPool};
+use crate::error::{ApiError, Problem};
+use crate::security::Principal;
+use actix_web::{get, web, HttpResponse};
+use beacon_core::dates::parse_iso_date;
+use beacon_core::{ErrorCode, ValidationError};
+use chrono::{DateTime, NaiveDate, SubsecRound, TimeDelta, Utc};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use uuid::Uuid;
+
+const DEFAULT_PER_PAGE: i64 = 50;
+const MAX_PER_PAGE: i64 = 100;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditListParams {
+    /// Page number, from 1 (default 1).
+    pub page: Option<String>,
+    /// Items per page, 1–100 (default 50).
+    pub per_page: Option<String>,
+    /// Only entries by this key (its id, a UUID).
+    pub actor: Option<String>,
+    /// Only entries with this action.
+    pub action: Option<String>,
+    /// Only entries about this resource id.
+    pub resource_id: Option<String>,
+    /// Only entries at or after this instant: RFC 3339, or `YYYY-MM-DD` for the
+    /// start of that day in America/New_York.
+    pub from: Option<String>,
+    /// Only entries at or before this instant: RFC 3339, or `YYYY-MM-DD` for the
+    /// whole of that day in America/New_York.
+    pub to: Option<String>,
+}
+
+fn query_error(name: &str, code: ErrorCode, message: &str) -> ValidationError {
+    ValidationError::new(format!("/{name}"), code, message)
+}
+
+fn number(name: &str, value: &Option<String>, default: i64, max: i64, errors: &mut Vec<ValidationError>) -> i64 {
+    match value.as_deref().map(str::parse::<i64>) {
+        None => default,
+        Some(Ok(n)) if (1..=max).contains(&n) => n,
+        Some(_) => {
+            errors.push(query_error(name, ErrorCode::Range, &format!("Must be a whole number from 1 to {max}.")));
+            default
+        }
+    }
+}
+
+fn actor(value: &Option<String>, errors: &mut Vec<ValidationError>) -> Option<Uuid> {
+    let text = value.as_deref()?;
+    let parsed = Uuid::try_parse(text).ok();
+    if parsed.is_none() {
+        errors.push(query_error("actor", ErrorCode::Format, "Must be a key id (a UUID)."));
+    }
+    parsed
+}
+
+/// Midnight starting `day` in America/New_York (the state's business day).
+fn start_of(day: NaiveDate) -> Option<DateTime<Utc>> {
+    day.and_hms_opt(0, 0, 0)?
+        .and_local_timezone(chrono_tz::America::New_York)
+        .earliest()
+        .map(|t| t.to_utc())
+}
+
+/// An RFC 3339 instant, or a date's day in America/New_York. `end`: the bound
+/// is the exclusive end of the given instant or day, else its inclusive start.
+fn instant(name: &str, value: &Option<String>, end: bool, errors: &mut Vec<ValidationError>) -> Option<DateTime<Utc>> {
+    let text = value.as_deref()?;
+    let parsed = match DateTime::parse_from_rfc3339(text) {
+        // Entries are stored to the microsecond.
+        Ok(t) if end => Some(t.to_utc().trunc_subsecs(6) + TimeDelta::microseconds(1)),
+        Ok(t) => Some(t.to_utc()),
+        Err(_) => parse_iso_date(text)
+            .and_then(|day| if end { day.succ_opt() } else { Some(day) })
+            .and_then(start_of),
+    };
+    if parsed.is_none() {
+        errors.push(query_error(name, ErrorCode::Format, "Must be an RFC 3339 timestamp or a real date written YYYY-MM-DD."));
+    }
+    parsed
+}
+
+fn text(value: &Option<String>) -> Option<String> {
+    value.as_deref().map(str::to_string)
+}
+
+/// Audit entries, newest first, with a pagination envelope.
+#[utoipa::path(
+    tag = "audit",
+    params(AuditListParams),
+    responses(
+        (status = 200, body = AuditPage),
+        (status = 400, description = "A bad query parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = ["auditor"]))
+)]
+#[get("/audit")]
+pub async fn list_audit(
+    principal: Principal,
+    params: web::Query<AuditListParams>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, ApiError> {
+    tracing::debug!(key_id = %principal.key_id, "listing the audit trail");
+    let mut errors = Vec::new();
+    let page = number("page", &params.page, 1, i64::from(i32::MAX), &mut errors);
+    let per_page = number("per_page", &params.per_page, DEFAULT_PER_PAGE, MAX_PER_PAGE, &mut errors);
+    let filter = ListFilter {
+        actor: actor(&params.actor, &mut errors),
+        action: text(&params.action),
+        resource_id: text(&params.resource_id),
+        from: instant("from", &params.from, false, &mut errors),
+        before: instant("to", &params.to, true, &mut errors),
+    };
+    if !errors.is_empty() {
+        return Err(ApiError::BadQuery(errors));
+    }
+    let mut conn = pool.get().await?;
+    let (rows, total_items) = db::audit::list(&mut conn, &filter, per_page, (page - 1) * per_page).await?;
+    let body = AuditPage {
+        items: rows.into_iter().map(AuditEntry::from).collect(),
+        page,
+        per_page,
+        total_items,
+        total_pages: (total_items + per_page - 1) / per_page,
+    };
+    Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(body))
+}

@@ -1,0 +1,57 @@
+use crate::db::{self, DbPool};
+use crate::error::{ApiError, Problem};
+use crate::security::audit::{self, Actor, Event};
+use crate::security::{Principal, Role};
+use actix_web::{post, web, HttpResponse};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use tracing_actix_web::RequestId;
+use uuid::Uuid;
+
+/// Close an incident. Closing starts its retention clock: `beacon purge`
+/// removes the sealed fields of incidents closed longer ago than the retention period.
+#[utoipa::path(
+    tag = "incidents",
+    params(("id" = Uuid, Path, description = "Incident id")),
+    responses(
+        (status = 204, description = "Closed (or already closed)"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = ["reporter", "coordinator"]))
+)]
+#[post("/incidents/{id}/close")]
+pub async fn close_incident(
+    principal: Principal,
+    request_id: RequestId,
+    id: web::Path<String>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, ApiError> {
+    let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
+    let scope = (principal.role == Role::Reporter).then_some(principal.organisation_id);
+    let mut pooled = pool.get().await?;
+    let conn: &mut AsyncPgConnection = &mut pooled;
+    let found = conn
+        .transaction(async |conn| {
+            if !db::incidents::close(conn, id, scope).await? {
+                return Ok(false);
+            }
+            let event = Event {
+                actor: Actor::from(&principal),
+                action: "incident.close".into(),
+                resource: "incident".into(),
+                resource_id: Some(id.to_string()),
+                reason: None,
+                outcome: "success".into(),
+                request_id: Some(request_id.to_string()),
+            };
+            audit::append(conn, event).await?;
+            Ok::<_, diesel::result::Error>(true)
+        })
+        .await?;
+    if found {
+        Ok(HttpResponse::NoContent().finish())
+    } else {
+        Err(ApiError::NotFound)
+    }
+}

@@ -1,0 +1,338 @@
+//! The tamper-evident audit trail: an append-only, hash-chained log.
+//!
+//! Every entry stores `hash = SHA-256(prev_hash ‖ canonical(entry))`, where
+//! `prev_hash` is the previous entry's `hash` (32 zero bytes for the first) and
+//! `canonical` is a length-prefixed encoding of the entry's own fields (not its
+//! `seq`), so a field can neither be changed nor moved into its neighbour without
+//! breaking the chain. Writers take a transaction-scoped advisory lock, so the
+//! chain is linear and `seq` order is chain order; the database refuses UPDATE,
+//! DELETE and TRUNCATE on the table.
+//!
+//! Entries hold ids, codes and the caller's free-text reason: never a sealed value.
+
+use crate::cli::CliError;
+use crate::db::{self, audit::EntryRow, audit::NewEntry};
+use chrono::{DateTime, SecondsFormat, SubsecRound, Utc};
+use diesel_async::{AsyncConnection, AsyncPgConnection, TransactionManager};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// Who acted: the key, its organisation and role (all absent for an
+/// unauthenticated caller, e.g. a failed authentication).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Actor {
+    pub key_id: Option<Uuid>,
+    pub organisation_id: Option<Uuid>,
+    pub role: Option<String>,
+}
+
+/// What happened. `action`/`resource`/`outcome` are codes (e.g. `incident.read_identity`,
+/// `incident`, `success`); `reason` is the caller's free text. Never a sealed value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    pub actor: Actor,
+    pub action: String,
+    pub resource: String,
+    pub resource_id: Option<String>,
+    pub reason: Option<String>,
+    pub outcome: String,
+    pub request_id: Option<String>,
+}
+
+/// The first entry that breaks the chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct Broken {
+    pub seq: i64,
+    pub id: Uuid,
+    /// What is wrong with it, in words.
+    pub problem: String,
+}
+
+/// The result of walking the whole chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct VerifyReport {
+    /// Every entry in the trail (the walk continues past a break).
+    pub entries_checked: i64,
+    /// `null` when the trail is intact.
+    pub first_broken: Option<Broken>,
+}
+
+/// The first entry's `prev_hash`.
+const GENESIS: [u8; 32] = [0; 32];
+/// Entries read per round trip while verifying.
+const BATCH: i64 = 1000;
+/// Leads every canonical form, so a future format cannot be confused with this one.
+const FORMAT: &str = "beacon-audit-v1";
+
+const PROBLEM_PREV_HASH: &str = "prev_hash does not equal the previous entry's hash";
+const PROBLEM_GENESIS: &str = "prev_hash of the first entry is not the genesis value (32 zero bytes)";
+const PROBLEM_HASH: &str = "hash does not match the entry's content";
+
+/// Appends in the caller's connection/transaction; serialises writers with
+/// pg_advisory_xact_lock so the chain is linear. Returns the entry's seq.
+///
+/// Outside a transaction the append runs in one of its own. Inside one, the lock
+/// is held until that transaction ends, so append late in a transaction, and use
+/// READ COMMITTED (PostgreSQL's default): the newest entry must be read after the
+/// lock is taken. (A writer that still raced would fail on `prev_hash`'s unique
+/// constraint instead of forking the chain.)
+pub async fn append(conn: &mut AsyncPgConnection, event: Event) -> diesel::QueryResult<i64> {
+    if in_transaction(conn)? {
+        append_locked(conn, event).await
+    } else {
+        conn.transaction(async move |conn| append_locked(conn, event).await).await
+    }
+}
+
+fn in_transaction(conn: &mut AsyncPgConnection) -> diesel::QueryResult<bool> {
+    let status =
+        <AsyncPgConnection as AsyncConnection>::TransactionManager::transaction_manager_status_mut(conn);
+    Ok(status.transaction_depth()?.is_some())
+}
+
+async fn append_locked(conn: &mut AsyncPgConnection, event: Event) -> diesel::QueryResult<i64> {
+    db::audit::lock_for_append(conn).await?;
+    let prev_hash = db::audit::last_hash(conn).await?.unwrap_or_else(|| GENESIS.to_vec());
+    // PostgreSQL keeps microseconds: hash exactly the value that is stored.
+    let at = Utc::now().trunc_subsecs(6);
+    let mut entry = NewEntry {
+        id: Uuid::new_v4(),
+        at,
+        request_id: event.request_id,
+        key_id: event.actor.key_id,
+        organisation_id: event.actor.organisation_id,
+        role: event.actor.role,
+        action: event.action,
+        resource: event.resource,
+        resource_id: event.resource_id,
+        reason: event.reason,
+        outcome: event.outcome,
+        prev_hash,
+        hash: Vec::new(),
+    };
+    entry.hash = chain_hash(&entry.prev_hash, &Content::of_new(&entry));
+    db::audit::insert(conn, &entry).await
+}
+
+/// Walks the whole trail in `seq` order, in batches, recomputing every link.
+pub async fn verify(conn: &mut AsyncPgConnection) -> diesel::QueryResult<VerifyReport> {
+    let mut prev: Option<Vec<u8>> = None;
+    let mut after = i64::MIN;
+    let mut entries_checked = 0;
+    let mut first_broken = None;
+    loop {
+        let rows = db::audit::page_after(conn, after, BATCH).await?;
+        for row in &rows {
+            entries_checked += 1;
+            if first_broken.is_none() {
+                first_broken = check(prev.as_deref(), row).map(|problem| Broken {
+                    seq: row.seq,
+                    id: row.id,
+                    problem: problem.to_string(),
+                });
+            }
+            after = row.seq;
+            prev = Some(row.hash.clone());
+        }
+        if i64::try_from(rows.len()).unwrap_or(i64::MAX) < BATCH {
+            break;
+        }
+    }
+    Ok(VerifyReport {
+        entries_checked,
+        first_broken,
+    })
+}
+
+/// `prev`: the previous entry's stored hash (`None` for the first entry).
+fn check(prev: Option<&[u8]>, row: &EntryRow) -> Option<&'static str> {
+    match prev {
+        None if row.prev_hash != GENESIS => return Some(PROBLEM_GENESIS),
+        Some(prev) if row.prev_hash != prev => return Some(PROBLEM_PREV_HASH),
+        _ => {}
+    }
+    (chain_hash(&row.prev_hash, &Content::of_row(row)) != row.hash).then_some(PROBLEM_HASH)
+}
+
+/// `beacon audit verify`: prints one line and answers whether the trail is intact.
+pub async fn verify_command(database_url: &str) -> Result<bool, CliError> {
+    let mut conn = AsyncPgConnection::establish(database_url)
+        .await
+        .map_err(|e| db::DbError::Connect(e.to_string()))?;
+    let report = verify(&mut conn).await?;
+    println!("{}", summary(&report));
+    Ok(report.first_broken.is_none())
+}
+
+fn summary(report: &VerifyReport) -> String {
+    match &report.first_broken {
+        None => format!("audit trail intact: {} entries", report.entries_checked),
+        Some(b) => format!("audit trail BROKEN at entry seq={} id={}: {}", b.seq, b.id, b.problem),
+    }
+}
+
+/// The hashed fields of an entry, borrowed from a new entry or a stored row.
+struct Content<'a> {
+    id: Uuid,
+    at: DateTime<Utc>,
+    request_id: Option<&'a str>,
+    key_id: Option<Uuid>,
+    organisation_id: Option<Uuid>,
+    role: Option<&'a str>,
+    action: &'a str,
+    resource: &'a str,
+    resource_id: Option<&'a str>,
+    reason: Option<&'a str>,
+    outcome: &'a str,
+}
+
+impl<'a> Content<'a> {
+    fn of_new(e: &'a NewEntry) -> Self {
+        Content {
+            id: e.id,
+            at: e.at,
+            request_id: e.request_id.as_deref(),
+            key_id: e.key_id,
+            organisation_id: e.organisation_id,
+            role: e.role.as_deref(),
+            action: &e.action,
+            resource: &e.resource,
+            resource_id: e.resource_id.as_deref(),
+            reason: e.reason.as_deref(),
+            outcome: &e.outcome,
+        }
+    }
+
+    fn of_row(r: &'a EntryRow) -> Self {
+        Content {
+            id: r.id,
+            at: r.at,
+            request_id: r.request_id.as_deref(),
+            key_id: r.key_id,
+            organisation_id: r.organisation_id,
+            role: r.role.as_deref(),
+            action: &r.action,
+            resource: &r.resource,
+            resource_id: r.resource_id.as_deref(),
+            reason: r.reason.as_deref(),
+            outcome: &r.outcome,
+        }
+    }
+
+    /// Each field as a presence byte (0 absent, 1 present) then, when present,
+    /// its UTF-8 length (u64, big-endian) and bytes. Uuids are lower-case
+    /// hyphenated; `at` is RFC 3339 in UTC with exactly six fractional digits.
+    fn canonical(&self) -> Vec<u8> {
+        let uuid = |u: Option<Uuid>| u.map(|u| u.hyphenated().to_string());
+        let id = self.id.hyphenated().to_string();
+        let at = self.at.to_rfc3339_opts(SecondsFormat::Micros, true);
+        let key_id = uuid(self.key_id);
+        let organisation_id = uuid(self.organisation_id);
+        let fields: [Option<&str>; 12] = [
+            Some(FORMAT),
+            Some(&id),
+            Some(&at),
+            self.request_id,
+            key_id.as_deref(),
+            organisation_id.as_deref(),
+            self.role,
+            Some(self.action),
+            Some(self.resource),
+            self.resource_id,
+            self.reason,
+            Some(self.outcome),
+        ];
+        let mut out = Vec::with_capacity(256);
+        for field in fields {
+            match field {
+                None => out.push(0),
+                Some(text) => {
+                    out.push(1);
+                    out.extend_from_slice(&u64::try_from(text.len()).unwrap_or(u64::MAX).to_be_bytes());
+                    out.extend_from_slice(text.as_bytes());
+                }
+            }
+        }
+        out
+    }
+}
+
+fn chain_hash(prev_hash: &[u8], content: &Content<'_>) -> Vec<u8> {
+    let mut hasher = Sha256::new();
+    hasher.update(prev_hash);
+    hasher.update(content.canonical());
+    hasher.finalize().to_vec()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(prev_hash: Vec<u8>, action: &str, reason: Option<&str>) -> EntryRow {
+        let mut row = EntryRow {
+            seq: 1,
+            id: Uuid::nil(),
+            at: DateTime::parse_from_rfc3339("2026-11-29T12:00:00.123456Z").unwrap().to_utc(),
+            request_id: None,
+            key_id: Some(Uuid::nil()),
+            organisation_id: None,
+            role: Some("coordinator".into()),
+            action: action.into(),
+            resource: "incident".into(),
+            resource_id: None,
+            reason: reason.map(str::to_string),
+            outcome: "success".into(),
+            prev_hash,
+            hash: Vec::new(),
+        };
+        row.hash = chain_hash(&row.prev_hash, &Content::of_row(&row));
+        row
+    }
+
+    #[test]
+    fn fields_cannot_run_together() {
+        let a = row(GENESIS.to_vec(), "ab", Some("c"));
+        let mut b = row(GENESIS.to_vec(), "a", Some("bc"));
+        assert_ne!(a.hash, b.hash);
+        // An absent field differs from an empty one.
+        b = row(GENESIS.to_vec(), "ab", Some(""));
+        let c = row(GENESIS.to_vec(), "ab", None);
+        assert_ne!(b.hash, c.hash);
+    }
+
+    #[test]
+    fn the_timestamp_is_hashed_with_microseconds() {
+        let r = row(GENESIS.to_vec(), "x", None);
+        let text = String::from_utf8_lossy(&Content::of_row(&r).canonical()).to_string();
+        assert!(text.contains("2026-11-29T12:00:00.123456Z"), "{text}");
+    }
+
+    #[test]
+    fn check_finds_each_kind_of_break() {
+        let first = row(GENESIS.to_vec(), "x", None);
+        assert_eq!(check(None, &first), None);
+        let second = row(first.hash.clone(), "y", None);
+        assert_eq!(check(Some(&first.hash), &second), None);
+        assert_eq!(check(Some(&GENESIS), &second), Some(PROBLEM_PREV_HASH));
+        assert_eq!(check(None, &second), Some(PROBLEM_GENESIS));
+        let mut tampered = row(first.hash.clone(), "y", None);
+        tampered.action = "z".into();
+        assert_eq!(check(Some(&first.hash), &tampered), Some(PROBLEM_HASH));
+    }
+
+    #[test]
+    fn the_summary_is_one_line() {
+        let intact = VerifyReport { entries_checked: 3, first_broken: None };
+        assert_eq!(summary(&intact), "audit trail intact: 3 entries");
+        let broken = VerifyReport {
+            entries_checked: 3,
+            first_broken: Some(Broken { seq: 2, id: Uuid::nil(), problem: PROBLEM_HASH.into() }),
+        };
+        assert_eq!(
+            summary(&broken),
+            format!("audit trail BROKEN at entry seq=2 id={}: {PROBLEM_HASH}", Uuid::nil())
+        );
+    }
+}

@@ -1,0 +1,74 @@
+use beacon_api::security::Role;
+use beacon_tests::app::TestApp;
+use serde_json::{json, Value};
+
+async fn admin_post(app: &TestApp, key: &str, path: &str, body: Value) -> reqwest::Response {
+    app.post_json(path, key, body.to_string()).await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revoked_key_is_refused_on_its_very_next_request() {
+    let app = TestApp::spawn().await.unwrap();
+    let admin = app.key("State IT", Role::Admin).await.unwrap();
+    let issued: Value = admin_post(&app, &admin, "/v1/admin/keys", json!({"organisation": "DCF", "role": "reporter"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let key = issued["key"].as_str().unwrap();
+    assert!(key.starts_with("bk_"));
+    assert_eq!(app.get("/v1/incidents", key).await.unwrap().status().as_u16(), 200);
+    let r = admin_post(&app, &admin, &format!("/v1/admin/keys/{}/revoke", issued["id"].as_str().unwrap()), json!({})).await;
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(app.get("/v1/incidents", key).await.unwrap().status().as_u16(), 401);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rotating_a_key_gives_a_working_new_key_and_stops_the_old() {
+    let app = TestApp::spawn().await.unwrap();
+    let admin = app.key("State IT", Role::Admin).await.unwrap();
+    let issued: Value = admin_post(&app, &admin, "/v1/admin/keys", json!({"organisation": "Shelter", "role": "partner", "origins": ["https://shelter.example"]}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let old = issued["key"].as_str().unwrap();
+    assert!(old.starts_with("bpk_"), "partner keys are publishable");
+    let r = admin_post(&app, &admin, &format!("/v1/admin/keys/{}/rotate", issued["id"].as_str().unwrap()), json!({})).await;
+    assert_eq!(r.status().as_u16(), 201);
+    let new: Value = r.json().await.unwrap();
+    let new_key = new["key"].as_str().unwrap();
+    assert_eq!(app.get("/v1/codes", old).await.unwrap().status().as_u16(), 401);
+    assert_eq!(app.get("/v1/codes", new_key).await.unwrap().status().as_u16(), 200);
+    let listed: Value = app.get("/v1/admin/keys", &admin).await.unwrap().json().await.unwrap();
+    let rotated = listed.as_array().unwrap().iter().find(|k| k["id"] == new["id"]).unwrap();
+    assert_eq!(rotated["origins"], json!(["https://shelter.example"]));
+    assert!(rotated["last_used_at"].is_string());
+    assert!(!listed.to_string().contains(new_key), "listing must never show a key");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_key_is_refused() {
+    let app = TestApp::spawn().await.unwrap();
+    let admin = app.key("State IT", Role::Admin).await.unwrap();
+    let issued: Value = admin_post(&app, &admin, "/v1/admin/keys", json!({"organisation": "DCF", "role": "reporter", "expires_at": "2020-01-01T00:00:00Z"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(app.get("/v1/incidents", issued["key"].as_str().unwrap()).await.unwrap().status().as_u16(), 401);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_key_request_names_each_problem() {
+    let app = TestApp::spawn().await.unwrap();
+    let admin = app.key("State IT", Role::Admin).await.unwrap();
+    let r = admin_post(&app, &admin, "/v1/admin/keys", json!({"organisation": "", "role": "reporter", "origins": ["nope"]})).await;
+    assert_eq!(r.status().as_u16(), 422);
+    let body: Value = r.json().await.unwrap();
+    let paths: Vec<&str> = body["errors"].as_array().unwrap().iter().map(|e| e["path"].as_str().unwrap()).collect();
+    assert_eq!(paths, vec!["/organisation", "/origins", "/origins/0"]);
+    let r = admin_post(&app, &admin, "/v1/admin/keys", json!({"organisation": "X", "role": "overlord"})).await;
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["errors"][0]["code"], "unknown_code");
+}
