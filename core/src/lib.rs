@@ -7,13 +7,17 @@ pub mod codes;
 pub mod dates;
 pub mod geo;
 pub mod incident;
+pub mod intake;
+mod intake_wire;
 pub mod messages;
 pub mod problem;
 pub mod sealed;
+pub mod training;
 pub mod read;
 mod wire;
 
 pub use incident::{check_incident, dictionary, Derived, Dictionary, Identity, Incident, IncidentVerdict, Victim};
+pub use intake::{check_intake, Contact, Intake, IntakeDerived, IntakeVerdict};
 pub use problem::{ErrorCode, ValidationError};
 pub use sealed::Sealed;
 

@@ -23,7 +23,14 @@ pub fn message(code: ErrorCode, ctx: Context<'_>) -> String {
             Some(expected) => format!("Has the wrong type: expected {expected}."),
             None => "Has the wrong type.".into(),
         },
-        ErrorCode::Required => format!("`{}` is required.", ctx.field),
+        ErrorCode::Required => match ctx.field {
+            // Intake: `contact` is missing, or has neither phone nor email,
+            // while `safe_to_contact` is true. One message fits both.
+            "contact" => "A way to reach the person is required when safe_to_contact is true: \
+                          give contact with a phone number or an email address."
+                .into(),
+            _ => format!("`{}` is required.", ctx.field),
+        },
         ErrorCode::UnknownField => format!("`{}` is not a field of this contract.", ctx.field),
         ErrorCode::UnknownCode => match ctx.field {
             "town" => "Must be one of Connecticut's 169 towns (see GET /v1/codes).".into(),
@@ -51,6 +58,12 @@ pub fn message(code: ErrorCode, ctx: Context<'_>) -> String {
         ErrorCode::AgeDobMismatch => {
             "Does not equal the full years from date_of_birth to incident_date.".into()
         }
+        ErrorCode::NotAllowed => match ctx.field {
+            "contact" => "Must be left out when safe_to_contact is false: \
+                          nobody will try to reach the person."
+                .into(),
+            _ => format!("`{}` is not allowed here.", ctx.field),
+        },
     }
 }
 

@@ -21,10 +21,13 @@ pub enum ErrorCode {
     DateOrder,
     MinorRequiresDcfNotification,
     AgeDobMismatch,
+    /// A member that must be left out in this situation (e.g. `contact` while
+    /// `safe_to_contact` is false).
+    NotAllowed,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 13] = [
+    pub const ALL: [ErrorCode; 14] = [
         ErrorCode::InvalidJson,
         ErrorCode::InvalidType,
         ErrorCode::Required,
@@ -38,6 +41,7 @@ impl ErrorCode {
         ErrorCode::DateOrder,
         ErrorCode::MinorRequiresDcfNotification,
         ErrorCode::AgeDobMismatch,
+        ErrorCode::NotAllowed,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -55,6 +59,7 @@ impl ErrorCode {
             ErrorCode::DateOrder => "date_order",
             ErrorCode::MinorRequiresDcfNotification => "minor_requires_dcf_notification",
             ErrorCode::AgeDobMismatch => "age_dob_mismatch",
+            ErrorCode::NotAllowed => "not_allowed",
         }
     }
 

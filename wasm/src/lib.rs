@@ -1,7 +1,7 @@
 //! wasm-bindgen adapter over `beacon-core`: convert in, call core, convert out.
 //! The browser gets exactly the server's verdicts because it runs the same code.
 
-use beacon_core::{dictionary, IncidentVerdict};
+use beacon_core::{dictionary, IncidentVerdict, IntakeVerdict};
 use chrono::NaiveDate;
 use wasm_bindgen::prelude::*;
 
@@ -30,6 +30,15 @@ fn js_sys_json_parse(text: &str) -> Result<JsValue, JsError> {
 #[wasm_bindgen(js_name = validateIncident)]
 pub fn validate_incident(json: &str, today_text: &str) -> Result<JsValue, JsError> {
     to_js(&IncidentVerdict::of(json, today(today_text)?))
+}
+
+/// Validates a partner intake submission (intake contract v1) as of `today` (`YYYY-MM-DD`).
+/// Returns `{ok, errors: [{path, code, message}], derived}` where `derived` is
+/// `{minor_involved, town, county, planning_region, judicial_district, dcf_region}`
+/// (`town` canonical, or `null` when none was given), identical to the API's verdict.
+#[wasm_bindgen(js_name = validateIntake)]
+pub fn validate_intake(json: &str, today_text: &str) -> Result<JsValue, JsError> {
+    to_js(&IntakeVerdict::of(json, today(today_text)?))
 }
 
 /// Every code list and the town table, as `GET /v1/codes` returns them.

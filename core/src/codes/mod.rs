@@ -73,7 +73,9 @@ macro_rules! code_list {
 }
 
 mod incident_codes;
+mod intake_codes;
 pub use incident_codes::*;
+pub use intake_codes::*;
 
 /// Every code list, keyed by its published name, for `GET /v1/codes`.
 pub fn all_lists() -> Vec<(&'static str, Vec<CodeEntry>)> {
@@ -87,5 +89,7 @@ pub fn all_lists() -> Vec<(&'static str, Vec<CodeEntry>)> {
         (Sex::NAME, Sex::entries()),
         (Citizenship::NAME, Citizenship::entries()),
         (Relationship::NAME, Relationship::entries()),
+        (ConcernType::NAME, ConcernType::entries()),
+        (AgeGroup::NAME, AgeGroup::entries()),
     ]
 }
