@@ -25,6 +25,14 @@ pub enum ApiError {
     PayloadTooLarge(usize),
     #[error("bad query parameter")]
     BadQuery(Vec<ValidationError>),
+    #[error("the Idempotency-Key header is required (1 to 255 visible characters)")]
+    IdempotencyKeyRequired,
+    #[error("this Idempotency-Key was already used with a different body")]
+    IdempotencyKeyReused,
+    #[error("this key may not be used from this origin")]
+    OriginNotAllowed,
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
     #[error("the database is unavailable")]
     Unavailable,
     /// Our bug or an unexpected failure; details go to the log, never to the client.
@@ -47,6 +55,10 @@ impl ApiError {
             ApiError::UnsupportedMediaType => "unsupported_media_type",
             ApiError::PayloadTooLarge(_) => "payload_too_large",
             ApiError::BadQuery(_) => "invalid_query",
+            ApiError::IdempotencyKeyRequired => "idempotency_key_required",
+            ApiError::IdempotencyKeyReused => "idempotency_key_reused",
+            ApiError::OriginNotAllowed => "origin_not_allowed",
+            ApiError::Conflict(code) => code,
             ApiError::Unavailable => "unavailable",
             ApiError::Internal(_) => "internal",
         }
@@ -86,7 +98,12 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
-            ApiError::InvalidJson(_) | ApiError::BadQuery(_) => StatusCode::BAD_REQUEST,
+            ApiError::InvalidJson(_) | ApiError::BadQuery(_) | ApiError::IdempotencyKeyRequired => {
+                StatusCode::BAD_REQUEST
+            }
+            ApiError::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::OriginNotAllowed => StatusCode::FORBIDDEN,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Unauthenticated => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden => StatusCode::FORBIDDEN,

@@ -22,7 +22,11 @@ Errors are RFC 9457 problem+json with a stable `code` and, for 400/422, every br
         (name = "victims", description = "Cross-agency victim counts from the blind index (nothing decrypted)"),
         (name = "audit", description = "The tamper-evident audit trail (auditors)"),
         (name = "admin", description = "API keys (admins)"),
+        (name = "training", description = "The training curriculum, completions and compliance reporting (Sec. 1(c), 4, 5, 10(b))"),
+        (name = "workforce", description = "Each agency's workforce under the training mandate: roster, compliance, caseload eligibility (Sec. 3(7))"),
+        (name = "xapi", description = "xAPI 1.0.3 statements from agencies' learning management systems (Sec. 8(b)(2))"),
         (name = "health", description = "Liveness and readiness"),
+        (name = "embed", description = "The embeddable partner intake form: a demo page and its wasm package (public)"),
     )
 )]
 pub struct ApiDoc;

@@ -69,6 +69,7 @@ impl Application {
                 .split_for_parts();
             // The last `wrap` is the outermost; see `crate::edge`.
             app.wrap(crate::edge::cors::cors())
+                .wrap(actix_web::middleware::from_fn(crate::edge::intake_cors::intake_cors))
                 .wrap(rate_limit.clone())
                 .wrap(actix_web::middleware::from_fn(crate::edge::headers::security_headers))
                 .wrap(tracing_actix_web::TracingLogger::<crate::edge::logging::EdgeRootSpan>::new())

@@ -7,7 +7,7 @@ use crate::codes::{
 use crate::dates::{full_years, parse_iso_date};
 use crate::geo::{find_town, Town};
 use crate::problem::{ErrorCode, Pointer, ValidationError};
-use crate::read::{check_unique, flatten, read_json, rule};
+use crate::read::{check_unique, flatten, read_json_objects, rule};
 use crate::sealed::Sealed;
 use crate::wire::{IdentityV1, IncidentReportV1, VictimV1};
 use chrono::NaiveDate;
@@ -115,7 +115,8 @@ impl IncidentVerdict {
 /// A body that cannot be read into the types yields its first structural
 /// error; one that can yields every rule it breaks, sorted by path.
 pub fn check_incident(body: &str, today: NaiveDate) -> Result<Incident, Vec<ValidationError>> {
-    let wire: IncidentReportV1 = read_json(body).map_err(|e| vec![e])?;
+    let wire: IncidentReportV1 =
+        read_json_objects(body, &["", "/victims/*", "/victims/*/identity"]).map_err(|e| vec![e])?;
     let mut errors = Vec::new();
     if let Err(e) = wire.validate() {
         flatten(&e, &Pointer::root(), &mut errors);

@@ -14,7 +14,7 @@ use crate::codes::{AgeGroup, ConcernType, Service};
 use crate::geo::{find_town, Town};
 use crate::intake_wire::{ContactV1, IntakeSubmissionV1};
 use crate::problem::{ErrorCode, Pointer, ValidationError};
-use crate::read::{check_unique, flatten, read_json, rule};
+use crate::read::{check_unique, flatten, read_json_objects, rule};
 use crate::sealed::Sealed;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -107,7 +107,7 @@ impl IntakeVerdict {
 /// when a date rule arrives.
 pub fn check_intake(body: &str, today: NaiveDate) -> Result<Intake, Vec<ValidationError>> {
     let _ = today;
-    let wire: IntakeSubmissionV1 = read_json(body).map_err(|e| vec![e])?;
+    let wire: IntakeSubmissionV1 = read_json_objects(body, &["", "/contact"]).map_err(|e| vec![e])?;
     let root = Pointer::root();
     let mut errors = Vec::new();
     if let Err(e) = wire.validate() {
@@ -133,7 +133,7 @@ pub fn check_intake(body: &str, today: NaiveDate) -> Result<Intake, Vec<Validati
             errors.push(rule(root.key("contact"), ErrorCode::Required));
             None
         }
-        (true, Some(sealed)) => Some(contact(sealed.into_inner(), root.key("contact"), &mut errors)),
+        (true, Some(sealed)) => Some(checked_contact(sealed.into_inner(), root.key("contact"), &mut errors)),
         (false, Some(_)) => {
             errors.push(rule(root.key("contact"), ErrorCode::NotAllowed));
             None
@@ -171,7 +171,7 @@ pub fn check_intake(body: &str, today: NaiveDate) -> Result<Intake, Vec<Validati
 }
 
 /// Checks a contact given while `safe_to_contact` is true.
-fn contact(wire: ContactV1, path: Pointer, errors: &mut Vec<ValidationError>) -> Sealed<Contact> {
+fn checked_contact(wire: ContactV1, path: Pointer, errors: &mut Vec<ValidationError>) -> Sealed<Contact> {
     if let Err(e) = wire.validate() {
         flatten(&e, &path, errors);
     }

@@ -47,7 +47,7 @@ pub struct IntakeSubmissionV1 {
     // Validated in `intake.rs`, and only when `safe_to_contact` is true.
     #[cfg_attr(feature = "openapi", schema(value_type = Option<ContactV1>))]
     pub contact: Option<Sealed<ContactV1>>,
-    /// Whether the person agrees that the partner shares the intake with Beacon's coordinators.
+    /// Whether the person consents to the intake being shared.
     pub consent_to_share: bool,
     /// ISO 639-1 code, two lower-case letters.
     #[validate(regex(path = *LANGUAGE_RE, code = "format"))]

@@ -20,6 +20,41 @@ pub fn read_json<T: DeserializeOwned>(body: &str) -> Result<T, ValidationError> 
     Ok(value)
 }
 
+/// As [`read_json`], and also refuses a JSON array where an object belongs:
+/// serde's derived structs accept a sequence of values in field order, which
+/// the contract (and its published schema) does not. `objects` lists the
+/// object members as JSON Pointers, `*` standing for every array item.
+pub fn read_json_objects<T: DeserializeOwned>(body: &str, objects: &[&str]) -> Result<T, ValidationError> {
+    let value: T = read_json(body)?;
+    let tree: serde_json::Value = serde_json::from_str(body).map_err(|_| invalid_json())?;
+    for pattern in objects {
+        if let Some(path) = first_non_object(&tree, Pointer::root(), pattern.split('/').skip(1).collect::<Vec<_>>().as_slice()) {
+            let field = last_segment(path.as_str()).to_string();
+            let msg = message(
+                ErrorCode::InvalidType,
+                Context { field: &field, detail: Some("an object"), ..Context::default() },
+            );
+            return Err(ValidationError::new(path, ErrorCode::InvalidType, msg));
+        }
+    }
+    Ok(value)
+}
+
+fn first_non_object(value: &serde_json::Value, at: Pointer, rest: &[&str]) -> Option<Pointer> {
+    let Some((head, tail)) = rest.split_first() else {
+        return (!value.is_object() && !value.is_null()).then_some(at);
+    };
+    if *head == "*" {
+        let items = value.as_array()?;
+        return items
+            .iter()
+            .enumerate()
+            .find_map(|(i, item)| first_non_object(item, at.index(i), tail));
+    }
+    let child = value.get(*head)?;
+    first_non_object(child, at.key(head), tail)
+}
+
 fn invalid_json() -> ValidationError {
     ValidationError::new(
         "",

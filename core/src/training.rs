@@ -346,7 +346,7 @@ fn latest_qualifying(required: &[TrainingTopic], completions: &[Completion], as_
         return None;
     }
     let mut counted: Vec<&Completion> = completions.iter().filter(|c| c.date <= as_of).collect();
-    counted.sort_by(|a, b| b.date.cmp(&a.date));
+    counted.sort_by_key(|c| std::cmp::Reverse(c.date));
     counted
         .iter()
         // A candidate date is one on which a completion covers a required topic.

@@ -1,13 +1,14 @@
 // Runs fixture bodies through the wasm module in node and prints the verdicts.
-// Usage: node verdicts.mjs <wasm pkg dir> <vectors.json: [{today, body}]>
+// Usage: node verdicts.mjs <wasm pkg dir> <vectors.json: [{today, body}]> [incident|intake]
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 
-const [pkgDir, vectorsFile] = process.argv.slice(2);
+const [pkgDir, vectorsFile, kind = "incident"] = process.argv.slice(2);
 const pkg = resolve(pkgDir);
 const mod = await import(pathToFileURL(join(pkg, "beacon_wasm.js")).href);
 mod.initSync({ module: readFileSync(join(pkg, "beacon_wasm_bg.wasm")) });
+const validate = kind === "intake" ? mod.validateIntake : mod.validateIncident;
 const vectors = JSON.parse(readFileSync(vectorsFile, "utf8"));
-const verdicts = vectors.map(({ today, body }) => mod.validateIncident(body, today));
+const verdicts = vectors.map(({ today, body }) => validate(body, today));
 process.stdout.write(JSON.stringify(verdicts));

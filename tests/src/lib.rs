@@ -3,4 +3,5 @@
 
 pub mod app;
 pub mod fixtures;
+pub mod parity;
 pub mod pg;

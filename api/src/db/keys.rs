@@ -11,7 +11,7 @@ use uuid::Uuid;
 pub async fn authenticate(
     conn: &mut AsyncPgConnection,
     key_hash: &[u8],
-) -> QueryResult<Option<(Uuid, Uuid, String)>> {
+) -> QueryResult<Option<(Uuid, Uuid, String, Vec<String>)>> {
     diesel::update(api_keys::table)
         .filter(api_keys::key_hash.eq(key_hash))
         .filter(api_keys::revoked_at.is_null())
@@ -21,7 +21,7 @@ pub async fn authenticate(
                 .or(api_keys::expires_at.gt(diesel::dsl::now)),
         )
         .set(api_keys::last_used_at.eq(diesel::dsl::now))
-        .returning((api_keys::id, api_keys::organisation_id, api_keys::role))
+        .returning((api_keys::id, api_keys::organisation_id, api_keys::role, api_keys::origins))
         .get_result(conn)
         .await
         .optional()

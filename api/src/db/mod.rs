@@ -2,8 +2,10 @@
 
 pub mod audit;
 pub mod incidents;
+pub mod intake;
 pub mod keys;
 pub mod schema;
+pub mod training;
 pub mod victims;
 
 use diesel_async::async_connection_wrapper::AsyncConnectionWrapper;

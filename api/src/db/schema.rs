@@ -97,3 +97,104 @@ diesel::table! {
         hash -> Bytea,
     }
 }
+
+diesel::table! {
+    intake_submissions (id) {
+        id -> Uuid,
+        organisation_id -> Uuid,
+        api_key_id -> Uuid,
+        reference -> Text,
+        idempotency_key -> Text,
+        request_hash -> Bytea,
+        received_at -> Timestamptz,
+        status -> Text,
+        town -> Nullable<Text>,
+        county -> Nullable<Text>,
+        planning_region -> Nullable<Text>,
+        judicial_district -> Nullable<Text>,
+        dcf_region -> Nullable<SmallInt>,
+        concern_types -> Array<Text>,
+        age_group -> Text,
+        needs -> Array<Text>,
+        safe_to_contact -> Bool,
+        consent_to_share -> Bool,
+        preferred_language -> Nullable<Text>,
+        minor_involved -> Bool,
+        dcf_notified_at -> Nullable<Timestamptz>,
+        converted_incident_id -> Nullable<Uuid>,
+        key_id -> Text,
+        wrapped_data_key -> Bytea,
+        contact_sealed -> Nullable<Bytea>,
+        notes_sealed -> Nullable<Bytea>,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(intake_submissions -> organisations (organisation_id));
+diesel::allow_tables_to_appear_in_same_query!(intake_submissions, organisations);
+
+// Training compliance (migration 2026-11-29-000005_training). That migration
+// also adds `organisations.agency`, read through `db::training` (not declared on
+// `organisations` above, so nothing else that loads whole organisation rows changes).
+
+diesel::table! {
+    courses (id) {
+        id -> Uuid,
+        code -> Text,
+        title -> Text,
+        version -> Text,
+        format -> Text,
+        duration_minutes -> Integer,
+        recording_url -> Nullable<Text>,
+        topics -> Array<Text>,
+        adaptations -> Jsonb,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    workforce (id) {
+        id -> Uuid,
+        agency -> Text,
+        population -> Text,
+        employee_ref -> Text,
+        name -> Nullable<Text>,
+        role -> Nullable<Text>,
+        start_date -> Date,
+        active -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    completions (id) {
+        id -> Uuid,
+        person_id -> Uuid,
+        course_id -> Nullable<Uuid>,
+        completed_on -> Date,
+        topics -> Array<Text>,
+        source -> Text,
+        statement_id -> Nullable<Text>,
+        voided -> Bool,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    xapi_statements (id) {
+        id -> Text,
+        organisation_id -> Uuid,
+        agency -> Text,
+        employee_ref -> Text,
+        verb -> Text,
+        object_id -> Text,
+        statement -> Jsonb,
+        voided -> Bool,
+        stored_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(completions -> workforce (person_id));
+diesel::joinable!(completions -> courses (course_id));
+diesel::allow_tables_to_appear_in_same_query!(completions, workforce, courses);

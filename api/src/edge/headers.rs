@@ -19,6 +19,13 @@ pub const CSP_API: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 
 pub const CSP_DOCS: &str = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
 img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+/// The intake form's demo page and package under `/embed` (`routes::embed`): the custom
+/// element's module scripts and stylesheet come from this origin, it compiles the core's
+/// `.wasm` (`'wasm-unsafe-eval'`, not `'unsafe-eval'`), fetches it and posts to `/v1/intake`
+/// on this origin. No inline script or style; nothing may frame it.
+pub const CSP_EMBED: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
+img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
 pub const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 fn under(path: &str, prefix: &str) -> bool {
@@ -30,13 +37,20 @@ fn under(path: &str, prefix: &str) -> bool {
 #[derive(Clone)]
 struct Context {
     docs: bool,
+    embed: bool,
     v1: bool,
     request_id: Option<HeaderValue>,
 }
 
 impl Context {
     fn apply(&self, headers: &mut HeaderMap) {
-        let csp = if self.docs { CSP_DOCS } else { CSP_API };
+        let csp = if self.docs {
+            CSP_DOCS
+        } else if self.embed {
+            CSP_EMBED
+        } else {
+            CSP_API
+        };
         headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp));
         headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
         headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
@@ -60,6 +74,7 @@ pub async fn security_headers(
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     let context = Context {
         docs: under(req.path(), "/docs"),
+        embed: under(req.path(), "/embed"),
         v1: under(req.path(), "/v1"),
         request_id: req
             .extensions()

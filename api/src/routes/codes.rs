@@ -10,7 +10,7 @@ use beacon_core::Dictionary;
         (status = 200, body = Dictionary),
         (status = 401, body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = ["reporter", "partner", "coordinator", "auditor", "admin"]))
+    security(("bearer" = ["reporter", "coordinator", "auditor", "admin"]))
 )]
 #[get("/codes")]
 pub async fn list_codes(_principal: Principal) -> Result<HttpResponse, ApiError> {

@@ -5,15 +5,21 @@ pub mod admin;
 pub mod audit;
 pub mod body;
 pub mod codes;
+pub mod embed;
 pub mod health;
 pub mod incidents;
+pub mod intake;
+pub mod training;
 pub mod victims;
+pub mod xapi;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(health::live)
         .service(health::ready)
+        .service(embed::demo)
+        .service(embed::package_file)
         .service(
             utoipa_actix_web::scope("/v1")
                 .service(codes::list_codes)
@@ -23,11 +29,32 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(incidents::close::close_incident)
                 .service(audit::list::list_audit)
                 .service(audit::verify::verify_audit)
+                .service(intake::submit::submit_intake)
+                .service(intake::list::list_intake)
+                .service(intake::update::update_intake)
+                .service(intake::convert::convert_intake)
                 .service(victims::distinct::distinct_victims)
                 .service(victims::duplicates::likely_duplicates)
                 .service(admin::keys::list_keys)
                 .service(admin::keys::create_key)
                 .service(admin::keys::revoke_key)
-                .service(admin::keys::rotate_key),
+                .service(admin::keys::rotate_key)
+                .service(training::courses::create::create_course)
+                .service(training::courses::list::list_courses)
+                .service(training::completions::create::create_completion)
+                .service(training::report::compliance_report)
+                .service(training::workforce::create::create_person)
+                .service(training::workforce::list::list_people)
+                .service(training::workforce::import::import_people)
+                .service(training::workforce::get::get_person)
+                .service(training::workforce::update::update_person)
+                .service(training::completions::list::list_completions)
+                .service(training::workforce::compliance::person_compliance)
+                .service(training::workforce::caseload::caseload),
+        )
+        .service(
+            utoipa_actix_web::scope("/xapi")
+                .service(xapi::about::about)
+                .service(xapi::statements::post_statements),
         );
 }

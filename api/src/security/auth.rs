@@ -59,6 +59,8 @@ pub struct Principal {
     pub key_id: Uuid,
     pub organisation_id: Uuid,
     pub role: Role,
+    /// Origins a partner's publishable key may be used from.
+    pub origins: Vec<String>,
 }
 
 
@@ -89,7 +91,7 @@ impl FromRequest for Principal {
             let pool = pool.ok_or_else(|| ApiError::internal("no database pool configured"))?;
             let mut conn = pool.get().await?;
             let found = db::keys::authenticate(&mut conn, &crate::security::keys::hash(&token)).await?;
-            let Some((key_id, organisation_id, role)) = found else {
+            let Some((key_id, organisation_id, role, origins)) = found else {
                 // Recorded without the key itself: only that someone failed, and where.
                 let event = audit::Event {
                     actor: audit::Actor { key_id: None, organisation_id: None, role: None },
@@ -115,6 +117,7 @@ impl FromRequest for Principal {
                 key_id,
                 organisation_id,
                 role,
+                origins,
             })
         })
     }

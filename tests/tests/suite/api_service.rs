@@ -24,7 +24,7 @@ async fn readiness_is_503_when_the_database_is_gone() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn codes_publish_every_list_and_the_169_towns() {
     let app = TestApp::spawn().await.unwrap();
-    let key = app.key("Any", Role::Partner).await.unwrap();
+    let key = app.key("Any", Role::Reporter).await.unwrap();
     let body: Value = app.get("/v1/codes", &key).await.unwrap().json().await.unwrap();
     assert_eq!(body["towns"].as_array().unwrap().len(), 169);
     assert_eq!(body["lists"]["agency"].as_array().unwrap().len(), 20);

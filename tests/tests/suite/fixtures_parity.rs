@@ -6,9 +6,7 @@ use beacon_core::IncidentVerdict;
 use beacon_tests::app::TestApp;
 use beacon_tests::fixtures::{self, error_set, mismatch, Vector};
 use beacon_api::security::Role;
-use serde_json::{json, Value};
-use std::path::PathBuf;
-use std::process::Command;
+use serde_json::Value;
 
 fn vectors() -> Vec<Vector> {
     let v = fixtures::load("incidents").unwrap();
@@ -42,30 +40,10 @@ fn native_core_gives_every_expected_verdict() {
     report(failures, "native", vectors.len());
 }
 
-fn wasm_pkg() -> PathBuf {
-    let dir = std::env::var("BEACON_WASM_PKG")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| xtask::wasm_pkg_dir());
-    assert!(
-        dir.join("beacon_wasm_bg.wasm").exists(),
-        "no wasm package at {} — build it with `cargo xtask wasm` (cargo xtask test does)",
-        dir.display()
-    );
-    dir
-}
-
 #[test]
 fn wasm_in_node_gives_the_same_verdicts_and_messages_as_native() {
     let vectors = vectors();
-    let input: Vec<Value> = vectors.iter().map(|v| json!({"today": v.today.to_string(), "body": v.body})).collect();
-    let file = std::env::temp_dir().join(format!("beacon-vectors-{}.json", std::process::id()));
-    std::fs::write(&file, serde_json::to_vec(&input).unwrap()).unwrap();
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("node").join("verdicts.mjs");
-    let out = Command::new("node").arg(script).arg(wasm_pkg()).arg(&file).output().expect("node must be installed");
-    let _ = std::fs::remove_file(&file);
-    assert!(out.status.success(), "node failed: {}", String::from_utf8_lossy(&out.stderr));
-    let verdicts: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(verdicts.len(), vectors.len());
+    let verdicts = beacon_tests::parity::node_verdicts(&vectors, "incident").unwrap();
     let mut failures = Vec::new();
     for (v, got) in vectors.iter().zip(&verdicts) {
         if let Some(m) = mismatch(v, got["ok"].as_bool().unwrap_or(!v.ok), &error_set(&got["errors"])) {

@@ -38,8 +38,9 @@ async fn rotating_a_key_gives_a_working_new_key_and_stops_the_old() {
     assert_eq!(r.status().as_u16(), 201);
     let new: Value = r.json().await.unwrap();
     let new_key = new["key"].as_str().unwrap();
+    // A partner key reads nothing: the new key authenticates (403, not 401), the old one does not.
     assert_eq!(app.get("/v1/codes", old).await.unwrap().status().as_u16(), 401);
-    assert_eq!(app.get("/v1/codes", new_key).await.unwrap().status().as_u16(), 200);
+    assert_eq!(app.get("/v1/codes", new_key).await.unwrap().status().as_u16(), 403);
     let listed: Value = app.get("/v1/admin/keys", &admin).await.unwrap().json().await.unwrap();
     let rotated = listed.as_array().unwrap().iter().find(|k| k["id"] == new["id"]).unwrap();
     assert_eq!(rotated["origins"], json!(["https://shelter.example"]));

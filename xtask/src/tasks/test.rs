@@ -21,8 +21,12 @@ pub struct TestArgs {
     pub cargo_args: Vec<String>,
 }
 
+/// Debian's Chromium, which the browser tests drive (never a downloaded browser build).
+const CHROMIUM: &str = "/usr/bin/chromium";
+
 pub fn test(root: &Path, args: &TestArgs) -> Result<i32> {
     let tools = bootstrap::bootstrap(root)?;
+    ensure_browser_tests(root)?;
 
     if args.no_clippy {
         step("clippy: skipped (--no-clippy)");
@@ -64,13 +68,66 @@ pub fn test(root: &Path, args: &TestArgs) -> Result<i32> {
         .arg("--all-targets")
         .args(&args.cargo_args)
         .env("DATABASE_URL", &database_url)
-        .env("BEACON_WASM_PKG", xtask::wasm_pkg_dir());
+        .env("BEACON_WASM_PKG", xtask::wasm_pkg_dir())
+        .env("BEACON_CHROMIUM", CHROMIUM);
     let status = signals::run_status(&mut command)?;
     drop(local_pg);
     if status.success() {
         step("all tests passed");
     }
     Ok(cmd::exit_code(status))
+}
+
+/// What `tests/tests/suite/browser.rs` needs: Debian's `chromium` (apt, when root) and
+/// `tests/browser/node_modules` (playwright-core and axe-core at the versions pinned in its
+/// package-lock.json, by `npm ci`). When Chromium cannot be installed here the browser tests
+/// fail, saying so; they never skip.
+fn ensure_browser_tests(root: &Path) -> Result<()> {
+    if Path::new(CHROMIUM).exists() {
+        step(format_args!("chromium: ok ({CHROMIUM})"));
+    } else if cmd::can_apt_install() {
+        step("chromium: missing, installing Debian's package (apt-get install -y chromium)");
+        cmd::apt_install(&["chromium", "fonts-dejavu-core"])?;
+    } else {
+        step(format_args!(
+            "chromium: MISSING at {CHROMIUM} and not root: the browser tests will fail; \
+             install it with `sudo apt-get install -y chromium`"
+        ));
+    }
+    let dir = root.join("tests").join("browser");
+    if browser_deps_match_lock(&dir) {
+        step("browser test packages (playwright-core, axe-core): ok");
+        return Ok(());
+    }
+    step("browser test packages: installing with npm ci --prefix tests/browser");
+    signals::run(
+        std::process::Command::new("npm")
+            .current_dir(root)
+            .args(["ci", "--prefix"])
+            .arg(&dir)
+            .args(["--no-audit", "--no-fund", "--loglevel=error"]),
+    )
+}
+
+/// Whether every package pinned in `tests/browser/package-lock.json` is installed at its
+/// locked version.
+fn browser_deps_match_lock(dir: &Path) -> bool {
+    let read = |path: std::path::PathBuf| -> Option<serde_json::Value> {
+        serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()
+    };
+    let Some(lock) = read(dir.join("package-lock.json")) else {
+        return false;
+    };
+    let Some(packages) = lock.get("packages").and_then(|p| p.as_object()) else {
+        return false;
+    };
+    packages
+        .iter()
+        .filter(|(path, _)| path.starts_with("node_modules/"))
+        .all(|(path, entry)| {
+            let installed = read(dir.join(path).join("package.json"));
+            installed.as_ref().and_then(|p| p.get("version")) == entry.get("version")
+        })
 }
 
 /// Whether cargo arguments pick packages (`-p NAME`, `--package NAME`), in which case

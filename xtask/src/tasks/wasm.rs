@@ -89,6 +89,7 @@ pub fn build(root: &Path, tools: &Tools) -> Result<()> {
             .arg(&wasm),
     )?;
 
+    copy_form(root, &staging)?;
     write_package_json(root, &staging)?;
 
     let out = cmd::output(
@@ -119,6 +120,27 @@ pub fn build(root: &Path, tools: &Tools) -> Result<()> {
         "built {}: {raw} bytes raw, {gzip} gzipped (-9); {unoptimised} bytes before wasm-opt",
         rel(root, &wasm)
     ));
+    Ok(())
+}
+
+/// `wasm/form/*` (the `<beacon-intake-form>` element: plain ES module and CSS, no build step)
+/// goes beside `beacon_wasm.js`, which it imports relative to its own URL.
+fn copy_form(root: &Path, dir: &Path) -> Result<()> {
+    let form = root.join("wasm").join("form");
+    let entries = std::fs::read_dir(&form).with_context(|| format!("could not list {}", form.display()))?;
+    let mut copied = Vec::new();
+    for entry in entries {
+        let entry = entry.with_context(|| format!("could not list {}", form.display()))?;
+        if !entry.file_type().map(|t| t.is_file()).unwrap_or(false) {
+            continue;
+        }
+        let name = entry.file_name();
+        std::fs::copy(entry.path(), dir.join(&name))
+            .with_context(|| format!("could not copy {} into the package", entry.path().display()))?;
+        copied.push(name.to_string_lossy().into_owned());
+    }
+    copied.sort();
+    step(format_args!("intake form copied into the package: {}", copied.join(", ")));
     Ok(())
 }
 
@@ -188,13 +210,16 @@ fn write_package_json(root: &Path, dir: &Path) -> Result<()> {
         ("module", json!(js)),
         ("types", json!(dts)),
         ("files", json!(files)),
-        ("sideEffects", json!(["./snippets/*"])),
+        // The form module defines the custom element when imported.
+        ("sideEffects", json!(["./snippets/*", "./beacon-intake-form.js"])),
         (
             "exports",
             json!({
                 // A plain target: TypeScript finds beacon_wasm.d.ts beside it.
                 ".": js,
                 "./beacon_wasm_bg.wasm": wasm,
+                "./beacon-intake-form.js": "./beacon-intake-form.js",
+                "./beacon-intake-form.css": "./beacon-intake-form.css",
                 "./package.json": "./package.json"
             }),
         ),

@@ -81,7 +81,7 @@ fn codes<T: CodeList>(items: &[T]) -> Vec<String> {
     items.iter().map(|c| c.code().to_string()).collect()
 }
 
-fn seal_rows(
+pub(crate) fn seal_rows(
     id: Uuid,
     organisation_id: Uuid,
     incident: &Incident,

@@ -1,0 +1,5 @@
+DROP TABLE xapi_statements;
+DROP TABLE completions;
+DROP TABLE workforce;
+DROP TABLE courses;
+ALTER TABLE organisations DROP COLUMN agency;

@@ -1,0 +1,118 @@
+use crate::clock::Clock;
+use crate::db::{self, DbPool};
+use crate::error::{ApiError, Problem};
+use crate::routes::body::{json_text, rejected};
+use crate::routes::incidents::create::seal_rows;
+use crate::routes::incidents::view::IncidentCreated;
+use crate::security::audit::{self, Actor, Event};
+use crate::security::crypto::Envelope;
+use crate::security::Principal;
+use actix_web::http::header;
+use actix_web::{post, web, HttpRequest, HttpResponse};
+use beacon_core::{check_incident, ErrorCode, ValidationError};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use serde_json::{json, Map, Value};
+use tracing_actix_web::RequestId;
+use uuid::Uuid;
+
+/// Turn an intake submission into an incident report.
+///
+/// The body is a JSON object of incident (contract v1) members; they override
+/// what is taken from the submission: `town`, `trafficking_types` (its concern
+/// types other than `unsure`), one victim of unknown sex with its `needs` and
+/// `preferred_language`, `dcf_notified` (recorded notification), `status`
+/// `suspected`, and `incident_date`/`reported_date` (today). At least
+/// `reporting_agency` must be given. The result is validated exactly like
+/// `POST /v1/incidents`; errors point into the merged report. Sealed contact
+/// details stay with the submission and are not copied.
+#[utoipa::path(
+    tag = "intake",
+    params(("id" = Uuid, Path, description = "Submission id")),
+    request_body(content = Object, content_type = "application/json"),
+    responses(
+        (status = 201, body = IncidentCreated),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already converted", body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = ["coordinator"]))
+)]
+#[post("/intake/{id}/convert")]
+#[allow(clippy::too_many_arguments)]
+pub async fn convert_intake(
+    principal: Principal,
+    request_id: RequestId,
+    id: web::Path<String>,
+    req: HttpRequest,
+    payload: web::Payload,
+    pool: web::Data<DbPool>,
+    envelope: web::Data<Envelope>,
+    clock: web::Data<Clock>,
+) -> Result<HttpResponse, ApiError> {
+    let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
+    let text = json_text(&req, payload).await?;
+    let overrides: Map<String, Value> = match serde_json::from_str::<Value>(&text) {
+        Ok(Value::Object(map)) => map,
+        Ok(_) => {
+            return Err(rejected(vec![ValidationError::new("", ErrorCode::InvalidType, "Has the wrong type: expected an object of incident members.")]))
+        }
+        Err(_) => return Err(rejected(vec![ValidationError::new("", ErrorCode::InvalidJson, "The request body is not valid JSON.")])),
+    };
+    let mut pooled = pool.get().await?;
+    let conn: &mut AsyncPgConnection = &mut pooled;
+    let submission = db::intake::get(conn, id).await?.ok_or(ApiError::NotFound)?;
+    if submission.converted_incident_id.is_some() {
+        return Err(ApiError::Conflict("already_converted"));
+    }
+    let today = clock.today();
+    let mut report = json!({
+        "status": "suspected",
+        "incident_date": today.to_string(),
+        "reported_date": today.to_string(),
+        "trafficking_types": submission.concern_types.iter().filter(|c| *c != "unsure").collect::<Vec<_>>(),
+        "victims": [{"sex": "unknown", "services_needed": submission.needs}],
+        "dcf_notified": submission.dcf_notified_at.is_some(),
+    });
+    if let Some(town) = &submission.town {
+        report["town"] = json!(town);
+    }
+    if let Some(language) = &submission.preferred_language {
+        report["victims"][0]["language"] = json!(language);
+    }
+    if let Value::Object(map) = &mut report {
+        map.extend(overrides);
+    }
+    let incident = check_incident(&report.to_string(), today).map_err(rejected)?;
+    let incident_id = Uuid::new_v4();
+    let (row, victims) = seal_rows(incident_id, principal.organisation_id, &incident, &envelope)?;
+    let received_at = conn
+        .transaction(async |conn| {
+            let received_at = db::incidents::insert(conn, row, victims).await?;
+            if db::intake::mark_converted(conn, id, incident_id).await? == 0 {
+                return Err(diesel::result::Error::NotFound);
+            }
+            for (action, resource, rid) in [("incident.create", "incident", incident_id), ("intake.convert", "intake", id)] {
+                let event = Event {
+                    actor: Actor::from(&principal),
+                    action: action.into(),
+                    resource: resource.into(),
+                    resource_id: Some(rid.to_string()),
+                    reason: None,
+                    outcome: "success".into(),
+                    request_id: Some(request_id.to_string()),
+                };
+                audit::append(conn, event).await?;
+            }
+            Ok::<_, diesel::result::Error>(received_at)
+        })
+        .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/v1/incidents/{incident_id}")))
+        .json(IncidentCreated {
+            id: incident_id,
+            received_at,
+            derived: incident.derived,
+        }))
+}

@@ -1,0 +1,7 @@
+//! Partner intake: the embeddable form's endpoint, and the coordinator's queue.
+
+pub mod convert;
+pub mod list;
+pub mod reference;
+pub mod submit;
+pub mod update;

@@ -1,0 +1,25 @@
+use crate::db::training::{self as store, CompletionRow};
+use crate::db::DbPool;
+use crate::error::{ApiError, Problem};
+use crate::routes::training::workforce::get::visible_person;
+use crate::security::Principal;
+use actix_web::{get, web, HttpResponse};
+
+/// A person's completions, oldest first, voided ones included (flagged).
+#[utoipa::path(
+    tag = "training",
+    params(("id" = uuid::Uuid, Path, description = "Person id")),
+    responses(
+        (status = 200, body = Vec<CompletionRow>),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = ["coordinator", "reporter"]))
+)]
+#[get("/workforce/{id}/completions")]
+pub async fn list_completions(principal: Principal, id: web::Path<String>, pool: web::Data<DbPool>) -> Result<HttpResponse, ApiError> {
+    let mut conn = pool.get().await?;
+    let person = visible_person(&mut conn, &principal, &id).await?;
+    Ok(HttpResponse::Ok().json(store::completions_of(&mut conn, person.id).await?))
+}

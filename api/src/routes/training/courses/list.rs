@@ -1,0 +1,21 @@
+use crate::db::training::{self as store, CourseRow};
+use crate::db::DbPool;
+use crate::error::{ApiError, Problem};
+use crate::security::Principal;
+use actix_web::{get, web, HttpResponse};
+
+/// The curriculum: every course, by code.
+#[utoipa::path(
+    tag = "training",
+    responses(
+        (status = 200, body = Vec<CourseRow>),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = ["coordinator", "reporter"]))
+)]
+#[get("/training/courses")]
+pub async fn list_courses(_principal: Principal, pool: web::Data<DbPool>) -> Result<HttpResponse, ApiError> {
+    let mut conn = pool.get().await?;
+    Ok(HttpResponse::Ok().json(store::list_courses(&mut conn).await?))
+}

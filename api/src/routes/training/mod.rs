@@ -1,0 +1,293 @@
+//! Training compliance over HTTP (Raised Bill 5476, Sec. 1(c), 3(7), 4, 5, 10(b)):
+//! the curriculum, each agency's workforce, completions, and compliance.
+//!
+//! The rules themselves are `beacon_core::training`; these handlers only load
+//! the facts, scope them to the caller's agency and call the core.
+//!
+//! Scope: a coordinator manages every agency; a reporter manages only the
+//! workforce of the agency its organisation reports for
+//! (`organisations.agency`). Another agency's person is a 404, so existence is
+//! not revealed; creating for another agency is a 403.
+
+pub mod completions;
+pub mod courses;
+pub mod report;
+pub mod workforce;
+
+use crate::db::training::{self as store, AgencyScope, CompletionRow, PersonRow};
+use crate::error::{ApiError, PROBLEM_JSON};
+use crate::security::audit::{Actor, Event};
+use crate::security::{Principal, Role};
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use beacon_core::codes::{Agency, CodeList};
+use beacon_core::dates::parse_iso_date;
+use beacon_core::training::{Completion, Person, Population, TrainingTopic};
+use beacon_core::{ErrorCode, ValidationError};
+use chrono::NaiveDate;
+use diesel_async::AsyncPgConnection;
+use futures_util::StreamExt;
+use serde::Serialize;
+use std::str::FromStr;
+use tracing_actix_web::RequestId;
+use utoipa::ToSchema;
+
+/// The role that puts a person under the caseload rule (Sec. 3(7)).
+pub const SOCIAL_WORKER_TRAINEE: &str = "social_worker_trainee";
+
+/// Largest CSV body accepted (about 200,000 roster rows).
+pub const MAX_CSV_BYTES: usize = 16 * 1024 * 1024;
+
+/// Dates before this are refused as typing mistakes.
+fn earliest_date() -> NaiveDate {
+    NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(NaiveDate::MIN)
+}
+
+/// Dates after this are refused as typing mistakes.
+fn latest_date() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2199, 12, 31).unwrap_or(NaiveDate::MAX)
+}
+
+/// What the caller may see and manage.
+pub async fn scope_of(conn: &mut AsyncPgConnection, principal: &Principal) -> Result<AgencyScope, ApiError> {
+    if principal.role == Role::Coordinator {
+        return Ok(AgencyScope::All);
+    }
+    Ok(match store::organisation_agency(conn, principal.organisation_id).await? {
+        Some(agency) => AgencyScope::Only(agency),
+        None => AgencyScope::Nothing,
+    })
+}
+
+pub fn error(path: impl Into<String>, code: ErrorCode, message: impl Into<String>) -> ValidationError {
+    ValidationError::new(path, code, message)
+}
+
+/// An agency code, or an `unknown_code` error at `path`.
+pub fn agency_code(path: &str, value: &str, errors: &mut Vec<ValidationError>) -> Option<String> {
+    match Agency::from_str(value) {
+        Ok(a) => Some(a.code().to_string()),
+        Err(()) => {
+            errors.push(error(path, ErrorCode::UnknownCode, "Is not an agency code (see GET /v1/codes, list `agency`)."));
+            None
+        }
+    }
+}
+
+pub fn population_code(path: &str, value: &str, errors: &mut Vec<ValidationError>) -> Option<Population> {
+    let found = Population::from_str(value).ok();
+    if found.is_none() {
+        errors.push(error(
+            path,
+            ErrorCode::UnknownCode,
+            "Is not a population code: dcf_employee, dcf_contracted_provider, cssd_employee, law_enforcement or other.",
+        ));
+    }
+    found
+}
+
+/// A reference code (`employee_ref`, course `code`): 1–64 characters, letters,
+/// digits and `. _ / -`, starting with a letter or digit (so that no exported
+/// cell can start a spreadsheet formula).
+pub fn reference(path: &str, value: &str, errors: &mut Vec<ValidationError>) -> Option<String> {
+    let n = value.chars().count();
+    if !(1..=64).contains(&n) {
+        errors.push(error(path, ErrorCode::Length, "Must have between 1 and 64 characters."));
+        return None;
+    }
+    let ok = value.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '/' | '-'))
+        && value.starts_with(|c: char| c.is_ascii_alphanumeric());
+    if !ok {
+        errors.push(error(
+            path,
+            ErrorCode::Format,
+            "Only letters, digits and . _ / - are allowed, starting with a letter or a digit.",
+        ));
+        return None;
+    }
+    Some(value.to_string())
+}
+
+/// Free text, trimmed, 1..=`max` characters.
+pub fn text(path: &str, value: &str, max: usize, errors: &mut Vec<ValidationError>) -> Option<String> {
+    let trimmed = value.trim();
+    let n = trimmed.chars().count();
+    if n == 0 || n > max || trimmed.chars().any(char::is_control) {
+        errors.push(error(
+            path,
+            ErrorCode::Length,
+            format!("Must have between 1 and {max} characters (no control characters)."),
+        ));
+        return None;
+    }
+    Some(trimmed.to_string())
+}
+
+/// A `YYYY-MM-DD` date between 1900-01-01 and 2199-12-31.
+pub fn date(path: &str, value: &str, errors: &mut Vec<ValidationError>) -> Option<NaiveDate> {
+    let Some(d) = parse_iso_date(value) else {
+        errors.push(error(path, ErrorCode::Format, "Must be a real date written YYYY-MM-DD."));
+        return None;
+    };
+    if d < earliest_date() || d > latest_date() {
+        errors.push(error(path, ErrorCode::Range, "Must be between 1900-01-01 and 2199-12-31."));
+        return None;
+    }
+    Some(d)
+}
+
+/// A date query parameter, defaulting to `today`.
+pub fn date_param(name: &str, value: Option<&str>, today: NaiveDate, errors: &mut Vec<ValidationError>) -> NaiveDate {
+    match value {
+        None => today,
+        Some(v) => date(&format!("/{name}"), v, errors).unwrap_or(today),
+    }
+}
+
+/// The facts the core rules need about a person.
+pub fn person_facts(row: &PersonRow) -> Result<Person, ApiError> {
+    let population = Population::from_str(&row.population)
+        .map_err(|()| ApiError::internal(format!("stored population `{}` is not a code", row.population)))?;
+    Ok(Person {
+        population,
+        start_date: row.start_date,
+        social_worker_trainee: row.role.as_deref() == Some(SOCIAL_WORKER_TRAINEE),
+    })
+}
+
+/// A stored completion as the core sees it (unknown stored topics are dropped).
+pub fn core_completion(completed_on: NaiveDate, topics: &[String]) -> Completion {
+    Completion {
+        date: completed_on,
+        topics: topics.iter().filter_map(|t| TrainingTopic::from_str(t).ok()).collect(),
+    }
+}
+
+/// The completions that count: not voided.
+pub fn counting(rows: &[CompletionRow]) -> Vec<Completion> {
+    rows.iter()
+        .filter(|r| !r.voided)
+        .map(|r| core_completion(r.completed_on, &r.topics))
+        .collect()
+}
+
+/// An audit entry for a write by `principal`.
+pub fn event(principal: &Principal, request_id: &RequestId, action: &str, resource: &str, id: Option<String>) -> Event {
+    Event {
+        actor: Actor::from(principal),
+        action: action.to_string(),
+        resource: resource.to_string(),
+        resource_id: id,
+        reason: None,
+        outcome: "success".to_string(),
+        request_id: Some(request_id.to_string()),
+    }
+}
+
+/// A problem+json answer with Beacon's shape, for the cases `ApiError` words
+/// for JSON bodies (a CSV body's media type, per-row import errors).
+pub fn problem<E: Serialize>(status: StatusCode, code: &str, detail: &str, errors: Option<E>) -> HttpResponse {
+    #[derive(Serialize)]
+    struct Body<'a, E> {
+        #[serde(rename = "type")]
+        kind: String,
+        title: &'a str,
+        status: u16,
+        code: &'a str,
+        detail: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        errors: Option<E>,
+    }
+    HttpResponse::build(status).content_type(PROBLEM_JSON).json(Body {
+        kind: format!("https://beacon.ct.gov/problems/{code}"),
+        title: status.canonical_reason().unwrap_or("Error"),
+        status: status.as_u16(),
+        code,
+        detail,
+        errors,
+    })
+}
+
+/// One error of a CSV row: `row` is the line number in the file (the header is row 1).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RowError {
+    pub row: u64,
+    /// The column, as a JSON Pointer (`/start_date`); empty for the whole row.
+    pub path: String,
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+/// The 422 of a CSV import: every broken rule, by row. Nothing was written.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportProblem {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    /// `validation_failed`.
+    pub code: String,
+    pub detail: String,
+    pub errors: Vec<RowError>,
+}
+
+/// Whether the request's `Content-Type` is `text/csv`.
+pub fn is_csv(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or_default().trim().to_ascii_lowercase())
+        .is_some_and(|essence| essence == "text/csv")
+}
+
+/// The CSV body as text (a leading byte-order mark removed), or the 413 / 400.
+pub async fn csv_text(req: &HttpRequest, mut payload: web::Payload) -> Result<String, ApiError> {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > MAX_CSV_BYTES) {
+        return Err(ApiError::PayloadTooLarge(MAX_CSV_BYTES));
+    }
+    let mut body = web::BytesMut::with_capacity(declared.unwrap_or(0).min(MAX_CSV_BYTES));
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|_| not_utf8())?;
+        if body.len() + chunk.len() > MAX_CSV_BYTES {
+            return Err(ApiError::PayloadTooLarge(MAX_CSV_BYTES));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let text = String::from_utf8(body.to_vec()).map_err(|_| not_utf8())?;
+    Ok(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text))
+}
+
+fn not_utf8() -> ApiError {
+    ApiError::BadQuery(vec![error("", ErrorCode::Format, "The CSV body is not UTF-8 text.")])
+}
+
+/// Whether the client asked for CSV: `?format=csv` or an `Accept` naming `text/csv`
+/// before (or instead of) JSON.
+pub fn wants_csv(req: &HttpRequest, format: Option<&str>, errors: &mut Vec<ValidationError>) -> bool {
+    match format {
+        Some("csv") => return true,
+        Some("json") => return false,
+        Some(_) => {
+            errors.push(error("/format", ErrorCode::UnknownCode, "Must be `json` or `csv`."));
+            return false;
+        }
+        None => {}
+    }
+    let Some(accept) = req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    for item in accept.split(',') {
+        let essence = item.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+        match essence.as_str() {
+            "text/csv" => return true,
+            "application/json" | "application/*" | "*/*" => return false,
+            _ => {}
+        }
+    }
+    false
+}

@@ -1,0 +1,131 @@
+use crate::db::training::{self as store, NewPerson, PersonRow};
+use crate::db::DbPool;
+use crate::error::{ApiError, Problem};
+use crate::routes::body::{json_text, rejected};
+use crate::routes::training::{agency_code, date, event, population_code, reference, scope_of, text};
+use crate::security::audit;
+use crate::security::Principal;
+use actix_web::http::header;
+use actix_web::{post, web, HttpRequest, HttpResponse};
+use beacon_core::ValidationError;
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use serde::Deserialize;
+use tracing_actix_web::RequestId;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// A workforce member.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewPersonRequest {
+    /// The Foundation agency code of the agency the person works for or is contracted by.
+    #[schema(value_type = beacon_core::codes::Agency)]
+    pub agency: String,
+    #[schema(value_type = beacon_core::training::Population)]
+    pub population: String,
+    /// The agency's reference for the person, unique within the agency: 1–64
+    /// letters, digits, `. _ / -`, starting with a letter or digit.
+    pub employee_ref: String,
+    /// 1–200 characters.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// `social_worker_trainee` (the caseload rule applies) or free text, 1–64 characters.
+    #[serde(default)]
+    pub role: Option<String>,
+    /// `YYYY-MM-DD`: the day the six-month clock starts (hire date; for a
+    /// contracted provider's staff, the later of the contract and hire dates).
+    pub start_date: String,
+    /// Default `true`.
+    #[serde(default)]
+    pub active: Option<bool>,
+}
+
+/// The fields of a person as text, from a JSON body or a CSV row.
+pub struct PersonFields<'a> {
+    pub agency: &'a str,
+    pub population: &'a str,
+    pub employee_ref: &'a str,
+    pub name: Option<&'a str>,
+    pub role: Option<&'a str>,
+    pub start_date: &'a str,
+    pub active: Option<bool>,
+}
+
+/// Every broken rule of a person, or the row to store.
+pub fn check_person(f: &PersonFields<'_>) -> Result<NewPerson, Vec<ValidationError>> {
+    let mut errors = Vec::new();
+    let agency = agency_code("/agency", f.agency, &mut errors);
+    let population = population_code("/population", f.population, &mut errors);
+    let employee_ref = reference("/employee_ref", f.employee_ref, &mut errors);
+    let name = f.name.map(|n| text("/name", n, 200, &mut errors));
+    let role = f.role.map(|r| text("/role", r, 64, &mut errors));
+    let start_date = date("/start_date", f.start_date, &mut errors);
+    match (agency, population, employee_ref, start_date) {
+        (Some(agency), Some(population), Some(employee_ref), Some(start_date)) if errors.is_empty() => Ok(NewPerson {
+            id: Uuid::new_v4(),
+            agency,
+            population: population.to_string(),
+            employee_ref,
+            name: name.flatten(),
+            role: role.flatten(),
+            start_date,
+            active: f.active.unwrap_or(true),
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// Add a workforce member. A reporter adds only to its own organisation's agency (else 403).
+#[utoipa::path(
+    tag = "workforce",
+    request_body = NewPersonRequest,
+    responses(
+        (status = 201, body = PersonRow, headers(("Location" = String, description = "URL of the new person"))),
+        (status = 400, description = "Not valid JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a coordinator, nor a reporter of this agency", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The agency already has this `employee_ref` (`duplicate_employee_ref`)", body = Problem, content_type = "application/problem+json"),
+        (status = 415, body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Every broken rule", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = ["coordinator", "reporter"]))
+)]
+#[post("/workforce")]
+pub async fn create_person(
+    principal: Principal,
+    request_id: RequestId,
+    req: HttpRequest,
+    payload: web::Payload,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, ApiError> {
+    let text = json_text(&req, payload).await?;
+    let body: NewPersonRequest = beacon_core::read::read_json_objects(&text, &[""]).map_err(|e| rejected(vec![e]))?;
+    let new = check_person(&PersonFields {
+        agency: &body.agency,
+        population: &body.population,
+        employee_ref: &body.employee_ref,
+        name: body.name.as_deref(),
+        role: body.role.as_deref(),
+        start_date: &body.start_date,
+        active: body.active,
+    })
+    .map_err(ApiError::Invalid)?;
+    let mut pooled = pool.get().await?;
+    let conn: &mut AsyncPgConnection = &mut pooled;
+    if !scope_of(conn, &principal).await?.covers(&new.agency) {
+        return Err(ApiError::Forbidden);
+    }
+    let row = conn
+        .transaction(async |conn| {
+            let Some(row) = store::insert_person(conn, &new).await? else {
+                return Ok(None);
+            };
+            audit::append(conn, event(&principal, &request_id, "workforce.create", "workforce", Some(row.id.to_string()))).await?;
+            Ok::<_, diesel::result::Error>(Some(row))
+        })
+        .await?
+        .ok_or(ApiError::Conflict("duplicate_employee_ref"))?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/v1/workforce/{}", row.id)))
+        .json(row))
+}

@@ -1,0 +1,39 @@
+use crate::db::training::{self as store, PersonRow};
+use crate::db::DbPool;
+use crate::error::{ApiError, Problem};
+use crate::routes::training::scope_of;
+use crate::security::Principal;
+use actix_web::{get, web, HttpResponse};
+use uuid::Uuid;
+
+/// One workforce member. Another agency's person is a 404 for a reporter.
+#[utoipa::path(
+    tag = "workforce",
+    params(("id" = Uuid, Path, description = "Person id")),
+    responses(
+        (status = 200, body = PersonRow),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = ["coordinator", "reporter"]))
+)]
+#[get("/workforce/{id}")]
+pub async fn get_person(principal: Principal, id: web::Path<String>, pool: web::Data<DbPool>) -> Result<HttpResponse, ApiError> {
+    let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
+    let mut conn = pool.get().await?;
+    let scope = scope_of(&mut conn, &principal).await?;
+    let row = store::get_person(&mut conn, id, &scope).await?.ok_or(ApiError::NotFound)?;
+    Ok(HttpResponse::Ok().json(row))
+}
+
+/// The person `id` names, when the caller may see it (404 otherwise).
+pub async fn visible_person(
+    conn: &mut diesel_async::AsyncPgConnection,
+    principal: &Principal,
+    id: &str,
+) -> Result<PersonRow, ApiError> {
+    let id = Uuid::parse_str(id).map_err(|_| ApiError::NotFound)?;
+    let scope = scope_of(conn, principal).await?;
+    store::get_person(conn, id, &scope).await?.ok_or(ApiError::NotFound)
+}

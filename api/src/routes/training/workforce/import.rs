@@ -1,0 +1,262 @@
+use super::create::{check_person, PersonFields};
+use crate::db::training::{self as store, AgencyScope, NewPerson};
+use crate::db::DbPool;
+use crate::error::{ApiError, Problem};
+use crate::routes::training::{csv_text, error, event, is_csv, problem, scope_of, ImportProblem, RowError};
+use crate::security::audit;
+use crate::security::Principal;
+use actix_web::http::StatusCode;
+use actix_web::{post, web, HttpRequest, HttpResponse};
+use beacon_core::{ErrorCode, ValidationError};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
+use tracing_actix_web::RequestId;
+use utoipa::{IntoParams, ToSchema};
+
+/// Columns every roster must have.
+const REQUIRED: [&str; 4] = ["agency", "population", "employee_ref", "start_date"];
+/// Columns a roster may have.
+const OPTIONAL: [&str; 3] = ["name", "role", "active"];
+/// At most this many row errors are listed.
+const MAX_ERRORS: usize = 1000;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ImportParams {
+    /// `true`: check every row and report what would change, writing nothing.
+    pub dry_run: Option<String>,
+}
+
+/// What an import did (or, with `dry_run`, would do).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportReport {
+    pub dry_run: bool,
+    /// Data rows in the file.
+    pub rows: usize,
+    /// People added.
+    pub created: usize,
+    /// People already on file (same agency and `employee_ref`), updated from their row.
+    pub updated: usize,
+}
+
+struct Parsed {
+    people: Vec<NewPerson>,
+    has_active: bool,
+}
+
+fn row_error(row: u64, e: ValidationError) -> RowError {
+    RowError { row, path: e.path, code: e.code, message: e.message }
+}
+
+fn header_errors(headers: &csv::StringRecord) -> Result<HashMap<String, usize>, Vec<RowError>> {
+    let mut columns = HashMap::new();
+    let mut errors = Vec::new();
+    for (i, name) in headers.iter().enumerate() {
+        let name = name.trim().to_ascii_lowercase();
+        if !REQUIRED.contains(&name.as_str()) && !OPTIONAL.contains(&name.as_str()) {
+            errors.push(row_error(1, error(format!("/{name}"), ErrorCode::UnknownField,
+                "Is not a roster column: agency, population, employee_ref, name, role, start_date (and optionally active).")));
+        } else if columns.insert(name.clone(), i).is_some() {
+            errors.push(row_error(1, error(format!("/{name}"), ErrorCode::Duplicate, "The column appears more than once.")));
+        }
+    }
+    for name in REQUIRED {
+        if !columns.contains_key(name) {
+            errors.push(row_error(1, error(format!("/{name}"), ErrorCode::Required, format!("The header must have a `{name}` column."))));
+        }
+    }
+    if errors.is_empty() { Ok(columns) } else { Err(errors) }
+}
+
+/// Every row checked; all errors, or the rows to write.
+fn parse(text: &str, scope: &AgencyScope) -> Result<Parsed, Vec<RowError>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers = match reader.headers() {
+        Ok(h) if !h.is_empty() && !(h.len() == 1 && h.get(0).is_some_and(str::is_empty)) => h.clone(),
+        Ok(_) => {
+            return Err(vec![row_error(1, error("", ErrorCode::Required,
+                "The file must start with the header agency,population,employee_ref,name,role,start_date."))])
+        }
+        Err(_) => return Err(vec![row_error(1, error("", ErrorCode::Format, "The header is not readable CSV."))]),
+    };
+    let columns = header_errors(&headers)?;
+    fn cell<'r>(columns: &HashMap<String, usize>, record: &'r csv::StringRecord, name: &str) -> &'r str {
+        columns.get(name).and_then(|&i| record.get(i)).unwrap_or("")
+    }
+    fn optional<'r>(columns: &HashMap<String, usize>, record: &'r csv::StringRecord, name: &str) -> Option<&'r str> {
+        Some(cell(columns, record, name)).filter(|v| !v.is_empty())
+    }
+    let mut errors: Vec<RowError> = Vec::new();
+    let mut people = Vec::new();
+    let mut seen: HashMap<(String, String), u64> = HashMap::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        let line = reader.position().line() + 1;
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(_) => {
+                errors.push(row_error(line, error("", ErrorCode::Format, "The row is not readable CSV (check its quotes).")));
+                break;
+            }
+        }
+        let row = record.position().map_or(line, |p| p.line());
+        if record.len() == 1 && record.get(0).is_some_and(str::is_empty) {
+            continue; // a blank line
+        }
+        if record.len() != headers.len() {
+            errors.push(row_error(row, error("", ErrorCode::Length,
+                format!("Has {} fields; the header has {}.", record.len(), headers.len()))));
+            continue;
+        }
+        let mut row_errors = Vec::new();
+        let active = match optional(&columns, &record, "active") {
+            None => None,
+            Some("true") => Some(true),
+            Some("false") => Some(false),
+            Some(_) => {
+                row_errors.push(error("/active", ErrorCode::InvalidType, "Must be `true` or `false` (or empty)."));
+                None
+            }
+        };
+        let checked = check_person(&PersonFields {
+            agency: cell(&columns, &record, "agency"),
+            population: cell(&columns, &record, "population"),
+            employee_ref: cell(&columns, &record, "employee_ref"),
+            name: optional(&columns, &record, "name"),
+            role: optional(&columns, &record, "role"),
+            start_date: cell(&columns, &record, "start_date"),
+            active,
+        });
+        match checked {
+            Err(e) => row_errors.extend(e),
+            Ok(person) => {
+                if !scope.covers(&person.agency) {
+                    row_errors.push(error("/agency", ErrorCode::NotAllowed, "A reporter imports only its own agency's workforce."));
+                }
+                let key = (person.agency.clone(), person.employee_ref.clone());
+                if let Some(first) = seen.get(&key) {
+                    row_errors.push(error("/employee_ref", ErrorCode::Duplicate,
+                        format!("The agency's employee_ref already appears on row {first}.")));
+                } else {
+                    seen.insert(key, row);
+                }
+                if row_errors.is_empty() {
+                    people.push(person);
+                }
+            }
+        }
+        errors.extend(row_errors.into_iter().map(|e| row_error(row, e)));
+    }
+    if errors.is_empty() {
+        Ok(Parsed { people, has_active: columns.contains_key("active") })
+    } else {
+        Err(errors)
+    }
+}
+
+/// Import a roster (CSV): add or update people by agency and `employee_ref`.
+///
+/// The body is `text/csv` (UTF-8, at most 16 MiB) with the header
+/// `agency,population,employee_ref,name,role,start_date` (any column order;
+/// an optional `active` column of `true`/`false`; without it an existing
+/// person's flag is kept). Empty `name`/`role` cells clear them. Every row is
+/// checked first: when any row is invalid the answer is a 422 listing every
+/// error as `{row, path, code, message}` (`row` is the line number, the header
+/// being row 1) and nothing is written. Otherwise all rows are written in one
+/// transaction. A reporter imports only its own agency's people (other rows
+/// are errors, `not_allowed`).
+#[utoipa::path(
+    tag = "workforce",
+    params(ImportParams),
+    request_body(content = String, content_type = "text/csv", description = "agency,population,employee_ref,name,role,start_date"),
+    responses(
+        (status = 200, body = ImportReport),
+        (status = 400, description = "A bad query parameter, or a body that is not UTF-8", body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A reporter whose organisation has no agency", body = Problem, content_type = "application/problem+json"),
+        (status = 413, body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not text/csv", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Every row error; nothing written", body = ImportProblem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = ["coordinator", "reporter"]))
+)]
+#[post("/workforce/import")]
+pub async fn import_people(
+    principal: Principal,
+    request_id: RequestId,
+    req: HttpRequest,
+    params: web::Query<ImportParams>,
+    payload: web::Payload,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, ApiError> {
+    let dry_run = match params.dry_run.as_deref() {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(_) => return Err(ApiError::BadQuery(vec![error("/dry_run", ErrorCode::InvalidType, "Must be `true` or `false`.")])),
+    };
+    if !is_csv(&req) {
+        return Ok(problem::<()>(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "the body must be text/csv", None));
+    }
+    let text = csv_text(&req, payload).await?;
+    let mut pooled = pool.get().await?;
+    let conn: &mut AsyncPgConnection = &mut pooled;
+    let scope = scope_of(conn, &principal).await?;
+    if scope == AgencyScope::Nothing {
+        return Err(ApiError::Forbidden);
+    }
+    let parsed = match parse(&text, &scope) {
+        Ok(p) => p,
+        Err(mut errors) => {
+            let total = errors.len();
+            errors.truncate(MAX_ERRORS);
+            let detail = if total > MAX_ERRORS {
+                format!("{total} errors (the first {MAX_ERRORS} listed); nothing was written")
+            } else {
+                format!("{total} error(s); nothing was written")
+            };
+            let body = ImportProblem {
+                kind: "https://beacon.ct.gov/problems/validation_failed".into(),
+                title: "Unprocessable Entity".into(),
+                status: 422,
+                code: "validation_failed".into(),
+                detail,
+                errors,
+            };
+            return Ok(HttpResponse::UnprocessableEntity().content_type(crate::error::PROBLEM_JSON).json(body));
+        }
+    };
+    let report = conn
+        .transaction(async |conn| {
+            let agencies: Vec<String> = parsed.people.iter().map(|p| p.agency.clone()).collect::<HashSet<_>>().into_iter().collect();
+            let existing = store::existing_refs(conn, &agencies).await?;
+            let updated = parsed
+                .people
+                .iter()
+                .filter(|p| existing.contains(&(p.agency.clone(), p.employee_ref.clone())))
+                .count();
+            let report = ImportReport {
+                dry_run,
+                rows: parsed.people.len(),
+                created: parsed.people.len() - updated,
+                updated,
+            };
+            if dry_run || parsed.people.is_empty() {
+                return Ok(report);
+            }
+            store::upsert_people(conn, &parsed.people, parsed.has_active).await?;
+            let mut agencies = agencies;
+            agencies.sort();
+            let mut entry = event(&principal, &request_id, "workforce.import", "workforce", Some(agencies.join(",")));
+            entry.reason = Some(format!("rows={} created={} updated={}", report.rows, report.created, report.updated));
+            audit::append(conn, entry).await?;
+            Ok::<_, diesel::result::Error>(report)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(report))
+}

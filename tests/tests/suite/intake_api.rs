@@ -1,0 +1,175 @@
+//! The partner intake endpoint and the coordinator's side of it.
+
+use beacon_api::security::{keys, Role};
+use beacon_tests::app::TestApp;
+use serde_json::{json, Value};
+
+const ORIGIN: &str = "https://safeharbor.example";
+
+async fn partner(app: &TestApp) -> String {
+    let mut conn = app.conn().await.unwrap();
+    keys::issue(&mut conn, "Safe Harbor", Role::Partner, &[ORIGIN.to_string()]).await.unwrap().secret
+}
+
+fn minor_submission() -> Value {
+    json!({"concern_types": ["labor"], "age_group": "12_17", "town": "new haven", "needs": ["shelter"],
+           "safe_to_contact": true, "contact": {"name": "MARKER-CONTACT", "phone": "+12035550100"},
+           "consent_to_share": true, "notes": "MARKER-NOTES"})
+}
+
+async fn submit(app: &TestApp, key: &str, idem: Option<&str>, origin: &str, body: &Value) -> reqwest::Response {
+    let mut r = app
+        .client
+        .post(app.url("/v1/intake"))
+        .bearer_auth(key)
+        .header("origin", origin)
+        .header("content-type", "application/json")
+        .body(body.to_string());
+    if let Some(idem) = idem {
+        r = r.header("idempotency-key", idem);
+    }
+    r.send().await.unwrap()
+}
+
+async fn count(app: &TestApp) -> i64 {
+    use diesel::prelude::*;
+    use diesel_async::RunQueryDsl;
+    let mut conn = app.conn().await.unwrap();
+    beacon_api::db::schema::intake_submissions::table.count().get_result(&mut conn).await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_submission_returns_a_receipt_that_echoes_nothing() {
+    let app = TestApp::spawn().await.unwrap();
+    let key = partner(&app).await;
+    let r = submit(&app, &key, Some("k-1"), ORIGIN, &minor_submission()).await;
+    assert_eq!(r.status().as_u16(), 201);
+    assert_eq!(r.headers()["access-control-allow-origin"], ORIGIN);
+    let text = r.text().await.unwrap();
+    assert!(!text.contains("MARKER") && !text.contains("shelter") && !text.contains("New Haven"), "{text}");
+    let receipt: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(receipt["minor_involved"], true);
+    let reference = receipt["reference"].as_str().unwrap();
+    assert!(reference.chars().all(|c| c == '-' || "ACDEFGHJKMNPQRTUVWXYZ234679".contains(c)), "{reference}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_retry_with_the_same_key_and_body_writes_nothing_new() {
+    let app = TestApp::spawn().await.unwrap();
+    let key = partner(&app).await;
+    let first: Value = submit(&app, &key, Some("k-1"), ORIGIN, &minor_submission()).await.json().await.unwrap();
+    let r = submit(&app, &key, Some("k-1"), ORIGIN, &minor_submission()).await;
+    assert_eq!(r.status().as_u16(), 201);
+    assert_eq!(r.headers()["idempotent-replayed"], "true");
+    let second: Value = r.json().await.unwrap();
+    assert_eq!(first, second);
+    assert_eq!(count(&app).await, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_idempotency_key_with_another_body_is_refused() {
+    let app = TestApp::spawn().await.unwrap();
+    let key = partner(&app).await;
+    submit(&app, &key, Some("k-1"), ORIGIN, &minor_submission()).await;
+    let mut other = minor_submission();
+    other["age_group"] = json!("18_24");
+    let r = submit(&app, &key, Some("k-1"), ORIGIN, &other).await;
+    assert_eq!(r.status().as_u16(), 422);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["code"], "idempotency_key_reused");
+    assert_eq!(count(&app).await, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_idempotency_key_or_a_foreign_origin_is_refused() {
+    let app = TestApp::spawn().await.unwrap();
+    let key = partner(&app).await;
+    let r = submit(&app, &key, None, ORIGIN, &minor_submission()).await;
+    assert_eq!(r.status().as_u16(), 400);
+    let r = submit(&app, &key, Some("k-2"), "https://evil.example", &minor_submission()).await;
+    assert_eq!(r.status().as_u16(), 403);
+    assert!(r.headers().get("access-control-allow-origin").is_none());
+    assert_eq!(count(&app).await, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_intake_preflight_is_answered_only_for_bound_origins() {
+    let app = TestApp::spawn().await.unwrap();
+    partner(&app).await;
+    let preflight = |origin: &'static str| {
+        app.client
+            .request(reqwest::Method::OPTIONS, app.url("/v1/intake"))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", "authorization, content-type, idempotency-key")
+            .send()
+    };
+    let ok = preflight(ORIGIN).await.unwrap();
+    assert!(ok.status().is_success());
+    assert_eq!(ok.headers()["access-control-allow-origin"], ORIGIN);
+    assert!(ok.headers()["access-control-allow-headers"].to_str().unwrap().contains("idempotency-key"));
+    let refused = preflight("https://evil.example").await.unwrap();
+    assert!(refused.headers().get("access-control-allow-origin").is_none());
+    let other_route = app
+        .client
+        .request(reqwest::Method::OPTIONS, app.url("/v1/incidents"))
+        .header("origin", ORIGIN)
+        .header("access-control-request-method", "POST")
+        .send()
+        .await
+        .unwrap();
+    assert!(other_route.headers().get("access-control-allow-origin").is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_coordinator_triages_the_minors_queue_and_converts_to_an_incident() {
+    let app = TestApp::spawn().await.unwrap();
+    let key = partner(&app).await;
+    let coordinator = app.key("OPM", Role::Coordinator).await.unwrap();
+    let receipt: Value = submit(&app, &key, Some("k-1"), ORIGIN, &minor_submission()).await.json().await.unwrap();
+    let mut adult = minor_submission();
+    adult["age_group"] = json!("25_59");
+    submit(&app, &key, Some("k-2"), ORIGIN, &adult).await;
+    let queue: Value = app.get("/v1/intake?awaiting_dcf=true", &coordinator).await.unwrap().json().await.unwrap();
+    assert_eq!(queue["total_items"], 1);
+    assert!(!queue.to_string().contains("MARKER"), "sealed fields must not be listed");
+    let id = receipt["id"].as_str().unwrap();
+    let patch = app
+        .client
+        .patch(app.url(&format!("/v1/intake/{id}")))
+        .bearer_auth(&coordinator)
+        .header("content-type", "application/json")
+        .body(json!({"status": "triaged", "dcf_notified": true}).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(patch.status().as_u16(), 200);
+    let queue: Value = app.get("/v1/intake?awaiting_dcf=true", &coordinator).await.unwrap().json().await.unwrap();
+    assert_eq!(queue["total_items"], 0);
+    let convert = app
+        .post_json(&format!("/v1/intake/{id}/convert"), &coordinator, json!({"reporting_agency": "dcf"}).to_string())
+        .await
+        .unwrap();
+    assert_eq!(convert.status().as_u16(), 201);
+    let incident: Value = convert.json().await.unwrap();
+    assert_eq!(incident["derived"]["town"], "New Haven");
+    let again = app.post_json(&format!("/v1/intake/{id}/convert"), &coordinator, json!({"reporting_agency": "dcf"}).to_string()).await.unwrap();
+    assert_eq!(again.status().as_u16(), 409);
+    let converted: Value = app.get("/v1/intake?status=converted", &coordinator).await.unwrap().json().await.unwrap();
+    assert_eq!(converted["items"][0]["converted_incident_id"], incident["id"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_conversion_that_breaks_the_incident_contract_names_the_problem() {
+    let app = TestApp::spawn().await.unwrap();
+    let key = partner(&app).await;
+    let coordinator = app.key("OPM", Role::Coordinator).await.unwrap();
+    let receipt: Value = submit(&app, &key, Some("k-1"), ORIGIN, &minor_submission()).await.json().await.unwrap();
+    let r = app
+        .post_json(&format!("/v1/intake/{}/convert", receipt["id"].as_str().unwrap()), &coordinator, json!({}).to_string())
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 422);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["errors"][0]["path"], "/reporting_agency");
+}
