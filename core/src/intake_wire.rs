@@ -8,7 +8,6 @@
 
 use crate::codes::{AgeGroup, ConcernType, Service};
 use crate::sealed::Sealed;
-use crate::wire::{LANGUAGE_RE, PHONE_RE};
 use serde::Deserialize;
 use validator::Validate;
 
@@ -50,7 +49,7 @@ pub struct IntakeSubmissionV1 {
     /// Whether the person consents to the intake being shared.
     pub consent_to_share: bool,
     /// ISO 639-1 code, two lower-case letters.
-    #[validate(regex(path = *LANGUAGE_RE, code = "format"))]
+    #[validate(custom(function = "crate::formats::language"))]
     #[cfg_attr(feature = "openapi", schema(pattern = "^[a-z]{2}$"))]
     pub preferred_language: Option<String>,
     /// Sealed: encrypted at rest, never returned by list or read endpoints.
@@ -71,10 +70,10 @@ pub struct ContactV1 {
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub name: Option<String>,
     /// E.164: `+` then 8–15 digits.
-    #[validate(regex(path = *PHONE_RE, code = "format"))]
+    #[validate(custom(function = "crate::formats::phone"))]
     #[cfg_attr(feature = "openapi", schema(pattern = r"^\+[0-9]{8,15}$"))]
     pub phone: Option<String>,
-    #[validate(email(code = "format"))]
+    #[validate(custom(function = "crate::formats::email"))]
     #[cfg_attr(feature = "openapi", schema(format = Email))]
     pub email: Option<String>,
     /// When it is safe to call or write, in the person's words.

@@ -5,6 +5,7 @@
 
 pub mod codes;
 pub mod dates;
+pub mod formats;
 pub mod geo;
 pub mod incident;
 pub mod intake;

@@ -11,25 +11,8 @@ use crate::codes::{
     TraffickingType, Venue,
 };
 use crate::sealed::Sealed;
-use regex::Regex;
 use serde::Deserialize;
-use std::sync::LazyLock;
 use validator::Validate;
-
-pub(crate) const CASE_REF_PATTERN: &str = "^[A-Za-z0-9._/-]*$";
-pub(crate) const LANGUAGE_PATTERN: &str = "^[a-z]{2}$";
-pub(crate) const PHONE_PATTERN: &str = r"^\+[0-9]{8,15}$";
-
-// The patterns are literals checked by unit tests, so a failed compile here is
-// impossible at run time; falling back to a never-matching regex keeps clippy's
-// no-expect rule without hiding anything.
-fn compile(pattern: &str) -> Regex {
-    Regex::new(pattern).unwrap_or_else(|_| Regex::new("$^").unwrap_or_else(|_| unreachable!()))
-}
-
-pub(crate) static CASE_REF_RE: LazyLock<Regex> = LazyLock::new(|| compile(CASE_REF_PATTERN));
-pub(crate) static LANGUAGE_RE: LazyLock<Regex> = LazyLock::new(|| compile(LANGUAGE_PATTERN));
-pub(crate) static PHONE_RE: LazyLock<Regex> = LazyLock::new(|| compile(PHONE_PATTERN));
 
 fn narrative_length(narrative: &Sealed<String>) -> Result<(), validator::ValidationError> {
     if narrative.expose().chars().count() > 10_000 {
@@ -50,7 +33,7 @@ pub struct IncidentReportV1 {
     /// The agency's own case number.
     #[validate(
         length(min = 1, max = 64, code = "length"),
-        regex(path = *CASE_REF_RE, code = "format")
+        custom(function = "crate::formats::case_ref")
     )]
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 64, pattern = "^[A-Za-z0-9._/-]*$"))]
     pub agency_case_ref: Option<String>,
@@ -100,7 +83,7 @@ pub struct VictimV1 {
     pub sex: Sex,
     pub citizenship: Option<Citizenship>,
     /// ISO 639-1 code, two lower-case letters.
-    #[validate(regex(path = *LANGUAGE_RE, code = "format"))]
+    #[validate(custom(function = "crate::formats::language"))]
     #[cfg_attr(feature = "openapi", schema(pattern = "^[a-z]{2}$"))]
     pub language: Option<String>,
     pub relationship_to_trafficker: Option<Relationship>,
@@ -126,10 +109,10 @@ pub struct IdentityV1 {
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
     pub date_of_birth: Option<String>,
     /// E.164: `+` then 8–15 digits.
-    #[validate(regex(path = *PHONE_RE, code = "format"))]
+    #[validate(custom(function = "crate::formats::phone"))]
     #[cfg_attr(feature = "openapi", schema(pattern = r"^\+[0-9]{8,15}$"))]
     pub phone: Option<String>,
-    #[validate(email(code = "format"))]
+    #[validate(custom(function = "crate::formats::email"))]
     #[cfg_attr(feature = "openapi", schema(format = Email))]
     pub email: Option<String>,
 }
