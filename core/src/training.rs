@@ -46,51 +46,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::codes::{CodeEntry, CodeList};
 
-// `code_list!` lives in `codes/mod.rs` and is not exported to sibling modules;
-// this local twin generates exactly the same items (wire code = snake_case of
-// the variant, `CodeList`, `Display`, `FromStr`). Once `codes/mod.rs` has a
-// `pub(crate) use code_list;`, the invocations below can use it instead.
-macro_rules! training_code_list {
-    ($(#[$meta:meta])* $name:ident, $list:literal { $($variant:ident => $code:literal, $label:literal;)+ }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
-        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name {
-            $($variant,)+
-        }
+use crate::codes::code_list;
 
-        impl $crate::codes::CodeList for $name {
-            const NAME: &'static str = $list;
-            const ALL: &'static [Self] = &[$($name::$variant,)+];
-            fn code(self) -> &'static str {
-                match self { $($name::$variant => $code,)+ }
-            }
-            fn label(self) -> &'static str {
-                match self { $($name::$variant => $label,)+ }
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str($crate::codes::CodeList::code(*self))
-            }
-        }
-
-        impl std::str::FromStr for $name {
-            type Err = ();
-            fn from_str(s: &str) -> Result<Self, ()> {
-                <Self as $crate::codes::CodeList>::ALL
-                    .iter()
-                    .copied()
-                    .find(|c| $crate::codes::CodeList::code(*c) == s)
-                    .ok_or(())
-            }
-        }
-    };
-}
-
-training_code_list!(
+code_list!(
     /// The four topics of the curriculum (Sec. 1(c)).
     TrainingTopic, "training_topic" {
         LawsProtocols => "laws_protocols", "Laws and protocols on the trafficking of minors";
@@ -100,7 +58,7 @@ training_code_list!(
     }
 );
 
-training_code_list!(
+code_list!(
     /// Who a workforce member is, for the training mandate.
     Population, "population" {
         DcfEmployee => "dcf_employee", "DCF employee";
@@ -111,7 +69,7 @@ training_code_list!(
     }
 );
 
-training_code_list!(
+code_list!(
     /// How a course is delivered.
     CourseFormat, "course_format" {
         Recorded => "recorded", "Recorded";
@@ -120,7 +78,7 @@ training_code_list!(
     }
 );
 
-training_code_list!(
+code_list!(
     /// A person's training status as of a date.
     ComplianceStatus, "compliance_status" {
         Compliant => "compliant", "Compliant";

@@ -132,3 +132,24 @@ impl From<&Principal> for crate::security::audit::Actor {
         }
     }
 }
+
+impl crate::security::audit::Event {
+    /// A successful action by `principal` on one resource.
+    pub fn success(
+        principal: &Principal,
+        action: &str,
+        resource: &str,
+        resource_id: impl ToString,
+        request_id: &tracing_actix_web::RequestId,
+    ) -> Self {
+        crate::security::audit::Event {
+            actor: principal.into(),
+            action: action.to_string(),
+            resource: resource.to_string(),
+            resource_id: Some(resource_id.to_string()),
+            reason: None,
+            outcome: "success".to_string(),
+            request_id: Some(request_id.to_string()),
+        }
+    }
+}

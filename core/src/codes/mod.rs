@@ -72,6 +72,8 @@ macro_rules! code_list {
     };
 }
 
+pub(crate) use code_list;
+
 mod incident_codes;
 mod intake_codes;
 pub use incident_codes::*;

@@ -1,6 +1,6 @@
 use crate::db::{self, DbPool};
 use crate::error::{ApiError, Problem};
-use crate::security::audit::{self, Actor, Event};
+use crate::security::audit::{self, Event};
 use crate::security::{Principal, Role};
 use actix_web::{post, web, HttpResponse};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
@@ -36,15 +36,7 @@ pub async fn close_incident(
             if !db::incidents::close(conn, id, scope).await? {
                 return Ok(false);
             }
-            let event = Event {
-                actor: Actor::from(&principal),
-                action: "incident.close".into(),
-                resource: "incident".into(),
-                resource_id: Some(id.to_string()),
-                reason: None,
-                outcome: "success".into(),
-                request_id: Some(request_id.to_string()),
-            };
+            let event = Event::success(&principal, "incident.close", "incident", id, &request_id);
             audit::append(conn, event).await?;
             Ok::<_, diesel::result::Error>(true)
         })

@@ -14,7 +14,7 @@ use beacon_core::{check_incident, Incident};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use tracing_actix_web::RequestId;
 use uuid::Uuid;
-use crate::security::audit::{self, Actor, Event};
+use crate::security::audit::{self, Event};
 
 /// Report a trafficking incident (contract v1).
 ///
@@ -54,15 +54,7 @@ pub async fn create_incident(
     let received_at = conn
         .transaction(async |conn| {
             let received_at = db::incidents::insert(conn, row, victims).await?;
-            let event = Event {
-                actor: Actor::from(&principal),
-                action: "incident.create".into(),
-                resource: "incident".into(),
-                resource_id: Some(id.to_string()),
-                reason: None,
-                outcome: "success".into(),
-                request_id: Some(request_id.to_string()),
-            };
+            let event = Event::success(&principal, "incident.create", "incident", id, &request_id);
             audit::append(conn, event).await?;
             Ok::<_, diesel::result::Error>(received_at)
         })

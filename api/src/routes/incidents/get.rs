@@ -2,7 +2,7 @@ use super::view::{IncidentView, SealedView, VictimIdentity};
 use crate::db::incidents::SealedColumns;
 use crate::db::{self, DbPool};
 use crate::error::{ApiError, Problem};
-use crate::security::audit::{self, Actor, Event};
+use crate::security::audit::{self, Event};
 use crate::security::crypto::{field_aad, Envelope};
 use crate::security::{Principal, Role};
 use actix_web::{get, web, HttpResponse};
@@ -65,13 +65,8 @@ pub async fn get_incident(
                 let columns = db::incidents::sealed_columns(conn, id).await?;
                 view.sealed = Some(open(&envelope, id, columns)?);
                 let event = Event {
-                    actor: Actor::from(&principal),
-                    action: "incident.read_sealed".into(),
-                    resource: "incident".into(),
-                    resource_id: Some(id.to_string()),
                     reason: Some(reason.clone()),
-                    outcome: "success".into(),
-                    request_id: Some(request_id.to_string()),
+                    ..Event::success(&principal, "incident.read_sealed", "incident", id, &request_id)
                 };
                 audit::append(conn, event).await?;
             }

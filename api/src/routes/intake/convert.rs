@@ -4,7 +4,7 @@ use crate::error::{ApiError, Problem};
 use crate::routes::body::{json_text, rejected};
 use crate::routes::incidents::create::seal_rows;
 use crate::routes::incidents::view::IncidentCreated;
-use crate::security::audit::{self, Actor, Event};
+use crate::security::audit::{self, Event};
 use crate::security::crypto::Envelope;
 use crate::security::Principal;
 use actix_web::http::header;
@@ -94,15 +94,7 @@ pub async fn convert_intake(
                 return Err(diesel::result::Error::NotFound);
             }
             for (action, resource, rid) in [("incident.create", "incident", incident_id), ("intake.convert", "intake", id)] {
-                let event = Event {
-                    actor: Actor::from(&principal),
-                    action: action.into(),
-                    resource: resource.into(),
-                    resource_id: Some(rid.to_string()),
-                    reason: None,
-                    outcome: "success".into(),
-                    request_id: Some(request_id.to_string()),
-                };
+                let event = Event::success(&principal, action, resource, rid, &request_id);
                 audit::append(conn, event).await?;
             }
             Ok::<_, diesel::result::Error>(received_at)

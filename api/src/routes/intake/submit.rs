@@ -3,7 +3,7 @@ use crate::db::intake::{NewSubmission, Receipt};
 use crate::db::{self, DbPool};
 use crate::error::{ApiError, Problem};
 use crate::routes::body::{json_text, rejected};
-use crate::security::audit::{self, Actor, Event};
+use crate::security::audit::{self, Event};
 use crate::security::crypto::{field_aad, Envelope};
 use crate::security::Principal;
 use actix_web::http::header;
@@ -120,15 +120,7 @@ pub async fn submit_intake(
         .transaction(async |conn| {
             let (receipt, inserted) = db::intake::insert_or_existing(conn, &row).await?;
             if inserted {
-                let event = Event {
-                    actor: Actor::from(&principal),
-                    action: "intake.submit".into(),
-                    resource: "intake".into(),
-                    resource_id: Some(receipt.id.to_string()),
-                    reason: None,
-                    outcome: "success".into(),
-                    request_id: Some(request_id.to_string()),
-                };
+                let event = Event::success(&principal, "intake.submit", "intake", receipt.id, &request_id);
                 audit::append(conn, event).await?;
             }
             Ok::<_, diesel::result::Error>((receipt, inserted))

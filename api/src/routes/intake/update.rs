@@ -3,7 +3,7 @@ use crate::db::intake::SubmissionRow;
 use crate::db::{self, DbPool};
 use crate::error::{ApiError, Problem};
 use crate::routes::body::{json_text, rejected};
-use crate::security::audit::{self, Actor, Event};
+use crate::security::audit::{self, Event};
 use crate::security::Principal;
 use actix_web::{patch, web, HttpRequest, HttpResponse};
 use beacon_core::{ErrorCode, ValidationError};
@@ -74,13 +74,8 @@ pub async fn update_intake(
                 db::intake::mark_dcf_notified(conn, id).await?;
             }
             let event = Event {
-                actor: Actor::from(&principal),
-                action: "intake.update".into(),
-                resource: "intake".into(),
-                resource_id: Some(id.to_string()),
                 reason: update.status.clone().map(|s| format!("status={s}")),
-                outcome: "success".into(),
-                request_id: Some(request_id.to_string()),
+                ..Event::success(&principal, "intake.update", "intake", id, &request_id)
             };
             audit::append(conn, event).await?;
             db::intake::get(conn, id).await
