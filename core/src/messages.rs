@@ -26,14 +26,13 @@ pub fn message(code: ErrorCode, ctx: Context<'_>) -> String {
         ErrorCode::Required => match ctx.field {
             // Intake: `contact` is missing, or has neither phone nor email,
             // while `safe_to_contact` is true. One message fits both.
-            "contact" => "A way to reach the person is required when safe_to_contact is true: \
-                          give contact with a phone number or an email address."
+            "contact" => "We need a phone number or an email address to reach the person safely."
                 .into(),
-            _ => format!("`{}` is required.", ctx.field),
+            _ => "This is required.".into(),
         },
         ErrorCode::UnknownField => format!("`{}` is not a field of this contract.", ctx.field),
         ErrorCode::UnknownCode => match ctx.field {
-            "town" => "Must be one of Connecticut's 169 towns (see GET /v1/codes).".into(),
+            "town" => "Must be the name of a Connecticut town.".into(),
             _ => match ctx.detail {
                 Some(expected) => format!("Is not an allowed code; expected {expected}."),
                 None => "Is not an allowed code (see GET /v1/codes).".into(),
@@ -83,7 +82,7 @@ fn format_message(field: &str) -> &'static str {
         "language" | "preferred_language" => {
             "Must be a two-letter ISO 639-1 language code in lower case, such as \"es\"."
         }
-        "phone" => "Must be a phone number in E.164 form: + followed by 8 to 15 digits.",
+        "phone" => "Must be a phone number starting with + and the country code, such as +18605550123.",
         "email" => "Must be a valid email address.",
         _ => "Must be a real date written YYYY-MM-DD.",
     }

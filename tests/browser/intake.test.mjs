@@ -302,7 +302,7 @@ await check("invalid answers show the core's errors as the person goes, with no 
   assert.equal(await choice(page, "safe_to_contact", "true").isChecked(), true);
   assert.equal(
     (await errorOf(page, "contact/phone").textContent()).trim(),
-    "Debe ser un número de teléfono en formato E.164: + seguido de 8 a 15 dígitos.",
+    "Debe ser un número de teléfono que empiece con + y el código del país, como +18605550123.",
   );
   assert.equal((await errorOf(page, "town").textContent()).trim(), "Debe ser uno de los 169 municipios de Connecticut.");
   assert.equal((await errorOf(page, "notes").textContent()).trim(), "Debe tener como máximo 5000 caracteres.");

@@ -273,7 +273,7 @@ const ERRORS_ES = {
   range: () => "Está fuera del rango permitido.",
   format: (field) =>
     ({
-      phone: "Debe ser un número de teléfono en formato E.164: + seguido de 8 a 15 dígitos.",
+      phone: "Debe ser un número de teléfono que empiece con + y el código del país, como +18605550123.",
       email: "Debe ser una dirección de correo electrónico válida.",
       preferred_language: "Debe ser un código de idioma ISO 639-1 de dos letras minúsculas, como \"es\".",
     })[field] ?? "No tiene el formato correcto.",
