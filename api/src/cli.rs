@@ -71,6 +71,10 @@ pub enum KeysCommand {
         /// Days until the key expires (default: never).
         #[arg(long)]
         expires_in_days: Option<u32>,
+        /// The agency code the organisation reports for (e.g. `dcf`): scopes a
+        /// reporter's workforce and training records to that agency.
+        #[arg(long)]
+        agency: Option<String>,
     },
     /// List every key (never the key itself).
     List,
@@ -175,7 +179,13 @@ async fn keys_command(command: KeysCommand) -> Result<(), CliError> {
         .await
         .map_err(|e| db::DbError::Connect(e.to_string()))?;
     match command {
-        KeysCommand::Create { org, role, origins, expires_in_days } => {
+        KeysCommand::Create { org, role, origins, expires_in_days, agency } => {
+            let agency = agency
+                .map(|a| {
+                    a.parse::<beacon_core::codes::Agency>()
+                        .map_err(|_| CliError::Usage(format!("--agency `{a}` is not an agency code (see GET /v1/codes)")))
+                })
+                .transpose()?;
             let role: Role = role.parse().map_err(CliError::Usage)?;
             let org = org.trim();
             if org.is_empty() || org.chars().count() > 200 {
@@ -187,6 +197,9 @@ async fn keys_command(command: KeysCommand) -> Result<(), CliError> {
             let expires_at = expires_in_days
                 .map(|d| chrono::Utc::now() + chrono::Duration::days(i64::from(d)));
             let issued = keys::issue_expiring(&mut conn, org, role, &origins, expires_at).await?;
+            if let Some(agency) = agency {
+                db::training::set_organisation_agency(&mut conn, issued.organisation_id, Some(&agency.to_string())).await?;
+            }
             audit::append(&mut conn, key_event(None, "key.create", issued.key_id, None)).await?;
             println!(
                 "created {} key {} for organisation \"{org}\" ({})",

@@ -6,6 +6,8 @@ diesel::table! {
         id -> Uuid,
         name -> Text,
         created_at -> Timestamptz,
+        /// The Foundation agency code the organisation reports for (training migration).
+        agency -> Nullable<Text>,
     }
 }
 

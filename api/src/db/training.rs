@@ -13,18 +13,6 @@ use std::collections::HashSet;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-/// `organisations.agency`, added by the training migration. Declared here, not
-/// on `schema::organisations`, so the queries that load whole organisation
-/// rows elsewhere are untouched.
-mod org {
-    diesel::table! {
-        organisations (id) {
-            id -> Uuid,
-            agency -> Nullable<Text>,
-        }
-    }
-}
-
 /// Rows to write per `INSERT` when importing (8 binds per row, far below
 /// PostgreSQL's 65,535).
 pub const IMPORT_CHUNK: usize = 1000;
@@ -53,9 +41,9 @@ impl AgencyScope {
 
 /// The Foundation agency code an organisation reports for, if set.
 pub async fn organisation_agency(conn: &mut AsyncPgConnection, organisation_id: Uuid) -> QueryResult<Option<String>> {
-    org::organisations::table
+    super::schema::organisations::table
         .find(organisation_id)
-        .select(org::organisations::agency)
+        .select(super::schema::organisations::agency)
         .first::<Option<String>>(conn)
         .await
         .optional()
@@ -69,8 +57,8 @@ pub async fn set_organisation_agency(
     organisation_id: Uuid,
     agency: Option<&str>,
 ) -> QueryResult<bool> {
-    let n = diesel::update(org::organisations::table.find(organisation_id))
-        .set(org::organisations::agency.eq(agency))
+    let n = diesel::update(super::schema::organisations::table.find(organisation_id))
+        .set(super::schema::organisations::agency.eq(agency))
         .execute(conn)
         .await?;
     Ok(n == 1)
@@ -492,4 +480,34 @@ pub async fn voiding_received_for(conn: &mut AsyncPgConnection, id: &str, voided
     ))
     .get_result(conn)
     .await
+}
+
+/// `agency` → `employee_ref` → person id, for these agencies.
+pub async fn people_ids(conn: &mut AsyncPgConnection, agencies: &[String]) -> QueryResult<std::collections::HashMap<(String, String), Uuid>> {
+    let rows: Vec<(String, String, Uuid)> = workforce::table
+        .filter(workforce::agency.eq_any(agencies))
+        .select((workforce::agency, workforce::employee_ref, workforce::id))
+        .load(conn)
+        .await?;
+    Ok(rows.into_iter().map(|(a, r, id)| ((a, r), id)).collect())
+}
+
+/// `(person, course, date)` of the counting completions of these people.
+pub async fn recorded(conn: &mut AsyncPgConnection, people: &[Uuid]) -> QueryResult<HashSet<(Uuid, Option<Uuid>, NaiveDate)>> {
+    let rows: Vec<(Uuid, Option<Uuid>, NaiveDate)> = completions::table
+        .filter(completions::person_id.eq_any(people))
+        .filter(completions::voided.eq(false))
+        .select((completions::person_id, completions::course_id, completions::completed_on))
+        .load(conn)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// Inserts completions in multi-row statements of [`IMPORT_CHUNK`] rows.
+pub async fn insert_completions(conn: &mut AsyncPgConnection, rows: &[NewCompletion]) -> QueryResult<usize> {
+    let mut written = 0;
+    for chunk in rows.chunks(IMPORT_CHUNK) {
+        written += diesel::insert_into(completions::table).values(chunk).execute(conn).await?;
+    }
+    Ok(written)
 }

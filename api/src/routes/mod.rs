@@ -42,6 +42,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(training::courses::create::create_course)
                 .service(training::courses::list::list_courses)
                 .service(training::completions::create::create_completion)
+                .service(training::completions::import::import_completions)
                 .service(training::report::compliance_report)
                 .service(training::workforce::create::create_person)
                 .service(training::workforce::list::list_people)

@@ -94,4 +94,8 @@ pub fn all_lists() -> Vec<(&'static str, Vec<CodeEntry>)> {
         (ConcernType::NAME, ConcernType::entries()),
         (AgeGroup::NAME, AgeGroup::entries()),
     ]
+    .into_iter()
+    // Training compliance: topics, populations, course formats, statuses.
+    .chain(crate::training::training_lists())
+    .collect()
 }

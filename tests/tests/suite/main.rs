@@ -16,4 +16,5 @@ mod intake_vectors;
 mod openapi_contract;
 mod privacy;
 mod retention_and_keys;
+mod training_api;
 mod training_vectors;

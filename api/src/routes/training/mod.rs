@@ -231,6 +231,86 @@ pub struct ImportProblem {
     pub errors: Vec<RowError>,
 }
 
+/// At most this many row errors are listed.
+const MAX_ROW_ERRORS: usize = 1000;
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ImportParams {
+    /// `true`: check every row and report what would change, writing nothing.
+    pub dry_run: Option<String>,
+}
+
+/// `?dry_run=`: `true` or `false` (default).
+pub fn dry_run_param(value: Option<&str>) -> Result<bool, ApiError> {
+    match value {
+        None | Some("false") => Ok(false),
+        Some("true") => Ok(true),
+        Some(_) => Err(ApiError::BadQuery(vec![error("/dry_run", ErrorCode::InvalidType, "Must be `true` or `false`.")])),
+    }
+}
+
+pub fn row_error(row: u64, e: ValidationError) -> RowError {
+    RowError { row, path: e.path, code: e.code, message: e.message }
+}
+
+/// The header's columns (trimmed, lower-cased) → their index, or the header's errors (row 1).
+pub fn csv_columns(
+    headers: &csv::StringRecord,
+    required: &[&str],
+    optional: &[&str],
+) -> Result<std::collections::HashMap<String, usize>, Vec<RowError>> {
+    let mut columns = std::collections::HashMap::new();
+    let mut errors = Vec::new();
+    let known = || {
+        let mut all: Vec<&str> = required.to_vec();
+        all.extend(optional);
+        all.join(", ")
+    };
+    for (i, name) in headers.iter().enumerate() {
+        let name = name.trim().to_ascii_lowercase();
+        if !required.contains(&name.as_str()) && !optional.contains(&name.as_str()) {
+            errors.push(row_error(1, error(format!("/{name}"), ErrorCode::UnknownField, format!("Is not a column of this import: {}.", known()))));
+        } else if columns.insert(name.clone(), i).is_some() {
+            errors.push(row_error(1, error(format!("/{name}"), ErrorCode::Duplicate, "The column appears more than once.")));
+        }
+    }
+    for name in required {
+        if !columns.contains_key(*name) {
+            errors.push(row_error(1, error(format!("/{name}"), ErrorCode::Required, format!("The header must have a `{name}` column."))));
+        }
+    }
+    if errors.is_empty() {
+        Ok(columns)
+    } else {
+        Err(errors)
+    }
+}
+
+/// The 415 of an import whose body is not `text/csv`.
+pub fn not_csv() -> HttpResponse {
+    problem::<()>(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "the body must be text/csv", None)
+}
+
+/// The 422 of an import: every row error (the first 1,000), nothing written.
+pub fn import_rejected(mut errors: Vec<RowError>) -> HttpResponse {
+    let total = errors.len();
+    errors.truncate(MAX_ROW_ERRORS);
+    let detail = if total > MAX_ROW_ERRORS {
+        format!("{total} errors (the first {MAX_ROW_ERRORS} listed); nothing was written")
+    } else {
+        format!("{total} error(s); nothing was written")
+    };
+    HttpResponse::UnprocessableEntity().content_type(PROBLEM_JSON).json(ImportProblem {
+        kind: "https://beacon.ct.gov/problems/validation_failed".into(),
+        title: "Unprocessable Entity".into(),
+        status: 422,
+        code: "validation_failed".into(),
+        detail,
+        errors,
+    })
+}
+
 /// Whether the request's `Content-Type` is `text/csv`.
 pub fn is_csv(req: &HttpRequest) -> bool {
     req.headers()

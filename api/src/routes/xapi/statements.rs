@@ -278,9 +278,6 @@ pub async fn post_statements(
             Err(e) => errors.extend(e),
         }
     }
-    if !errors.is_empty() {
-        return Ok(bad_statements(errors));
-    }
     let mut pooled = pool.get().await?;
     let conn: &mut AsyncPgConnection = &mut pooled;
     let scope = scope_of(conn, &principal).await?;

@@ -1,2 +1,3 @@
 pub mod create;
+pub mod import;
 pub mod list;

@@ -20,11 +20,8 @@ use uuid::Uuid;
 )]
 #[get("/workforce/{id}")]
 pub async fn get_person(principal: Principal, id: web::Path<String>, pool: web::Data<DbPool>) -> Result<HttpResponse, ApiError> {
-    let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
     let mut conn = pool.get().await?;
-    let scope = scope_of(&mut conn, &principal).await?;
-    let row = store::get_person(&mut conn, id, &scope).await?.ok_or(ApiError::NotFound)?;
-    Ok(HttpResponse::Ok().json(row))
+    Ok(HttpResponse::Ok().json(visible_person(&mut conn, &principal, &id).await?))
 }
 
 /// The person `id` names, when the caller may see it (404 otherwise).

@@ -2,31 +2,23 @@ use super::create::{check_person, PersonFields};
 use crate::db::training::{self as store, AgencyScope, NewPerson};
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
-use crate::routes::training::{csv_text, error, event, is_csv, problem, scope_of, ImportProblem, RowError};
+use crate::routes::training::{
+    csv_columns, csv_text, dry_run_param, error, event, import_rejected, is_csv, not_csv, row_error, scope_of, ImportParams, ImportProblem, RowError,
+};
 use crate::security::audit;
 use crate::security::Principal;
-use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpRequest, HttpResponse};
-use beacon_core::{ErrorCode, ValidationError};
+use beacon_core::ErrorCode;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use tracing_actix_web::RequestId;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 
 /// Columns every roster must have.
 const REQUIRED: [&str; 4] = ["agency", "population", "employee_ref", "start_date"];
 /// Columns a roster may have.
 const OPTIONAL: [&str; 3] = ["name", "role", "active"];
-/// At most this many row errors are listed.
-const MAX_ERRORS: usize = 1000;
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ImportParams {
-    /// `true`: check every row and report what would change, writing nothing.
-    pub dry_run: Option<String>,
-}
 
 /// What an import did (or, with `dry_run`, would do).
 #[derive(Debug, Serialize, ToSchema)]
@@ -45,30 +37,6 @@ struct Parsed {
     has_active: bool,
 }
 
-fn row_error(row: u64, e: ValidationError) -> RowError {
-    RowError { row, path: e.path, code: e.code, message: e.message }
-}
-
-fn header_errors(headers: &csv::StringRecord) -> Result<HashMap<String, usize>, Vec<RowError>> {
-    let mut columns = HashMap::new();
-    let mut errors = Vec::new();
-    for (i, name) in headers.iter().enumerate() {
-        let name = name.trim().to_ascii_lowercase();
-        if !REQUIRED.contains(&name.as_str()) && !OPTIONAL.contains(&name.as_str()) {
-            errors.push(row_error(1, error(format!("/{name}"), ErrorCode::UnknownField,
-                "Is not a roster column: agency, population, employee_ref, name, role, start_date (and optionally active).")));
-        } else if columns.insert(name.clone(), i).is_some() {
-            errors.push(row_error(1, error(format!("/{name}"), ErrorCode::Duplicate, "The column appears more than once.")));
-        }
-    }
-    for name in REQUIRED {
-        if !columns.contains_key(name) {
-            errors.push(row_error(1, error(format!("/{name}"), ErrorCode::Required, format!("The header must have a `{name}` column."))));
-        }
-    }
-    if errors.is_empty() { Ok(columns) } else { Err(errors) }
-}
-
 /// Every row checked; all errors, or the rows to write.
 fn parse(text: &str, scope: &AgencyScope) -> Result<Parsed, Vec<RowError>> {
     let mut reader = csv::ReaderBuilder::new()
@@ -77,14 +45,14 @@ fn parse(text: &str, scope: &AgencyScope) -> Result<Parsed, Vec<RowError>> {
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
     let headers = match reader.headers() {
-        Ok(h) if !h.is_empty() && !(h.len() == 1 && h.get(0).is_some_and(str::is_empty)) => h.clone(),
+        Ok(h) if h.iter().any(|name| !name.is_empty()) => h.clone(),
         Ok(_) => {
             return Err(vec![row_error(1, error("", ErrorCode::Required,
                 "The file must start with the header agency,population,employee_ref,name,role,start_date."))])
         }
         Err(_) => return Err(vec![row_error(1, error("", ErrorCode::Format, "The header is not readable CSV."))]),
     };
-    let columns = header_errors(&headers)?;
+    let columns = csv_columns(&headers, &REQUIRED, &OPTIONAL)?;
     fn cell<'r>(columns: &HashMap<String, usize>, record: &'r csv::StringRecord, name: &str) -> &'r str {
         columns.get(name).and_then(|&i| record.get(i)).unwrap_or("")
     }
@@ -195,13 +163,9 @@ pub async fn import_people(
     payload: web::Payload,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {
-    let dry_run = match params.dry_run.as_deref() {
-        None | Some("false") => false,
-        Some("true") => true,
-        Some(_) => return Err(ApiError::BadQuery(vec![error("/dry_run", ErrorCode::InvalidType, "Must be `true` or `false`.")])),
-    };
+    let dry_run = dry_run_param(params.dry_run.as_deref())?;
     if !is_csv(&req) {
-        return Ok(problem::<()>(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "the body must be text/csv", None));
+        return Ok(not_csv());
     }
     let text = csv_text(&req, payload).await?;
     let mut pooled = pool.get().await?;
@@ -212,24 +176,7 @@ pub async fn import_people(
     }
     let parsed = match parse(&text, &scope) {
         Ok(p) => p,
-        Err(mut errors) => {
-            let total = errors.len();
-            errors.truncate(MAX_ERRORS);
-            let detail = if total > MAX_ERRORS {
-                format!("{total} errors (the first {MAX_ERRORS} listed); nothing was written")
-            } else {
-                format!("{total} error(s); nothing was written")
-            };
-            let body = ImportProblem {
-                kind: "https://beacon.ct.gov/problems/validation_failed".into(),
-                title: "Unprocessable Entity".into(),
-                status: 422,
-                code: "validation_failed".into(),
-                detail,
-                errors,
-            };
-            return Ok(HttpResponse::UnprocessableEntity().content_type(crate::error::PROBLEM_JSON).json(body));
-        }
+        Err(errors) => return Ok(import_rejected(errors)),
     };
     let report = conn
         .transaction(async |conn| {

@@ -1,0 +1,229 @@
+use crate::clock::Clock;
+use crate::db::training::{self as store, AgencyScope, NewCompletion};
+use crate::db::DbPool;
+use crate::error::{ApiError, Problem};
+use crate::routes::training::{
+    agency_code, csv_columns, csv_text, date, dry_run_param, error, event, import_rejected, is_csv, not_csv, reference,
+    row_error, scope_of, ImportParams, ImportProblem, RowError,
+};
+use crate::security::audit;
+use crate::security::Principal;
+use actix_web::{post, web, HttpRequest, HttpResponse};
+use beacon_core::ErrorCode;
+use chrono::NaiveDate;
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+use tracing_actix_web::RequestId;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+const REQUIRED: [&str; 4] = ["employee_ref", "agency", "course_code", "completed_on"];
+
+/// What a completions import did (or, with `dry_run`, would do).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CompletionImportReport {
+    pub dry_run: bool,
+    /// Data rows in the file.
+    pub rows: usize,
+    /// Completions recorded.
+    pub recorded: usize,
+    /// Rows already on file (same person, course and date): skipped, so a
+    /// file can be sent again safely.
+    pub already_recorded: usize,
+}
+
+/// A checked row, before the person and course are looked up.
+struct Row {
+    line: u64,
+    agency: String,
+    employee_ref: String,
+    course_code: String,
+    completed_on: NaiveDate,
+}
+
+/// The rows that read well, and the errors of the others; `Err` for a header that cannot be used.
+fn parse(text: &str, scope: &AgencyScope, today: NaiveDate) -> Result<(Vec<Row>, Vec<RowError>), Vec<RowError>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers = match reader.headers() {
+        Ok(h) if h.iter().any(|name| !name.is_empty()) => h.clone(),
+        Ok(_) => {
+            return Err(vec![row_error(1, error("", ErrorCode::Required,
+                "The file must start with the header employee_ref,agency,course_code,completed_on."))])
+        }
+        Err(_) => return Err(vec![row_error(1, error("", ErrorCode::Format, "The header is not readable CSV."))]),
+    };
+    let columns = csv_columns(&headers, &REQUIRED, &[])?;
+    let cell = |record: &csv::StringRecord, name: &str| -> String {
+        columns.get(name).and_then(|&i| record.get(i)).unwrap_or("").to_string()
+    };
+    let mut errors = Vec::new();
+    let mut rows = Vec::new();
+    let mut seen: HashMap<(String, String, String, NaiveDate), u64> = HashMap::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        let line = reader.position().line() + 1;
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(_) => {
+                errors.push(row_error(line, error("", ErrorCode::Format, "The row is not readable CSV (check its quotes).")));
+                break;
+            }
+        }
+        let line = record.position().map_or(line, |p| p.line());
+        if record.len() == 1 && record.get(0).is_some_and(str::is_empty) {
+            continue;
+        }
+        if record.len() != headers.len() {
+            errors.push(row_error(line, error("", ErrorCode::Length, format!("Has {} fields; the header has {}.", record.len(), headers.len()))));
+            continue;
+        }
+        let mut row_errors = Vec::new();
+        let agency = agency_code("/agency", &cell(&record, "agency"), &mut row_errors);
+        let employee_ref = reference("/employee_ref", &cell(&record, "employee_ref"), &mut row_errors);
+        let course_code = reference("/course_code", &cell(&record, "course_code"), &mut row_errors);
+        let completed_on = date("/completed_on", &cell(&record, "completed_on"), &mut row_errors);
+        if completed_on.is_some_and(|d| d > today) {
+            row_errors.push(error("/completed_on", ErrorCode::FutureDate, "Must not be after today."));
+        }
+        if agency.as_deref().is_some_and(|a| !scope.covers(a)) {
+            row_errors.push(error("/agency", ErrorCode::NotAllowed, "A reporter records only its own agency's completions."));
+        }
+        if let (Some(agency), Some(employee_ref), Some(course_code), Some(completed_on), true) =
+            (agency, employee_ref, course_code, completed_on, row_errors.is_empty())
+        {
+            let key = (agency.clone(), employee_ref.clone(), course_code.clone(), completed_on);
+            if let Some(first) = seen.get(&key) {
+                row_errors.push(error("", ErrorCode::Duplicate, format!("The same completion already appears on row {first}.")));
+            } else {
+                seen.insert(key, line);
+                rows.push(Row { line, agency, employee_ref, course_code, completed_on });
+            }
+        }
+        errors.extend(row_errors.into_iter().map(|e| row_error(line, e)));
+    }
+    Ok((rows, errors))
+}
+
+/// Import completions (CSV) exported from a learning management system.
+///
+/// The body is `text/csv` (UTF-8, at most 16 MiB) with the header
+/// `employee_ref,agency,course_code,completed_on` (any column order). Every row
+/// is checked first — the person must be on the agency's roster, the course
+/// must exist, the date must be real and not after today — and when any row is
+/// wrong the answer is a 422 listing every error as `{row, path, code,
+/// message}` (`row` is the line number, the header being row 1) and nothing is
+/// written. Otherwise all rows are recorded in one transaction, with the
+/// course's topics. A row already on file (same person, course and date) is
+/// skipped, so sending a file again records nothing twice. A reporter records
+/// only its own agency's completions.
+#[utoipa::path(
+    tag = "training",
+    params(ImportParams),
+    request_body(content = String, content_type = "text/csv", description = "employee_ref,agency,course_code,completed_on"),
+    responses(
+        (status = 200, body = CompletionImportReport),
+        (status = 400, description = "A bad query parameter, or a body that is not UTF-8", body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A reporter whose organisation has no agency", body = Problem, content_type = "application/problem+json"),
+        (status = 413, body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not text/csv", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Every row error; nothing written", body = ImportProblem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = ["coordinator", "reporter"]))
+)]
+#[post("/training/completions/import")]
+pub async fn import_completions(
+    principal: Principal,
+    request_id: RequestId,
+    req: HttpRequest,
+    params: web::Query<ImportParams>,
+    payload: web::Payload,
+    pool: web::Data<DbPool>,
+    clock: web::Data<Clock>,
+) -> Result<HttpResponse, ApiError> {
+    let dry_run = dry_run_param(params.dry_run.as_deref())?;
+    if !is_csv(&req) {
+        return Ok(not_csv());
+    }
+    let text = csv_text(&req, payload).await?;
+    let mut pooled = pool.get().await?;
+    let conn: &mut AsyncPgConnection = &mut pooled;
+    let scope = scope_of(conn, &principal).await?;
+    if scope == AgencyScope::Nothing {
+        return Err(ApiError::Forbidden);
+    }
+    let (rows, mut errors) = match parse(&text, &scope, clock.today()) {
+        Ok(parsed) => parsed,
+        Err(errors) => return Ok(import_rejected(errors)),
+    };
+    let result = conn
+        .transaction(async |conn| {
+            let agencies: Vec<String> = rows.iter().map(|r| r.agency.clone()).collect::<HashSet<_>>().into_iter().collect();
+            let people = store::people_ids(conn, &agencies).await?;
+            let courses: HashMap<String, (Uuid, Vec<String>)> = store::list_courses(conn)
+                .await?
+                .into_iter()
+                .map(|c| (c.code, (c.id, c.topics)))
+                .collect();
+            let mut new = Vec::with_capacity(rows.len());
+            for r in &rows {
+                let person = people.get(&(r.agency.clone(), r.employee_ref.clone()));
+                let course = courses.get(&r.course_code);
+                if person.is_none() {
+                    errors.push(row_error(r.line, error("/employee_ref", ErrorCode::UnknownCode,
+                        "No workforce member of this agency has this employee_ref (import the roster first).")));
+                }
+                if course.is_none() {
+                    errors.push(row_error(r.line, error("/course_code", ErrorCode::UnknownCode, "No course has this code (see GET /v1/training/courses).")));
+                }
+                if let (Some(person), Some((course_id, topics))) = (person, course) {
+                    new.push(NewCompletion {
+                        id: Uuid::new_v4(),
+                        person_id: *person,
+                        course_id: Some(*course_id),
+                        completed_on: r.completed_on,
+                        topics: topics.clone(),
+                        source: "csv".into(),
+                        statement_id: None,
+                        voided: false,
+                    });
+                }
+            }
+            if !errors.is_empty() {
+                // Every error of the file at once, in file order.
+                errors.sort_by_key(|e| e.row);
+                return Ok(Err(std::mem::take(&mut errors)));
+            }
+            let ids: Vec<Uuid> = new.iter().map(|c| c.person_id).collect::<HashSet<_>>().into_iter().collect();
+            let on_file = store::recorded(conn, &ids).await?;
+            let before = new.len();
+            new.retain(|c| !on_file.contains(&(c.person_id, c.course_id, c.completed_on)));
+            let report = CompletionImportReport {
+                dry_run,
+                rows: rows.len(),
+                recorded: new.len(),
+                already_recorded: before - new.len(),
+            };
+            if dry_run || new.is_empty() {
+                return Ok(Ok(report));
+            }
+            store::insert_completions(conn, &new).await?;
+            let mut agencies = agencies;
+            agencies.sort();
+            let mut entry = event(&principal, &request_id, "completion.import", "completion", Some(agencies.join(",")));
+            entry.reason = Some(format!("rows={} recorded={} already_recorded={}", report.rows, report.recorded, report.already_recorded));
+            audit::append(conn, entry).await?;
+            Ok::<_, diesel::result::Error>(Ok(report))
+        })
+        .await?;
+    match result {
+        Ok(report) => Ok(HttpResponse::Ok().json(report)),
+        Err(errors) => Ok(import_rejected(errors)),
+    }
+}
