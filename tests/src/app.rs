@@ -69,9 +69,7 @@ impl TestApp {
 
     /// Runs the real `beacon` binary against this app's database and keys.
     pub fn beacon(&self, args: &[&str], extra_env: &[(&str, String)]) -> Result<std::process::Output> {
-        let bin = xtask::target_dir().join("debug").join("beacon");
-        anyhow::ensure!(bin.exists(), "{} is missing: `cargo build -p beacon-api` (cargo xtask test builds it)", bin.display());
-        let mut cmd = std::process::Command::new(bin);
+        let mut cmd = std::process::Command::new(beacon_binary()?);
         cmd.args(args)
             .env("DATABASE_URL", &self.db.url)
             .env("BEACON_DATA_KEY", self.data_key_base64())
@@ -118,4 +116,27 @@ impl TestApp {
     pub async fn get(&self, path: &str, key: &str) -> Result<reqwest::Response> {
         Ok(self.client.get(self.url(path)).bearer_auth(key).send().await?)
     }
+}
+
+/// The real `beacon` binary, built once per test process (`cargo test` does
+/// not put a bin target of another package at `target/debug/beacon`; `cargo
+/// xtask test` builds it first, so this is normally an up-to-date check).
+pub fn beacon_binary() -> Result<std::path::PathBuf> {
+    static BUILT: std::sync::OnceLock<std::result::Result<std::path::PathBuf, String>> = std::sync::OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+            let out = std::process::Command::new(cargo)
+                .args(["build", "-p", "beacon-api", "--bin", "beacon"])
+                .current_dir(xtask::workspace_root())
+                .output()
+                .map_err(|e| format!("running cargo: {e}"))?;
+            if !out.status.success() {
+                return Err(format!("building beacon: {}", String::from_utf8_lossy(&out.stderr)));
+            }
+            let bin = xtask::target_dir().join("debug").join("beacon");
+            if bin.exists() { Ok(bin) } else { Err(format!("{} was not built", bin.display())) }
+        })
+        .clone()
+        .map_err(anyhow::Error::msg)
 }

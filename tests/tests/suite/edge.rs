@@ -262,16 +262,7 @@ impl Drop for TempFile {
 }
 
 fn beacon_binary() -> PathBuf {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let out = Command::new(cargo)
-        .args(["build", "-p", "beacon-api", "--bin", "beacon"])
-        .current_dir(xtask::workspace_root())
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "building beacon: {}", String::from_utf8_lossy(&out.stderr));
-    let bin = xtask::target_dir().join("debug/beacon");
-    assert!(bin.exists(), "{} was not built", bin.display());
-    bin
+    beacon_tests::app::beacon_binary().unwrap()
 }
 
 /// How `Debug` prints a byte string: `77, 65, 82, …`.

@@ -43,6 +43,9 @@ pub fn test(root: &Path, args: &TestArgs) -> Result<i32> {
 
     wasm::build(root, &tools)?;
     signals::check_interrupted()?;
+    // Tests run the real `beacon` binary (CLI and log tests); `cargo test`
+    // alone does not build another package's binary at target/debug/beacon.
+    signals::run(cargo(root).args(["build", "-p", "beacon-api", "--bin", "beacon"]))?;
 
     // Declared before the command so it is dropped (server stopped) after the tests finish.
     let mut local_pg: Option<LocalPostgres> = None;
