@@ -200,3 +200,89 @@ diesel::table! {
 diesel::joinable!(completions -> workforce (person_id));
 diesel::joinable!(completions -> courses (course_id));
 diesel::allow_tables_to_appear_in_same_query!(completions, workforce, courses);
+
+diesel::table! {
+    directory_organizations (id) {
+        id -> Uuid,
+        name -> Text,
+        description -> Text,
+        email -> Nullable<Text>,
+        url -> Nullable<Text>,
+        status -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    directory_services (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        name -> Text,
+        description -> Text,
+        status -> Text,
+        categories -> Array<Text>,
+        min_age -> Nullable<Int4>,
+        max_age -> Nullable<Int4>,
+        populations -> Array<Text>,
+        languages -> Array<Text>,
+        capacity_unit -> Nullable<Text>,
+        capacity_available -> Nullable<Int4>,
+        capacity_total -> Nullable<Int4>,
+        capacity_updated_at -> Nullable<Timestamptz>,
+        verified_at -> Nullable<Timestamptz>,
+        verified_by -> Nullable<Text>,
+        verification_method -> Nullable<Text>,
+        training_attested -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        version -> Int4,
+    }
+}
+
+diesel::table! {
+    directory_locations (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        name -> Text,
+        confidential -> Bool,
+        address_1 -> Nullable<Text>,
+        city -> Text,
+        postal_code -> Nullable<Text>,
+        town -> Text,
+        latitude -> Nullable<Float8>,
+        longitude -> Nullable<Float8>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    directory_service_at_location (id) {
+        id -> Uuid,
+        service_id -> Uuid,
+        location_id -> Uuid,
+    }
+}
+
+diesel::table! {
+    directory_service_areas (service_id, town) {
+        service_id -> Uuid,
+        town -> Text,
+    }
+}
+
+diesel::table! {
+    directory_funding (id) {
+        id -> Uuid,
+        service_id -> Uuid,
+        source -> Text,
+        amount_cents -> Int8,
+        period_start -> Date,
+        period_end -> Date,
+    }
+}
+
+diesel::joinable!(directory_services -> directory_organizations (organization_id));
+diesel::joinable!(directory_service_at_location -> directory_locations (location_id));
+diesel::allow_tables_to_appear_in_same_query!(directory_services, directory_organizations);
+diesel::allow_tables_to_appear_in_same_query!(directory_service_at_location, directory_locations);

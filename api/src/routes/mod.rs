@@ -5,8 +5,10 @@ pub mod admin;
 pub mod audit;
 pub mod body;
 pub mod codes;
+pub mod directory;
 pub mod embed;
 pub mod health;
+pub mod hsds;
 pub mod incidents;
 pub mod intake;
 pub mod training;
@@ -51,7 +53,26 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(training::workforce::update::update_person)
                 .service(training::completions::list::list_completions)
                 .service(training::workforce::compliance::person_compliance)
-                .service(training::workforce::caseload::caseload),
+                .service(training::workforce::caseload::caseload)
+                .service(directory::create_organization::create_organization)
+                .service(directory::create_service::create_service)
+                .service(directory::get_service::get_service)
+                .service(directory::update_service::update_service)
+                .service(directory::verify::verify_service)
+                .service(directory::due::verifications_due)
+                .service(directory::gaps::gaps),
+        )
+        .service(
+            utoipa_actix_web::scope("/hsds")
+                .service(hsds::about::about)
+                .service(hsds::services::list_services)
+                .service(hsds::service::get_service)
+                .service(hsds::organizations::list_organizations)
+                .service(hsds::organization::get_organization)
+                .service(hsds::service_at_locations::list_service_at_locations)
+                .service(hsds::service_at_location::get_service_at_location)
+                .service(hsds::taxonomies::list_taxonomies)
+                .service(hsds::taxonomy_terms::list_taxonomy_terms),
         )
         .service(
             utoipa_actix_web::scope("/xapi")

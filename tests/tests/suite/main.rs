@@ -8,6 +8,7 @@ mod api_service;
 mod audit;
 mod browser;
 mod data_dictionary;
+mod directory;
 mod edge;
 mod keys;
 mod fixtures_parity;

@@ -1,0 +1,252 @@
+use crate::clock::Clock;
+use crate::db::directory::{self as store, Demand, RegionColumn, ServiceView};
+use crate::db::DbPool;
+use crate::error::{ApiError, Problem};
+use crate::routes::training::{date, error};
+use crate::security::Principal;
+use actix_web::{get, web, HttpResponse};
+use beacon_core::codes::{CodeList, Service};
+use beacon_core::geo::{towns, Town};
+use beacon_core::ErrorCode;
+use chrono::{Duration, NaiveDate, Utc};
+use diesel_async::AsyncPgConnection;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct GapParams {
+    /// `county`, `planning_region`, `dcf_region` or `judicial_district` (required).
+    pub region_type: Option<String>,
+    /// First day of the demand period, `YYYY-MM-DD` (default: a year before `to`).
+    pub from: Option<String>,
+    /// Last day of the demand period, `YYYY-MM-DD` (default: today).
+    pub to: Option<String>,
+}
+
+/// A flag on a region × category, with why it was raised.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GapFlag {
+    /// `no_provider` or `below_state_rate`.
+    pub flag: String,
+    pub reason: String,
+}
+
+/// One region × service category.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GapRow {
+    pub region: String,
+    /// A Foundation service code.
+    pub category: String,
+    /// Active, vetted services of this category serving a town of the region
+    /// (by service area or location).
+    pub vetted_providers: i64,
+    /// Summed over those services (services without capacity add nothing).
+    pub capacity_available: i64,
+    pub capacity_total: i64,
+    /// 2020 census population; `null` when any town's population is unknown.
+    pub population: Option<u64>,
+    /// Some town of the region has no population in the reference data: no
+    /// rate is given (never guessed).
+    pub population_unknown: bool,
+    pub providers_per_100k: Option<f64>,
+    /// Victims needing the service in incidents that occurred in the period.
+    pub demand_victims: i64,
+    /// Intake submissions received in the period naming the need.
+    pub demand_intake: i64,
+    pub flags: Vec<GapFlag>,
+}
+
+/// The gap analysis.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GapReport {
+    pub region_type: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// Per category: distinct vetted providers per 100,000 residents over the
+    /// regions whose population is known (the basis of `below_state_rate`).
+    pub state_rate_per_100k: BTreeMap<String, Option<f64>>,
+    /// Towns the reference data assigns to no region of this type: their
+    /// providers and demand are not in any row.
+    pub towns_without_region: Vec<String>,
+    pub rows: Vec<GapRow>,
+}
+
+fn region_of(t: &Town, column: RegionColumn) -> Option<String> {
+    match column {
+        RegionColumn::County => t.county.map(str::to_string),
+        RegionColumn::PlanningRegion => t.planning_region.map(str::to_string),
+        RegionColumn::JudicialDistrict => t.judicial_district.map(str::to_string),
+        RegionColumn::DcfRegion => t.dcf_region.map(|r| r.to_string()),
+    }
+}
+
+fn rate(providers: usize, population: u64) -> Option<f64> {
+    (population > 0).then(|| providers as f64 * 100_000.0 / population as f64)
+}
+
+fn demand_map(rows: Vec<Demand>) -> HashMap<(String, String), i64> {
+    rows.into_iter().map(|d| ((d.region, d.code), d.n)).collect()
+}
+
+/// Where services are missing: per region × service category, the vetted
+/// providers, their capacity, providers per 100,000 residents and the demand
+/// in the period, flagged `no_provider` or `below_state_rate` (under half
+/// the state's rate) with the reason in words.
+#[utoipa::path(
+    tag = "directory",
+    params(GapParams),
+    responses(
+        (status = 200, body = GapReport),
+        (status = 400, description = "Bad query parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = ["coordinator"]))
+)]
+#[get("/directory/gaps")]
+pub async fn gaps(
+    _principal: Principal,
+    params: web::Query<GapParams>,
+    clock: web::Data<Clock>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, ApiError> {
+    let mut errors = Vec::new();
+    let region_type = params.region_type.clone().unwrap_or_default();
+    let column = match region_type.as_str() {
+        "county" => Some(RegionColumn::County),
+        "planning_region" => Some(RegionColumn::PlanningRegion),
+        "dcf_region" => Some(RegionColumn::DcfRegion),
+        "judicial_district" => Some(RegionColumn::JudicialDistrict),
+        _ => {
+            errors.push(error(
+                "/region_type",
+                ErrorCode::UnknownCode,
+                "Must be county, planning_region, dcf_region or judicial_district.",
+            ));
+            None
+        }
+    };
+    let to = match params.to.as_deref() {
+        Some(v) => date("/to", v, &mut errors),
+        None => Some(clock.today()),
+    };
+    let from = match params.from.as_deref() {
+        Some(v) => date("/from", v, &mut errors),
+        None => to.map(|t| t - Duration::days(365)),
+    };
+    if let (Some(f), Some(t)) = (from, to) {
+        if f > t {
+            errors.push(error("/from", ErrorCode::DateOrder, "Must not be after `to`."));
+        }
+    }
+    let (Some(column), Some(from), Some(to), true) = (column, from, to, errors.is_empty()) else {
+        return Err(ApiError::BadQuery(errors));
+    };
+
+    let mut pooled = pool.get().await?;
+    let conn: &mut AsyncPgConnection = &mut pooled;
+    let (services, linked) = store::active_services(conn).await?;
+    let victims = demand_map(store::victim_demand(conn, column, from, to).await?);
+    let intake = demand_map(store::intake_demand(conn, column, from, to).await?);
+    let now = Utc::now();
+
+    // Regions, their towns and population (None when any town's is unknown).
+    let mut region_of_town: HashMap<&str, String> = HashMap::new();
+    let mut population: BTreeMap<String, Option<u64>> = BTreeMap::new();
+    let mut towns_without_region = Vec::new();
+    for t in towns() {
+        match region_of(t, column) {
+            Some(r) => {
+                let entry = population.entry(r.clone()).or_insert(Some(0));
+                *entry = entry.and_then(|p| t.population_2020.map(|n| p + u64::from(n)));
+                region_of_town.insert(t.town, r);
+            }
+            None => towns_without_region.push(t.town.to_string()),
+        }
+    }
+
+    // The regions each vetted service serves.
+    let mut served: HashMap<Uuid, BTreeSet<String>> = HashMap::new();
+    for (id, town) in &linked.areas {
+        if let Some(r) = region_of_town.get(town.as_str()) {
+            served.entry(*id).or_default().insert(r.clone());
+        }
+    }
+    for (link, loc) in &linked.at_locations {
+        if let Some(r) = region_of_town.get(loc.town.as_str()) {
+            served.entry(link.service_id).or_default().insert(r.clone());
+        }
+    }
+    let vetted: Vec<&store::ServiceRow> = services
+        .iter()
+        .filter(|s| ServiceView::new((*s).clone(), now).vetted)
+        .collect();
+
+    // The state's rate per category, over the regions with a known population.
+    let known_population: u64 = population.values().flatten().sum();
+    let known_regions: BTreeSet<&String> = population.iter().filter(|(_, p)| p.is_some()).map(|(r, _)| r).collect();
+    let mut state_rate = BTreeMap::new();
+    for c in Service::ALL {
+        let n = vetted
+            .iter()
+            .filter(|s| s.categories.iter().any(|x| x == c.code()))
+            .filter(|s| served.get(&s.id).is_some_and(|rs| rs.iter().any(|r| known_regions.contains(r))))
+            .count();
+        state_rate.insert(c.code().to_string(), rate(n, known_population));
+    }
+
+    let mut rows = Vec::new();
+    for (region, pop) in &population {
+        for c in Service::ALL {
+            let providers: Vec<&&store::ServiceRow> = vetted
+                .iter()
+                .filter(|s| s.categories.iter().any(|x| x == c.code()))
+                .filter(|s| served.get(&s.id).is_some_and(|rs| rs.contains(region)))
+                .collect();
+            let per_100k = pop.and_then(|p| rate(providers.len(), p));
+            let state = state_rate.get(c.code()).copied().flatten();
+            let mut flags = Vec::new();
+            if providers.is_empty() {
+                flags.push(GapFlag {
+                    flag: "no_provider".to_string(),
+                    reason: format!("No vetted provider of {} serves any town in {region}.", c.label().to_lowercase()),
+                });
+            } else if let (Some(mine), Some(state)) = (per_100k, state) {
+                if mine < state / 2.0 {
+                    flags.push(GapFlag {
+                        flag: "below_state_rate".to_string(),
+                        reason: format!(
+                            "{region} has {mine:.2} vetted providers of {} per 100,000 residents, under half the state's {state:.2}.",
+                            c.label().to_lowercase()
+                        ),
+                    });
+                }
+            }
+            let key = (region.clone(), c.code().to_string());
+            rows.push(GapRow {
+                region: region.clone(),
+                category: c.code().to_string(),
+                vetted_providers: i64::try_from(providers.len()).unwrap_or(i64::MAX),
+                capacity_available: providers.iter().filter_map(|s| s.capacity_available).map(i64::from).sum(),
+                capacity_total: providers.iter().filter_map(|s| s.capacity_total).map(i64::from).sum(),
+                population: *pop,
+                population_unknown: pop.is_none(),
+                providers_per_100k: per_100k,
+                demand_victims: victims.get(&key).copied().unwrap_or(0),
+                demand_intake: intake.get(&key).copied().unwrap_or(0),
+                flags,
+            });
+        }
+    }
+    Ok(HttpResponse::Ok().json(GapReport {
+        region_type,
+        from,
+        to,
+        state_rate_per_100k: state_rate,
+        towns_without_region,
+        rows,
+    }))
+}

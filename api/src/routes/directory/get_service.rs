@@ -1,0 +1,33 @@
+use super::etag;
+use crate::db::directory::{self as store, ServiceView};
+use crate::db::DbPool;
+use crate::error::{ApiError, Problem};
+use crate::security::Principal;
+use actix_web::http::header;
+use actix_web::{get, web, HttpResponse};
+use chrono::Utc;
+use diesel_async::AsyncPgConnection;
+use uuid::Uuid;
+
+/// A service as the coordinator manages it, with its `ETag` for `If-Match`.
+#[utoipa::path(
+    tag = "directory",
+    params(("id" = Uuid, Path, description = "Service id")),
+    responses(
+        (status = 200, body = ServiceView, headers(("ETag" = String, description = "The service's version"))),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = ["coordinator"]))
+)]
+#[get("/directory/services/{id}")]
+pub async fn get_service(_principal: Principal, id: web::Path<String>, pool: web::Data<DbPool>) -> Result<HttpResponse, ApiError> {
+    let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
+    let mut pooled = pool.get().await?;
+    let conn: &mut AsyncPgConnection = &mut pooled;
+    let row = store::get_service(conn, id).await?.ok_or(ApiError::NotFound)?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, etag(&row)))
+        .json(ServiceView::new(row, Utc::now())))
+}

@@ -1,0 +1,78 @@
+use super::{etag, one_of, METHODS};
+use crate::db::directory::{self as store, ServiceView};
+use crate::db::DbPool;
+use crate::error::{ApiError, Problem};
+use crate::routes::body::{json_text, rejected};
+use crate::security::audit::{self, Event};
+use crate::security::Principal;
+use actix_web::http::header;
+use actix_web::{post, web, HttpRequest, HttpResponse};
+use chrono::Utc;
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use serde::Deserialize;
+use tracing_actix_web::RequestId;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// A verification of a service by the coordinator's staff.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VerificationInput {
+    /// `site_visit`, `phone` or `document_review`.
+    pub method: String,
+    /// The provider attests its staff completed trafficking training.
+    pub training_attested: bool,
+}
+
+/// Record that a service was verified now. It is vetted for 12 months if the
+/// provider attested its staff's training.
+#[utoipa::path(
+    tag = "directory",
+    params(("id" = Uuid, Path, description = "Service id")),
+    request_body = VerificationInput,
+    responses(
+        (status = 200, body = ServiceView, headers(("ETag" = String, description = "The service's version"))),
+        (status = 400, description = "Not valid JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 415, body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Every broken rule", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = ["coordinator"]))
+)]
+#[post("/directory/services/{id}/verify")]
+pub async fn verify_service(
+    principal: Principal,
+    request_id: RequestId,
+    id: web::Path<String>,
+    req: HttpRequest,
+    payload: web::Payload,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, ApiError> {
+    let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
+    let body = json_text(&req, payload).await?;
+    let input: VerificationInput = beacon_core::read::read_json_objects(&body, &[""]).map_err(|e| rejected(vec![e]))?;
+    let mut errors = Vec::new();
+    let Some(method) = one_of("/method", &input.method, &METHODS, &mut errors) else {
+        return Err(ApiError::Invalid(errors));
+    };
+    let now = Utc::now();
+    let by = principal.key_id.to_string();
+    let mut pooled = pool.get().await?;
+    let conn: &mut AsyncPgConnection = &mut pooled;
+    let row = conn
+        .transaction(async |conn| {
+            let Some(row) = store::verify_service(conn, id, &method, input.training_attested, &by, now).await? else {
+                return Ok(None);
+            };
+            let event = Event::success(&principal, "directory.service.verify", "directory_service", row.id, &request_id);
+            audit::append(conn, event).await?;
+            Ok::<_, diesel::result::Error>(Some(row))
+        })
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, etag(&row)))
+        .json(ServiceView::new(row, now)))
+}

@@ -1,0 +1,25 @@
+use super::{organization, HsdsOrganization};
+use crate::db::directory as store;
+use crate::db::DbPool;
+use crate::error::{ApiError, Problem};
+use actix_web::{get, web, HttpResponse};
+use diesel_async::AsyncPgConnection;
+use uuid::Uuid;
+
+/// One provider organisation.
+#[utoipa::path(
+    tag = "hsds",
+    params(("id" = Uuid, Path, description = "Organization id")),
+    responses(
+        (status = 200, body = HsdsOrganization),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/organizations/{id}")]
+pub async fn get_organization(id: web::Path<String>, pool: web::Data<DbPool>) -> Result<HttpResponse, ApiError> {
+    let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
+    let mut pooled = pool.get().await?;
+    let conn: &mut AsyncPgConnection = &mut pooled;
+    let row = store::get_organization(conn, id).await?.ok_or(ApiError::NotFound)?;
+    Ok(HttpResponse::Ok().json(organization(&row)))
+}

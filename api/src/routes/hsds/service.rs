@@ -1,0 +1,27 @@
+use super::{hsds_services, HsdsService};
+use crate::db::directory as store;
+use crate::db::DbPool;
+use crate::error::{ApiError, Problem};
+use actix_web::{get, web, HttpResponse};
+use diesel_async::AsyncPgConnection;
+use uuid::Uuid;
+
+/// One service with its organisation, locations, areas, languages, funding
+/// and categories. Public: confidential addresses are withheld.
+#[utoipa::path(
+    tag = "hsds",
+    params(("id" = Uuid, Path, description = "Service id")),
+    responses(
+        (status = 200, body = HsdsService),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/services/{id}")]
+pub async fn get_service(id: web::Path<String>, pool: web::Data<DbPool>) -> Result<HttpResponse, ApiError> {
+    let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
+    let mut pooled = pool.get().await?;
+    let conn: &mut AsyncPgConnection = &mut pooled;
+    let row = store::get_service(conn, id).await?.ok_or(ApiError::NotFound)?;
+    let service = hsds_services(conn, vec![row]).await?.pop().ok_or(ApiError::NotFound)?;
+    Ok(HttpResponse::Ok().json(service))
+}
