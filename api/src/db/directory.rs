@@ -5,8 +5,8 @@
 //! names a stale version changes nothing.
 
 use super::schema::{
-    directory_funding, directory_locations, directory_organizations, directory_service_areas,
-    directory_service_at_location, directory_services,
+    directory_funding, directory_locations, directory_organizations, directory_phones, directory_referrals,
+    directory_service_areas, directory_service_at_location, directory_services,
 };
 use chrono::{DateTime, Months, NaiveDate, Utc};
 use diesel::prelude::*;
@@ -99,9 +99,30 @@ pub struct NewFunding {
     pub id: Uuid,
     pub service_id: Uuid,
     pub source: String,
-    pub amount_cents: i64,
-    pub period_start: NaiveDate,
-    pub period_end: NaiveDate,
+    pub amount_cents: Option<i64>,
+    pub period_start: Option<NaiveDate>,
+    pub period_end: Option<NaiveDate>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = directory_phones)]
+pub struct NewPhone {
+    pub id: Uuid,
+    pub service_id: Uuid,
+    pub number: String,
+    pub phone_type: String,
+    pub extension: Option<String>,
+    pub description: Option<String>,
+}
+
+/// A service and everything written with it.
+#[derive(Debug)]
+pub struct ServiceRows {
+    pub service: NewService,
+    pub locations: Vec<NewLocation>,
+    pub areas: Vec<String>,
+    pub funding: Vec<NewFunding>,
+    pub phones: Vec<NewPhone>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
@@ -159,44 +180,95 @@ impl ServiceView {
     }
 }
 
-/// Writes a service with its locations, service areas and funding.
-pub async fn insert_service(
-    conn: &mut AsyncPgConnection,
-    service: &NewService,
-    locations: &[NewLocation],
-    areas: &[String],
-    funding: &[NewFunding],
-) -> QueryResult<ServiceRow> {
+/// Writes a service with its locations, service areas, funding and phones.
+pub async fn insert_service(conn: &mut AsyncPgConnection, rows: &ServiceRows) -> QueryResult<ServiceRow> {
     let row = diesel::insert_into(directory_services::table)
-        .values(service)
+        .values(&rows.service)
         .returning(ServiceRow::as_returning())
         .get_result(conn)
         .await?;
-    if !locations.is_empty() {
-        diesel::insert_into(directory_locations::table).values(locations).execute(conn).await?;
-        let links: Vec<_> = locations
+    insert_parts(conn, rows).await?;
+    Ok(row)
+}
+
+/// Many services at once (an import): a few statements per table, not per row.
+pub async fn insert_services(conn: &mut AsyncPgConnection, all: &[ServiceRows]) -> QueryResult<()> {
+    // PostgreSQL takes at most 65,535 bind parameters per statement.
+    for chunk in all.chunks(1000) {
+        let services: Vec<&NewService> = chunk.iter().map(|r| &r.service).collect();
+        diesel::insert_into(directory_services::table).values(services).execute(conn).await?;
+        let locations: Vec<&NewLocation> = chunk.iter().flat_map(|r| &r.locations).collect();
+        for part in locations.chunks(2000) {
+            diesel::insert_into(directory_locations::table).values(part.to_vec()).execute(conn).await?;
+        }
+        let links: Vec<_> = chunk
             .iter()
-            .map(|l| {
-                (
-                    directory_service_at_location::id.eq(Uuid::new_v4()),
-                    directory_service_at_location::service_id.eq(service.id),
-                    directory_service_at_location::location_id.eq(l.id),
-                )
-            })
+            .flat_map(|r| r.locations.iter().map(|l| link(r.service.id, l.id)))
             .collect();
+        for part in links.chunks(5000) {
+            diesel::insert_into(directory_service_at_location::table).values(part.to_vec()).execute(conn).await?;
+        }
+        let areas: Vec<_> = chunk
+            .iter()
+            .flat_map(|r| r.areas.iter().map(|t| area(r.service.id, t)))
+            .collect();
+        for part in areas.chunks(10000) {
+            diesel::insert_into(directory_service_areas::table).values(part.to_vec()).execute(conn).await?;
+        }
+        let funding: Vec<&NewFunding> = chunk.iter().flat_map(|r| &r.funding).collect();
+        for part in funding.chunks(5000) {
+            diesel::insert_into(directory_funding::table).values(part.to_vec()).execute(conn).await?;
+        }
+        let phones: Vec<&NewPhone> = chunk.iter().flat_map(|r| &r.phones).collect();
+        for part in phones.chunks(5000) {
+            diesel::insert_into(directory_phones::table).values(part.to_vec()).execute(conn).await?;
+        }
+    }
+    Ok(())
+}
+
+type LinkValues = (
+    diesel::dsl::Eq<directory_service_at_location::id, Uuid>,
+    diesel::dsl::Eq<directory_service_at_location::service_id, Uuid>,
+    diesel::dsl::Eq<directory_service_at_location::location_id, Uuid>,
+);
+
+fn link(service_id: Uuid, location_id: Uuid) -> LinkValues {
+    (
+        directory_service_at_location::id.eq(Uuid::new_v4()),
+        directory_service_at_location::service_id.eq(service_id),
+        directory_service_at_location::location_id.eq(location_id),
+    )
+}
+
+type AreaValues = (
+    diesel::dsl::Eq<directory_service_areas::service_id, Uuid>,
+    diesel::dsl::Eq<directory_service_areas::town, String>,
+);
+
+fn area(service_id: Uuid, town: &str) -> AreaValues {
+    (directory_service_areas::service_id.eq(service_id), directory_service_areas::town.eq(town.to_string()))
+}
+
+/// Writes the parts of one service (locations, areas, funding, phones).
+async fn insert_parts(conn: &mut AsyncPgConnection, rows: &ServiceRows) -> QueryResult<()> {
+    let id = rows.service.id;
+    if !rows.locations.is_empty() {
+        diesel::insert_into(directory_locations::table).values(&rows.locations).execute(conn).await?;
+        let links: Vec<_> = rows.locations.iter().map(|l| link(id, l.id)).collect();
         diesel::insert_into(directory_service_at_location::table).values(links).execute(conn).await?;
     }
-    if !areas.is_empty() {
-        let rows: Vec<_> = areas
-            .iter()
-            .map(|t| (directory_service_areas::service_id.eq(service.id), directory_service_areas::town.eq(t)))
-            .collect();
-        diesel::insert_into(directory_service_areas::table).values(rows).execute(conn).await?;
+    if !rows.areas.is_empty() {
+        let areas: Vec<_> = rows.areas.iter().map(|t| area(id, t)).collect();
+        diesel::insert_into(directory_service_areas::table).values(areas).execute(conn).await?;
     }
-    if !funding.is_empty() {
-        diesel::insert_into(directory_funding::table).values(funding).execute(conn).await?;
+    if !rows.funding.is_empty() {
+        diesel::insert_into(directory_funding::table).values(&rows.funding).execute(conn).await?;
     }
-    Ok(row)
+    if !rows.phones.is_empty() {
+        diesel::insert_into(directory_phones::table).values(&rows.phones).execute(conn).await?;
+    }
+    Ok(())
 }
 
 pub async fn get_service(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<ServiceRow>> {
@@ -249,6 +321,71 @@ pub async fn update_service(
     .get_result(conn)
     .await
     .optional()
+}
+
+/// Lists of a service replaced wholesale by an update; `None` keeps a list.
+#[derive(Debug, Default)]
+pub struct PartsReplacement {
+    pub locations: Option<Vec<NewLocation>>,
+    pub areas: Option<Vec<String>>,
+    pub funding: Option<Vec<NewFunding>>,
+    pub phones: Option<Vec<NewPhone>>,
+}
+
+impl PartsReplacement {
+    pub fn is_empty(&self) -> bool {
+        self.locations.is_none() && self.areas.is_none() && self.funding.is_none() && self.phones.is_none()
+    }
+}
+
+/// Replaces the lists `parts` names. A location no other service uses goes
+/// with its last link (locations are written per service).
+pub async fn replace_parts(conn: &mut AsyncPgConnection, service_id: Uuid, parts: &PartsReplacement) -> QueryResult<()> {
+    if let Some(locations) = &parts.locations {
+        let old: Vec<Uuid> = directory_service_at_location::table
+            .filter(directory_service_at_location::service_id.eq(service_id))
+            .select(directory_service_at_location::location_id)
+            .load(conn)
+            .await?;
+        diesel::delete(directory_service_at_location::table.filter(directory_service_at_location::service_id.eq(service_id)))
+            .execute(conn)
+            .await?;
+        let still_used = directory_service_at_location::table
+            .filter(directory_service_at_location::location_id.eq(directory_locations::id))
+            .select(directory_service_at_location::id);
+        diesel::delete(
+            directory_locations::table
+                .filter(directory_locations::id.eq_any(&old))
+                .filter(diesel::dsl::not(diesel::dsl::exists(still_used))),
+        )
+        .execute(conn)
+        .await?;
+        if !locations.is_empty() {
+            diesel::insert_into(directory_locations::table).values(locations).execute(conn).await?;
+            let links: Vec<_> = locations.iter().map(|l| link(service_id, l.id)).collect();
+            diesel::insert_into(directory_service_at_location::table).values(links).execute(conn).await?;
+        }
+    }
+    if let Some(areas) = &parts.areas {
+        diesel::delete(directory_service_areas::table.filter(directory_service_areas::service_id.eq(service_id)))
+            .execute(conn)
+            .await?;
+        let rows: Vec<_> = areas.iter().map(|t| area(service_id, t)).collect();
+        diesel::insert_into(directory_service_areas::table).values(rows).execute(conn).await?;
+    }
+    if let Some(funding) = &parts.funding {
+        diesel::delete(directory_funding::table.filter(directory_funding::service_id.eq(service_id)))
+            .execute(conn)
+            .await?;
+        diesel::insert_into(directory_funding::table).values(funding).execute(conn).await?;
+    }
+    if let Some(phones) = &parts.phones {
+        diesel::delete(directory_phones::table.filter(directory_phones::service_id.eq(service_id)))
+            .execute(conn)
+            .await?;
+        diesel::insert_into(directory_phones::table).values(phones).execute(conn).await?;
+    }
+    Ok(())
 }
 
 /// Records a verification. `None` when the service does not exist.
@@ -398,6 +535,18 @@ pub struct Linked {
     pub at_locations: Vec<(ServiceAtLocationRow, LocationRow)>,
     pub areas: Vec<(Uuid, String)>,
     pub funding: Vec<FundingRow>,
+    pub phones: Vec<PhoneRow>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = directory_phones)]
+pub struct PhoneRow {
+    pub id: Uuid,
+    pub service_id: Uuid,
+    pub number: String,
+    pub phone_type: String,
+    pub extension: Option<String>,
+    pub description: Option<String>,
 }
 
 pub async fn linked(conn: &mut AsyncPgConnection, services: &[ServiceRow]) -> QueryResult<Linked> {
@@ -426,7 +575,13 @@ pub async fn linked(conn: &mut AsyncPgConnection, services: &[ServiceRow]) -> Qu
         .select(FundingRow::as_select())
         .load(conn)
         .await?;
-    Ok(Linked { organizations, at_locations, areas, funding })
+    let phones = directory_phones::table
+        .filter(directory_phones::service_id.eq_any(&ids))
+        .order((directory_phones::service_id, directory_phones::number))
+        .select(PhoneRow::as_select())
+        .load(conn)
+        .await?;
+    Ok(Linked { organizations, at_locations, areas, funding, phones })
 }
 
 /// Organisations, filtered by name/description and modification time.
@@ -575,4 +730,154 @@ pub async fn intake_demand(conn: &mut AsyncPgConnection, region: RegionColumn, f
     .bind::<diesel::sql_types::Date, _>(to)
     .load(conn)
     .await
+}
+
+// ---------------------------------------------------------------- referrals
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = directory_referrals)]
+pub struct NewReferral {
+    pub id: Uuid,
+    pub service_id: Uuid,
+    pub category: String,
+    pub town: String,
+    pub referred_on: NaiveDate,
+    pub outcome: String,
+    pub organisation_id: Uuid,
+}
+
+/// A referral: no personal information, only the town, category and outcome.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+#[diesel(table_name = directory_referrals)]
+pub struct ReferralRow {
+    pub id: Uuid,
+    pub service_id: Uuid,
+    /// A Foundation service code.
+    pub category: String,
+    /// The Connecticut town the person is in.
+    pub town: String,
+    pub referred_on: NaiveDate,
+    /// `pending accepted declined_capacity declined_eligibility declined_other withdrawn`.
+    pub outcome: String,
+    /// The organisation that made the referral.
+    pub organisation_id: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+pub async fn insert_referral(conn: &mut AsyncPgConnection, new: &NewReferral) -> QueryResult<ReferralRow> {
+    diesel::insert_into(directory_referrals::table)
+        .values(new)
+        .returning(ReferralRow::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// Sets the outcome; `None` when there is no such referral (of `owner`, when given).
+pub async fn set_referral_outcome(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    owner: Option<Uuid>,
+    outcome: &str,
+    now: DateTime<Utc>,
+) -> QueryResult<Option<ReferralRow>> {
+    let mut q = diesel::update(directory_referrals::table).filter(directory_referrals::id.eq(id)).into_boxed();
+    if let Some(org) = owner {
+        q = q.filter(directory_referrals::organisation_id.eq(org));
+    }
+    q.set((directory_referrals::outcome.eq(outcome), directory_referrals::updated_at.eq(now)))
+        .returning(ReferralRow::as_returning())
+        .get_result(conn)
+        .await
+        .optional()
+}
+
+#[derive(Debug, Default)]
+pub struct ReferralFilter {
+    pub service_id: Option<Uuid>,
+    pub outcome: Option<String>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub organisation_id: Option<Uuid>,
+}
+
+pub async fn page_referrals(
+    conn: &mut AsyncPgConnection,
+    f: &ReferralFilter,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(i64, Vec<ReferralRow>)> {
+    use directory_referrals::dsl as r;
+    let build = || {
+        let mut q = directory_referrals::table.into_boxed();
+        if let Some(s) = f.service_id {
+            q = q.filter(r::service_id.eq(s));
+        }
+        if let Some(o) = &f.outcome {
+            q = q.filter(r::outcome.eq(o.clone()));
+        }
+        if let Some(d) = f.from {
+            q = q.filter(r::referred_on.ge(d));
+        }
+        if let Some(d) = f.to {
+            q = q.filter(r::referred_on.le(d));
+        }
+        if let Some(o) = f.organisation_id {
+            q = q.filter(r::organisation_id.eq(o));
+        }
+        q
+    };
+    let total = build().count().get_result(conn).await?;
+    let rows = build()
+        .order((r::referred_on.desc(), r::created_at.desc(), r::id))
+        .offset(offset)
+        .limit(limit)
+        .select(ReferralRow::as_select())
+        .load(conn)
+        .await?;
+    Ok((total, rows))
+}
+
+/// Referrals made between `from` and `to` (inclusive), counted by town,
+/// category and outcome; the caller maps towns to regions.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct ReferralCount {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub town: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub category: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub outcome: String,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub n: i64,
+}
+
+pub async fn referral_counts(conn: &mut AsyncPgConnection, from: NaiveDate, to: NaiveDate) -> QueryResult<Vec<ReferralCount>> {
+    diesel::sql_query(
+        "SELECT town, category, outcome, count(*) AS n FROM directory_referrals \
+         WHERE referred_on BETWEEN $1 AND $2 GROUP BY 1, 2, 3",
+    )
+    .bind::<diesel::sql_types::Date, _>(from)
+    .bind::<diesel::sql_types::Date, _>(to)
+    .load(conn)
+    .await
+}
+
+/// Funding of the given services whose period overlaps `from`..`to` and
+/// whose amount is known.
+#[derive(Debug, Clone, Queryable)]
+pub struct FundingAmount {
+    pub service_id: Uuid,
+    pub source: String,
+    pub amount_cents: Option<i64>,
+}
+
+pub async fn funding_amounts(conn: &mut AsyncPgConnection, from: NaiveDate, to: NaiveDate) -> QueryResult<Vec<FundingAmount>> {
+    directory_funding::table
+        .filter(directory_funding::amount_cents.is_not_null())
+        .filter(directory_funding::period_start.le(to))
+        .filter(directory_funding::period_end.ge(from))
+        .select((directory_funding::service_id, directory_funding::source, directory_funding::amount_cents))
+        .load(conn)
+        .await
 }

@@ -276,9 +276,34 @@ diesel::table! {
         id -> Uuid,
         service_id -> Uuid,
         source -> Text,
-        amount_cents -> Int8,
-        period_start -> Date,
-        period_end -> Date,
+        amount_cents -> Nullable<Int8>,
+        period_start -> Nullable<Date>,
+        period_end -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
+    directory_phones (id) {
+        id -> Uuid,
+        service_id -> Uuid,
+        number -> Text,
+        phone_type -> Text,
+        extension -> Nullable<Text>,
+        description -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    directory_referrals (id) {
+        id -> Uuid,
+        service_id -> Uuid,
+        category -> Text,
+        town -> Text,
+        referred_on -> Date,
+        outcome -> Text,
+        organisation_id -> Uuid,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
     }
 }
 
@@ -286,3 +311,5 @@ diesel::joinable!(directory_services -> directory_organizations (organization_id
 diesel::joinable!(directory_service_at_location -> directory_locations (location_id));
 diesel::allow_tables_to_appear_in_same_query!(directory_services, directory_organizations);
 diesel::allow_tables_to_appear_in_same_query!(directory_service_at_location, directory_locations);
+diesel::joinable!(directory_referrals -> directory_services (service_id));
+diesel::allow_tables_to_appear_in_same_query!(directory_referrals, directory_services);

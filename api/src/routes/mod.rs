@@ -60,7 +60,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(directory::update_service::update_service)
                 .service(directory::verify::verify_service)
                 .service(directory::due::verifications_due)
-                .service(directory::gaps::gaps),
+                .service(directory::gaps::gaps)
+                .service(directory::referrals::create_referral)
+                .service(directory::referrals::update_referral)
+                .service(directory::referrals::list_referrals),
         )
         .service(
             utoipa_actix_web::scope("/hsds")

@@ -4,7 +4,8 @@ use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
 use crate::routes::training::{date, error};
 use crate::security::Principal;
-use actix_web::{get, web, HttpResponse};
+use actix_web::http::header;
+use actix_web::{get, web, HttpRequest, HttpResponse};
 use beacon_core::codes::{CodeList, Service};
 use beacon_core::geo::{towns, Town};
 use beacon_core::ErrorCode;
@@ -24,12 +25,16 @@ pub struct GapParams {
     pub from: Option<String>,
     /// Last day of the demand period, `YYYY-MM-DD` (default: today).
     pub to: Option<String>,
+    /// `json` (default), `csv` or `svg` (a heat map of regions × categories);
+    /// `Accept: text/csv` or `image/svg+xml` select them too.
+    pub format: Option<String>,
 }
 
 /// A flag on a region × category, with why it was raised.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct GapFlag {
-    /// `no_provider` or `below_state_rate`.
+    /// `no_provider`, `below_state_rate`, `demand_exceeds_capacity`,
+    /// `funding_concentration` or `stale_verification`.
     pub flag: String,
     pub reason: String,
 }
@@ -56,6 +61,19 @@ pub struct GapRow {
     pub demand_victims: i64,
     /// Intake submissions received in the period naming the need.
     pub demand_intake: i64,
+    /// Referrals made in the period for this category, by the town the
+    /// person is in.
+    pub demand_referrals: i64,
+    /// Those of them declined for lack of capacity.
+    pub unmet_demand: i64,
+    /// Funding of the counted providers whose period overlaps the period and
+    /// whose amount is known, by source (a provider serving several regions
+    /// counts whole in each).
+    pub funding_cents_by_source: BTreeMap<String, i64>,
+    pub funding_total_cents: i64,
+    /// Active providers of the category serving the region whose last
+    /// verification is more than 12 months old (so not vetted).
+    pub stale_providers: i64,
     pub flags: Vec<GapFlag>,
 }
 
@@ -91,15 +109,46 @@ fn demand_map(rows: Vec<Demand>) -> HashMap<(String, String), i64> {
     rows.into_iter().map(|d| ((d.region, d.code), d.n)).collect()
 }
 
+/// Counts by (region, service code).
+type Counts = HashMap<(String, String), i64>;
+
+/// Share of the largest source above which funding is `funding_concentration`.
+const CONCENTRATION: f64 = 0.8;
+
+/// Referrals (all, and declined for capacity) by region and category.
+fn referral_maps(
+    rows: Vec<store::ReferralCount>,
+    region_of_town: &HashMap<&str, String>,
+) -> (Counts, Counts) {
+    let mut all = Counts::new();
+    let mut declined = Counts::new();
+    for r in rows {
+        let Some(region) = region_of_town.get(r.town.as_str()) else { continue };
+        let key = (region.clone(), r.category.clone());
+        *all.entry(key.clone()).or_default() += r.n;
+        if r.outcome == "declined_capacity" {
+            *declined.entry(key).or_default() += r.n;
+        }
+    }
+    (all, declined)
+}
+
 /// Where services are missing: per region × service category, the vetted
-/// providers, their capacity, providers per 100,000 residents and the demand
-/// in the period, flagged `no_provider` or `below_state_rate` (under half
-/// the state's rate) with the reason in words.
+/// providers, their capacity, providers per 100,000 residents, the demand in
+/// the period (victims in incidents, intake needs, referrals), the unmet
+/// demand (referrals declined for capacity) and the funding by source,
+/// flagged with the reason in words: `no_provider`, `below_state_rate`
+/// (under half the state's rate), `demand_exceeds_capacity` (referrals were
+/// declined for capacity), `funding_concentration` (one source gives more
+/// than 80 %) and `stale_verification` (a provider's verification is more
+/// than 12 months old). As JSON, CSV or an SVG heat map.
 #[utoipa::path(
     tag = "directory",
     params(GapParams),
     responses(
-        (status = 200, body = GapReport),
+        (status = 200, body = GapReport, content_type = "application/json"),
+        (status = 200, description = "With `format=csv` or `Accept: text/csv`: one line per row", body = String, content_type = "text/csv"),
+        (status = 200, description = "With `format=svg` or `Accept: image/svg+xml`: the heat map", body = String, content_type = "image/svg+xml"),
         (status = 400, description = "Bad query parameter", body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -109,6 +158,7 @@ fn demand_map(rows: Vec<Demand>) -> HashMap<(String, String), i64> {
 #[get("/directory/gaps")]
 pub async fn gaps(
     _principal: Principal,
+    req: HttpRequest,
     params: web::Query<GapParams>,
     clock: web::Data<Clock>,
     pool: web::Data<DbPool>,
@@ -142,6 +192,7 @@ pub async fn gaps(
             errors.push(error("/from", ErrorCode::DateOrder, "Must not be after `to`."));
         }
     }
+    let format = output_format(&req, params.format.as_deref(), &mut errors);
     let (Some(column), Some(from), Some(to), true) = (column, from, to, errors.is_empty()) else {
         return Err(ApiError::BadQuery(errors));
     };
@@ -151,6 +202,11 @@ pub async fn gaps(
     let (services, linked) = store::active_services(conn).await?;
     let victims = demand_map(store::victim_demand(conn, column, from, to).await?);
     let intake = demand_map(store::intake_demand(conn, column, from, to).await?);
+    let referrals = store::referral_counts(conn, from, to).await?;
+    let mut funding_of: HashMap<Uuid, Vec<(String, i64)>> = HashMap::new();
+    for f in store::funding_amounts(conn, from, to).await? {
+        funding_of.entry(f.service_id).or_default().push((f.source, f.amount_cents.unwrap_or(0)));
+    }
     let now = Utc::now();
 
     // Regions, their towns and population (None when any town's is unknown).
@@ -168,7 +224,9 @@ pub async fn gaps(
         }
     }
 
-    // The regions each vetted service serves.
+    let (referred, declined) = referral_maps(referrals, &region_of_town);
+
+    // The regions each service serves.
     let mut served: HashMap<Uuid, BTreeSet<String>> = HashMap::new();
     for (id, town) in &linked.areas {
         if let Some(r) = region_of_town.get(town.as_str()) {
@@ -180,9 +238,13 @@ pub async fn gaps(
             served.entry(link.service_id).or_default().insert(r.clone());
         }
     }
-    let vetted: Vec<&store::ServiceRow> = services
+    let views: Vec<ServiceView> = services.iter().map(|s| ServiceView::new(s.clone(), now)).collect();
+    let vetted: Vec<&store::ServiceRow> = views.iter().filter(|v| v.vetted).map(|v| &v.service).collect();
+    // Verified once, but longer ago than 12 months.
+    let stale: Vec<&store::ServiceRow> = views
         .iter()
-        .filter(|s| ServiceView::new((*s).clone(), now).vetted)
+        .filter(|v| v.next_verification_due.is_some_and(|d| d <= now))
+        .map(|v| &v.service)
         .collect();
 
     // The state's rate per category, over the regions with a known population.
@@ -226,6 +288,51 @@ pub async fn gaps(
                 }
             }
             let key = (region.clone(), c.code().to_string());
+            let label = c.label().to_lowercase();
+            let unmet = declined.get(&key).copied().unwrap_or(0);
+            if unmet > 0 {
+                flags.push(GapFlag {
+                    flag: "demand_exceeds_capacity".to_string(),
+                    reason: format!(
+                        "{unmet} referral{} for {label} from {region} {} declined for lack of capacity between {from} and {to}.",
+                        if unmet == 1 { "" } else { "s" },
+                        if unmet == 1 { "was" } else { "were" }
+                    ),
+                });
+            }
+            let mut by_source: BTreeMap<String, i64> = BTreeMap::new();
+            for p in &providers {
+                for (source, cents) in funding_of.get(&p.id).into_iter().flatten() {
+                    *by_source.entry(source.clone()).or_default() += cents;
+                }
+            }
+            let total: i64 = by_source.values().sum();
+            if let Some((source, top)) = by_source.iter().max_by_key(|(_, v)| **v) {
+                if total > 0 && *top as f64 > CONCENTRATION * total as f64 {
+                    flags.push(GapFlag {
+                        flag: "funding_concentration".to_string(),
+                        reason: format!(
+                            "{source} gives {:.0} % of the known funding of {label} in {region}: losing it would leave the region without most of it.",
+                            *top as f64 * 100.0 / total as f64
+                        ),
+                    });
+                }
+            }
+            let stale_here = stale
+                .iter()
+                .filter(|s| s.categories.iter().any(|x| x == c.code()))
+                .filter(|s| served.get(&s.id).is_some_and(|rs| rs.contains(region)))
+                .count();
+            if stale_here > 0 {
+                flags.push(GapFlag {
+                    flag: "stale_verification".to_string(),
+                    reason: format!(
+                        "{stale_here} provider{} of {label} serving {region} {} last verified more than 12 months ago, so not counted as vetted.",
+                        if stale_here == 1 { "" } else { "s" },
+                        if stale_here == 1 { "was" } else { "were" }
+                    ),
+                });
+            }
             rows.push(GapRow {
                 region: region.clone(),
                 category: c.code().to_string(),
@@ -237,16 +344,63 @@ pub async fn gaps(
                 providers_per_100k: per_100k,
                 demand_victims: victims.get(&key).copied().unwrap_or(0),
                 demand_intake: intake.get(&key).copied().unwrap_or(0),
+                demand_referrals: referred.get(&key).copied().unwrap_or(0),
+                unmet_demand: unmet,
+                funding_total_cents: total,
+                funding_cents_by_source: by_source,
+                stale_providers: i64::try_from(stale_here).unwrap_or(i64::MAX),
                 flags,
             });
         }
     }
-    Ok(HttpResponse::Ok().json(GapReport {
+    let report = GapReport {
         region_type,
         from,
         to,
         state_rate_per_100k: state_rate,
         towns_without_region,
         rows,
-    }))
+    };
+    Ok(match format {
+        Format::Json => HttpResponse::Ok().json(report),
+        Format::Csv => HttpResponse::Ok()
+            .content_type("text/csv; charset=utf-8")
+            .insert_header((header::CONTENT_DISPOSITION, "attachment; filename=\"gaps.csv\""))
+            .body(super::gap_outputs::csv(&report)?),
+        Format::Svg => HttpResponse::Ok()
+            .content_type("image/svg+xml; charset=utf-8")
+            .body(super::gap_outputs::svg(&report)),
+    })
+}
+
+/// What the response is written as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Csv,
+    Svg,
+}
+
+/// `format` wins; else the first of `Accept`'s types that names one.
+fn output_format(req: &HttpRequest, format: Option<&str>, errors: &mut Vec<beacon_core::ValidationError>) -> Format {
+    match format {
+        Some("json") => return Format::Json,
+        Some("csv") => return Format::Csv,
+        Some("svg") => return Format::Svg,
+        Some(_) => {
+            errors.push(error("/format", ErrorCode::UnknownCode, "Must be `json`, `csv` or `svg`."));
+            return Format::Json;
+        }
+        None => {}
+    }
+    let accept = req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    for item in accept.split(',') {
+        match item.split(';').next().unwrap_or_default().trim().to_ascii_lowercase().as_str() {
+            "text/csv" => return Format::Csv,
+            "image/svg+xml" => return Format::Svg,
+            "application/json" | "application/*" | "*/*" => return Format::Json,
+            _ => {}
+        }
+    }
+    Format::Json
 }

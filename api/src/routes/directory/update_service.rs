@@ -1,5 +1,6 @@
+use super::service_input::{funding, location, phone, service_areas, FundingInput, LocationInput, PhoneInput};
 use super::{age, categories, codes, count, etag, if_match, languages, IfMatch, one_of, precondition_failed, precondition_required, POPULATIONS, STATUSES};
-use crate::db::directory::{self as store, ServiceChanges, ServiceView};
+use crate::db::directory::{self as store, PartsReplacement, ServiceChanges, ServiceView};
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
 use crate::routes::body::{json_text, rejected};
@@ -17,7 +18,9 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// Changes to a service; absent members are left alone. Deactivate a service
-/// by setting `status` to `inactive` or `defunct`.
+/// by setting `status` to `inactive` or `defunct`. A list given
+/// (`locations`, `service_areas`, `funding`, `phones`) replaces the service's
+/// whole list; `[]` empties it.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceUpdate {
@@ -43,6 +46,15 @@ pub struct ServiceUpdate {
     pub capacity_available: Option<i64>,
     #[serde(default)]
     pub capacity_total: Option<i64>,
+    #[serde(default)]
+    pub locations: Option<Vec<LocationInput>>,
+    /// Connecticut towns served.
+    #[serde(default)]
+    pub service_areas: Option<Vec<String>>,
+    #[serde(default)]
+    pub funding: Option<Vec<FundingInput>>,
+    #[serde(default)]
+    pub phones: Option<Vec<PhoneInput>>,
 }
 
 /// Change a service. `If-Match` must carry the ETag of the service as last
@@ -83,7 +95,7 @@ pub async fn update_service(
         IfMatch::Unusable => return Ok(precondition_failed()),
     };
     let body = json_text(&req, payload).await?;
-    let input: ServiceUpdate = beacon_core::read::read_json_objects(&body, &[""]).map_err(|e| rejected(vec![e]))?;
+    let input: ServiceUpdate = beacon_core::read::read_json_objects(&body, &["", "/locations/*", "/funding/*", "/phones/*"]).map_err(|e| rejected(vec![e]))?;
     let mut errors = Vec::new();
     let now = Utc::now();
     let capacity_changed = input.capacity_unit.is_some() || input.capacity_available.is_some() || input.capacity_total.is_some();
@@ -104,12 +116,29 @@ pub async fn update_service(
     if changes.categories.as_ref().is_some_and(Vec::is_empty) && input.categories.as_ref().is_some_and(Vec::is_empty) {
         errors.push(error("/categories", ErrorCode::Required, "List at least one service code."));
     }
-    if !errors.is_empty() {
-        return Err(ApiError::Invalid(errors));
-    }
     let mut pooled = pool.get().await?;
     let conn: &mut AsyncPgConnection = &mut pooled;
     let current = store::get_service(conn, id).await?.ok_or(ApiError::NotFound)?;
+    let parts = PartsReplacement {
+        locations: input.locations.as_ref().map(|ls| {
+            ls.iter()
+                .enumerate()
+                .filter_map(|(i, l)| location("/locations", i, l, current.organization_id, &mut errors))
+                .collect()
+        }),
+        areas: input.service_areas.as_deref().map(|v| service_areas("/service_areas", v, &mut errors)),
+        funding: input
+            .funding
+            .as_ref()
+            .map(|fs| fs.iter().enumerate().filter_map(|(i, f)| funding("/funding", i, f, id, &mut errors)).collect()),
+        phones: input
+            .phones
+            .as_ref()
+            .map(|ps| ps.iter().enumerate().filter_map(|(i, p)| phone("/phones", i, p, id, &mut errors)).collect()),
+    };
+    if !errors.is_empty() {
+        return Err(ApiError::Invalid(errors));
+    }
     if current.version != expected {
         return Ok(precondition_failed());
     }
@@ -135,6 +164,9 @@ pub async fn update_service(
             let Some(row) = store::update_service(conn, id, expected, &changes, now).await? else {
                 return Ok(None);
             };
+            if !parts.is_empty() {
+                store::replace_parts(conn, id, &parts).await?;
+            }
             let event = Event::success(&principal, "directory.service.update", "directory_service", row.id, &request_id);
             audit::append(conn, event).await?;
             Ok::<_, diesel::result::Error>(Some(row))

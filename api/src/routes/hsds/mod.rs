@@ -175,6 +175,21 @@ pub struct HsdsFunding {
     pub source: String,
 }
 
+/// HSDS `phone`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HsdsPhone {
+    pub id: Uuid,
+    pub service_id: Uuid,
+    pub number: String,
+    /// `text voice fax cell video pager textphone`.
+    #[serde(rename = "type")]
+    pub phone_type: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extension: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
 /// HSDS `service`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct HsdsService {
@@ -200,6 +215,7 @@ pub struct HsdsService {
     pub service_at_locations: Vec<HsdsServiceAtLocation>,
     pub languages: Vec<HsdsLanguage>,
     pub funding: Vec<HsdsFunding>,
+    pub phones: Vec<HsdsPhone>,
     pub attributes: Vec<HsdsAttribute>,
 }
 
@@ -468,6 +484,19 @@ fn assemble(rows: Vec<ServiceRow>, linked: Linked) -> Vec<HsdsService> {
                     .iter()
                     .filter(|f| f.service_id == s.id)
                     .map(|f| HsdsFunding { id: f.id, service_id: f.service_id, source: f.source.clone() })
+                    .collect(),
+                phones: linked
+                    .phones
+                    .iter()
+                    .filter(|p| p.service_id == s.id)
+                    .map(|p| HsdsPhone {
+                        id: p.id,
+                        service_id: p.service_id,
+                        number: p.number.clone(),
+                        phone_type: p.phone_type.clone(),
+                        extension: p.extension.as_deref().and_then(|e| e.parse().ok()),
+                        description: p.description.clone(),
+                    })
                     .collect(),
                 attributes: s
                     .categories

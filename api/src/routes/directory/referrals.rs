@@ -1,0 +1,260 @@
+//! Referrals: a person sent to a directory service, and what came of it.
+//! They carry no personal information — the town the person is in, the
+//! service category and the outcome — and feed the gap analysis: every
+//! referral is demand, and one declined for capacity is unmet demand.
+
+use super::{one_of, town};
+use crate::clock::Clock;
+use crate::db::directory::{self as store, NewReferral, ReferralFilter, ReferralRow};
+use crate::db::DbPool;
+use crate::error::{ApiError, Problem};
+use crate::routes::body::{json_text, rejected};
+use crate::routes::training::{date, error};
+use crate::routes::training::workforce::list::flag;
+use crate::security::audit::{self, Event};
+use crate::security::{Principal, Role};
+use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
+use beacon_core::codes::{CodeList, Service};
+use beacon_core::{ErrorCode, ValidationError};
+use chrono::Utc;
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use serde::{Deserialize, Serialize};
+use std::str::FromStr;
+use tracing_actix_web::RequestId;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+/// What came of a referral.
+pub const OUTCOMES: [&str; 6] = ["pending", "accepted", "declined_capacity", "declined_eligibility", "declined_other", "withdrawn"];
+
+/// A new referral.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReferralInput {
+    pub service_id: Uuid,
+    /// The service code the person was referred for; one of the service's categories.
+    pub category: String,
+    /// The Connecticut town the person is in (never their address).
+    pub town: String,
+    /// `YYYY-MM-DD`, not in the future.
+    pub referred_on: String,
+    /// `pending` (default), `accepted`, `declined_capacity`, `declined_eligibility`, `declined_other`, `withdrawn`.
+    #[serde(default)]
+    pub outcome: Option<String>,
+}
+
+/// A referral's new outcome.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OutcomeUpdate {
+    pub outcome: String,
+}
+
+fn category(value: &str, errors: &mut Vec<ValidationError>) -> Option<String> {
+    match Service::from_str(value) {
+        Ok(s) => Some(s.code().to_string()),
+        Err(()) => {
+            errors.push(error("/category", ErrorCode::UnknownCode, "Is not a service code (see GET /v1/codes, list `service`)."));
+            None
+        }
+    }
+}
+
+/// Record a referral. A reporter's referrals are its organisation's; the
+/// service must offer the category.
+#[utoipa::path(
+    tag = "directory",
+    request_body = ReferralInput,
+    responses(
+        (status = 201, body = ReferralRow),
+        (status = 400, description = "Not valid JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 415, body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Every broken rule", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = ["coordinator", "reporter"]))
+)]
+#[post("/directory/referrals")]
+pub async fn create_referral(
+    principal: Principal,
+    request_id: RequestId,
+    req: HttpRequest,
+    payload: web::Payload,
+    clock: web::Data<Clock>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, ApiError> {
+    let body = json_text(&req, payload).await?;
+    let input: ReferralInput = beacon_core::read::read_json_objects(&body, &[""]).map_err(|e| rejected(vec![e]))?;
+    let mut errors = Vec::new();
+    let category = category(&input.category, &mut errors);
+    let town = town("/town", &input.town, &mut errors);
+    let referred_on = date("/referred_on", &input.referred_on, &mut errors);
+    if referred_on.is_some_and(|d| d > clock.today()) {
+        errors.push(error("/referred_on", ErrorCode::FutureDate, "Must not be after today."));
+    }
+    let outcome = one_of("/outcome", input.outcome.as_deref().unwrap_or("pending"), &OUTCOMES, &mut errors);
+    let mut pooled = pool.get().await?;
+    let conn: &mut AsyncPgConnection = &mut pooled;
+    match store::get_service(conn, input.service_id).await? {
+        None => errors.push(error("/service_id", ErrorCode::UnknownCode, "No directory service has this id.")),
+        Some(s) => {
+            if let Some(c) = &category {
+                if !s.categories.contains(c) {
+                    errors.push(error("/category", ErrorCode::UnknownCode, "The service does not offer this category."));
+                }
+            }
+        }
+    }
+    let (Some(category), Some(town), Some(referred_on), Some(outcome), true) =
+        (category, town, referred_on, outcome, errors.is_empty())
+    else {
+        return Err(ApiError::Invalid(errors));
+    };
+    let new = NewReferral {
+        id: Uuid::new_v4(),
+        service_id: input.service_id,
+        category,
+        town,
+        referred_on,
+        outcome,
+        organisation_id: principal.organisation_id,
+    };
+    let row = conn
+        .transaction(async |conn| {
+            let row = store::insert_referral(conn, &new).await?;
+            audit::append(conn, Event::success(&principal, "directory.referral.create", "directory_referral", row.id, &request_id)).await?;
+            Ok::<_, diesel::result::Error>(row)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(row))
+}
+
+/// Record what came of a referral. A reporter updates only its own
+/// organisation's referrals (another's is a 404).
+#[utoipa::path(
+    tag = "directory",
+    params(("id" = Uuid, Path, description = "Referral id")),
+    request_body = OutcomeUpdate,
+    responses(
+        (status = 200, body = ReferralRow),
+        (status = 400, description = "Not valid JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 415, body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Every broken rule", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = ["coordinator", "reporter"]))
+)]
+#[patch("/directory/referrals/{id}")]
+pub async fn update_referral(
+    principal: Principal,
+    request_id: RequestId,
+    id: web::Path<String>,
+    req: HttpRequest,
+    payload: web::Payload,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, ApiError> {
+    let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
+    let body = json_text(&req, payload).await?;
+    let input: OutcomeUpdate = beacon_core::read::read_json_objects(&body, &[""]).map_err(|e| rejected(vec![e]))?;
+    let mut errors = Vec::new();
+    let Some(outcome) = one_of("/outcome", &input.outcome, &OUTCOMES, &mut errors) else {
+        return Err(ApiError::Invalid(errors));
+    };
+    let owner = (principal.role != Role::Coordinator).then_some(principal.organisation_id);
+    let mut pooled = pool.get().await?;
+    let conn: &mut AsyncPgConnection = &mut pooled;
+    let row = conn
+        .transaction(async |conn| {
+            let Some(row) = store::set_referral_outcome(conn, id, owner, &outcome, Utc::now()).await? else {
+                return Ok(None);
+            };
+            audit::append(conn, Event::success(&principal, "directory.referral.update", "directory_referral", row.id, &request_id)).await?;
+            Ok::<_, diesel::result::Error>(Some(row))
+        })
+        .await?;
+    row.map(|r| HttpResponse::Ok().json(r)).ok_or(ApiError::NotFound)
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReferralParams {
+    pub service_id: Option<String>,
+    /// One outcome code.
+    pub outcome: Option<String>,
+    /// Referred on or after, `YYYY-MM-DD`.
+    pub from: Option<String>,
+    /// Referred on or before, `YYYY-MM-DD`.
+    pub to: Option<String>,
+    /// `true`: only the caller organisation's referrals (a reporter always sees only its own).
+    pub mine: Option<String>,
+    /// From 1 (default 1).
+    pub page: Option<i64>,
+    /// 1–500 (default 50).
+    pub per_page: Option<i64>,
+}
+
+/// A page of referrals, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReferralPage {
+    pub items: Vec<ReferralRow>,
+    pub page: i64,
+    pub per_page: i64,
+    pub total_items: i64,
+    pub total_pages: i64,
+}
+
+/// Referrals, newest first. A reporter sees its own organisation's only.
+#[utoipa::path(
+    tag = "directory",
+    params(ReferralParams),
+    responses(
+        (status = 200, body = ReferralPage),
+        (status = 400, description = "A bad query parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = ["coordinator", "reporter"]))
+)]
+#[get("/directory/referrals")]
+pub async fn list_referrals(
+    principal: Principal,
+    params: web::Query<ReferralParams>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, ApiError> {
+    let mut errors = Vec::new();
+    let service_id = params.service_id.as_deref().and_then(|v| {
+        let id = Uuid::parse_str(v).ok();
+        if id.is_none() {
+            errors.push(error("/service_id", ErrorCode::Format, "Must be a UUID."));
+        }
+        id
+    });
+    let outcome = params.outcome.as_deref().and_then(|v| one_of("/outcome", v, &OUTCOMES, &mut errors));
+    let from = params.from.as_deref().and_then(|v| date("/from", v, &mut errors));
+    let to = params.to.as_deref().and_then(|v| date("/to", v, &mut errors));
+    let mine = flag("mine", params.mine.as_deref(), &mut errors).unwrap_or(false);
+    let page = params.page.unwrap_or(1);
+    let per_page = params.per_page.unwrap_or(50);
+    if page < 1 {
+        errors.push(error("/page", ErrorCode::Range, "Must be 1 or more."));
+    }
+    if !(1..=500).contains(&per_page) {
+        errors.push(error("/per_page", ErrorCode::Range, "Must be between 1 and 500."));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::BadQuery(errors));
+    }
+    let filter = ReferralFilter {
+        service_id,
+        outcome,
+        from,
+        to,
+        organisation_id: (mine || principal.role != Role::Coordinator).then_some(principal.organisation_id),
+    };
+    let mut pooled = pool.get().await?;
+    let (total_items, items) = store::page_referrals(&mut pooled, &filter, (page - 1).saturating_mul(per_page), per_page).await?;
+    Ok(HttpResponse::Ok().json(ReferralPage { items, page, per_page, total_items, total_pages: (total_items + per_page - 1) / per_page }))
+}
