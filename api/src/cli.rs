@@ -1,8 +1,9 @@
-//! The `beacon` command: serve, migrate, keys, openapi.
+//! The `beacon` command: serve, migrate, keys, audit, purge, import, openapi.
 
 use crate::clock::Clock;
 use crate::config::{self, Config, ConfigError};
 use crate::db;
+use crate::import_cli::{self, ImportCommand};
 use crate::routes::admin::keys::key_event;
 use crate::security::audit;
 use crate::security::keys;
@@ -46,6 +47,11 @@ pub enum Command {
         /// Only count what would be purged.
         #[arg(long)]
         dry_run: bool,
+    },
+    /// Import a CSV file, as the API's imports do, with progress on stderr.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
     },
 }
 
@@ -106,12 +112,15 @@ pub enum CliError {
     AuditBroken,
     #[error("cannot render the OpenAPI document: {0}")]
     Json(#[from] serde_json::Error),
+    #[error(transparent)]
+    Import(#[from] import_cli::ImportError),
 }
 
 impl CliError {
     pub fn exit_code(&self) -> ExitCode {
         match self {
             CliError::Config(_) | CliError::Usage(_) => ExitCode::from(2),
+            CliError::Import(e) => e.exit_code(),
             _ => ExitCode::FAILURE,
         }
     }
@@ -136,6 +145,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             }
         }
         Command::Purge { older_than, dry_run } => purge(&older_than, dry_run).await,
+        Command::Import { command } => import_cli::run(command).await,
         Command::Openapi => {
             print!("{}", crate::openapi::document_json()?);
             Ok(())
@@ -166,7 +176,7 @@ async fn serve() -> Result<(), CliError> {
     Ok(())
 }
 
-async fn connect() -> Result<(db::DbPool, String), CliError> {
+pub(crate) async fn connect() -> Result<(db::DbPool, String), CliError> {
     let url = config::database_url()?;
     db::migrate(&url).await?;
     Ok((db::pool(&url)?, url))

@@ -7,6 +7,7 @@ pub mod config;
 pub mod db;
 pub mod edge;
 pub mod error;
+pub mod import_cli;
 pub mod openapi;
 pub mod routes;
 pub mod security;

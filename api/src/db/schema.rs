@@ -166,6 +166,7 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        town -> Nullable<Text>,
     }
 }
 

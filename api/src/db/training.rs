@@ -13,7 +13,7 @@ use std::collections::HashSet;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-/// Rows to write per `INSERT` when importing (8 binds per row, far below
+/// Rows to write per `INSERT` when importing (9 binds per row, far below
 /// PostgreSQL's 65,535).
 pub const IMPORT_CHUNK: usize = 1000;
 
@@ -151,6 +151,7 @@ pub struct NewPerson {
     pub role: Option<String>,
     pub start_date: NaiveDate,
     pub active: bool,
+    pub town: Option<String>,
 }
 
 /// A workforce member.
@@ -170,6 +171,9 @@ pub struct PersonRow {
     /// The day the six-month clock starts.
     pub start_date: NaiveDate,
     pub active: bool,
+    /// The Connecticut town of the office the person works from (its name as
+    /// in `GET /v1/codes`); places the person in the report's regions.
+    pub town: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -213,6 +217,8 @@ pub struct PeopleFilter {
     pub agency: Option<String>,
     pub population: Option<String>,
     pub active: Option<bool>,
+    /// Only people working from one of these towns; people with no town are left out.
+    pub towns: Option<Vec<String>>,
 }
 
 type BoxedPeople<'a> = workforce::BoxedQuery<'a, diesel::pg::Pg>;
@@ -233,6 +239,10 @@ fn people_query<'a>(scope: &AgencyScope, filter: &PeopleFilter) -> Option<BoxedP
     }
     if let Some(active) = filter.active {
         query = query.filter(workforce::active.eq(active));
+    }
+    if let Some(towns) = &filter.towns {
+        // `IN` never matches NULL, so people with no town drop out here.
+        query = query.filter(workforce::town.eq_any(towns.clone()));
     }
     Some(query)
 }
@@ -280,6 +290,7 @@ pub struct PersonChanges {
     pub role: Option<Option<String>>,
     pub start_date: Option<NaiveDate>,
     pub active: Option<bool>,
+    pub town: Option<Option<String>>,
 }
 
 /// Applies `changes` (and touches `updated_at`); `None` when the person is not in `scope`.
@@ -310,40 +321,34 @@ pub async fn existing_refs(conn: &mut AsyncPgConnection, agencies: &[String]) ->
     Ok(rows.into_iter().collect())
 }
 
+/// The optional roster columns an import carries: a column the file lacks
+/// keeps an existing person's value rather than resetting it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RosterColumns {
+    pub active: bool,
+    pub town: bool,
+}
+
 /// Inserts or updates (by agency and `employee_ref`) every row, in multi-row
-/// statements of [`IMPORT_CHUNK`] rows. `set_active`: whether the import
-/// carries the `active` flag (otherwise an existing person's flag is kept).
-pub async fn upsert_people(conn: &mut AsyncPgConnection, rows: &[NewPerson], set_active: bool) -> QueryResult<usize> {
+/// statements of [`IMPORT_CHUNK`] rows.
+pub async fn upsert_people(conn: &mut AsyncPgConnection, rows: &[NewPerson], carried: RosterColumns) -> QueryResult<usize> {
     let mut written = 0;
     for chunk in rows.chunks(IMPORT_CHUNK) {
-        let insert = diesel::insert_into(workforce::table)
+        written += diesel::insert_into(workforce::table)
             .values(chunk)
             .on_conflict((workforce::agency, workforce::employee_ref))
-            .do_update();
-        written += if set_active {
-            insert
-                .set((
-                    workforce::population.eq(excluded(workforce::population)),
-                    workforce::name.eq(excluded(workforce::name)),
-                    workforce::role.eq(excluded(workforce::role)),
-                    workforce::start_date.eq(excluded(workforce::start_date)),
-                    workforce::active.eq(excluded(workforce::active)),
-                    workforce::updated_at.eq(diesel::dsl::now),
-                ))
-                .execute(conn)
-                .await?
-        } else {
-            insert
-                .set((
-                    workforce::population.eq(excluded(workforce::population)),
-                    workforce::name.eq(excluded(workforce::name)),
-                    workforce::role.eq(excluded(workforce::role)),
-                    workforce::start_date.eq(excluded(workforce::start_date)),
-                    workforce::updated_at.eq(diesel::dsl::now),
-                ))
-                .execute(conn)
-                .await?
-        };
+            .do_update()
+            .set((
+                workforce::population.eq(excluded(workforce::population)),
+                workforce::name.eq(excluded(workforce::name)),
+                workforce::role.eq(excluded(workforce::role)),
+                workforce::start_date.eq(excluded(workforce::start_date)),
+                carried.active.then(|| workforce::active.eq(excluded(workforce::active))),
+                carried.town.then(|| workforce::town.eq(excluded(workforce::town))),
+                workforce::updated_at.eq(diesel::dsl::now),
+            ))
+            .execute(conn)
+            .await?;
     }
     Ok(written)
 }

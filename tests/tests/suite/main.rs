@@ -18,4 +18,5 @@ mod openapi_contract;
 mod privacy;
 mod retention_and_keys;
 mod training_api;
+mod training_cli;
 mod training_vectors;

@@ -598,15 +598,99 @@ async fn the_compliance_report_counts_lists_and_exports() {
         assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
         let text = r.text().await.unwrap();
         let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(lines[0], "person_id,agency,employee_ref,population,status,due");
+        assert_eq!(lines[0], "person_id,agency,employee_ref,population,status,due,town");
         assert_eq!(lines.len(), 2, "{text}");
-        assert!(lines[1].ends_with(",local_police,LP-1,law_enforcement,not_required,"), "{text}");
+        assert!(lines[1].ends_with(",local_police,LP-1,law_enforcement,not_required,,"), "{text}");
     }
 
-    // region cannot be answered (no town on a workforce record), bad values are 400.
-    for q in ["region=3", "status=late", "as_of=2027-02-30", "format=xml", "population=chefs"] {
+    // Bad values are 400.
+    for q in ["region=7", "region_type=state&region=1", "status=late", "as_of=2027-02-30", "format=xml", "population=chefs"] {
         assert_eq!(get(&app, &format!("/v1/training/compliance?{q}"), &coord).await.0, 400, "{q}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_persons_town_is_checked_canonicalised_changed_and_kept_by_rosters_without_the_column() {
+    let app = TestApp::spawn().await.unwrap();
+    let coord = coordinator(&app).await;
+    let body = json!({"agency": "dcf", "population": "dcf_employee", "employee_ref": "E-1", "start_date": "2026-01-05", "town": "west hartford"});
+    let (status, created) = post(&app, "/v1/workforce", &coord, body.clone()).await;
+    assert_eq!((status, &created["town"]), (201, &json!("West Hartford")), "{created}");
+    let mut bad = body;
+    bad["employee_ref"] = json!("E-2");
+    bad["town"] = json!("Mystic");
+    let (status, errors) = post(&app, "/v1/workforce", &coord, bad).await;
+    assert_eq!((status, codes_at(&errors)), (422, vec![("/town".to_string(), "unknown_code".to_string())]));
+
+    let path = format!("/v1/workforce/{}", created["id"].as_str().unwrap());
+    let (status, errors) = patch(&app, &path, &coord, json!({"town": "Gotham"})).await;
+    assert_eq!((status, codes_at(&errors)), (422, vec![("/town".to_string(), "unknown_code".to_string())]));
+    let (status, changed) = patch(&app, &path, &coord, json!({"town": "ENFIELD"})).await;
+    assert_eq!((status, &changed["town"]), (200, &json!("Enfield")), "{changed}");
+
+    // A roster without a `town` column keeps the town; an empty cell clears it.
+    assert_eq!(import(&app, &coord, "", roster(&["dcf,dcf_employee,E-1,,,2026-01-05"])).await.0, 200);
+    assert_eq!(get(&app, &path, &coord).await.1["town"], "Enfield");
+    let with_town = "agency,population,employee_ref,start_date,town\ndcf,dcf_employee,E-1,2026-01-05,\n";
+    assert_eq!(import(&app, &coord, "", with_town.to_string()).await.0, 200);
+    assert_eq!(get(&app, &path, &coord).await.1["town"], Value::Null);
+    let (status, errors) = import(&app, &coord, "", with_town.replace("05,", "05,Mystic")).await;
+    assert_eq!((status, errors["errors"][0]["row"].as_u64(), errors["errors"][0]["path"].as_str()), (422, Some(2), Some("/town")));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_compliance_report_selects_a_region_by_the_towns_people_work_from() {
+    let app = TestApp::spawn().await.unwrap();
+    app.set_today(d("2027-06-01"));
+    let coord = coordinator(&app).await;
+    // Hartford: DCF Region 4, Hartford County, Capitol. Groton: DCF Region 3, New London County.
+    let csv = "agency,population,employee_ref,start_date,town\n\
+               dcf,dcf_employee,E-1,2020-01-01,Hartford\n\
+               dcf,dcf_employee,E-2,2020-01-01,Groton\n\
+               dcf,dcf_employee,E-3,2020-01-01,\n";
+    assert_eq!(import(&app, &coord, "", csv.to_string()).await.0, 200);
+    let refs = |report: &Value| -> Vec<String> {
+        report["items"].as_array().unwrap().iter().map(|i| i["employee_ref"].as_str().unwrap().to_string()).collect()
+    };
+
+    let (status, four) = get(&app, "/v1/training/compliance?region=4", &coord).await;
+    assert_eq!(status, 200, "{four}");
+    assert_eq!(refs(&four), ["E-1"]);
+    assert_eq!(four["items"][0]["town"], "Hartford");
+    assert_eq!(four["counts"]["due_soon"], 1, "counts are over the region: {four}");
+    let (_, one) = get(&app, "/v1/training/compliance?region=1", &coord).await;
+    assert_eq!(refs(&one), Vec::<String>::new());
+    assert_eq!(one["counts"]["due_soon"], 0);
+    let (_, explicit) = get(&app, "/v1/training/compliance?region_type=dcf_region&region=04", &coord).await;
+    assert_eq!(refs(&explicit), ["E-1"]);
+    let (_, county) = get(&app, "/v1/training/compliance?region_type=county&region=new%20london", &coord).await;
+    assert_eq!(refs(&county), ["E-2"]);
+    let (_, capitol) = get(&app, "/v1/training/compliance?region_type=planning_region&region=Capitol", &coord).await;
+    assert_eq!(refs(&capitol), ["E-1"]);
+    let (_, district) = get(&app, "/v1/training/compliance?region_type=judicial_district&region=New%20London", &coord).await;
+    assert_eq!(refs(&district), ["E-2"]);
+    // Without a region, everyone, the person with no town included.
+    assert_eq!(refs(&get(&app, "/v1/training/compliance", &coord).await.1), ["E-1", "E-2", "E-3"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_region_the_region_type_does_not_have_is_a_400_at_region() {
+    let app = TestApp::spawn().await.unwrap();
+    let coord = coordinator(&app).await;
+    for (q, path) in [
+        ("region=9", "/region"),
+        ("region=Capitol", "/region"),
+        ("region_type=county&region=Capitol", "/region"),
+        ("region_type=state&region=4", "/region_type"),
+        ("region_type=county", "/region"),
+    ] {
+        let (status, body) = get(&app, &format!("/v1/training/compliance?{q}"), &coord).await;
+        assert_eq!(status, 400, "{q}: {body}");
+        assert_eq!(body["errors"][0]["path"], path, "{q}: {body}");
+    }
+    let (_, body) = get(&app, "/v1/training/compliance?region=9", &coord).await;
+    assert_eq!(body["errors"][0]["code"], "unknown_code");
+    assert!(body["errors"][0]["message"].as_str().unwrap().ends_with("1, 2, 3, 4, 5, 6."), "{body}");
 }
 
 /// A 10,000-row roster import, timed. Run in release:

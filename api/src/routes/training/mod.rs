@@ -123,6 +123,17 @@ pub fn text(path: &str, value: &str, max: usize, errors: &mut Vec<ValidationErro
     Some(trimmed.to_string())
 }
 
+/// The canonical name of a Connecticut town, or an `unknown_code` error at `path`.
+pub fn town(path: &str, value: &str, errors: &mut Vec<ValidationError>) -> Option<String> {
+    match beacon_core::geo::find_town(value.trim()) {
+        Some(t) => Some(t.town.to_string()),
+        None => {
+            errors.push(error(path, ErrorCode::UnknownCode, "Is not a Connecticut town (see GET /v1/codes)."));
+            None
+        }
+    }
+}
+
 /// A `YYYY-MM-DD` date between 1900-01-01 and 2199-12-31.
 pub fn date(path: &str, value: &str, errors: &mut Vec<ValidationError>) -> Option<NaiveDate> {
     let Some(d) = parse_iso_date(value) else {
@@ -182,6 +193,84 @@ pub fn event(principal: &Principal, request_id: &RequestId, action: &str, resour
         outcome: "success".to_string(),
         request_id: Some(request_id.to_string()),
     }
+}
+
+/// Who runs an import, for its audit entry: a caller of the API, or the
+/// `beacon import` command.
+#[derive(Debug, Clone)]
+pub struct Importer {
+    pub actor: Actor,
+    pub request_id: Option<String>,
+}
+
+impl Importer {
+    pub fn http(principal: &Principal, request_id: &RequestId) -> Self {
+        Self { actor: Actor::from(principal), request_id: Some(request_id.to_string()) }
+    }
+
+    /// The command line acts for no key or organisation; the entry says so.
+    pub fn cli() -> Self {
+        Self { actor: Actor { key_id: None, organisation_id: None, role: Some("cli".into()) }, request_id: None }
+    }
+
+    fn event(&self, action: &str, resource: &str, id: String, reason: String) -> Event {
+        Event {
+            actor: self.actor.clone(),
+            action: action.to_string(),
+            resource: resource.to_string(),
+            resource_id: Some(id),
+            reason: Some(reason),
+            outcome: "success".to_string(),
+            request_id: self.request_id.clone(),
+        }
+    }
+}
+
+/// Which part of an import a progress report is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportStage {
+    /// Rows read and checked.
+    Checked,
+    /// Rows written.
+    Written,
+}
+
+impl ImportStage {
+    pub fn verb(self) -> &'static str {
+        match self {
+            ImportStage::Checked => "checked",
+            ImportStage::Written => "wrote",
+        }
+    }
+}
+
+/// Told `(stage, done, total)` as an import goes. `Send` because it is
+/// called inside a database transaction's future.
+pub type OnProgress<'a> = Option<&'a mut (dyn FnMut(ImportStage, usize, usize) + Send)>;
+
+/// Reports progress, when someone listens.
+pub fn report_progress(on: &mut OnProgress<'_>, stage: ImportStage, done: usize, total: usize) {
+    if let Some(f) = on {
+        f(stage, done, total);
+    }
+}
+
+/// The data rows of a CSV text (records after the header), counted only for
+/// a progress display's total.
+pub fn csv_row_count(text: &str) -> usize {
+    let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(text.as_bytes());
+    let mut record = csv::ByteRecord::new();
+    let mut n = 0;
+    while let Ok(true) = reader.read_byte_record(&mut record) {
+        n += 1;
+    }
+    n
+}
+
+/// The text of a CSV file or body with its leading byte-order mark (which
+/// spreadsheet programs write) removed.
+pub fn without_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
 }
 
 /// A problem+json answer with Beacon's shape, for the cases `ApiError` words

@@ -7,11 +7,12 @@ use crate::security::Principal;
 use actix_web::http::header;
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use beacon_core::codes::CodeList;
+use beacon_core::geo::{towns, Town};
 use beacon_core::training::{compliance, Completion, ComplianceStatus};
-use beacon_core::ErrorCode;
+use beacon_core::{ErrorCode, ValidationError};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::str::FromStr;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -23,8 +24,13 @@ pub struct ReportParams {
     pub agency: Option<String>,
     /// Only this population (population code).
     pub population: Option<String>,
-    /// Not supported: workforce records carry no town, so there is no region to
-    /// filter by. Any value is a 400.
+    /// The kind of region `region` names: `dcf_region` (default),
+    /// `planning_region`, `county` or `judicial_district`.
+    pub region_type: Option<String>,
+    /// Only people working from a town of this region, named as in the
+    /// reference data (`GET /v1/codes`; any case): a DCF region's number
+    /// (`region=4`), or a planning region's, county's or judicial district's
+    /// name. People with no town on file are left out.
     pub region: Option<String>,
     /// Only people with this status in `items` (`counts` still count every status).
     pub status: Option<String>,
@@ -34,6 +40,78 @@ pub struct ReportParams {
     pub format: Option<String>,
 }
 
+/// The region kinds of the reference data (`core/data/ct-towns.csv`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RegionType {
+    DcfRegion,
+    PlanningRegion,
+    County,
+    JudicialDistrict,
+}
+
+impl RegionType {
+    fn parse(value: &str) -> Option<Self> {
+        match value {
+            "dcf_region" => Some(Self::DcfRegion),
+            "planning_region" => Some(Self::PlanningRegion),
+            "county" => Some(Self::County),
+            "judicial_district" => Some(Self::JudicialDistrict),
+            _ => None,
+        }
+    }
+
+    /// The town's region of this kind, as the reference data names it; `None`
+    /// where the data has none (never guessed).
+    fn of(self, town: &Town) -> Option<String> {
+        match self {
+            Self::DcfRegion => town.dcf_region.map(|r| r.to_string()),
+            Self::PlanningRegion => town.planning_region.map(str::to_string),
+            Self::County => town.county.map(str::to_string),
+            Self::JudicialDistrict => town.judicial_district.map(str::to_string),
+        }
+    }
+}
+
+/// The towns of the region `region` of kind `region_type`, or `None` with no
+/// region asked for. A region the kind does not have is an `unknown_code`
+/// error at `/region` naming the ones it has.
+fn region_towns(region_type: Option<&str>, region: Option<&str>, errors: &mut Vec<ValidationError>) -> Option<Vec<String>> {
+    let kind = match region_type.map(RegionType::parse) {
+        None => RegionType::DcfRegion,
+        Some(Some(kind)) => kind,
+        Some(None) => {
+            errors.push(error("/region_type", ErrorCode::UnknownCode, "Must be dcf_region, planning_region, county or judicial_district."));
+            return None;
+        }
+    };
+    let Some(wanted) = region.map(str::trim) else {
+        if region_type.is_some() {
+            errors.push(error("/region", ErrorCode::Required, "Give the region to select with `region_type`."));
+        }
+        return None;
+    };
+    // `region=04` is DCF Region 4 too.
+    let wanted = match (kind, wanted.parse::<u8>()) {
+        (RegionType::DcfRegion, Ok(n)) => n.to_string(),
+        _ => wanted.to_string(),
+    };
+    let in_region: Vec<String> = towns()
+        .iter()
+        .filter(|t| kind.of(t).is_some_and(|name| name.eq_ignore_ascii_case(&wanted)))
+        .map(|t| t.town.to_string())
+        .collect();
+    if in_region.is_empty() {
+        let known: BTreeSet<String> = towns().iter().filter_map(|t| kind.of(t)).collect();
+        let mut known: Vec<String> = known.into_iter().collect();
+        if kind == RegionType::DcfRegion {
+            known.sort_by_key(|r| r.parse::<u8>().unwrap_or(u8::MAX));
+        }
+        errors.push(error("/region", ErrorCode::UnknownCode, format!("Is not a region of this region_type: {}.", known.join(", "))));
+        return None;
+    }
+    Some(in_region)
+}
+
 /// One person's line of the report.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ReportItem {
@@ -41,6 +119,8 @@ pub struct ReportItem {
     pub agency: String,
     pub employee_ref: String,
     pub population: String,
+    /// The town of the office the person works from, when on file.
+    pub town: Option<String>,
     pub status: ComplianceStatus,
     /// `null` for populations with no deadline.
     pub due: Option<NaiveDate>,
@@ -51,7 +131,7 @@ pub struct ReportItem {
 pub struct ComplianceReport {
     pub as_of: NaiveDate,
     /// People per status (every status listed, zeros included), over the
-    /// agency / population selection, before the `status` filter.
+    /// agency / population / region selection, before the `status` filter.
     #[schema(value_type = BTreeMap<String, i64>)]
     pub counts: BTreeMap<&'static str, i64>,
     /// By agency, then `employee_ref`.
@@ -59,17 +139,19 @@ pub struct ComplianceReport {
 }
 
 /// Training compliance across the active workforce: counts per status and the
-/// list (`status=overdue&agency=dcf` is an agency's overdue list). A reporter
-/// sees only its own agency (naming another is a 403). `?format=csv` or
-/// `Accept: text/csv` returns the list as CSV
-/// (`person_id,agency,employee_ref,population,status,due`).
+/// list (`status=overdue&agency=dcf` is an agency's overdue list;
+/// `region=4` DCF Region 4's people). A reporter sees only its own agency
+/// (naming another is a 403). With a `region`, only people whose town is on
+/// file and lies in the region are counted: people with no town are left out.
+/// `?format=csv` or `Accept: text/csv` returns the list as CSV
+/// (`person_id,agency,employee_ref,population,status,due,town`).
 #[utoipa::path(
     tag = "training",
     params(ReportParams),
     responses(
         (status = 200, body = ComplianceReport, content_type = "application/json"),
         (status = 200, description = "With `format=csv` or `Accept: text/csv`", body = String, content_type = "text/csv"),
-        (status = 400, description = "A bad query parameter (including any `region`)", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "A bad query parameter (`unknown_code` at `/region` for a region the reference data does not have for `region_type`)", body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
     ),
@@ -92,14 +174,8 @@ pub async fn compliance_report(
             .and_then(|p| population_code("/population", p, &mut errors))
             .map(|p| p.to_string()),
         active: Some(true),
+        towns: region_towns(params.region_type.as_deref(), params.region.as_deref(), &mut errors),
     };
-    if params.region.is_some() {
-        errors.push(error(
-            "/region",
-            ErrorCode::NotAllowed,
-            "Not supported: workforce records carry no town, so they have no region.",
-        ));
-    }
     let status = params.status.as_deref().and_then(|s| {
         let found = ComplianceStatus::from_str(s).ok();
         if found.is_none() {
@@ -136,6 +212,7 @@ pub async fn compliance_report(
                 agency: p.agency,
                 employee_ref: p.employee_ref,
                 population: p.population,
+                town: p.town,
                 status: c.status,
                 due: c.due,
             });
@@ -144,12 +221,13 @@ pub async fn compliance_report(
     if csv {
         let mut writer = csv::Writer::from_writer(Vec::new());
         writer
-            .write_record(["person_id", "agency", "employee_ref", "population", "status", "due"])
+            .write_record(["person_id", "agency", "employee_ref", "population", "status", "due", "town"])
             .map_err(ApiError::internal)?;
         for i in &items {
             let due = i.due.map(|d| d.to_string()).unwrap_or_default();
+            let town = i.town.as_deref().unwrap_or_default();
             writer
-                .write_record([&i.person_id.to_string(), &i.agency, &i.employee_ref, &i.population, i.status.code(), &due])
+                .write_record([&i.person_id.to_string(), &i.agency, &i.employee_ref, &i.population, i.status.code(), &due, town])
                 .map_err(ApiError::internal)?;
         }
         let bytes = writer.into_inner().map_err(ApiError::internal)?;

@@ -1,10 +1,10 @@
 use crate::clock::Clock;
-use crate::db::training::{self as store, AgencyScope, NewCompletion};
+use crate::db::training::{self as store, AgencyScope, NewCompletion, IMPORT_CHUNK};
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
 use crate::routes::training::{
-    agency_code, csv_columns, csv_text, date, dry_run_param, error, event, import_rejected, is_csv, not_csv, reference,
-    row_error, scope_of, ImportParams, ImportProblem, RowError,
+    agency_code, csv_columns, csv_row_count, csv_text, date, dry_run_param, error, import_rejected, is_csv, not_csv, reference,
+    report_progress, row_error, scope_of, without_bom, ImportParams, ImportProblem, ImportStage, Importer, OnProgress, RowError,
 };
 use crate::security::audit;
 use crate::security::Principal;
@@ -43,7 +43,9 @@ struct Row {
 }
 
 /// The rows that read well, and the errors of the others; `Err` for a header that cannot be used.
-fn parse(text: &str, scope: &AgencyScope, today: NaiveDate) -> Result<(Vec<Row>, Vec<RowError>), Vec<RowError>> {
+fn parse(text: &str, scope: &AgencyScope, today: NaiveDate, progress: &mut OnProgress<'_>) -> Result<(Vec<Row>, Vec<RowError>), Vec<RowError>> {
+    let total = if progress.is_some() { csv_row_count(text) } else { 0 };
+    let mut done = 0;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
@@ -76,6 +78,8 @@ fn parse(text: &str, scope: &AgencyScope, today: NaiveDate) -> Result<(Vec<Row>,
             }
         }
         let line = record.position().map_or(line, |p| p.line());
+        done += 1;
+        report_progress(progress, ImportStage::Checked, done, total.max(done));
         if record.len() == 1 && record.get(0).is_some_and(str::is_empty) {
             continue;
         }
@@ -158,72 +162,93 @@ pub async fn import_completions(
     if scope == AgencyScope::Nothing {
         return Err(ApiError::Forbidden);
     }
-    let (rows, mut errors) = match parse(&text, &scope, clock.today()) {
-        Ok(parsed) => parsed,
-        Err(errors) => return Ok(import_rejected(errors)),
-    };
-    let result = conn
-        .transaction(async |conn| {
-            let agencies: Vec<String> = rows.iter().map(|r| r.agency.clone()).collect::<HashSet<_>>().into_iter().collect();
-            let people = store::people_ids(conn, &agencies).await?;
-            let courses: HashMap<String, (Uuid, Vec<String>)> = store::list_courses(conn)
-                .await?
-                .into_iter()
-                .map(|c| (c.code, (c.id, c.topics)))
-                .collect();
-            let mut new = Vec::with_capacity(rows.len());
-            for r in &rows {
-                let person = people.get(&(r.agency.clone(), r.employee_ref.clone()));
-                let course = courses.get(&r.course_code);
-                if person.is_none() {
-                    errors.push(row_error(r.line, error("/employee_ref", ErrorCode::UnknownCode,
-                        "No workforce member of this agency has this employee_ref (import the roster first).")));
-                }
-                if course.is_none() {
-                    errors.push(row_error(r.line, error("/course_code", ErrorCode::UnknownCode, "No course has this code (see GET /v1/training/courses).")));
-                }
-                if let (Some(person), Some((course_id, topics))) = (person, course) {
-                    new.push(NewCompletion {
-                        id: Uuid::new_v4(),
-                        person_id: *person,
-                        course_id: Some(*course_id),
-                        completed_on: r.completed_on,
-                        topics: topics.clone(),
-                        source: "csv".into(),
-                        statement_id: None,
-                        voided: false,
-                    });
-                }
-            }
-            if !errors.is_empty() {
-                // Every error of the file at once, in file order.
-                errors.sort_by_key(|e| e.row);
-                return Ok(Err(std::mem::take(&mut errors)));
-            }
-            let ids: Vec<Uuid> = new.iter().map(|c| c.person_id).collect::<HashSet<_>>().into_iter().collect();
-            let on_file = store::recorded(conn, &ids).await?;
-            let before = new.len();
-            new.retain(|c| !on_file.contains(&(c.person_id, c.course_id, c.completed_on)));
-            let report = CompletionImportReport {
-                dry_run,
-                rows: rows.len(),
-                recorded: new.len(),
-                already_recorded: before - new.len(),
-            };
-            if dry_run || new.is_empty() {
-                return Ok(Ok(report));
-            }
-            store::insert_completions(conn, &new).await?;
-            let mut agencies = agencies;
-            agencies.sort();
-            let mut entry = event(&principal, &request_id, "completion.import", "completion", Some(agencies.join(",")));
-            entry.reason = Some(format!("rows={} recorded={} already_recorded={}", report.rows, report.recorded, report.already_recorded));
-            audit::append(conn, entry).await?;
-            Ok::<_, diesel::result::Error>(Ok(report))
-        })
-        .await?;
-    match result {
+    let importer = Importer::http(&principal, &request_id);
+    match import_completion_file(conn, &text, &scope, clock.today(), dry_run, &importer, None).await? {
         Ok(report) => Ok(HttpResponse::Ok().json(report)),
         Err(errors) => Ok(import_rejected(errors)),
     }
 }
+
+/// The completions import of both `POST /v1/training/completions/import`
+/// and `beacon import completions`: every row of `text` checked against
+/// `scope`, the roster and the curriculum, then (unless `dry_run` or any row
+/// is wrong) the new completions recorded in one transaction with its audit
+/// entry. `Ok(Err(_))` lists every row error; nothing was written.
+pub async fn import_completion_file(
+    conn: &mut AsyncPgConnection,
+    text: &str,
+    scope: &AgencyScope,
+    today: NaiveDate,
+    dry_run: bool,
+    importer: &Importer,
+    mut progress: OnProgress<'_>,
+) -> Result<Result<CompletionImportReport, Vec<RowError>>, diesel::result::Error> {
+    let (rows, mut errors) = match parse(without_bom(text), scope, today, &mut progress) {
+        Ok(parsed) => parsed,
+        Err(errors) => return Ok(Err(errors)),
+    };
+    conn.transaction(async |conn| {
+        let agencies: Vec<String> = rows.iter().map(|r| r.agency.clone()).collect::<HashSet<_>>().into_iter().collect();
+        let people = store::people_ids(conn, &agencies).await?;
+        let courses: HashMap<String, (Uuid, Vec<String>)> = store::list_courses(conn)
+            .await?
+            .into_iter()
+            .map(|c| (c.code, (c.id, c.topics)))
+            .collect();
+        let mut new = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let person = people.get(&(r.agency.clone(), r.employee_ref.clone()));
+            let course = courses.get(&r.course_code);
+            if person.is_none() {
+                errors.push(row_error(r.line, error("/employee_ref", ErrorCode::UnknownCode,
+                    "No workforce member of this agency has this employee_ref (import the roster first).")));
+            }
+            if course.is_none() {
+                errors.push(row_error(r.line, error("/course_code", ErrorCode::UnknownCode, "No course has this code (see GET /v1/training/courses).")));
+            }
+            if let (Some(person), Some((course_id, topics))) = (person, course) {
+                new.push(NewCompletion {
+                    id: Uuid::new_v4(),
+                    person_id: *person,
+                    course_id: Some(*course_id),
+                    completed_on: r.completed_on,
+                    topics: topics.clone(),
+                    source: "csv".into(),
+                    statement_id: None,
+                    voided: false,
+                });
+            }
+        }
+        if !errors.is_empty() {
+            // Every error of the file at once, in file order.
+            errors.sort_by_key(|e| e.row);
+            return Ok(Err(std::mem::take(&mut errors)));
+        }
+        let ids: Vec<Uuid> = new.iter().map(|c| c.person_id).collect::<HashSet<_>>().into_iter().collect();
+        let on_file = store::recorded(conn, &ids).await?;
+        let before = new.len();
+        new.retain(|c| !on_file.contains(&(c.person_id, c.course_id, c.completed_on)));
+        let report = CompletionImportReport {
+            dry_run,
+            rows: rows.len(),
+            recorded: new.len(),
+            already_recorded: before - new.len(),
+        };
+        if dry_run || new.is_empty() {
+            return Ok(Ok(report));
+        }
+        let mut written = 0;
+        for chunk in new.chunks(IMPORT_CHUNK) {
+            store::insert_completions(conn, chunk).await?;
+            written += chunk.len();
+            report_progress(&mut progress, ImportStage::Written, written, new.len());
+        }
+        let mut agencies = agencies;
+        agencies.sort();
+        let reason = format!("rows={} recorded={} already_recorded={}", report.rows, report.recorded, report.already_recorded);
+        audit::append(conn, importer.event("completion.import", "completion", agencies.join(","), reason)).await?;
+        Ok::<_, diesel::result::Error>(Ok(report))
+    })
+    .await
+}
+

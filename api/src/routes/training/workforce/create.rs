@@ -2,7 +2,7 @@ use crate::db::training::{self as store, NewPerson, PersonRow};
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
 use crate::routes::body::{json_text, rejected};
-use crate::routes::training::{agency_code, date, event, population_code, reference, scope_of, text};
+use crate::routes::training::{agency_code, date, event, population_code, reference, scope_of, text, town};
 use crate::security::audit;
 use crate::security::Principal;
 use actix_web::http::header;
@@ -38,6 +38,11 @@ pub struct NewPersonRequest {
     /// Default `true`.
     #[serde(default)]
     pub active: Option<bool>,
+    /// The Connecticut town of the office the person works from (any case;
+    /// stored as named in `GET /v1/codes`). Places the person in the
+    /// compliance report's regions.
+    #[serde(default)]
+    pub town: Option<String>,
 }
 
 /// The fields of a person as text, from a JSON body or a CSV row.
@@ -49,6 +54,7 @@ pub struct PersonFields<'a> {
     pub role: Option<&'a str>,
     pub start_date: &'a str,
     pub active: Option<bool>,
+    pub town: Option<&'a str>,
 }
 
 /// Every broken rule of a person, or the row to store.
@@ -60,6 +66,7 @@ pub fn check_person(f: &PersonFields<'_>) -> Result<NewPerson, Vec<ValidationErr
     let name = f.name.map(|n| text("/name", n, 200, &mut errors));
     let role = f.role.map(|r| text("/role", r, 64, &mut errors));
     let start_date = date("/start_date", f.start_date, &mut errors);
+    let town = f.town.map(|t| town("/town", t, &mut errors));
     match (agency, population, employee_ref, start_date) {
         (Some(agency), Some(population), Some(employee_ref), Some(start_date)) if errors.is_empty() => Ok(NewPerson {
             id: Uuid::new_v4(),
@@ -70,6 +77,7 @@ pub fn check_person(f: &PersonFields<'_>) -> Result<NewPerson, Vec<ValidationErr
             role: role.flatten(),
             start_date,
             active: f.active.unwrap_or(true),
+            town: town.flatten(),
         }),
         _ => Err(errors),
     }
@@ -108,6 +116,7 @@ pub async fn create_person(
         role: body.role.as_deref(),
         start_date: &body.start_date,
         active: body.active,
+        town: body.town.as_deref(),
     })
     .map_err(ApiError::Invalid)?;
     let mut pooled = pool.get().await?;

@@ -1,9 +1,10 @@
 use super::create::{check_person, PersonFields};
-use crate::db::training::{self as store, AgencyScope, NewPerson};
+use crate::db::training::{self as store, AgencyScope, NewPerson, RosterColumns, IMPORT_CHUNK};
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
 use crate::routes::training::{
-    csv_columns, csv_text, dry_run_param, error, event, import_rejected, is_csv, not_csv, row_error, scope_of, ImportParams, ImportProblem, RowError,
+    csv_columns, csv_row_count, csv_text, dry_run_param, error, import_rejected, is_csv, not_csv, report_progress, row_error, scope_of,
+    without_bom, ImportParams, ImportProblem, ImportStage, Importer, OnProgress, RowError,
 };
 use crate::security::audit;
 use crate::security::Principal;
@@ -18,7 +19,7 @@ use utoipa::ToSchema;
 /// Columns every roster must have.
 const REQUIRED: [&str; 4] = ["agency", "population", "employee_ref", "start_date"];
 /// Columns a roster may have.
-const OPTIONAL: [&str; 3] = ["name", "role", "active"];
+const OPTIONAL: [&str; 4] = ["name", "role", "active", "town"];
 
 /// What an import did (or, with `dry_run`, would do).
 #[derive(Debug, Serialize, ToSchema)]
@@ -34,11 +35,13 @@ pub struct ImportReport {
 
 struct Parsed {
     people: Vec<NewPerson>,
-    has_active: bool,
+    carried: RosterColumns,
 }
 
 /// Every row checked; all errors, or the rows to write.
-fn parse(text: &str, scope: &AgencyScope) -> Result<Parsed, Vec<RowError>> {
+fn parse(text: &str, scope: &AgencyScope, progress: &mut OnProgress<'_>) -> Result<Parsed, Vec<RowError>> {
+    let total = if progress.is_some() { csv_row_count(text) } else { 0 };
+    let mut done = 0;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
@@ -74,6 +77,8 @@ fn parse(text: &str, scope: &AgencyScope) -> Result<Parsed, Vec<RowError>> {
             }
         }
         let row = record.position().map_or(line, |p| p.line());
+        done += 1;
+        report_progress(progress, ImportStage::Checked, done, total.max(done));
         if record.len() == 1 && record.get(0).is_some_and(str::is_empty) {
             continue; // a blank line
         }
@@ -100,6 +105,7 @@ fn parse(text: &str, scope: &AgencyScope) -> Result<Parsed, Vec<RowError>> {
             role: optional(&columns, &record, "role"),
             start_date: cell(&columns, &record, "start_date"),
             active,
+            town: optional(&columns, &record, "town"),
         });
         match checked {
             Err(e) => row_errors.extend(e),
@@ -122,7 +128,10 @@ fn parse(text: &str, scope: &AgencyScope) -> Result<Parsed, Vec<RowError>> {
         errors.extend(row_errors.into_iter().map(|e| row_error(row, e)));
     }
     if errors.is_empty() {
-        Ok(Parsed { people, has_active: columns.contains_key("active") })
+        Ok(Parsed {
+            people,
+            carried: RosterColumns { active: columns.contains_key("active"), town: columns.contains_key("town") },
+        })
     } else {
         Err(errors)
     }
@@ -132,11 +141,12 @@ fn parse(text: &str, scope: &AgencyScope) -> Result<Parsed, Vec<RowError>> {
 ///
 /// The body is `text/csv` (UTF-8, at most 16 MiB) with the header
 /// `agency,population,employee_ref,name,role,start_date` (any column order;
-/// an optional `active` column of `true`/`false`; without it an existing
-/// person's flag is kept). Empty `name`/`role` cells clear them. Every row is
-/// checked first: when any row is invalid the answer is a 422 listing every
-/// error as `{row, path, code, message}` (`row` is the line number, the header
-/// being row 1) and nothing is written. Otherwise all rows are written in one
+/// an optional `active` column of `true`/`false` and an optional `town`
+/// column, the Connecticut town of the office the person works from; without
+/// such a column an existing person's value is kept). Empty `name`/`role`/`town`
+/// cells clear them. Every row is checked first: when any row is invalid the
+/// answer is a 422 listing every error as `{row, path, code, message}` (`row`
+/// is the line number, the header being row 1) and nothing is written. Otherwise all rows are written in one
 /// transaction. A reporter imports only its own agency's people (other rows
 /// are errors, `not_allowed`).
 #[utoipa::path(
@@ -174,36 +184,57 @@ pub async fn import_people(
     if scope == AgencyScope::Nothing {
         return Err(ApiError::Forbidden);
     }
-    let parsed = match parse(&text, &scope) {
-        Ok(p) => p,
-        Err(errors) => return Ok(import_rejected(errors)),
-    };
-    let report = conn
-        .transaction(async |conn| {
-            let agencies: Vec<String> = parsed.people.iter().map(|p| p.agency.clone()).collect::<HashSet<_>>().into_iter().collect();
-            let existing = store::existing_refs(conn, &agencies).await?;
-            let updated = parsed
-                .people
-                .iter()
-                .filter(|p| existing.contains(&(p.agency.clone(), p.employee_ref.clone())))
-                .count();
-            let report = ImportReport {
-                dry_run,
-                rows: parsed.people.len(),
-                created: parsed.people.len() - updated,
-                updated,
-            };
-            if dry_run || parsed.people.is_empty() {
-                return Ok(report);
-            }
-            store::upsert_people(conn, &parsed.people, parsed.has_active).await?;
-            let mut agencies = agencies;
-            agencies.sort();
-            let mut entry = event(&principal, &request_id, "workforce.import", "workforce", Some(agencies.join(",")));
-            entry.reason = Some(format!("rows={} created={} updated={}", report.rows, report.created, report.updated));
-            audit::append(conn, entry).await?;
-            Ok::<_, diesel::result::Error>(report)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(report))
+    match import_roster(conn, &text, &scope, dry_run, &Importer::http(&principal, &request_id), None).await? {
+        Ok(report) => Ok(HttpResponse::Ok().json(report)),
+        Err(errors) => Ok(import_rejected(errors)),
+    }
 }
+
+/// The roster import of both `POST /v1/workforce/import` and `beacon import
+/// workforce`: every row of `text` checked against `scope`, then (unless
+/// `dry_run` or any row is wrong) every row written in one transaction with
+/// its audit entry. `Ok(Err(_))` lists every row error; nothing was written.
+pub async fn import_roster(
+    conn: &mut AsyncPgConnection,
+    text: &str,
+    scope: &AgencyScope,
+    dry_run: bool,
+    importer: &Importer,
+    mut progress: OnProgress<'_>,
+) -> Result<Result<ImportReport, Vec<RowError>>, diesel::result::Error> {
+    let parsed = match parse(without_bom(text), scope, &mut progress) {
+        Ok(p) => p,
+        Err(errors) => return Ok(Err(errors)),
+    };
+    conn.transaction(async |conn| {
+        let agencies: Vec<String> = parsed.people.iter().map(|p| p.agency.clone()).collect::<HashSet<_>>().into_iter().collect();
+        let existing = store::existing_refs(conn, &agencies).await?;
+        let updated = parsed
+            .people
+            .iter()
+            .filter(|p| existing.contains(&(p.agency.clone(), p.employee_ref.clone())))
+            .count();
+        let report = ImportReport {
+            dry_run,
+            rows: parsed.people.len(),
+            created: parsed.people.len() - updated,
+            updated,
+        };
+        if dry_run || parsed.people.is_empty() {
+            return Ok(Ok(report));
+        }
+        let mut written = 0;
+        for chunk in parsed.people.chunks(IMPORT_CHUNK) {
+            store::upsert_people(conn, chunk, parsed.carried).await?;
+            written += chunk.len();
+            report_progress(&mut progress, ImportStage::Written, written, parsed.people.len());
+        }
+        let mut agencies = agencies;
+        agencies.sort();
+        let reason = format!("rows={} created={} updated={}", report.rows, report.created, report.updated);
+        audit::append(conn, importer.event("workforce.import", "workforce", agencies.join(","), reason)).await?;
+        Ok::<_, diesel::result::Error>(Ok(report))
+    })
+    .await
+}
+

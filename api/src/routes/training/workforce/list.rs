@@ -86,6 +86,7 @@ pub async fn list_people(
             .and_then(|p| population_code("/population", p, &mut errors))
             .map(|p| p.to_string()),
         active: flag("active", params.active.as_deref(), &mut errors),
+        towns: None,
     };
     let page = number("page", params.page.as_deref(), 1, i64::from(i32::MAX), &mut errors);
     let per_page = number("per_page", params.per_page.as_deref(), DEFAULT_PER_PAGE, MAX_PER_PAGE, &mut errors);

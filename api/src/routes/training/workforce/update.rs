@@ -3,7 +3,7 @@ use crate::db::training::{self as store, AgencyScope, PersonChanges, PersonRow};
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
 use crate::routes::body::{json_text, rejected};
-use crate::routes::training::{date, error, event, population_code, text};
+use crate::routes::training::{date, error, event, population_code, text, town};
 use crate::security::audit;
 use crate::security::Principal;
 use actix_web::{patch, web, HttpRequest, HttpResponse};
@@ -18,7 +18,7 @@ fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Optio
     Option::<T>::deserialize(d).map(Some)
 }
 
-/// Changes to a person; absent members are left alone, `null` clears `name` / `role`.
+/// Changes to a person; absent members are left alone, `null` clears `name` / `role` / `town`.
 /// `agency` and `employee_ref` identify the person and cannot change.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -37,9 +37,13 @@ pub struct PersonUpdate {
     #[serde(default)]
     #[schema(value_type = Option<beacon_core::training::Population>)]
     pub population: Option<String>,
+    /// A Connecticut town (the office the person works from).
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, nullable)]
+    pub town: Option<Option<String>>,
 }
 
-/// Change a person's name, role, start date, population or active flag.
+/// Change a person's name, role, start date, population, active flag or town.
 /// Another agency's person is a 404 for a reporter.
 #[utoipa::path(
     tag = "workforce",
@@ -78,9 +82,16 @@ pub async fn update_person(
         role: update.role.as_ref().map(|r| r.as_deref().and_then(|r| text("/role", r, 64, &mut errors))),
         start_date: update.start_date.as_deref().and_then(|d| date("/start_date", d, &mut errors)),
         active: update.active,
+        town: update.town.as_ref().map(|t| t.as_deref().and_then(|t| town("/town", t, &mut errors))),
     };
-    if update.population.is_none() && update.name.is_none() && update.role.is_none() && update.start_date.is_none() && update.active.is_none() {
-        errors.push(error("", ErrorCode::Required, "Give at least one of name, role, start_date, active, population."));
+    if update.population.is_none()
+        && update.name.is_none()
+        && update.role.is_none()
+        && update.start_date.is_none()
+        && update.active.is_none()
+        && update.town.is_none()
+    {
+        errors.push(error("", ErrorCode::Required, "Give at least one of name, role, start_date, active, population, town."));
     }
     if !errors.is_empty() {
         return Err(ApiError::Invalid(errors));

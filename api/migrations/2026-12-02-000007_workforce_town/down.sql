@@ -1,0 +1,2 @@
+DROP INDEX IF EXISTS workforce_town;
+ALTER TABLE workforce DROP COLUMN IF EXISTS town;
