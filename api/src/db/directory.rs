@@ -575,12 +575,13 @@ pub async fn linked(conn: &mut AsyncPgConnection, services: &[ServiceRow]) -> Qu
         .select(FundingRow::as_select())
         .load(conn)
         .await?;
-    let phones = directory_phones::table
+    let mut phones: Vec<PhoneRow> = directory_phones::table
         .filter(directory_phones::service_id.eq_any(&ids))
-        .order((directory_phones::service_id, directory_phones::number))
         .select(PhoneRow::as_select())
         .load(conn)
         .await?;
+    // In Rust, not SQL: the database's collation may ignore punctuation.
+    phones.sort_by(|a, b| (a.service_id, &a.number).cmp(&(b.service_id, &b.number)));
     Ok(Linked { organizations, at_locations, areas, funding, phones })
 }
 

@@ -7,18 +7,18 @@ use serde_json::{json, Value};
 
 pub const SHELTER_ADDRESS: &str = "17 Hidden Harbor Lane";
 
-async fn status_and_json(r: reqwest::Response) -> (u16, Option<String>, Value) {
+pub async fn status_and_json(r: reqwest::Response) -> (u16, Option<String>, Value) {
     let status = r.status().as_u16();
     let etag = r.headers().get("etag").and_then(|v| v.to_str().ok()).map(str::to_string);
     let text = r.text().await.unwrap();
     (status, etag, serde_json::from_str(&text).unwrap_or(Value::String(text)))
 }
 
-async fn post(app: &TestApp, path: &str, key: &str, body: Value) -> (u16, Option<String>, Value) {
+pub async fn post(app: &TestApp, path: &str, key: &str, body: Value) -> (u16, Option<String>, Value) {
     status_and_json(app.post_json(path, key, body.to_string()).await.unwrap()).await
 }
 
-async fn patch(app: &TestApp, path: &str, key: &str, if_match: Option<&str>, body: Value) -> (u16, Option<String>, Value) {
+pub async fn patch(app: &TestApp, path: &str, key: &str, if_match: Option<&str>, body: Value) -> (u16, Option<String>, Value) {
     let mut r = app
         .client
         .patch(app.url(path))
@@ -59,7 +59,8 @@ pub async fn seed(app: &TestApp, key: &str) -> (String, String, String) {
             "locations": [{"name": "Harbor House", "confidential": true, "address_1": SHELTER_ADDRESS,
                            "postal_code": "06106", "town": "hartford", "latitude": 41.76, "longitude": -72.68}],
             "service_areas": ["Hartford", "West Hartford"],
-            "funding": [{"source": "DCF", "amount_cents": 25000000, "period_start": "2026-07-01", "period_end": "2027-06-30"}]
+            "funding": [{"source": "DCF", "amount_cents": 25000000, "period_start": "2026-07-01", "period_end": "2027-06-30"}],
+            "phones": [{"number": "+1 860 555 0100", "type": "voice", "description": "24-hour hotline"}, {"number": "(860) 555-0101", "type": "text", "extension": "12"}]
         }),
     )
     .await;

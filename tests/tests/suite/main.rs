@@ -9,6 +9,7 @@ mod audit;
 mod browser;
 mod data_dictionary;
 mod directory;
+mod directory_gaps;
 mod edge;
 mod keys;
 mod fixtures_parity;
