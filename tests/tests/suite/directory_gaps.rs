@@ -43,9 +43,9 @@ async fn referrals_declined_for_capacity_funding_concentration_and_stale_verific
         json!({"organization_id": org_id, "name": "Bridgeport shelter", "categories": ["shelter", "case_management"],
                "capacity": {"unit": "beds", "available": 0, "total": 8}, "service_areas": ["Bridgeport", "Stratford"],
                "funding": [
-                   {"source": "=HYPERLINK(\"x\")", "amount_cents": 90_000_00, "period_start": "2026-01-01", "period_end": "2026-12-31"},
-                   {"source": "City of Bridgeport", "amount_cents": 10_000_00, "period_start": "2026-01-01", "period_end": "2026-12-31"},
-                   {"source": "Old grant", "amount_cents": 500_000_00, "period_start": "2020-01-01", "period_end": "2020-12-31"},
+                   {"source": "=HYPERLINK(\"x\")", "amount_cents": 9_000_000, "period_start": "2026-01-01", "period_end": "2026-12-31"},
+                   {"source": "City of Bridgeport", "amount_cents": 1_000_000, "period_start": "2026-01-01", "period_end": "2026-12-31"},
+                   {"source": "Old grant", "amount_cents": 50_000_000, "period_start": "2020-01-01", "period_end": "2020-12-31"},
                    {"source": "Pledged", "amount_cents": null}
                ]}),
     )
@@ -95,8 +95,8 @@ async fn referrals_declined_for_capacity_funding_concentration_and_stale_verific
     let reason = gb["flags"][0]["reason"].as_str().unwrap();
     assert!(reason.contains("2 referrals") && reason.contains("Greater Bridgeport") && reason.contains("capacity"), "{reason}");
     // Only the money of the period with a known amount counts: 90,000 + 10,000 dollars.
-    assert_eq!(gb["funding_total_cents"], 100_000_00);
-    assert_eq!(gb["funding_cents_by_source"], json!({"=HYPERLINK(\"x\")": 90_000_00, "City of Bridgeport": 10_000_00}));
+    assert_eq!(gb["funding_total_cents"], 10_000_000);
+    assert_eq!(gb["funding_cents_by_source"], json!({"=HYPERLINK(\"x\")": 9_000_000, "City of Bridgeport": 1_000_000}));
     assert!(gb["flags"][1]["reason"].as_str().unwrap().contains("90 %"));
     // Case management at the same shelter: same money, no referrals.
     let gb_cm = row(&report, "Greater Bridgeport", "case_management");
