@@ -15,6 +15,7 @@ use crate::cli::{connect, CliError};
 use crate::clock::Clock;
 use crate::db::training::AgencyScope;
 use crate::db::DbError;
+use crate::routes::directory::import::{import_providers, ProviderFormat};
 use crate::routes::training::completions::import::import_completion_file;
 use crate::routes::training::workforce::import::import_roster;
 use crate::routes::training::{ImportStage, Importer, RowError};
@@ -45,6 +46,19 @@ pub enum ImportCommand {
     Completions {
         /// The CSV file (UTF-8).
         file: PathBuf,
+        /// Check every row and report what would change, writing nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Add providers to the directory from a CSV (one service per row, the
+    /// columns of `POST /v1/directory/import`) or HSDS 3.1 JSON (an array of
+    /// services or an HSDS page).
+    Providers {
+        /// The file (UTF-8).
+        file: PathBuf,
+        /// `csv` or `hsds`; by default from the file's extension (`.json` is HSDS).
+        #[arg(long)]
+        format: Option<String>,
         /// Check every row and report what would change, writing nothing.
         #[arg(long)]
         dry_run: bool,
@@ -118,6 +132,36 @@ pub async fn run(command: ImportCommand) -> Result<(), CliError> {
                 println!("dry run: {rows} rows valid; {recorded} would be recorded, {already} already recorded; nothing written");
             } else {
                 println!("imported {rows} rows: {recorded} recorded, {already} already recorded");
+            }
+        }
+        ImportCommand::Providers { file, format, dry_run } => {
+            let format = match format.as_deref() {
+                Some("csv") => ProviderFormat::Csv,
+                Some("hsds") | Some("json") => ProviderFormat::Hsds,
+                Some(other) => return Err(CliError::Usage(format!("--format {other}: must be csv or hsds"))),
+                None if file.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) => ProviderFormat::Hsds,
+                None => ProviderFormat::Csv,
+            };
+            let text = read_file(&file)?;
+            let mut conn = connection().await?;
+            let mut progress = Progress::stderr(if format == ProviderFormat::Csv { "rows" } else { "services" });
+            let outcome = import_providers(
+                &mut conn,
+                &text,
+                format,
+                dry_run,
+                &Importer::cli(),
+                Some(&mut |stage: ImportStage, done, total| progress.update(stage.verb(), done, total)),
+            )
+            .await?;
+            progress.finish();
+            let report = finish(&file, outcome)?;
+            let (rows, orgs, matched) =
+                (thousands(report.rows), thousands(report.organizations_created), thousands(report.organizations_matched));
+            if report.dry_run {
+                println!("dry run: {rows} services valid; {rows} would be created with {orgs} new organizations ({matched} rows matched existing ones); nothing written");
+            } else {
+                println!("imported {rows} services: {orgs} new organizations, {matched} rows matched existing ones");
             }
         }
     }

@@ -461,6 +461,9 @@ pub struct FundingRow {
     pub id: Uuid,
     pub service_id: Uuid,
     pub source: String,
+    pub amount_cents: Option<i64>,
+    pub period_start: Option<NaiveDate>,
+    pub period_end: Option<NaiveDate>,
 }
 
 /// Filters on services, ANDed.
@@ -881,4 +884,47 @@ pub async fn funding_amounts(conn: &mut AsyncPgConnection, from: NaiveDate, to: 
         .select((directory_funding::service_id, directory_funding::source, directory_funding::amount_cents))
         .load(conn)
         .await
+}
+
+// ---------------------------------------------------------------- imports
+
+/// Services written per batch of an import.
+pub const IMPORT_CHUNK: usize = 500;
+
+/// Which of `ids` are already services.
+pub async fn existing_service_ids(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<Vec<Uuid>> {
+    let mut found = Vec::new();
+    for chunk in ids.chunks(10_000) {
+        found.extend(
+            directory_services::table
+                .filter(directory_services::id.eq_any(chunk))
+                .select(directory_services::id)
+                .load::<Uuid>(conn)
+                .await?,
+        );
+    }
+    Ok(found)
+}
+
+/// Organisations whose lower-cased name is one of `names` → their id (the
+/// oldest, when two share a name).
+pub async fn organizations_by_lower_name(
+    conn: &mut AsyncPgConnection,
+    names: &[String],
+) -> QueryResult<std::collections::HashMap<String, Uuid>> {
+    let rows: Vec<(String, Uuid)> = directory_organizations::table
+        .filter(diesel::dsl::sql::<diesel::sql_types::Bool>("lower(name) = ANY(").bind::<diesel::sql_types::Array<diesel::sql_types::Text>, _>(names).sql(")"))
+        .order(directory_organizations::created_at.desc())
+        .select((directory_organizations::name, directory_organizations::id))
+        .load(conn)
+        .await?;
+    // Oldest last, so it wins.
+    Ok(rows.into_iter().map(|(n, id)| (n.to_lowercase(), id)).collect())
+}
+
+pub async fn insert_organizations(conn: &mut AsyncPgConnection, new: &[&NewOrganization]) -> QueryResult<()> {
+    for chunk in new.chunks(5_000) {
+        diesel::insert_into(directory_organizations::table).values(chunk.to_vec()).execute(conn).await?;
+    }
+    Ok(())
 }

@@ -3,6 +3,7 @@ use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
 use crate::routes::body::{json_text, rejected};
 use crate::routes::training::text;
+use beacon_core::ValidationError;
 use crate::security::audit::{self, Event};
 use crate::security::Principal;
 use actix_web::{post, web, HttpRequest, HttpResponse};
@@ -13,7 +14,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// A provider organisation.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OrganizationInput {
     pub name: String,
@@ -50,6 +51,22 @@ pub async fn create_organization(
 ) -> Result<HttpResponse, ApiError> {
     let body = json_text(&req, payload).await?;
     let input: OrganizationInput = beacon_core::read::read_json_objects(&body, &[""]).map_err(|e| rejected(vec![e]))?;
+    let new = check_organization(&input, Uuid::new_v4()).map_err(ApiError::Invalid)?;
+    let mut pooled = pool.get().await?;
+    let conn: &mut AsyncPgConnection = &mut pooled;
+    let row = conn
+        .transaction(async |conn| {
+            let row = store::insert_organization(conn, &new).await?;
+            let event = Event::success(&principal, "directory.organization.create", "directory_organization", row.id, &request_id);
+            audit::append(conn, event).await?;
+            Ok::<_, diesel::result::Error>(row)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(row))
+}
+
+/// Every rule of an organisation (the endpoint's and the imports').
+pub fn check_organization(input: &OrganizationInput, id: Uuid) -> Result<NewOrganization, Vec<ValidationError>> {
     let mut errors = Vec::new();
     let name = text("/name", &input.name, 200, &mut errors);
     let description = match input.description.as_deref() {
@@ -75,18 +92,7 @@ pub async fn create_organization(
         }
     });
     let (Some(name), Some(description), true) = (name, description, errors.is_empty()) else {
-        return Err(ApiError::Invalid(errors));
+        return Err(errors);
     };
-    let new = NewOrganization { id: Uuid::new_v4(), name, description, email, url };
-    let mut pooled = pool.get().await?;
-    let conn: &mut AsyncPgConnection = &mut pooled;
-    let row = conn
-        .transaction(async |conn| {
-            let row = store::insert_organization(conn, &new).await?;
-            let event = Event::success(&principal, "directory.organization.create", "directory_organization", row.id, &request_id);
-            audit::append(conn, event).await?;
-            Ok::<_, diesel::result::Error>(row)
-        })
-        .await?;
-    Ok(HttpResponse::Created().json(row))
+    Ok(NewOrganization { id, name, description, email, url })
 }

@@ -6,9 +6,11 @@
 pub mod create_organization;
 pub mod create_service;
 pub mod due;
+pub mod export;
 pub mod gap_outputs;
 pub mod gaps;
 pub mod get_service;
+pub mod import;
 pub mod referrals;
 pub mod service_input;
 pub mod update_service;

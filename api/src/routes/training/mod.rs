@@ -213,7 +213,7 @@ impl Importer {
         Self { actor: Actor { key_id: None, organisation_id: None, role: Some("cli".into()) }, request_id: None }
     }
 
-    fn event(&self, action: &str, resource: &str, id: String, reason: String) -> Event {
+    pub fn event(&self, action: &str, resource: &str, id: String, reason: String) -> Event {
         Event {
             actor: self.actor.clone(),
             action: action.to_string(),
