@@ -63,7 +63,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(directory::gaps::gaps)
                 .service(directory::referrals::create_referral)
                 .service(directory::referrals::update_referral)
-                .service(directory::referrals::list_referrals),
+                .service(directory::referrals::list_referrals)
+                .service(directory::search::search),
         )
         .service(
             utoipa_actix_web::scope("/hsds")

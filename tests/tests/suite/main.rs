@@ -10,6 +10,7 @@ mod browser;
 mod data_dictionary;
 mod directory;
 mod directory_gaps;
+mod directory_search;
 mod edge;
 mod keys;
 mod fixtures_parity;
