@@ -82,3 +82,54 @@ pub fn find_town(name: &str) -> Option<&'static Town> {
         .get(&name.to_lowercase())
         .and_then(|&i| t.towns.get(i))
 }
+
+/// Counties that share a border, each pair once. Connecticut's counties have
+/// had no government since 1960 but still group towns for statistics; a
+/// service in a neighbouring county is a realistic referral.
+///
+/// Read off the state's county map. It should be checked against the Census
+/// Bureau's county adjacency file, which is not in the stored reference data
+/// (so this table is hand-typed, unlike the towns).
+const ADJACENT_COUNTIES: [(&str, &str); 13] = [
+    ("Fairfield", "Litchfield"),
+    ("Fairfield", "New Haven"),
+    ("Litchfield", "New Haven"),
+    ("Litchfield", "Hartford"),
+    ("Hartford", "New Haven"),
+    ("Hartford", "Middlesex"),
+    ("Hartford", "Tolland"),
+    ("Hartford", "New London"),
+    ("Middlesex", "New Haven"),
+    ("Middlesex", "New London"),
+    ("New London", "Tolland"),
+    ("New London", "Windham"),
+    ("Tolland", "Windham"),
+];
+
+/// Whether two counties (names as in [`Town::county`], e.g. `New London`)
+/// share a border. A county is not adjacent to itself.
+pub fn counties_adjacent(a: &str, b: &str) -> bool {
+    ADJACENT_COUNTIES
+        .iter()
+        .any(|&(x, y)| (x == a && y == b) || (x == b && y == a))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn county_adjacency_is_symmetric_and_names_only_real_counties() {
+        let counties: Vec<&str> = towns().iter().filter_map(|t| t.county).collect();
+        for &(a, b) in &ADJACENT_COUNTIES {
+            assert!(counties.contains(&a) && counties.contains(&b), "{a}–{b} names a county no town is in");
+            assert!(counties_adjacent(a, b) && counties_adjacent(b, a), "{a}–{b}");
+        }
+        for c in &counties {
+            assert!(counties.iter().any(|o| counties_adjacent(c, o)), "{c} has no neighbour");
+        }
+        assert!(counties_adjacent("Tolland", "Windham"));
+        assert!(!counties_adjacent("Fairfield", "Windham"));
+        assert!(!counties_adjacent("Hartford", "Hartford"));
+    }
+}

@@ -674,6 +674,16 @@ pub async fn active_services(conn: &mut AsyncPgConnection) -> QueryResult<(Vec<S
     Ok((rows, linked))
 }
 
+/// Every service with the given status (the referral search filters the
+/// rest in Rust).
+pub async fn services_with_status(conn: &mut AsyncPgConnection, status: &str) -> QueryResult<Vec<ServiceRow>> {
+    directory_services::table
+        .filter(directory_services::status.eq(status.to_string()))
+        .select(ServiceRow::as_select())
+        .load(conn)
+        .await
+}
+
 /// Regions the demand is counted by: the region columns that incidents and
 /// intake submissions store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -65,7 +65,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(directory::referrals::update_referral)
                 .service(directory::referrals::list_referrals)
                 .service(directory::import::import)
-                .service(directory::export::export),
+                .service(directory::export::export)
+                .service(directory::search::search),
         )
         .service(
             utoipa_actix_web::scope("/hsds")

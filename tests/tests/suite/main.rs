@@ -11,6 +11,7 @@ mod data_dictionary;
 mod directory;
 mod directory_gaps;
 mod directory_import;
+mod directory_search;
 mod edge;
 mod keys;
 mod fixtures_parity;

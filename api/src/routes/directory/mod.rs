@@ -12,6 +12,7 @@ pub mod gaps;
 pub mod get_service;
 pub mod import;
 pub mod referrals;
+pub mod search;
 pub mod service_input;
 pub mod update_service;
 pub mod verify;
@@ -80,14 +81,19 @@ pub fn codes(path: &str, values: &[String], allowed: &[&str], errors: &mut Vec<V
     out
 }
 
+/// Shaped like a BCP 47 language tag: 2–35 letters, digits and hyphens,
+/// starting with a letter (the registry itself is not consulted).
+pub fn is_language_tag(v: &str) -> bool {
+    (2..=35).contains(&v.len())
+        && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        && v.starts_with(|c: char| c.is_ascii_alphabetic())
+}
+
 /// Language tags (BCP 47, e.g. `en`, `es`, `pt-BR`): 2–35 letters, digits and hyphens.
 pub fn languages(path: &str, values: &[String], errors: &mut Vec<ValidationError>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for (i, v) in values.iter().enumerate() {
-        let ok = (2..=35).contains(&v.len())
-            && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-            && v.starts_with(|c: char| c.is_ascii_alphabetic());
-        if !ok {
+        if !is_language_tag(v) {
             errors.push(error(format!("{path}/{i}"), ErrorCode::Format, "Must be a language tag such as en, es or pt-BR."));
         } else if out.contains(v) {
             errors.push(error(format!("{path}/{i}"), ErrorCode::Duplicate, "Is listed twice."));

@@ -1,0 +1,409 @@
+//! Referral matching: the services a person can be sent to, nearest first.
+//!
+//! The directory is thousands of services, not millions, so the services of
+//! the asked status are loaded and filtered here in Rust, where the distance
+//! (same town, county, adjacent county, statewide) is computed from the
+//! compiled town table anyway; only the matches' locations, areas and phones
+//! are loaded.
+
+use super::{age, is_language_tag, one_of, town, POPULATIONS, STATUSES};
+use crate::db::directory::{self as store, OrganizationRow, ServiceRow, ServiceView};
+use crate::db::DbPool;
+use crate::error::{ApiError, Problem};
+use crate::routes::hsds::{location, HsdsLocation};
+use crate::routes::training::error;
+use crate::routes::training::workforce::list::flag;
+use crate::security::Principal;
+use actix_web::{get, web, HttpResponse};
+use beacon_core::codes::{CodeList, Service};
+use beacon_core::geo::{counties_adjacent, find_town};
+use beacon_core::{ErrorCode, ValidationError};
+use chrono::{DateTime, Utc};
+use diesel_async::AsyncPgConnection;
+use serde::{Deserialize, Serialize};
+use std::cmp::Reverse;
+use std::collections::{BTreeSet, HashMap};
+use std::str::FromStr;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+const DEFAULT_PER_PAGE: i64 = 20;
+const MAX_PER_PAGE: i64 = 100;
+const MAX_PAGE: i64 = 1_000_000;
+
+// Every parameter is read as text and parsed here, so that one bad value
+// is reported at its path along with the others instead of failing the
+// whole query string with no detail.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SearchParams {
+    /// A Foundation service code (GET /v1/codes, list `service`): services
+    /// offering it.
+    pub service: Option<String>,
+    /// The Connecticut town the person is in (any case). Orders the results
+    /// by distance from it; without it `distance` is `null`.
+    pub town: Option<String>,
+    /// The person's age, 0–120: services whose minimum and maximum age admit it.
+    #[param(value_type = Option<i64>)]
+    pub age: Option<String>,
+    /// A population code (`minors adults women men lgbtq foreign_nationals
+    /// sex_trafficking labor_trafficking`): services listing it.
+    pub population: Option<String>,
+    /// A language tag: services listing it, a more specific tag of it or a
+    /// less specific one (`es` and `es-MX` match each other), ignoring case.
+    pub language: Option<String>,
+    /// `true`: only vetted services; `false`: only services not vetted.
+    #[param(value_type = Option<bool>)]
+    pub vetted: Option<String>,
+    /// `true`: only services with a place free now (`capacity_available` >
+    /// 0); `false` or absent: no filter.
+    #[param(value_type = Option<bool>)]
+    pub capacity_available: Option<String>,
+    /// Service status (default `active`).
+    pub status: Option<String>,
+    /// Page number, from 1 (default 1).
+    #[param(value_type = Option<i64>)]
+    pub page: Option<String>,
+    /// Items per page, 1–100 (default 20).
+    #[param(value_type = Option<i64>)]
+    pub per_page: Option<String>,
+}
+
+/// How far a service is from the person's town, nearest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Distance {
+    /// It serves the town itself (a service area or a location there).
+    SameTown,
+    /// It serves a town in the same county.
+    SameRegion,
+    /// It serves a town in a neighbouring county.
+    AdjacentRegion,
+    /// Anything else, including services that name no town.
+    Statewide,
+}
+
+/// The service, as a referrer needs it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchService {
+    pub id: Uuid,
+    pub name: String,
+    pub organization_id: Uuid,
+    pub organization_name: String,
+    /// Foundation service codes.
+    pub categories: Vec<String>,
+    pub min_age: Option<i32>,
+    pub max_age: Option<i32>,
+    pub populations: Vec<String>,
+    pub languages: Vec<String>,
+    pub capacity_unit: Option<String>,
+    pub capacity_available: Option<i32>,
+    pub capacity_total: Option<i32>,
+    /// Verified within the last 12 months and training attested.
+    pub vetted: bool,
+    /// `null`: never verified.
+    pub next_verification_due: Option<DateTime<Utc>>,
+}
+
+/// A phone number of the service.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchPhone {
+    pub number: String,
+    /// `text voice fax cell video pager textphone`.
+    #[serde(rename = "type")]
+    pub phone_type: String,
+    pub extension: Option<String>,
+    pub description: Option<String>,
+}
+
+/// One match.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchItem {
+    pub service: SearchService,
+    /// From the `town` asked about; `null` without one.
+    pub distance: Option<Distance>,
+    /// Its service areas and the towns of its locations, alphabetical: the
+    /// towns the distance is measured by.
+    pub towns_served: Vec<String>,
+    /// As the public sees them: a confidential location (a shelter) shows
+    /// its town and planning region, never its street address or coordinates.
+    pub locations: Vec<HsdsLocation>,
+    pub phones: Vec<SearchPhone>,
+}
+
+/// A page of matches.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchPage {
+    pub items: Vec<SearchItem>,
+    pub page: i64,
+    pub per_page: i64,
+    pub total_items: i64,
+    pub total_pages: i64,
+}
+
+/// What the parameters ask for, parsed.
+#[derive(Debug)]
+struct Query {
+    service: Option<String>,
+    town: Option<String>,
+    age: Option<i32>,
+    population: Option<String>,
+    language: Option<String>,
+    vetted: Option<bool>,
+    capacity_available: bool,
+    status: String,
+    page: i64,
+    per_page: i64,
+}
+
+fn number(name: &str, value: Option<&str>, default: i64, max: i64, errors: &mut Vec<ValidationError>) -> i64 {
+    match value.map(|v| v.trim().parse::<i64>()) {
+        None => default,
+        Some(Ok(n)) if (1..=max).contains(&n) => n,
+        Some(_) => {
+            errors.push(error(format!("/{name}"), ErrorCode::Range, format!("Must be a whole number from 1 to {max}.")));
+            default
+        }
+    }
+}
+
+fn parse(p: &SearchParams) -> Result<Query, ApiError> {
+    let mut errors = Vec::new();
+    let service = p.service.as_deref().and_then(|v| match Service::from_str(v.trim()) {
+        Ok(s) => Some(s.code().to_string()),
+        Err(()) => {
+            errors.push(error("/service", ErrorCode::UnknownCode, "Is not a service code (see GET /v1/codes, list `service`)."));
+            None
+        }
+    });
+    let town = p.town.as_deref().and_then(|v| town("/town", v, &mut errors));
+    let age = p.age.as_deref().and_then(|v| match v.trim().parse::<i64>() {
+        Ok(n) => age("/age", Some(n), &mut errors),
+        Err(_) => {
+            errors.push(error("/age", ErrorCode::InvalidType, "Must be a whole number of years."));
+            None
+        }
+    });
+    let population = p.population.as_deref().and_then(|v| one_of("/population", v.trim(), &POPULATIONS, &mut errors));
+    let language = p.language.as_deref().map(str::trim).and_then(|v| {
+        if is_language_tag(v) {
+            Some(v.to_string())
+        } else {
+            errors.push(error("/language", ErrorCode::Format, "Must be a language tag such as en, es or pt-BR."));
+            None
+        }
+    });
+    let vetted = flag("vetted", p.vetted.as_deref(), &mut errors);
+    let capacity_available = flag("capacity_available", p.capacity_available.as_deref(), &mut errors).unwrap_or(false);
+    let status = one_of("/status", p.status.as_deref().unwrap_or("active"), &STATUSES, &mut errors);
+    let page = number("page", p.page.as_deref(), 1, MAX_PAGE, &mut errors);
+    let per_page = number("per_page", p.per_page.as_deref(), DEFAULT_PER_PAGE, MAX_PER_PAGE, &mut errors);
+    match status {
+        Some(status) if errors.is_empty() => Ok(Query {
+            service,
+            town,
+            age,
+            population,
+            language,
+            vetted,
+            capacity_available,
+            status,
+            page,
+            per_page,
+        }),
+        _ => Err(ApiError::BadQuery(errors)),
+    }
+}
+
+/// One tag is the other or a more specific form of it (RFC 4647 basic
+/// filtering, both ways), ignoring case. Both ways because a person who
+/// speaks `es-MX` is served by a service listing `es`, and the other way round.
+fn language_matches(wanted: &str, listed: &str) -> bool {
+    let (a, b) = (wanted.to_ascii_lowercase(), listed.to_ascii_lowercase());
+    let narrower = |long: &str, short: &str| long.strip_prefix(short).is_some_and(|rest| rest.starts_with('-'));
+    a == b || narrower(&a, &b) || narrower(&b, &a)
+}
+
+/// Whether the service's own fields pass the filters (the distance needs its
+/// linked rows, loaded later for the matches only).
+fn admits(q: &Query, v: &ServiceView) -> bool {
+    let s = &v.service;
+    q.service.as_ref().is_none_or(|c| s.categories.contains(c))
+        && q.age.is_none_or(|a| s.min_age.is_none_or(|m| m <= a) && s.max_age.is_none_or(|m| a <= m))
+        && q.population.as_ref().is_none_or(|p| s.populations.contains(p))
+        && q.language.as_ref().is_none_or(|l| s.languages.iter().any(|t| language_matches(l, t)))
+        && q.vetted.is_none_or(|want| v.vetted == want)
+        && (!q.capacity_available || s.capacity_available.is_some_and(|n| n > 0))
+}
+
+/// How far a service serving `served` is from `from`.
+fn distance(from: &str, served: &BTreeSet<String>) -> Distance {
+    if served.contains(from) {
+        return Distance::SameTown;
+    }
+    let Some(county) = find_town(from).and_then(|t| t.county) else {
+        // No county for the person's town in the reference data: nothing
+        // nearer than the state can be claimed.
+        return Distance::Statewide;
+    };
+    let counties: BTreeSet<&str> = served.iter().filter_map(|t| find_town(t).and_then(|t| t.county)).collect();
+    if counties.contains(county) {
+        Distance::SameRegion
+    } else if counties.iter().any(|c| counties_adjacent(county, c)) {
+        Distance::AdjacentRegion
+    } else {
+        Distance::Statewide
+    }
+}
+
+/// Search the directory for referral matching: services offering `service`
+/// to a person of `age`, in a `population`, speaking `language`, vetted or
+/// not, with a place free — each with how far it is from the person's
+/// `town` (`same_town`, `same_region` = same county, `adjacent_region` = a
+/// neighbouring county, `statewide`), the towns it serves, its locations as
+/// the public may see them (no street address of a confidential shelter)
+/// and its phones. Ordered by distance, then vetted first, then most places
+/// free (a service that reports no capacity counts as none free), then
+/// name. Every bad parameter is listed in one 400.
+#[utoipa::path(
+    tag = "directory",
+    params(SearchParams),
+    responses(
+        (status = 200, body = SearchPage),
+        (status = 400, description = "Bad query parameters, each at its path", body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = ["coordinator", "reporter"]))
+)]
+#[get("/directory/search")]
+pub async fn search(
+    _principal: Principal,
+    params: web::Query<SearchParams>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, ApiError> {
+    let q = parse(&params)?;
+    let now = Utc::now();
+    let mut pooled = pool.get().await?;
+    let conn: &mut AsyncPgConnection = &mut pooled;
+    let views: Vec<ServiceView> = store::services_with_status(conn, &q.status)
+        .await?
+        .into_iter()
+        .map(|s| ServiceView::new(s, now))
+        .filter(|v| admits(&q, v))
+        .collect();
+    let rows: Vec<ServiceRow> = views.iter().map(|v| v.service.clone()).collect();
+    let linked = store::linked(conn, &rows).await?;
+
+    let orgs: HashMap<Uuid, &OrganizationRow> = linked.organizations.iter().map(|o| (o.id, o)).collect();
+    let mut served: HashMap<Uuid, BTreeSet<String>> = HashMap::new();
+    for (id, town) in &linked.areas {
+        served.entry(*id).or_default().insert(town.clone());
+    }
+    for (link, loc) in &linked.at_locations {
+        served.entry(link.service_id).or_default().insert(loc.town.clone());
+    }
+
+    let mut ranked: Vec<(Option<Distance>, ServiceView, BTreeSet<String>)> = views
+        .into_iter()
+        .map(|v| {
+            let towns = served.remove(&v.service.id).unwrap_or_default();
+            (q.town.as_deref().map(|t| distance(t, &towns)), v, towns)
+        })
+        .collect();
+    ranked.sort_by_cached_key(|(d, v, _)| {
+        (
+            *d,
+            !v.vetted,
+            Reverse(v.service.capacity_available.unwrap_or(0)),
+            v.service.name.to_lowercase(),
+            v.service.name.clone(),
+            v.service.id,
+        )
+    });
+
+    let total_items = i64::try_from(ranked.len()).unwrap_or(i64::MAX);
+    let skip = usize::try_from((q.page - 1).saturating_mul(q.per_page)).unwrap_or(usize::MAX);
+    let take = usize::try_from(q.per_page).unwrap_or(usize::MAX);
+    let items = ranked
+        .into_iter()
+        .skip(skip)
+        .take(take)
+        .map(|(distance, v, towns)| {
+            let id = v.service.id;
+            let s = v.service;
+            SearchItem {
+                service: SearchService {
+                    id,
+                    organization_name: orgs.get(&s.organization_id).map(|o| o.name.clone()).unwrap_or_default(),
+                    name: s.name,
+                    organization_id: s.organization_id,
+                    categories: s.categories,
+                    min_age: s.min_age,
+                    max_age: s.max_age,
+                    populations: s.populations,
+                    languages: s.languages,
+                    capacity_unit: s.capacity_unit,
+                    capacity_available: s.capacity_available,
+                    capacity_total: s.capacity_total,
+                    vetted: v.vetted,
+                    next_verification_due: v.next_verification_due,
+                },
+                distance,
+                towns_served: towns.into_iter().collect(),
+                locations: linked
+                    .at_locations
+                    .iter()
+                    .filter(|(l, _)| l.service_id == id)
+                    .map(|(_, loc)| location(loc))
+                    .collect(),
+                phones: linked
+                    .phones
+                    .iter()
+                    .filter(|p| p.service_id == id)
+                    .map(|p| SearchPhone {
+                        number: p.number.clone(),
+                        phone_type: p.phone_type.clone(),
+                        extension: p.extension.clone(),
+                        description: p.description.clone(),
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(SearchPage {
+        items,
+        page: q.page,
+        per_page: q.per_page,
+        total_items,
+        total_pages: (total_items + q.per_page - 1) / q.per_page,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn towns(names: &[&str]) -> BTreeSet<String> {
+        names.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn distance_is_town_then_county_then_adjacent_county_then_statewide() {
+        assert_eq!(distance("West Hartford", &towns(&["West Hartford", "Bridgeport"])), Distance::SameTown);
+        assert_eq!(distance("West Hartford", &towns(&["Hartford"])), Distance::SameRegion);
+        assert_eq!(distance("West Hartford", &towns(&["Tolland"])), Distance::AdjacentRegion);
+        assert_eq!(distance("West Hartford", &towns(&["Bridgeport"])), Distance::Statewide);
+        assert_eq!(distance("West Hartford", &towns(&[])), Distance::Statewide);
+    }
+
+    #[test]
+    fn language_tags_match_their_more_and_less_specific_forms_at_subtag_boundaries() {
+        assert!(language_matches("es", "ES-mx"));
+        assert!(language_matches("es-MX", "es"));
+        assert!(language_matches("pt-BR", "pt-br"));
+        assert!(!language_matches("es-MX", "es-ES"));
+        assert!(!language_matches("e", "es"));
+        assert!(!language_matches("en", "es"));
+    }
+}
