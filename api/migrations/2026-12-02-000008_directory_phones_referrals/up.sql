@@ -41,3 +41,6 @@ CREATE TABLE directory_referrals (
 );
 
 CREATE INDEX directory_referrals_date ON directory_referrals (referred_on);
+
+-- Organisations get the same optimistic concurrency as services: the ETag.
+ALTER TABLE directory_organizations ADD COLUMN version integer NOT NULL DEFAULT 1;

@@ -41,6 +41,44 @@ pub struct OrganizationRow {
     pub status: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The ETag (`"<version>"`); bumped by every write.
+    pub version: i32,
+}
+
+/// Changes to an organisation; `None` leaves a column alone.
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = directory_organizations)]
+pub struct OrganizationChanges {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub email: Option<String>,
+    pub url: Option<String>,
+    pub status: Option<String>,
+}
+
+/// Applies `changes` if the organisation is still at `version`; `None` when
+/// it is not (stale, or gone).
+pub async fn update_organization(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    version: i32,
+    changes: &OrganizationChanges,
+    now: DateTime<Utc>,
+) -> QueryResult<Option<OrganizationRow>> {
+    diesel::update(
+        directory_organizations::table
+            .filter(directory_organizations::id.eq(id))
+            .filter(directory_organizations::version.eq(version)),
+    )
+    .set((
+        changes,
+        directory_organizations::version.eq(directory_organizations::version + 1),
+        directory_organizations::updated_at.eq(now),
+    ))
+    .returning(OrganizationRow::as_returning())
+    .get_result(conn)
+    .await
+    .optional()
 }
 
 pub async fn insert_organization(conn: &mut AsyncPgConnection, new: &NewOrganization) -> QueryResult<OrganizationRow> {

@@ -55,6 +55,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(training::workforce::compliance::person_compliance)
                 .service(training::workforce::caseload::caseload)
                 .service(directory::create_organization::create_organization)
+                .service(directory::update_organization::get_organization)
+                .service(directory::update_organization::update_organization)
                 .service(directory::create_service::create_service)
                 .service(directory::get_service::get_service)
                 .service(directory::update_service::update_service)

@@ -249,3 +249,29 @@ async fn public(app: &TestApp, path: &str) -> (u16, String) {
     let r = app.client.get(app.url(path)).send().await.unwrap();
     (r.status().as_u16(), r.text().await.unwrap())
 }
+
+#[tokio::test]
+async fn an_organisation_is_read_with_its_etag_and_changed_only_with_a_current_if_match() {
+    let app = TestApp::spawn().await.unwrap();
+    let key = app.key("Coordinator", Role::Coordinator).await.unwrap();
+    let (org_id, _, _) = seed(&app, &key).await;
+    let path = format!("/v1/directory/organizations/{org_id}");
+    let r = app.get(&path, &key).await.unwrap();
+    assert_eq!(r.headers()["etag"].to_str().unwrap(), "\"1\"");
+    let (s, _, _) = patch(&app, &path, &key, None, json!({"status": "inactive"})).await;
+    assert_eq!(s, 428);
+    let (s, _, p) = patch(&app, &path, &key, Some("\"1\""), json!({"email": "not an address", "status": "closed"})).await;
+    assert_eq!(s, 422, "{p}");
+    let paths: Vec<&str> = p["errors"].as_array().unwrap().iter().map(|e| e["path"].as_str().unwrap()).collect();
+    assert_eq!(paths, ["/email", "/status"]);
+    let (s, etag, org) = patch(&app, &path, &key, Some("\"1\""), json!({"name": "Safe Harbor Connecticut", "status": "inactive"})).await;
+    assert_eq!((s, etag.as_deref()), (200, Some("\"2\"")), "{org}");
+    assert_eq!((org["name"].as_str(), org["status"].as_str(), org["email"].as_str()), (Some("Safe Harbor Connecticut"), Some("inactive"), Some("intake@safeharbor.example")));
+    let (s, _, p) = patch(&app, &path, &key, Some("\"1\""), json!({"name": "Lost update"})).await;
+    assert_eq!((s, p["code"].as_str()), (412, Some("precondition_failed")), "{p}");
+    let reporter = app.key("Agency", Role::Reporter).await.unwrap();
+    let (s, _, _) = patch(&app, &path, &reporter, Some("\"2\""), json!({"name": "x"})).await;
+    assert_eq!(s, 403);
+    let (s, _, _) = status_and_json(app.get(&format!("/v1/directory/organizations/{}", uuid::Uuid::new_v4()), &key).await.unwrap()).await;
+    assert_eq!(s, 404);
+}

@@ -14,6 +14,7 @@ pub mod import;
 pub mod referrals;
 pub mod search;
 pub mod service_input;
+pub mod update_organization;
 pub mod update_service;
 pub mod verify;
 
@@ -168,7 +169,7 @@ pub fn precondition_failed() -> HttpResponse {
     problem::<()>(
         StatusCode::PRECONDITION_FAILED,
         "precondition_failed",
-        "The service changed since you read it: If-Match does not name its current ETag. Read it again and reapply your change.",
+        "The record changed since you read it: If-Match does not name its current ETag. Read it again and reapply your change.",
         None,
     )
 }
@@ -178,7 +179,7 @@ pub fn precondition_required() -> HttpResponse {
     problem::<()>(
         StatusCode::PRECONDITION_REQUIRED,
         "precondition_required",
-        "Send If-Match with the service's ETag (from its last response) so that a concurrent change is not overwritten.",
+        "Send If-Match with the record's ETag (from its last response) so that a concurrent change is not overwritten.",
         None,
     )
 }
