@@ -11,6 +11,7 @@ pub mod health;
 pub mod hsds;
 pub mod incidents;
 pub mod intake;
+pub mod region;
 pub mod training;
 pub mod victims;
 pub mod xapi;

@@ -233,3 +233,23 @@ async fn a_partner_key_may_not_search() {
     let (s, _, p) = status_and_json(app.get("/v1/directory/search?service=shelter", &partner).await.unwrap()).await;
     assert_eq!(s, 403, "{p}");
 }
+
+#[tokio::test]
+async fn a_region_selects_the_services_serving_a_town_of_it() {
+    let app = TestApp::spawn().await.unwrap();
+    let reporter = fixture(&app).await;
+    let page = search(&app, &reporter, "service=shelter&region_type=county&region=tolland").await;
+    assert_eq!(names(&page), ["Tolland shelter", "Refugio"], "{page}");
+    assert_eq!(page["items"][0]["distance"], Value::Null);
+    // With a town too: the region filters, the town orders.
+    let page = search(&app, &reporter, "service=shelter&region_type=planning_region&region=Capitol&town=Tolland").await;
+    assert_eq!(page["items"][0]["service"]["name"], "Tolland shelter", "{page}");
+    assert!(!names(&page).contains(&"Bridgeport shelter"));
+    // DCF regions by number (the default region_type).
+    let page = search(&app, &reporter, "service=shelter&region=4").await;
+    assert!(names(&page).contains(&"Capitol shelter") && !names(&page).contains(&"Bridgeport shelter"), "{page}");
+    for (query, path) in [("region=Atlantis&region_type=county", "/region"), ("region_type=county", "/region"), ("region=1&region_type=zone", "/region_type")] {
+        let (s, _, p) = status_and_json(app.get(&format!("/v1/directory/search?{query}"), &reporter).await.unwrap()).await;
+        assert_eq!((s, p["errors"][0]["path"].as_str()), (400, Some(path)), "{query}: {p}");
+    }
+}

@@ -6,6 +6,7 @@
 //! compiled town table anyway; only the matches' locations, areas and phones
 //! are loaded.
 
+use crate::routes::region::region_towns;
 use super::{age, is_language_tag, one_of, town, POPULATIONS, STATUSES};
 use crate::db::directory::{self as store, OrganizationRow, ServiceRow, ServiceView};
 use crate::db::DbPool;
@@ -59,6 +60,12 @@ pub struct SearchParams {
     /// 0); `false` or absent: no filter.
     #[param(value_type = Option<bool>)]
     pub capacity_available: Option<String>,
+    /// Only services serving a town of this region (by service area or
+    /// location): its name as in the reference data, or a DCF region's number.
+    pub region: Option<String>,
+    /// The kind of `region`: `dcf_region` (default), `planning_region`,
+    /// `county` or `judicial_district`.
+    pub region_type: Option<String>,
     /// Service status (default `active`).
     pub status: Option<String>,
     /// Page number, from 1 (default 1).
@@ -151,6 +158,8 @@ struct Query {
     language: Option<String>,
     vetted: Option<bool>,
     capacity_available: bool,
+    /// The towns of the region asked for.
+    region: Option<BTreeSet<String>>,
     status: String,
     page: i64,
     per_page: i64,
@@ -195,6 +204,7 @@ fn parse(p: &SearchParams) -> Result<Query, ApiError> {
     });
     let vetted = flag("vetted", p.vetted.as_deref(), &mut errors);
     let capacity_available = flag("capacity_available", p.capacity_available.as_deref(), &mut errors).unwrap_or(false);
+    let region = region_towns(p.region_type.as_deref(), p.region.as_deref(), &mut errors).map(|ts| ts.into_iter().collect());
     let status = one_of("/status", p.status.as_deref().unwrap_or("active"), &STATUSES, &mut errors);
     let page = number("page", p.page.as_deref(), 1, MAX_PAGE, &mut errors);
     let per_page = number("per_page", p.per_page.as_deref(), DEFAULT_PER_PAGE, MAX_PER_PAGE, &mut errors);
@@ -207,6 +217,7 @@ fn parse(p: &SearchParams) -> Result<Query, ApiError> {
             language,
             vetted,
             capacity_available,
+            region,
             status,
             page,
             per_page,
@@ -310,6 +321,7 @@ pub async fn search(
             let towns = served.remove(&v.service.id).unwrap_or_default();
             (q.town.as_deref().map(|t| distance(t, &towns)), v, towns)
         })
+        .filter(|(_, _, towns)| q.region.as_ref().is_none_or(|r| towns.iter().any(|t| r.contains(t))))
         .collect();
     ranked.sort_by_cached_key(|(d, v, _)| {
         (
