@@ -144,7 +144,8 @@ const TOP: usize = 150;
 pub fn svg(report: &GapReport) -> String {
     let regions: Vec<&str> = report.rows.iter().map(|r| r.region.as_str()).collect::<BTreeSet<_>>().into_iter().collect();
     let categories: Vec<&str> = Service::ALL.iter().map(|s| s.code()).collect();
-    let width = LEFT + CELL_W * categories.len() + 20;
+    // The column labels lean right, past the last column: room for the longest.
+    let width = LEFT + CELL_W * categories.len() + 170;
     let legend_top = TOP + CELL_H * regions.len() + 20;
     let height = legend_top + 4 * 22 + 20;
     let mut out = String::new();
