@@ -58,6 +58,46 @@ pub fn document() -> utoipa::openapi::OpenApi {
         .openapi(ApiDoc::openapi())
         .configure(crate::routes::configure)
         .split_for_parts();
+    with_rate_limit_responses(api)
+}
+
+/// The rate limits wrap the whole app (`edge::rate_limit`), so any operation
+/// can answer 429; added here once rather than in every `#[utoipa::path]`.
+pub fn with_rate_limit_responses(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    use utoipa::openapi::{Content, Header, Ref, RefOr, ResponseBuilder};
+    let response = ResponseBuilder::new()
+        .description(
+            "Too many requests from this address or key (code `rate_limited`), or too many failed \
+authentications from this address. Wait `Retry-After` seconds.",
+        )
+        .header(
+            "Retry-After",
+            Header::new(ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1))),
+        )
+        .content("application/problem+json", Content::new(Some(Ref::from_schema_name("Problem"))))
+        .build();
+    for item in api.paths.paths.values_mut() {
+        for operation in [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.options,
+            &mut item.head,
+            &mut item.patch,
+            &mut item.trace,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            operation
+                .responses
+                .responses
+                .entry("429".to_string())
+                .or_insert_with(|| RefOr::T(response.clone()));
+        }
+    }
     api
 }
 

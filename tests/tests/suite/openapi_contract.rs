@@ -71,3 +71,21 @@ fn the_request_schema_agrees_with_the_vectors_it_can_express() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert!(checked >= 40, "only {checked} vectors could be checked against the schema");
 }
+
+/// The rate limits wrap every route, so every operation documents the 429
+/// that `edge::too_many_requests_from_one_address_are_429_with_retry_after`
+/// provokes: problem+json with a `Retry-After`.
+#[test]
+fn every_operation_documents_the_rate_limit_answer() {
+    let doc: Value = serde_json::to_value(beacon_api::openapi::document()).unwrap();
+    let mut operations = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let r = &op["responses"]["429"];
+            assert!(r["headers"]["Retry-After"].is_object(), "{method} {path}: {r}");
+            assert_eq!(r["content"]["application/problem+json"]["schema"]["$ref"], "#/components/schemas/Problem", "{method} {path}");
+            operations += 1;
+        }
+    }
+    assert!(operations > 50, "{operations}");
+}
