@@ -703,11 +703,7 @@ pub async fn get_at_location(conn: &mut AsyncPgConnection, id: Uuid) -> QueryRes
 
 /// Every service that is `active`, with everything linked to it.
 pub async fn active_services(conn: &mut AsyncPgConnection) -> QueryResult<(Vec<ServiceRow>, Linked)> {
-    let rows = directory_services::table
-        .filter(directory_services::status.eq("active"))
-        .select(ServiceRow::as_select())
-        .load(conn)
-        .await?;
+    let rows = services_with_status(conn, "active").await?;
     let linked = linked(conn, &rows).await?;
     Ok((rows, linked))
 }

@@ -17,6 +17,17 @@ pub enum RegionType {
 }
 
 impl RegionType {
+    /// The column incidents and intake submissions store this kind of region in.
+    pub fn column(self) -> crate::db::directory::RegionColumn {
+        use crate::db::directory::RegionColumn;
+        match self {
+            Self::DcfRegion => RegionColumn::DcfRegion,
+            Self::PlanningRegion => RegionColumn::PlanningRegion,
+            Self::County => RegionColumn::County,
+            Self::JudicialDistrict => RegionColumn::JudicialDistrict,
+        }
+    }
+
     pub fn parse(value: &str) -> Option<Self> {
         match value {
             "dcf_region" => Some(Self::DcfRegion),

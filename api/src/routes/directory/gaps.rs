@@ -1,13 +1,14 @@
 use crate::clock::Clock;
-use crate::db::directory::{self as store, Demand, RegionColumn, ServiceView};
+use crate::db::directory::{self as store, Demand, ServiceView};
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
+use crate::routes::region::RegionType;
 use crate::routes::training::{date, error};
 use crate::security::Principal;
 use actix_web::http::header;
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use beacon_core::codes::{CodeList, Service};
-use beacon_core::geo::{towns, Town};
+use beacon_core::geo::towns;
 use beacon_core::ErrorCode;
 use chrono::{Duration, NaiveDate, Utc};
 use diesel_async::AsyncPgConnection;
@@ -92,15 +93,6 @@ pub struct GapReport {
     pub rows: Vec<GapRow>,
 }
 
-fn region_of(t: &Town, column: RegionColumn) -> Option<String> {
-    match column {
-        RegionColumn::County => t.county.map(str::to_string),
-        RegionColumn::PlanningRegion => t.planning_region.map(str::to_string),
-        RegionColumn::JudicialDistrict => t.judicial_district.map(str::to_string),
-        RegionColumn::DcfRegion => t.dcf_region.map(|r| r.to_string()),
-    }
-}
-
 fn rate(providers: usize, population: u64) -> Option<f64> {
     (population > 0).then(|| providers as f64 * 100_000.0 / population as f64)
 }
@@ -165,12 +157,9 @@ pub async fn gaps(
 ) -> Result<HttpResponse, ApiError> {
     let mut errors = Vec::new();
     let region_type = params.region_type.clone().unwrap_or_default();
-    let column = match region_type.as_str() {
-        "county" => Some(RegionColumn::County),
-        "planning_region" => Some(RegionColumn::PlanningRegion),
-        "dcf_region" => Some(RegionColumn::DcfRegion),
-        "judicial_district" => Some(RegionColumn::JudicialDistrict),
-        _ => {
+    let kind = match RegionType::parse(&region_type) {
+        Some(kind) => Some(kind),
+        None => {
             errors.push(error(
                 "/region_type",
                 ErrorCode::UnknownCode,
@@ -193,15 +182,15 @@ pub async fn gaps(
         }
     }
     let format = output_format(&req, params.format.as_deref(), &mut errors);
-    let (Some(column), Some(from), Some(to), true) = (column, from, to, errors.is_empty()) else {
+    let (Some(kind), Some(from), Some(to), true) = (kind, from, to, errors.is_empty()) else {
         return Err(ApiError::BadQuery(errors));
     };
 
     let mut pooled = pool.get().await?;
     let conn: &mut AsyncPgConnection = &mut pooled;
     let (services, linked) = store::active_services(conn).await?;
-    let victims = demand_map(store::victim_demand(conn, column, from, to).await?);
-    let intake = demand_map(store::intake_demand(conn, column, from, to).await?);
+    let victims = demand_map(store::victim_demand(conn, kind.column(), from, to).await?);
+    let intake = demand_map(store::intake_demand(conn, kind.column(), from, to).await?);
     let referrals = store::referral_counts(conn, from, to).await?;
     let mut funding_of: HashMap<Uuid, Vec<(String, i64)>> = HashMap::new();
     for f in store::funding_amounts(conn, from, to).await? {
@@ -214,7 +203,7 @@ pub async fn gaps(
     let mut population: BTreeMap<String, Option<u64>> = BTreeMap::new();
     let mut towns_without_region = Vec::new();
     for t in towns() {
-        match region_of(t, column) {
+        match kind.of(t) {
             Some(r) => {
                 let entry = population.entry(r.clone()).or_insert(Some(0));
                 *entry = entry.and_then(|p| t.population_2020.map(|n| p + u64::from(n)));

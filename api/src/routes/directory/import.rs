@@ -14,7 +14,7 @@ use super::service_input::{check_service, CapacityInput, FundingInput, LocationI
 use crate::db::directory::{self as store, NewOrganization, ServiceRows};
 use crate::error::{ApiError, Problem};
 use crate::routes::training::{
-    csv_columns, csv_text, dry_run_param, error, import_rejected, report_progress, row_error, without_bom, ImportParams,
+    csv_text, dry_run_param, read_csv_rows, error, import_rejected, report_progress, row_error, without_bom, ImportParams,
     ImportProblem, ImportStage, Importer, OnProgress, RowError,
 };
 use crate::security::audit;
@@ -145,49 +145,17 @@ fn csv_path(path: &str) -> String {
     if column.is_empty() { String::new() } else { format!("/{column}") }
 }
 
+/// A leading `'` before `= + - @` is the export's guard against spreadsheet
+/// formulas (and what a spreadsheet writes for "text"): not part of the value.
+fn unguarded(v: &str) -> &str {
+    v.strip_prefix('\'').filter(|rest| rest.starts_with(['=', '+', '-', '@'])).unwrap_or(v)
+}
+
 fn read_csv(text: &str, progress: &mut OnProgress<'_>) -> Result<Vec<Item>, Vec<RowError>> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let headers = match reader.headers() {
-        Ok(h) if h.iter().any(|name| !name.is_empty()) => h.clone(),
-        Ok(_) => {
-            return Err(vec![row_error(1, error("", ErrorCode::Required, "The file must start with a header: organization_name,service_name,categories,…"))])
-        }
-        Err(_) => return Err(vec![row_error(1, error("", ErrorCode::Format, "The header is not readable CSV."))]),
-    };
-    let columns = csv_columns(&headers, &REQUIRED, &OPTIONAL)?;
-    let total = text.lines().count().saturating_sub(1);
     let mut items = Vec::new();
-    let mut errors = Vec::new();
-    let mut record = csv::StringRecord::new();
-    loop {
-        let line = reader.position().line() + 1;
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(_) => {
-                errors.push(row_error(line, error("", ErrorCode::Format, "The row is not readable CSV (check its quotes).")));
-                break;
-            }
-        }
-        let row = record.position().map_or(line, |p| p.line());
-        if record.len() == 1 && record.get(0).is_some_and(str::is_empty) {
-            continue;
-        }
-        if record.len() != headers.len() {
-            errors.push(row_error(row, error("", ErrorCode::Length, format!("Has {} fields; the header has {}.", record.len(), headers.len()))));
-            continue;
-        }
-        // A leading `'` before = + - @ is the export's guard against spreadsheet
-        // formulas (and what a spreadsheet writes for "text"): not part of the value.
-        let cell = |name: &str| {
-            let v = columns.get(name).and_then(|&i| record.get(i)).unwrap_or("");
-            v.strip_prefix('\'').filter(|rest| rest.starts_with(['=', '+', '-', '@'])).unwrap_or(v)
-        };
-        let optional = |name: &str| Some(cell(name)).filter(|v| !v.is_empty()).map(str::to_string);
+    let (errors, _) = read_csv_rows(text, &REQUIRED, &OPTIONAL, "organization_name,service_name,categories,…", progress, |row, cells| {
+        let cell = |name: &str| unguarded(cells.cell(name));
+        let optional = |name: &str| -> Option<String> { cells.optional(name).map(|v| unguarded(v).to_string()) };
         let mut read_errors = Vec::new();
         let service_id = optional("id").and_then(|v| {
             let id = Uuid::parse_str(&v).ok();
@@ -263,8 +231,9 @@ fn read_csv(text: &str, progress: &mut OnProgress<'_>) -> Result<Vec<Item>, Vec<
             url: optional("organization_url"),
         };
         items.push(Item { row, organization, service_id, service, errors: read_errors });
-        report_progress(progress, ImportStage::Checked, items.len(), total.max(items.len()));
-    }
+        // This row's errors join the rules' in `check`, so they are listed together.
+        Vec::new()
+    })?;
     if errors.is_empty() { Ok(items) } else { Err(errors) }
 }
 
@@ -495,8 +464,8 @@ fn read_hsds(text: &str, progress: &mut OnProgress<'_>) -> Result<Vec<Item>, Vec
 
 struct Checked {
     organizations: Vec<NewOrganization>,
-    /// Per service: its rows, and the lower-cased organisation name.
-    services: Vec<(ServiceRows, String)>,
+    /// Per service: its row in the file, its rows, and the lower-cased organisation name.
+    services: Vec<(u64, ServiceRows, String)>,
 }
 
 fn check(items: Vec<Item>, format: ProviderFormat) -> Result<Checked, Vec<RowError>> {
@@ -551,7 +520,7 @@ fn check(items: Vec<Item>, format: ProviderFormat) -> Result<Checked, Vec<RowErr
     }
     Ok(Checked {
         organizations: order.into_iter().filter_map(|k| organizations.remove(&k)).collect(),
-        services: services.into_iter().map(|(_, rows, key)| (rows, key)).collect(),
+        services,
     })
 }
 
@@ -570,25 +539,20 @@ pub async fn import_providers(
         ProviderFormat::Csv => read_csv(text, &mut progress),
         ProviderFormat::Hsds => read_hsds(text, &mut progress),
     };
-    let rows: Vec<u64> = match &items {
-        Ok(items) => items.iter().map(|i| i.row).collect(),
-        Err(_) => Vec::new(),
-    };
     let checked = match items.and_then(|items| check(items, format)) {
         Ok(c) => c,
         Err(errors) => return Ok(Err(errors)),
     };
     conn.transaction(async |conn| {
         // Ids already in the directory: an import adds services, it does not overwrite them.
-        let ids: Vec<Uuid> = checked.services.iter().map(|(r, _)| r.service.id).collect();
+        let ids: Vec<Uuid> = checked.services.iter().map(|(_, r, _)| r.service.id).collect();
         let taken: HashSet<Uuid> = store::existing_service_ids(conn, &ids).await?.into_iter().collect();
         if !taken.is_empty() {
             let errors = checked
                 .services
                 .iter()
-                .zip(&rows)
-                .filter(|((r, _), _)| taken.contains(&r.service.id))
-                .map(|(_, row)| {
+                .filter(|(_, r, _)| taken.contains(&r.service.id))
+                .map(|(row, _, _)| {
                     row_error(*row, error("/id", ErrorCode::Duplicate, "A service with this id is already in the directory; change it with PATCH /v1/directory/services/{id}."))
                 })
                 .collect();
@@ -610,14 +574,14 @@ pub async fn import_providers(
             rows: checked.services.len(),
             services_created: checked.services.len(),
             organizations_created: new_orgs.len(),
-            organizations_matched: checked.services.iter().filter(|(_, k)| existing.contains_key(k)).count(),
+            organizations_matched: checked.services.iter().filter(|(_, _, k)| existing.contains_key(k)).count(),
         };
         if dry_run || checked.services.is_empty() {
             return Ok(Ok(report));
         }
         store::insert_organizations(conn, &new_orgs).await?;
         let mut services: Vec<ServiceRows> = Vec::with_capacity(checked.services.len());
-        for (mut rows, key) in checked.services {
+        for (_, mut rows, key) in checked.services {
             let org = org_of.get(&key).copied().unwrap_or_default();
             rows.service.organization_id = org;
             for l in &mut rows.locations {

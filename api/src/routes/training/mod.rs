@@ -460,3 +460,79 @@ pub fn wants_csv(req: &HttpRequest, format: Option<&str>, errors: &mut Vec<Valid
     }
     false
 }
+
+/// A CSV file's columns by name (lower-cased) → their index.
+pub type CsvColumns = std::collections::HashMap<String, usize>;
+
+/// The cells of one CSV row, by column name (trimmed; `""` for a column the
+/// file lacks).
+pub struct CsvRow<'r> {
+    columns: &'r CsvColumns,
+    record: &'r csv::StringRecord,
+}
+
+impl<'r> CsvRow<'r> {
+    pub fn cell(&self, name: &str) -> &'r str {
+        self.columns.get(name).and_then(|&i| self.record.get(i)).unwrap_or("")
+    }
+
+    /// `None` for an empty cell.
+    pub fn optional(&self, name: &str) -> Option<&'r str> {
+        Some(self.cell(name)).filter(|v| !v.is_empty())
+    }
+}
+
+/// Reads a CSV import the way every import reads one: a header naming the
+/// `required` (and any `optional`) columns, then each data row handed to
+/// `each` with its line number (the header is line 1), which returns that
+/// row's errors. Unreadable rows, blank lines and rows with the wrong number
+/// of fields are handled here. `Err`: the header cannot be used; `Ok`: every
+/// row's errors (empty when all rows are good) and the file's columns.
+pub fn read_csv_rows(
+    text: &str,
+    required: &[&str],
+    optional: &[&str],
+    header_hint: &str,
+    progress: &mut OnProgress<'_>,
+    mut each: impl FnMut(u64, &CsvRow<'_>) -> Vec<ValidationError>,
+) -> Result<(Vec<RowError>, CsvColumns), Vec<RowError>> {
+    let total = if progress.is_some() { csv_row_count(text) } else { 0 };
+    let mut done = 0;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers = match reader.headers() {
+        Ok(h) if h.iter().any(|name| !name.is_empty()) => h.clone(),
+        Ok(_) => return Err(vec![row_error(1, error("", ErrorCode::Required, format!("The file must start with the header {header_hint}.")))]),
+        Err(_) => return Err(vec![row_error(1, error("", ErrorCode::Format, "The header is not readable CSV."))]),
+    };
+    let columns = csv_columns(&headers, required, optional)?;
+    let mut errors = Vec::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        let line = reader.position().line() + 1;
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(_) => {
+                errors.push(row_error(line, error("", ErrorCode::Format, "The row is not readable CSV (check its quotes).")));
+                break;
+            }
+        }
+        let row = record.position().map_or(line, |p| p.line());
+        done += 1;
+        report_progress(progress, ImportStage::Checked, done, total.max(done));
+        if record.len() == 1 && record.get(0).is_some_and(str::is_empty) {
+            continue; // a blank line
+        }
+        if record.len() != headers.len() {
+            errors.push(row_error(row, error("", ErrorCode::Length, format!("Has {} fields; the header has {}.", record.len(), headers.len()))));
+            continue;
+        }
+        let cells = CsvRow { columns: &columns, record: &record };
+        errors.extend(each(row, &cells).into_iter().map(|e| row_error(row, e)));
+    }
+    Ok((errors, columns))
+}

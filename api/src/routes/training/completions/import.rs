@@ -3,7 +3,7 @@ use crate::db::training::{self as store, AgencyScope, NewCompletion, IMPORT_CHUN
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
 use crate::routes::training::{
-    agency_code, csv_columns, csv_row_count, csv_text, date, dry_run_param, error, import_rejected, is_csv, not_csv, reference,
+    agency_code, csv_text, date, read_csv_rows, dry_run_param, error, import_rejected, is_csv, not_csv, reference,
     report_progress, row_error, scope_of, without_bom, ImportParams, ImportProblem, ImportStage, Importer, OnProgress, RowError,
 };
 use crate::security::audit;
@@ -44,54 +44,14 @@ struct Row {
 
 /// The rows that read well, and the errors of the others; `Err` for a header that cannot be used.
 fn parse(text: &str, scope: &AgencyScope, today: NaiveDate, progress: &mut OnProgress<'_>) -> Result<(Vec<Row>, Vec<RowError>), Vec<RowError>> {
-    let total = if progress.is_some() { csv_row_count(text) } else { 0 };
-    let mut done = 0;
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let headers = match reader.headers() {
-        Ok(h) if h.iter().any(|name| !name.is_empty()) => h.clone(),
-        Ok(_) => {
-            return Err(vec![row_error(1, error("", ErrorCode::Required,
-                "The file must start with the header employee_ref,agency,course_code,completed_on."))])
-        }
-        Err(_) => return Err(vec![row_error(1, error("", ErrorCode::Format, "The header is not readable CSV."))]),
-    };
-    let columns = csv_columns(&headers, &REQUIRED, &[])?;
-    let cell = |record: &csv::StringRecord, name: &str| -> String {
-        columns.get(name).and_then(|&i| record.get(i)).unwrap_or("").to_string()
-    };
-    let mut errors = Vec::new();
     let mut rows = Vec::new();
     let mut seen: HashMap<(String, String, String, NaiveDate), u64> = HashMap::new();
-    let mut record = csv::StringRecord::new();
-    loop {
-        let line = reader.position().line() + 1;
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(_) => {
-                errors.push(row_error(line, error("", ErrorCode::Format, "The row is not readable CSV (check its quotes).")));
-                break;
-            }
-        }
-        let line = record.position().map_or(line, |p| p.line());
-        done += 1;
-        report_progress(progress, ImportStage::Checked, done, total.max(done));
-        if record.len() == 1 && record.get(0).is_some_and(str::is_empty) {
-            continue;
-        }
-        if record.len() != headers.len() {
-            errors.push(row_error(line, error("", ErrorCode::Length, format!("Has {} fields; the header has {}.", record.len(), headers.len()))));
-            continue;
-        }
+    let (errors, _) = read_csv_rows(text, &REQUIRED, &[], "employee_ref,agency,course_code,completed_on", progress, |line, cells| {
         let mut row_errors = Vec::new();
-        let agency = agency_code("/agency", &cell(&record, "agency"), &mut row_errors);
-        let employee_ref = reference("/employee_ref", &cell(&record, "employee_ref"), &mut row_errors);
-        let course_code = reference("/course_code", &cell(&record, "course_code"), &mut row_errors);
-        let completed_on = date("/completed_on", &cell(&record, "completed_on"), &mut row_errors);
+        let agency = agency_code("/agency", cells.cell("agency"), &mut row_errors);
+        let employee_ref = reference("/employee_ref", cells.cell("employee_ref"), &mut row_errors);
+        let course_code = reference("/course_code", cells.cell("course_code"), &mut row_errors);
+        let completed_on = date("/completed_on", cells.cell("completed_on"), &mut row_errors);
         if completed_on.is_some_and(|d| d > today) {
             row_errors.push(error("/completed_on", ErrorCode::FutureDate, "Must not be after today."));
         }
@@ -109,8 +69,8 @@ fn parse(text: &str, scope: &AgencyScope, today: NaiveDate, progress: &mut OnPro
                 rows.push(Row { line, agency, employee_ref, course_code, completed_on });
             }
         }
-        errors.extend(row_errors.into_iter().map(|e| row_error(line, e)));
-    }
+        row_errors
+    })?;
     Ok((rows, errors))
 }
 

@@ -3,7 +3,7 @@ use crate::db::training::{self as store, AgencyScope, NewPerson, RosterColumns, 
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
 use crate::routes::training::{
-    csv_columns, csv_row_count, csv_text, dry_run_param, error, import_rejected, is_csv, not_csv, report_progress, row_error, scope_of,
+    csv_text, read_csv_rows, dry_run_param, error, import_rejected, is_csv, not_csv, report_progress, scope_of,
     without_bom, ImportParams, ImportProblem, ImportStage, Importer, OnProgress, RowError,
 };
 use crate::security::audit;
@@ -40,55 +40,11 @@ struct Parsed {
 
 /// Every row checked; all errors, or the rows to write.
 fn parse(text: &str, scope: &AgencyScope, progress: &mut OnProgress<'_>) -> Result<Parsed, Vec<RowError>> {
-    let total = if progress.is_some() { csv_row_count(text) } else { 0 };
-    let mut done = 0;
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let headers = match reader.headers() {
-        Ok(h) if h.iter().any(|name| !name.is_empty()) => h.clone(),
-        Ok(_) => {
-            return Err(vec![row_error(1, error("", ErrorCode::Required,
-                "The file must start with the header agency,population,employee_ref,name,role,start_date."))])
-        }
-        Err(_) => return Err(vec![row_error(1, error("", ErrorCode::Format, "The header is not readable CSV."))]),
-    };
-    let columns = csv_columns(&headers, &REQUIRED, &OPTIONAL)?;
-    fn cell<'r>(columns: &HashMap<String, usize>, record: &'r csv::StringRecord, name: &str) -> &'r str {
-        columns.get(name).and_then(|&i| record.get(i)).unwrap_or("")
-    }
-    fn optional<'r>(columns: &HashMap<String, usize>, record: &'r csv::StringRecord, name: &str) -> Option<&'r str> {
-        Some(cell(columns, record, name)).filter(|v| !v.is_empty())
-    }
-    let mut errors: Vec<RowError> = Vec::new();
     let mut people = Vec::new();
     let mut seen: HashMap<(String, String), u64> = HashMap::new();
-    let mut record = csv::StringRecord::new();
-    loop {
-        let line = reader.position().line() + 1;
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(_) => {
-                errors.push(row_error(line, error("", ErrorCode::Format, "The row is not readable CSV (check its quotes).")));
-                break;
-            }
-        }
-        let row = record.position().map_or(line, |p| p.line());
-        done += 1;
-        report_progress(progress, ImportStage::Checked, done, total.max(done));
-        if record.len() == 1 && record.get(0).is_some_and(str::is_empty) {
-            continue; // a blank line
-        }
-        if record.len() != headers.len() {
-            errors.push(row_error(row, error("", ErrorCode::Length,
-                format!("Has {} fields; the header has {}.", record.len(), headers.len()))));
-            continue;
-        }
+    let (errors, columns) = read_csv_rows(text, &REQUIRED, &OPTIONAL, "agency,population,employee_ref,name,role,start_date", progress, |row, cells| {
         let mut row_errors = Vec::new();
-        let active = match optional(&columns, &record, "active") {
+        let active = match cells.optional("active") {
             None => None,
             Some("true") => Some(true),
             Some("false") => Some(false),
@@ -98,14 +54,14 @@ fn parse(text: &str, scope: &AgencyScope, progress: &mut OnProgress<'_>) -> Resu
             }
         };
         let checked = check_person(&PersonFields {
-            agency: cell(&columns, &record, "agency"),
-            population: cell(&columns, &record, "population"),
-            employee_ref: cell(&columns, &record, "employee_ref"),
-            name: optional(&columns, &record, "name"),
-            role: optional(&columns, &record, "role"),
-            start_date: cell(&columns, &record, "start_date"),
+            agency: cells.cell("agency"),
+            population: cells.cell("population"),
+            employee_ref: cells.cell("employee_ref"),
+            name: cells.optional("name"),
+            role: cells.optional("role"),
+            start_date: cells.cell("start_date"),
             active,
-            town: optional(&columns, &record, "town"),
+            town: cells.optional("town"),
         });
         match checked {
             Err(e) => row_errors.extend(e),
@@ -125,8 +81,8 @@ fn parse(text: &str, scope: &AgencyScope, progress: &mut OnProgress<'_>) -> Resu
                 }
             }
         }
-        errors.extend(row_errors.into_iter().map(|e| row_error(row, e)));
-    }
+        row_errors
+    })?;
     if errors.is_empty() {
         Ok(Parsed {
             people,
