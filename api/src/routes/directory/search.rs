@@ -13,12 +13,12 @@ use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
 use crate::routes::hsds::{location, HsdsLocation};
 use crate::routes::training::error;
-use crate::routes::training::workforce::list::flag;
+use crate::routes::training::workforce::list::{flag, number};
 use crate::security::Principal;
 use actix_web::{get, web, HttpResponse};
 use beacon_core::codes::{CodeList, Service};
 use beacon_core::geo::{counties_adjacent, find_town};
-use beacon_core::{ErrorCode, ValidationError};
+use beacon_core::ErrorCode;
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
 use serde::{Deserialize, Serialize};
@@ -163,17 +163,6 @@ struct Query {
     status: String,
     page: i64,
     per_page: i64,
-}
-
-fn number(name: &str, value: Option<&str>, default: i64, max: i64, errors: &mut Vec<ValidationError>) -> i64 {
-    match value.map(|v| v.trim().parse::<i64>()) {
-        None => default,
-        Some(Ok(n)) if (1..=max).contains(&n) => n,
-        Some(_) => {
-            errors.push(error(format!("/{name}"), ErrorCode::Range, format!("Must be a whole number from 1 to {max}.")));
-            default
-        }
-    }
 }
 
 fn parse(p: &SearchParams) -> Result<Query, ApiError> {

@@ -35,8 +35,9 @@ pub struct WorkforcePage {
     pub total_pages: i64,
 }
 
-fn number(name: &str, value: Option<&str>, default: i64, max: i64, errors: &mut Vec<ValidationError>) -> i64 {
-    match value.map(str::parse::<i64>) {
+/// A whole-number query parameter from 1 to `max` (paging), `default` when absent.
+pub fn number(name: &str, value: Option<&str>, default: i64, max: i64, errors: &mut Vec<ValidationError>) -> i64 {
+    match value.map(|v| v.trim().parse::<i64>()) {
         None => default,
         Some(Ok(n)) if (1..=max).contains(&n) => n,
         Some(_) => {
