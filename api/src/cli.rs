@@ -65,9 +65,9 @@ pub enum AuditCommand {
 pub enum KeysCommand {
     /// Create a key; the key itself is the last line printed. Only its hash is stored.
     Create {
-        /// Organisation name (created when new).
+        /// Account name (created when new).
         #[arg(long)]
-        org: String,
+        account: String,
         /// reporter, partner, coordinator, auditor or admin.
         #[arg(long)]
         role: String,
@@ -77,7 +77,7 @@ pub enum KeysCommand {
         /// Days until the key expires (default: never).
         #[arg(long)]
         expires_in_days: Option<u32>,
-        /// The agency code the organisation reports for (e.g. `dcf`): scopes a
+        /// The agency code the account reports for (e.g. `dcf`): scopes a
         /// reporter's workforce and training records to that agency.
         #[arg(long)]
         agency: Option<String>,
@@ -189,39 +189,39 @@ async fn keys_command(command: KeysCommand) -> Result<(), CliError> {
         .await
         .map_err(|e| db::DbError::Connect(e.to_string()))?;
     match command {
-        KeysCommand::Create { org, role, origins, expires_in_days, agency } => {
+        KeysCommand::Create { account, role, origins, expires_in_days, agency } => {
             let agency = agency
                 .map(|a| {
-                    a.parse::<beacon_core::codes::Agency>()
+                    a.parse::<beacon_core::reference::codes::Agency>()
                         .map_err(|_| CliError::Usage(format!("--agency `{a}` is not an agency code (see GET /v1/codes)")))
                 })
                 .transpose()?;
             let role: Role = role.parse().map_err(CliError::Usage)?;
-            let org = org.trim();
-            if org.is_empty() || org.chars().count() > 200 {
-                return Err(CliError::Usage("--org must be 1 to 200 characters".into()));
+            let account = account.trim();
+            if account.is_empty() || account.chars().count() > 200 {
+                return Err(CliError::Usage("--account must be 1 to 200 characters".into()));
             }
             if role != Role::Partner && !origins.is_empty() {
                 return Err(CliError::Usage("--origin applies only to partner keys".into()));
             }
             let expires_at = expires_in_days
                 .map(|d| chrono::Utc::now() + chrono::Duration::days(i64::from(d)));
-            let issued = keys::issue_expiring(&mut conn, org, role, &origins, expires_at).await?;
+            let issued = keys::issue_expiring(&mut conn, account, role, &origins, expires_at).await?;
             if let Some(agency) = agency {
-                db::training::set_organisation_agency(&mut conn, issued.organisation_id, Some(&agency.to_string())).await?;
+                db::training::set_account_agency(&mut conn, issued.account_id, Some(&agency.to_string())).await?;
             }
             audit::append(&mut conn, key_event(None, "key.create", issued.key_id, None)).await?;
             println!(
-                "created {} key {} for organisation \"{org}\" ({})",
+                "created {} key {} for account \"{account}\" ({})",
                 role.as_str(),
                 issued.key_id,
-                issued.organisation_id
+                issued.account_id
             );
             println!("store it now: it is shown only once");
             println!("{}", issued.secret);
         }
         KeysCommand::List => {
-            println!("{:<36}  {:<11}  {:<12}  {:<8}  {:<20}  organisation", "id", "role", "prefix", "state", "last used");
+            println!("{:<36}  {:<11}  {:<12}  {:<8}  {:<20}  account", "id", "role", "prefix", "state", "last used");
             for k in db::keys::list(&mut conn).await? {
                 let state = if k.revoked_at.is_some() {
                     "revoked"
@@ -231,7 +231,7 @@ async fn keys_command(command: KeysCommand) -> Result<(), CliError> {
                     "active"
                 };
                 let used = k.last_used_at.map(|t| t.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_else(|| "never".into());
-                println!("{:<36}  {:<11}  {:<12}  {:<8}  {:<20}  {}", k.id, k.role, k.prefix, state, used, k.organisation);
+                println!("{:<36}  {:<11}  {:<12}  {:<8}  {:<20}  {}", k.id, k.role, k.prefix, state, used, k.account);
             }
         }
         KeysCommand::Revoke { id } => {
@@ -281,7 +281,7 @@ async fn rotate_data_key() -> Result<(), CliError> {
                 db::incidents::set_wrapped_key(conn, *id, &current, wrapped).await?;
             }
             let event = audit::Event {
-                actor: audit::Actor { key_id: None, organisation_id: None, role: Some("cli".into()) },
+                actor: audit::Actor { key_id: None, account_id: None, role: Some("cli".into()) },
                 action: "data_key.rewrap".into(),
                 resource: "incidents".into(),
                 resource_id: None,
@@ -331,7 +331,7 @@ async fn purge(older_than: &str, dry_run: bool) -> Result<(), CliError> {
     let purged = diesel_async::AsyncConnection::transaction(conn, async |conn| {
         let purged = db::incidents::purge_sealed(conn, cutoff).await?;
         let event = audit::Event {
-            actor: audit::Actor { key_id: None, organisation_id: None, role: Some("cli".into()) },
+            actor: audit::Actor { key_id: None, account_id: None, role: Some("cli".into()) },
             action: "retention.purge".into(),
             resource: "incidents".into(),
             resource_id: None,

@@ -149,3 +149,27 @@ impl ResponseError for ApiError {
         response.json(body)
     }
 }
+
+/// A problem+json answer with Beacon's shape, for the cases `ApiError` words
+/// for JSON bodies (a CSV body's media type, per-row import errors).
+pub fn problem<E: Serialize>(status: StatusCode, code: &str, detail: &str, errors: Option<E>) -> HttpResponse {
+    #[derive(Serialize)]
+    struct Body<'a, E> {
+        #[serde(rename = "type")]
+        kind: String,
+        title: &'a str,
+        status: u16,
+        code: &'a str,
+        detail: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        errors: Option<E>,
+    }
+    HttpResponse::build(status).content_type(PROBLEM_JSON).json(Body {
+        kind: format!("https://beacon.ct.gov/problems/{code}"),
+        title: status.canonical_reason().unwrap_or("Error"),
+        status: status.as_u16(),
+        code,
+        detail,
+        errors,
+    })
+}

@@ -18,7 +18,7 @@ use crate::db::DbError;
 use crate::routes::directory::import::{import_providers, ProviderFormat};
 use crate::routes::training::completions::import::import_completion_file;
 use crate::routes::training::workforce::import::import_roster;
-use crate::routes::training::{ImportStage, Importer, RowError};
+use crate::import::{ImportStage, Importer, RowError};
 use clap::Subcommand;
 use diesel_async::pooled_connection::deadpool::Object;
 use diesel_async::AsyncPgConnection;
@@ -150,6 +150,7 @@ pub async fn run(command: ImportCommand) -> Result<(), CliError> {
                 &text,
                 format,
                 dry_run,
+                Clock::system().now(),
                 &Importer::cli(),
                 Some(&mut |stage: ImportStage, done, total| progress.update(stage.verb(), done, total)),
             )

@@ -7,6 +7,8 @@ pub mod config;
 pub mod db;
 pub mod edge;
 pub mod error;
+pub mod http;
+pub mod import;
 pub mod import_cli;
 pub mod openapi;
 pub mod routes;

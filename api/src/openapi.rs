@@ -25,7 +25,7 @@ Errors are RFC 9457 problem+json with a stable `code` and, for 400/422, every br
         (name = "training", description = "The training curriculum, completions and compliance reporting (Sec. 1(c), 4, 5, 10(b))"),
         (name = "workforce", description = "Each agency's workforce under the training mandate: roster, compliance, caseload eligibility (Sec. 3(7))"),
         (name = "xapi", description = "xAPI 1.0.3 statements from agencies' learning management systems (Sec. 8(b)(2))"),
-        (name = "directory", description = "The provider directory: organisations, services, vetting (Sec. 1(e), 8(b)(5)); coordinators"),
+        (name = "directory", description = "The provider directory: organizations, services, vetting (Sec. 1(e), 8(b)(5)); coordinators"),
         (name = "hsds", description = "The provider directory as Open Referral HSDS 3.1 (public, no key; confidential addresses withheld)"),
         (name = "health", description = "Liveness and readiness"),
         (name = "embed", description = "The embeddable partner intake form: a demo page and its wasm package (public)"),

@@ -1,6 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on the unexpected
 
-use beacon_core::{check_incident, geo, ErrorCode, IncidentVerdict};
+use beacon_core::reference::geo;
+use beacon_core::{check_incident, ErrorCode, IncidentVerdict};
 use chrono::NaiveDate;
 use serde_json::json;
 
@@ -124,7 +125,7 @@ fn truncated_body_is_invalid_json_at_root() {
     assert_eq!((errs[0].path.as_str(), errs[0].code), ("", ErrorCode::InvalidJson));
 }
 
-fn serde_codes_match<T: beacon_core::codes::CodeList + serde::Serialize>() {
+fn serde_codes_match<T: beacon_core::reference::codes::CodeList + serde::Serialize>() {
     for c in T::ALL {
         assert_eq!(serde_json::to_value(c).unwrap(), serde_json::json!(c.code()), "{}", T::NAME);
     }
@@ -132,7 +133,7 @@ fn serde_codes_match<T: beacon_core::codes::CodeList + serde::Serialize>() {
 
 #[test]
 fn wire_codes_equal_published_codes() {
-    use beacon_core::codes::*;
+    use beacon_core::reference::codes::*;
     serde_codes_match::<Agency>();
     serde_codes_match::<IncidentStatus>();
     serde_codes_match::<TraffickingType>();

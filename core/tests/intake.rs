@@ -4,7 +4,7 @@
 //! through `check_intake` natively, plus what the vectors cannot state
 //! (derived fields, messages, sealing, code lists).
 
-use beacon_core::codes::{AgeGroup, CodeList, ConcernType};
+use beacon_core::reference::codes::{AgeGroup, CodeList, ConcernType};
 use beacon_core::{check_intake, ErrorCode, IntakeVerdict};
 use chrono::NaiveDate;
 use serde_json::{json, Value};
@@ -88,7 +88,7 @@ fn load() -> Vec<Vector> {
             assert_eq!(ok, errors.is_empty(), "{file}: expect.ok contradicts expect.errors");
             Vector {
                 name: v["name"].as_str().unwrap_or(&file).to_string(),
-                today: beacon_core::dates::parse_iso_date(v["today"].as_str().unwrap())
+                today: beacon_core::reference::dates::parse_iso_date(v["today"].as_str().unwrap())
                     .unwrap_or_else(|| panic!("{file}: today")),
                 file,
                 body,
@@ -337,7 +337,7 @@ fn intake_wire_codes_equal_published_codes() {
 
 #[test]
 fn intake_lists_are_published() {
-    let lists = beacon_core::codes::all_lists();
+    let lists = beacon_core::reference::codes::all_lists();
     let find = |name: &str| lists.iter().find(|(n, _)| *n == name).map(|(_, e)| e.len());
     assert_eq!(find("concern_type"), Some(3));
     assert_eq!(find("age_group"), Some(6));

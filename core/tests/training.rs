@@ -3,7 +3,7 @@
 //! Training compliance rules: every vector in `tests/fixtures/training/`
 //! through the core, plus the calendar facts the rules rest on.
 
-use beacon_core::codes::CodeList;
+use beacon_core::reference::codes::CodeList;
 use beacon_core::training::{
     caseload_eligibility, compliance, initial_due, latest_qualifying_date, required_topics, training_lists,
     Completion, ComplianceStatus, CourseFormat, Person, Population, TrainingTopic,

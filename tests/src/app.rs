@@ -3,14 +3,13 @@
 use crate::pg::TestDb;
 use anyhow::Result;
 use base64::Engine;
-use beacon_api::clock::Clock;
+use beacon_api::clock::{Clock, ClockHandle};
 use beacon_api::config::{MasterKey, RateLimits};
 use beacon_api::security::crypto::Envelope;
 use beacon_api::security::{keys, Role};
 use beacon_api::startup::{Application, Settings};
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
-use std::sync::{Arc, RwLock};
 
 pub struct TestApp {
     pub address: String,
@@ -18,7 +17,7 @@ pub struct TestApp {
     pub db: TestDb,
     pub data_key: [u8; 32],
     pub index_key: [u8; 32],
-    today: Arc<RwLock<NaiveDate>>,
+    clock: ClockHandle,
 }
 
 pub fn fixed_today() -> NaiveDate {
@@ -35,7 +34,7 @@ impl TestApp {
         let db = TestDb::new().await?;
         let data_key: [u8; 32] = rand::random();
         let index_key: [u8; 32] = rand::random();
-        let (clock, today) = Clock::fixed(fixed_today());
+        let (clock, handle) = Clock::fixed(fixed_today());
         let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
         let app = Application::build(
             Settings {
@@ -55,7 +54,7 @@ impl TestApp {
             db,
             data_key,
             index_key,
-            today,
+            clock: handle,
         })
     }
 
@@ -81,11 +80,15 @@ impl TestApp {
         Ok(cmd.output()?)
     }
 
-    /// Sets the server's "today" (the production clock reads America/New_York).
+    /// Sets the server's "today" (noon in Connecticut; the production clock reads
+    /// America/New_York).
     pub fn set_today(&self, day: NaiveDate) {
-        if let Ok(mut t) = self.today.write() {
-            *t = day;
-        }
+        self.clock.set_today(day);
+    }
+
+    /// Sets the server's instant.
+    pub fn set_now(&self, now: DateTime<Utc>) {
+        self.clock.set_now(now);
     }
 
     pub async fn conn(&self) -> Result<AsyncPgConnection> {

@@ -37,7 +37,7 @@ fn parse(path: &Path) -> Result<Vector> {
     let file = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
     let text = std::fs::read_to_string(path)?;
     let v: Value = serde_json::from_str(&text).with_context(|| format!("{file}: not JSON"))?;
-    let today = v["today"].as_str().and_then(beacon_core::dates::parse_iso_date);
+    let today = v["today"].as_str().and_then(beacon_core::reference::dates::parse_iso_date);
     let Some(today) = today else { bail!("{file}: `today` must be YYYY-MM-DD") };
     let body = match (v.get("payload"), v.get("payload_raw")) {
         (Some(p), None) => serde_json::to_string(p)?,

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use wasm_bindgen::prelude::*;
 
 fn today(text: &str) -> Result<NaiveDate, JsError> {
-    beacon_core::dates::parse_iso_date(text)
+    beacon_core::reference::dates::parse_iso_date(text)
         .ok_or_else(|| JsError::new("`today` must be a date written YYYY-MM-DD"))
 }
 

@@ -1,4 +1,4 @@
-//! The provider directory: organisations, services, locations, service areas
+//! The provider directory: organizations, services, locations, service areas
 //! and funding (Raised Bill 5476, Sec. 1(e), 8(b)(5)), after Open Referral HSDS 3.1.
 //!
 //! A service's `version` is its ETag: every write bumps it, and a write that
@@ -45,7 +45,7 @@ pub struct OrganizationRow {
     pub version: i32,
 }
 
-/// Changes to an organisation; `None` leaves a column alone.
+/// Changes to an organization; `None` leaves a column alone.
 #[derive(Debug, Default, AsChangeset)]
 #[diesel(table_name = directory_organizations)]
 pub struct OrganizationChanges {
@@ -56,7 +56,7 @@ pub struct OrganizationChanges {
     pub status: Option<String>,
 }
 
-/// Applies `changes` if the organisation is still at `version`; `None` when
+/// Applies `changes` if the organization is still at `version`; `None` when
 /// it is not (stale, or gone).
 pub async fn update_organization(
     conn: &mut AsyncPgConnection,
@@ -626,7 +626,7 @@ pub async fn linked(conn: &mut AsyncPgConnection, services: &[ServiceRow]) -> Qu
     Ok(Linked { organizations, at_locations, areas, funding, phones })
 }
 
-/// Organisations, filtered by name/description and modification time.
+/// Organizations, filtered by name/description and modification time.
 pub async fn page_organizations(
     conn: &mut AsyncPgConnection,
     search: Option<&str>,
@@ -791,7 +791,7 @@ pub struct NewReferral {
     pub town: String,
     pub referred_on: NaiveDate,
     pub outcome: String,
-    pub organisation_id: Uuid,
+    pub account_id: Uuid,
 }
 
 /// A referral: no personal information, only the town, category and outcome.
@@ -807,8 +807,8 @@ pub struct ReferralRow {
     pub referred_on: NaiveDate,
     /// `pending accepted declined_capacity declined_eligibility declined_other withdrawn`.
     pub outcome: String,
-    /// The organisation that made the referral.
-    pub organisation_id: Uuid,
+    /// The account that made the referral.
+    pub account_id: Uuid,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -831,7 +831,7 @@ pub async fn set_referral_outcome(
 ) -> QueryResult<Option<ReferralRow>> {
     let mut q = diesel::update(directory_referrals::table).filter(directory_referrals::id.eq(id)).into_boxed();
     if let Some(org) = owner {
-        q = q.filter(directory_referrals::organisation_id.eq(org));
+        q = q.filter(directory_referrals::account_id.eq(org));
     }
     q.set((directory_referrals::outcome.eq(outcome), directory_referrals::updated_at.eq(now)))
         .returning(ReferralRow::as_returning())
@@ -846,7 +846,7 @@ pub struct ReferralFilter {
     pub outcome: Option<String>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
-    pub organisation_id: Option<Uuid>,
+    pub account_id: Option<Uuid>,
 }
 
 pub async fn page_referrals(
@@ -870,8 +870,8 @@ pub async fn page_referrals(
         if let Some(d) = f.to {
             q = q.filter(r::referred_on.le(d));
         }
-        if let Some(o) = f.organisation_id {
-            q = q.filter(r::organisation_id.eq(o));
+        if let Some(o) = f.account_id {
+            q = q.filter(r::account_id.eq(o));
         }
         q
     };
@@ -950,7 +950,7 @@ pub async fn existing_service_ids(conn: &mut AsyncPgConnection, ids: &[Uuid]) ->
     Ok(found)
 }
 
-/// Organisations whose lower-cased name is one of `names` → their id (the
+/// Organizations whose lower-cased name is one of `names` → their id (the
 /// oldest, when two share a name).
 pub async fn organizations_by_lower_name(
     conn: &mut AsyncPgConnection,

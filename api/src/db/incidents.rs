@@ -10,7 +10,7 @@ use uuid::Uuid;
 #[diesel(table_name = incidents)]
 pub struct NewIncident {
     pub id: Uuid,
-    pub organisation_id: Uuid,
+    pub account_id: Uuid,
     pub schema_version: String,
     pub reporting_agency: String,
     pub agency_case_ref: Option<String>,
@@ -57,7 +57,7 @@ pub struct NewVictim {
 #[diesel(table_name = incidents)]
 pub struct IncidentRow {
     pub id: Uuid,
-    pub organisation_id: Uuid,
+    pub account_id: Uuid,
     pub schema_version: String,
     pub reporting_agency: String,
     pub agency_case_ref: Option<String>,
@@ -114,18 +114,18 @@ pub async fn insert(
     .await
 }
 
-/// `organisation`: restrict to one organisation's incidents (reporters).
+/// `account`: restrict to one account's incidents (reporters).
 pub async fn get(
     conn: &mut AsyncPgConnection,
     id: Uuid,
-    organisation: Option<Uuid>,
+    account: Option<Uuid>,
 ) -> QueryResult<Option<(IncidentRow, Vec<VictimRow>)>> {
     let mut query = incidents::table
         .filter(incidents::id.eq(id))
         .select(IncidentRow::as_select())
         .into_boxed();
-    if let Some(org) = organisation {
-        query = query.filter(incidents::organisation_id.eq(org));
+    if let Some(org) = account {
+        query = query.filter(incidents::account_id.eq(org));
     }
     let Some(row) = query.first(conn).await.optional()? else {
         return Ok(None);
@@ -141,7 +141,7 @@ pub async fn get(
 
 #[derive(Debug, Default, Clone)]
 pub struct ListFilter {
-    pub organisation: Option<Uuid>,
+    pub account: Option<Uuid>,
     pub town: Option<String>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
@@ -149,8 +149,8 @@ pub struct ListFilter {
 
 fn filtered(filter: &ListFilter) -> incidents::BoxedQuery<'static, diesel::pg::Pg> {
     let mut query = incidents::table.into_boxed();
-    if let Some(org) = filter.organisation {
-        query = query.filter(incidents::organisation_id.eq(org));
+    if let Some(org) = filter.account {
+        query = query.filter(incidents::account_id.eq(org));
     }
     if let Some(town) = &filter.town {
         query = query.filter(incidents::town.eq(town.clone()));
@@ -211,20 +211,20 @@ pub async fn sealed_columns(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResu
     })
 }
 
-/// Marks an incident closed; `organisation` restricts to one organisation's (reporters).
-pub async fn close(conn: &mut AsyncPgConnection, id: Uuid, organisation: Option<Uuid>) -> QueryResult<bool> {
+/// Marks an incident closed; `account` restricts to one account's (reporters).
+pub async fn close(conn: &mut AsyncPgConnection, id: Uuid, account: Option<Uuid>) -> QueryResult<bool> {
     let mut query = diesel::update(incidents::table)
         .filter(incidents::id.eq(id))
         .filter(incidents::closed_at.is_null())
         .into_boxed();
-    if let Some(org) = organisation {
-        query = query.filter(incidents::organisation_id.eq(org));
+    if let Some(org) = account {
+        query = query.filter(incidents::account_id.eq(org));
     }
     let updated = query.set(incidents::closed_at.eq(diesel::dsl::now)).execute(conn).await?;
     if updated > 0 {
         return Ok(true);
     }
-    Ok(get(conn, id, organisation).await?.is_some())
+    Ok(get(conn, id, account).await?.is_some())
 }
 
 /// Closed incidents past `cutoff` whose sealed fields are still stored.

@@ -1,6 +1,6 @@
 //! Partner intake submissions.
 
-use super::schema::{intake_submissions as intake, organisations};
+use super::schema::{intake_submissions as intake, accounts};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
@@ -10,7 +10,7 @@ use uuid::Uuid;
 #[diesel(table_name = intake)]
 pub struct NewSubmission {
     pub id: Uuid,
-    pub organisation_id: Uuid,
+    pub account_id: Uuid,
     pub api_key_id: Uuid,
     pub reference: String,
     pub idempotency_key: String,
@@ -78,7 +78,7 @@ pub async fn reference_taken(conn: &mut AsyncPgConnection, reference: &str) -> Q
 pub struct SubmissionRow {
     pub id: Uuid,
     pub reference: String,
-    pub organisation_id: Uuid,
+    pub account_id: Uuid,
     pub partner: String,
     pub received_at: DateTime<Utc>,
     pub status: String,
@@ -102,8 +102,8 @@ pub struct SubmissionRow {
 type RowColumns = (
     intake::id,
     intake::reference,
-    intake::organisation_id,
-    organisations::name,
+    intake::account_id,
+    accounts::name,
     intake::received_at,
     intake::status,
     intake::town,
@@ -126,8 +126,8 @@ type RowColumns = (
 const ROW: RowColumns = (
     intake::id,
     intake::reference,
-    intake::organisation_id,
-    organisations::name,
+    intake::account_id,
+    accounts::name,
     intake::received_at,
     intake::status,
     intake::town,
@@ -156,13 +156,13 @@ pub struct Filter {
     pub awaiting_dcf: bool,
 }
 
-fn filtered(f: &Filter) -> diesel::dsl::IntoBoxed<'static, diesel::dsl::InnerJoin<intake::table, organisations::table>, diesel::pg::Pg> {
-    let mut q = intake::table.inner_join(organisations::table).into_boxed();
+fn filtered(f: &Filter) -> diesel::dsl::IntoBoxed<'static, diesel::dsl::InnerJoin<intake::table, accounts::table>, diesel::pg::Pg> {
+    let mut q = intake::table.inner_join(accounts::table).into_boxed();
     if let Some(status) = &f.status {
         q = q.filter(intake::status.eq(status.clone()));
     }
     if let Some(partner) = f.partner {
-        q = q.filter(intake::organisation_id.eq(partner));
+        q = q.filter(intake::account_id.eq(partner));
     }
     if let Some(minor) = f.minor {
         q = q.filter(intake::minor_involved.eq(minor));
@@ -187,7 +187,7 @@ pub async fn list(conn: &mut AsyncPgConnection, f: &Filter, limit: i64, offset: 
 
 pub async fn get(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<SubmissionRow>> {
     intake::table
-        .inner_join(organisations::table)
+        .inner_join(accounts::table)
         .filter(intake::id.eq(id))
         .select(ROW)
         .first(conn)

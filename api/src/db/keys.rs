@@ -1,12 +1,12 @@
-//! Organisations and API keys.
+//! Accounts and API keys.
 
-use super::schema::{api_keys, organisations};
+use super::schema::{api_keys, accounts};
 use diesel::prelude::*;
 use diesel::upsert::excluded;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-/// Resolves a key hash to `(key id, organisation, role)` when the key is live,
+/// Resolves a key hash to `(key id, account, role)` when the key is live,
 /// and records its use in the same statement.
 pub async fn authenticate(
     conn: &mut AsyncPgConnection,
@@ -21,26 +21,26 @@ pub async fn authenticate(
                 .or(api_keys::expires_at.gt(diesel::dsl::now)),
         )
         .set(api_keys::last_used_at.eq(diesel::dsl::now))
-        .returning((api_keys::id, api_keys::organisation_id, api_keys::role, api_keys::origins))
+        .returning((api_keys::id, api_keys::account_id, api_keys::role, api_keys::origins))
         .get_result(conn)
         .await
         .optional()
 }
 
-/// Finds or creates the organisation called `name`.
-pub async fn ensure_organisation(conn: &mut AsyncPgConnection, name: &str) -> QueryResult<Uuid> {
-    diesel::insert_into(organisations::table)
-        .values((organisations::id.eq(Uuid::new_v4()), organisations::name.eq(name)))
-        .on_conflict(organisations::name)
+/// Finds or creates the account called `name`.
+pub async fn ensure_account(conn: &mut AsyncPgConnection, name: &str) -> QueryResult<Uuid> {
+    diesel::insert_into(accounts::table)
+        .values((accounts::id.eq(Uuid::new_v4()), accounts::name.eq(name)))
+        .on_conflict(accounts::name)
         .do_update()
-        .set(organisations::name.eq(excluded(organisations::name)))
-        .returning(organisations::id)
+        .set(accounts::name.eq(excluded(accounts::name)))
+        .returning(accounts::id)
         .get_result(conn)
         .await
 }
 
 pub struct NewKey<'a> {
-    pub organisation_id: Uuid,
+    pub account_id: Uuid,
     pub role: &'a str,
     pub key_hash: &'a [u8],
     pub prefix: &'a str,
@@ -51,7 +51,7 @@ pub async fn insert_key(conn: &mut AsyncPgConnection, key: NewKey<'_>) -> QueryR
     diesel::insert_into(api_keys::table)
         .values((
             api_keys::id.eq(Uuid::new_v4()),
-            api_keys::organisation_id.eq(key.organisation_id),
+            api_keys::account_id.eq(key.account_id),
             api_keys::role.eq(key.role),
             api_keys::key_hash.eq(key.key_hash),
             api_keys::prefix.eq(key.prefix),
@@ -66,8 +66,8 @@ pub async fn insert_key(conn: &mut AsyncPgConnection, key: NewKey<'_>) -> QueryR
 #[derive(Debug, Queryable, serde::Serialize, utoipa::ToSchema)]
 pub struct KeyInfo {
     pub id: Uuid,
-    pub organisation_id: Uuid,
-    pub organisation: String,
+    pub account_id: Uuid,
+    pub account: String,
     pub role: String,
     /// The first characters of the key, to recognise it.
     pub prefix: String,
@@ -80,8 +80,8 @@ pub struct KeyInfo {
 
 type KeyInfoColumns = (
     api_keys::id,
-    api_keys::organisation_id,
-    organisations::name,
+    api_keys::account_id,
+    accounts::name,
     api_keys::role,
     api_keys::prefix,
     api_keys::origins,
@@ -93,8 +93,8 @@ type KeyInfoColumns = (
 
 const KEY_INFO: KeyInfoColumns = (
     api_keys::id,
-    api_keys::organisation_id,
-    organisations::name,
+    api_keys::account_id,
+    accounts::name,
     api_keys::role,
     api_keys::prefix,
     api_keys::origins,
@@ -106,7 +106,7 @@ const KEY_INFO: KeyInfoColumns = (
 
 pub async fn list(conn: &mut AsyncPgConnection) -> QueryResult<Vec<KeyInfo>> {
     api_keys::table
-        .inner_join(organisations::table)
+        .inner_join(accounts::table)
         .order(api_keys::created_at.asc())
         .select(KEY_INFO)
         .load(conn)
@@ -115,7 +115,7 @@ pub async fn list(conn: &mut AsyncPgConnection) -> QueryResult<Vec<KeyInfo>> {
 
 pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<KeyInfo>> {
     api_keys::table
-        .inner_join(organisations::table)
+        .inner_join(accounts::table)
         .filter(api_keys::id.eq(id))
         .select(KEY_INFO)
         .first(conn)

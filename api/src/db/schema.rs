@@ -2,11 +2,11 @@
 // integration tests fail on any mismatch because every column is read).
 
 diesel::table! {
-    organisations (id) {
+    accounts (id) {
         id -> Uuid,
         name -> Text,
         created_at -> Timestamptz,
-        /// The Foundation agency code the organisation reports for (training migration).
+        /// The Foundation agency code the account reports for (training migration).
         agency -> Nullable<Text>,
     }
 }
@@ -14,7 +14,7 @@ diesel::table! {
 diesel::table! {
     api_keys (id) {
         id -> Uuid,
-        organisation_id -> Uuid,
+        account_id -> Uuid,
         role -> Text,
         key_hash -> Bytea,
         prefix -> Text,
@@ -29,7 +29,7 @@ diesel::table! {
 diesel::table! {
     incidents (id) {
         id -> Uuid,
-        organisation_id -> Uuid,
+        account_id -> Uuid,
         schema_version -> Text,
         reporting_agency -> Text,
         agency_case_ref -> Nullable<Text>,
@@ -75,10 +75,10 @@ diesel::table! {
     }
 }
 
-diesel::joinable!(api_keys -> organisations (organisation_id));
-diesel::allow_tables_to_appear_in_same_query!(api_keys, organisations);
+diesel::joinable!(api_keys -> accounts (account_id));
+diesel::allow_tables_to_appear_in_same_query!(api_keys, accounts);
 diesel::allow_tables_to_appear_in_same_query!(incidents, victims);
-diesel::joinable!(incidents -> organisations (organisation_id));
+diesel::joinable!(incidents -> accounts (account_id));
 diesel::joinable!(victims -> incidents (incident_id));
 
 diesel::table! {
@@ -88,7 +88,7 @@ diesel::table! {
         at -> Timestamptz,
         request_id -> Nullable<Text>,
         key_id -> Nullable<Uuid>,
-        organisation_id -> Nullable<Uuid>,
+        account_id -> Nullable<Uuid>,
         role -> Nullable<Text>,
         action -> Text,
         resource -> Text,
@@ -103,7 +103,7 @@ diesel::table! {
 diesel::table! {
     intake_submissions (id) {
         id -> Uuid,
-        organisation_id -> Uuid,
+        account_id -> Uuid,
         api_key_id -> Uuid,
         reference -> Text,
         idempotency_key -> Text,
@@ -132,12 +132,12 @@ diesel::table! {
     }
 }
 
-diesel::joinable!(intake_submissions -> organisations (organisation_id));
-diesel::allow_tables_to_appear_in_same_query!(intake_submissions, organisations);
+diesel::joinable!(intake_submissions -> accounts (account_id));
+diesel::allow_tables_to_appear_in_same_query!(intake_submissions, accounts);
 
 // Training compliance (migration 2026-11-29-000005_training). That migration
-// also adds `organisations.agency`, read through `db::training` (not declared on
-// `organisations` above, so nothing else that loads whole organisation rows changes).
+// also adds `accounts.agency`, read through `db::training` (not declared on
+// `accounts` above, so nothing else that loads whole account rows changes).
 
 diesel::table! {
     courses (id) {
@@ -187,7 +187,7 @@ diesel::table! {
 diesel::table! {
     xapi_statements (id) {
         id -> Text,
-        organisation_id -> Uuid,
+        account_id -> Uuid,
         agency -> Text,
         employee_ref -> Text,
         verb -> Text,
@@ -303,7 +303,7 @@ diesel::table! {
         town -> Text,
         referred_on -> Date,
         outcome -> Text,
-        organisation_id -> Uuid,
+        account_id -> Uuid,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
     }

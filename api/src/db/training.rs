@@ -1,7 +1,7 @@
 //! Training compliance: courses, the workforce, completions and xAPI statements.
 //!
 //! Agency scoping is applied here, in the queries: a reporter's queries carry
-//! its organisation's agency, so another agency's rows are never read.
+//! its account's agency, so another agency's rows are never read.
 
 use super::schema::{completions, courses, workforce, xapi_statements};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -22,9 +22,9 @@ pub const IMPORT_CHUNK: usize = 1000;
 pub enum AgencyScope {
     /// A coordinator: every agency.
     All,
-    /// A reporter whose organisation reports for this agency.
+    /// A reporter whose account reports for this agency.
     Only(String),
-    /// A reporter whose organisation has no agency set: nothing.
+    /// A reporter whose account has no agency set: nothing.
     Nothing,
 }
 
@@ -39,26 +39,26 @@ impl AgencyScope {
     }
 }
 
-/// The Foundation agency code an organisation reports for, if set.
-pub async fn organisation_agency(conn: &mut AsyncPgConnection, organisation_id: Uuid) -> QueryResult<Option<String>> {
-    super::schema::organisations::table
-        .find(organisation_id)
-        .select(super::schema::organisations::agency)
+/// The Foundation agency code an account reports for, if set.
+pub async fn account_agency(conn: &mut AsyncPgConnection, account_id: Uuid) -> QueryResult<Option<String>> {
+    super::schema::accounts::table
+        .find(account_id)
+        .select(super::schema::accounts::agency)
         .first::<Option<String>>(conn)
         .await
         .optional()
         .map(Option::flatten)
 }
 
-/// Sets (or clears, with `None`) the agency an organisation reports for.
-/// Returns whether the organisation exists.
-pub async fn set_organisation_agency(
+/// Sets (or clears, with `None`) the agency an account reports for.
+/// Returns whether the account exists.
+pub async fn set_account_agency(
     conn: &mut AsyncPgConnection,
-    organisation_id: Uuid,
+    account_id: Uuid,
     agency: Option<&str>,
 ) -> QueryResult<bool> {
-    let n = diesel::update(super::schema::organisations::table.find(organisation_id))
-        .set(super::schema::organisations::agency.eq(agency))
+    let n = diesel::update(super::schema::accounts::table.find(account_id))
+        .set(super::schema::accounts::agency.eq(agency))
         .execute(conn)
         .await?;
     Ok(n == 1)
@@ -435,7 +435,7 @@ pub async fn void_completion_of_statement(conn: &mut AsyncPgConnection, statemen
 #[diesel(table_name = xapi_statements)]
 pub struct NewStatement {
     pub id: String,
-    pub organisation_id: Uuid,
+    pub account_id: Uuid,
     pub agency: String,
     pub employee_ref: String,
     pub verb: String,

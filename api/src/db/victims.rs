@@ -37,7 +37,7 @@ pub struct Member {
     pub incident_id: Uuid,
     pub ordinal: i32,
     pub reporting_agency: String,
-    pub organisation_id: Uuid,
+    pub account_id: Uuid,
     pub incident_date: NaiveDate,
 }
 
@@ -64,20 +64,20 @@ pub async fn likely_duplicates(conn: &mut AsyncPgConnection, max_groups: i64) ->
             victims::incident_id,
             victims::ordinal,
             incidents::reporting_agency,
-            incidents::organisation_id,
+            incidents::account_id,
             incidents::incident_date,
         ))
         .load(conn)
         .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|(index, incident_id, ordinal, reporting_agency, organisation_id, incident_date)| {
+        .filter_map(|(index, incident_id, ordinal, reporting_agency, account_id, incident_date)| {
             Some(Member {
                 index: index?,
                 incident_id,
                 ordinal,
                 reporting_agency,
-                organisation_id,
+                account_id,
                 incident_date,
             })
         })

@@ -123,7 +123,7 @@ pub async fn demo(query: web::Query<DemoQuery>) -> HttpResponse {
         ""
     } else {
         "<p class=\"demo-note\">No partner key given, so sending will be refused. Make one bound to this \
-         server's origin, e.g. <code>beacon keys create --org Demo --role partner --origin \
+         server's origin, e.g. <code>beacon keys create --account Demo --role partner --origin \
          http://127.0.0.1:8080</code>, and open <code>/embed/demo?key=bpk_…</code>.</p>"
     };
     let html = format!(

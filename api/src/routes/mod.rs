@@ -3,7 +3,6 @@
 
 pub mod admin;
 pub mod audit;
-pub mod body;
 pub mod codes;
 pub mod directory;
 pub mod embed;
@@ -11,7 +10,6 @@ pub mod health;
 pub mod hsds;
 pub mod incidents;
 pub mod intake;
-pub mod region;
 pub mod training;
 pub mod victims;
 pub mod xapi;

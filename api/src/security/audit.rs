@@ -19,12 +19,12 @@ use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-/// Who acted: the key, its organisation and role (all absent for an
+/// Who acted: the key, its account and role (all absent for an
 /// unauthenticated caller, e.g. a failed authentication).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Actor {
     pub key_id: Option<Uuid>,
-    pub organisation_id: Option<Uuid>,
+    pub account_id: Option<Uuid>,
     pub role: Option<String>,
 }
 
@@ -102,7 +102,7 @@ async fn append_locked(conn: &mut AsyncPgConnection, event: Event) -> diesel::Qu
         at,
         request_id: event.request_id,
         key_id: event.actor.key_id,
-        organisation_id: event.actor.organisation_id,
+        account_id: event.actor.account_id,
         role: event.actor.role,
         action: event.action,
         resource: event.resource,
@@ -179,7 +179,7 @@ struct Content<'a> {
     at: DateTime<Utc>,
     request_id: Option<&'a str>,
     key_id: Option<Uuid>,
-    organisation_id: Option<Uuid>,
+    account_id: Option<Uuid>,
     role: Option<&'a str>,
     action: &'a str,
     resource: &'a str,
@@ -195,7 +195,7 @@ impl<'a> Content<'a> {
             at: e.at,
             request_id: e.request_id.as_deref(),
             key_id: e.key_id,
-            organisation_id: e.organisation_id,
+            account_id: e.account_id,
             role: e.role.as_deref(),
             action: &e.action,
             resource: &e.resource,
@@ -211,7 +211,7 @@ impl<'a> Content<'a> {
             at: r.at,
             request_id: r.request_id.as_deref(),
             key_id: r.key_id,
-            organisation_id: r.organisation_id,
+            account_id: r.account_id,
             role: r.role.as_deref(),
             action: &r.action,
             resource: &r.resource,
@@ -229,14 +229,14 @@ impl<'a> Content<'a> {
         let id = self.id.hyphenated().to_string();
         let at = self.at.to_rfc3339_opts(SecondsFormat::Micros, true);
         let key_id = uuid(self.key_id);
-        let organisation_id = uuid(self.organisation_id);
+        let account_id = uuid(self.account_id);
         let fields: [Option<&str>; 12] = [
             Some(FORMAT),
             Some(&id),
             Some(&at),
             self.request_id,
             key_id.as_deref(),
-            organisation_id.as_deref(),
+            account_id.as_deref(),
             self.role,
             Some(self.action),
             Some(self.resource),
@@ -277,7 +277,7 @@ mod tests {
             at: DateTime::parse_from_rfc3339("2026-11-29T12:00:00.123456Z").unwrap().to_utc(),
             request_id: None,
             key_id: Some(Uuid::nil()),
-            organisation_id: None,
+            account_id: None,
             role: Some("coordinator".into()),
             action: action.into(),
             resource: "incident".into(),
@@ -334,5 +334,18 @@ mod tests {
             summary(&broken),
             format!("audit trail BROKEN at entry seq=2 id={}: {PROBLEM_HASH}", Uuid::nil())
         );
+    }
+}
+
+/// An audit entry for a write by `principal`.
+pub fn event(principal: &crate::security::Principal, request_id: &tracing_actix_web::RequestId, action: &str, resource: &str, id: Option<String>) -> Event {
+    Event {
+        actor: Actor::from(principal),
+        action: action.to_string(),
+        resource: resource.to_string(),
+        resource_id: id,
+        reason: None,
+        outcome: "success".to_string(),
+        request_id: Some(request_id.to_string()),
     }
 }

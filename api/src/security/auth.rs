@@ -1,4 +1,4 @@
-//! Who is calling: the bearer key, resolved to an organisation and a role.
+//! Who is calling: the bearer key, resolved to an account and a role.
 
 use crate::db::{self, DbPool};
 use crate::error::ApiError;
@@ -57,7 +57,7 @@ impl FromStr for Role {
 #[derive(Debug, Clone)]
 pub struct Principal {
     pub key_id: Uuid,
-    pub organisation_id: Uuid,
+    pub account_id: Uuid,
     pub role: Role,
     /// Origins a partner's publishable key may be used from.
     pub origins: Vec<String>,
@@ -91,10 +91,10 @@ impl FromRequest for Principal {
             let pool = pool.ok_or_else(|| ApiError::internal("no database pool configured"))?;
             let mut conn = pool.get().await?;
             let found = db::keys::authenticate(&mut conn, &crate::security::keys::hash(&token)).await?;
-            let Some((key_id, organisation_id, role, origins)) = found else {
+            let Some((key_id, account_id, role, origins)) = found else {
                 // Recorded without the key itself: only that someone failed, and where.
                 let event = audit::Event {
-                    actor: audit::Actor { key_id: None, organisation_id: None, role: None },
+                    actor: audit::Actor { key_id: None, account_id: None, role: None },
                     action: "auth.failed".into(),
                     resource: "route".into(),
                     resource_id: Some(route),
@@ -115,7 +115,7 @@ impl FromRequest for Principal {
             }
             Ok(Principal {
                 key_id,
-                organisation_id,
+                account_id,
                 role,
                 origins,
             })
@@ -127,7 +127,7 @@ impl From<&Principal> for crate::security::audit::Actor {
     fn from(p: &Principal) -> Self {
         crate::security::audit::Actor {
             key_id: Some(p.key_id),
-            organisation_id: Some(p.organisation_id),
+            account_id: Some(p.account_id),
             role: Some(p.role.as_str().to_string()),
         }
     }

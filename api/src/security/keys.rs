@@ -9,14 +9,14 @@ use crate::db;
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
-/// A key as issued: its id, its organisation, and the secret shown once.
+/// A key as issued: its id, its account, and the secret shown once.
 pub struct IssuedKey {
     pub key_id: Uuid,
-    pub organisation_id: Uuid,
+    pub account_id: Uuid,
     pub secret: String,
 }
 
-/// Mints a key for the organisation called `org` (created when new) and stores its hash.
+/// Mints a key for the account called `org` (created when new) and stores its hash.
 pub async fn issue(
     conn: &mut AsyncPgConnection,
     org: &str,
@@ -35,11 +35,11 @@ pub async fn issue_expiring(
     expires_at: Option<chrono::DateTime<chrono::Utc>>,
 ) -> diesel::QueryResult<IssuedKey> {
     let minted = mint(role);
-    let organisation_id = db::keys::ensure_organisation(conn, org).await?;
+    let account_id = db::keys::ensure_account(conn, org).await?;
     let key_id = db::keys::insert_key(
         conn,
         db::keys::NewKey {
-            organisation_id,
+            account_id,
             role: role.as_str(),
             key_hash: &minted.hash,
             prefix: &minted.prefix,
@@ -52,7 +52,7 @@ pub async fn issue_expiring(
     }
     Ok(IssuedKey {
         key_id,
-        organisation_id,
+        account_id,
         secret: minted.secret,
     })
 }
@@ -85,7 +85,7 @@ pub fn hash(secret: &str) -> Vec<u8> {
     Sha256::digest(secret.as_bytes()).to_vec()
 }
 
-/// Replaces key `id` with a new one for the same organisation, role, origins
+/// Replaces key `id` with a new one for the same account, role, origins
 /// and expiry, and revokes the old one, in one transaction.
 pub async fn rotate(conn: &mut AsyncPgConnection, id: Uuid) -> diesel::QueryResult<Option<IssuedKey>> {
     use diesel_async::AsyncConnection;
@@ -97,7 +97,7 @@ pub async fn rotate(conn: &mut AsyncPgConnection, id: Uuid) -> diesel::QueryResu
             .role
             .parse()
             .map_err(|e: String| diesel::result::Error::QueryBuilderError(e.into()))?;
-        let new = issue_expiring(conn, &old.organisation, role, &old.origins, old.expires_at).await?;
+        let new = issue_expiring(conn, &old.account, role, &old.origins, old.expires_at).await?;
         db::keys::revoke(conn, id).await?;
         Ok(Some(new))
     })

@@ -5,5 +5,6 @@ pub mod auth;
 pub mod crypto;
 pub mod keys;
 pub mod policy;
+pub mod scope;
 
 pub use auth::{Principal, Role};

@@ -61,7 +61,7 @@ async fn reading_an_incident_returns_it_without_sealed_fields() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn another_organisations_incident_is_not_found_for_a_reporter() {
+async fn another_accounts_incident_is_not_found_for_a_reporter() {
     let app = TestApp::spawn().await.unwrap();
     let a = app.key("Agency A", Role::Reporter).await.unwrap();
     let b = app.key("Agency B", Role::Reporter).await.unwrap();
@@ -73,7 +73,7 @@ async fn another_organisations_incident_is_not_found_for_a_reporter() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_coordinator_reads_every_organisations_incidents() {
+async fn a_coordinator_reads_every_accounts_incidents() {
     let app = TestApp::spawn().await.unwrap();
     let a = app.key("Agency A", Role::Reporter).await.unwrap();
     let b = app.key("Agency B", Role::Reporter).await.unwrap();

@@ -12,7 +12,7 @@ fn event(action: &str, resource_id: &str) -> Event {
     Event {
         actor: Actor {
             key_id: Some(Uuid::new_v4()),
-            organisation_id: Some(Uuid::new_v4()),
+            account_id: Some(Uuid::new_v4()),
             role: Some("coordinator".into()),
         },
         action: action.into(),

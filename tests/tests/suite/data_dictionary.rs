@@ -1,7 +1,7 @@
 //! `docs/data-dictionary.md` is generated from the core's code lists and town
 //! table; this test fails when it drifts (rerun with BEACON_BLESS=1 to rewrite).
 
-use beacon_core::codes::all_lists;
+use beacon_core::reference::codes::all_lists;
 
 fn render() -> String {
     let mut out = String::from(
@@ -20,7 +20,7 @@ do not edit by hand. The same lists are served at `GET /v1/codes` and by the was
 An empty cell is unknown and is reported as `null`, never guessed.\n\n\
 | town | county | planning region | judicial district | DCF region | population 2020 |\n|---|---|---|---|---|---|\n",
     );
-    for t in beacon_core::geo::towns() {
+    for t in beacon_core::reference::geo::towns() {
         let opt = |v: Option<&str>| v.unwrap_or("").to_string();
         out.push_str(&format!(
             "| {} | {} | {} | {} | {} | {} |\n",

@@ -31,7 +31,7 @@ pub async fn patch(app: &TestApp, path: &str, key: &str, if_match: Option<&str>,
     status_and_json(r.send().await.unwrap()).await
 }
 
-/// An organisation with a confidential shelter in Hartford and an open
+/// An organization with a confidential shelter in Hartford and an open
 /// counselling office in New Haven. Returns (organization id, shelter service id, office service id).
 pub async fn seed(app: &TestApp, key: &str) -> (String, String, String) {
     let (s, _, org) = post(
@@ -250,12 +250,12 @@ async fn reporters_may_not_manage_the_directory_and_writes_are_audited() {
 
 // ---------------------------------------------------------------- the public HSDS API
 
-/// The HSDS 3.x schemas: `$HSDS_SCHEMA_DIR`, else `../shared/reference/hsds`
-/// beside the workspace. Missing, the test fails saying it did not run.
+/// The HSDS 3.x schemas: `$HSDS_SCHEMA_DIR`, else the copy vendored in `tests/hsds`
+/// (see its README for licence and source). Missing, the test fails saying it did not run.
 fn hsds_dir() -> std::path::PathBuf {
     let dir = std::env::var_os("HSDS_SCHEMA_DIR")
         .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| xtask::workspace_root().join("../shared/reference/hsds"));
+        .unwrap_or_else(|| xtask::workspace_root().join("tests/hsds"));
     assert!(
         dir.join("compiled/service.json").is_file(),
         "HSDS SCHEMA VALIDATION DID NOT RUN: no HSDS 3.x schemas at {} (set HSDS_SCHEMA_DIR to the specification's schema/ folder)",

@@ -152,7 +152,7 @@ async fn referrals_declined_for_capacity_funding_concentration_and_stale_verific
 }
 
 #[tokio::test]
-async fn referrals_are_checked_scoped_to_their_organisation_and_listed() {
+async fn referrals_are_checked_scoped_to_their_account_and_listed() {
     let app = TestApp::spawn().await.unwrap();
     let key = app.key("Coordinator", Role::Coordinator).await.unwrap();
     let (_, shelter, _) = seed(&app, &key).await;
@@ -170,7 +170,7 @@ async fn referrals_are_checked_scoped_to_their_organisation_and_listed() {
         json!({"service_id": shelter, "category": "shelter", "town": "Hartford", "referred_on": "2026-06-01"})).await;
     assert_eq!((s, mine["outcome"].as_str()), (201, Some("pending")), "{mine}");
     let id = mine["id"].as_str().unwrap();
-    // Another organisation cannot see or change it.
+    // Another account cannot see or change it.
     let (s, _, _) = patch(&app, &format!("/v1/directory/referrals/{id}"), &other, None, json!({"outcome": "accepted"})).await;
     assert_eq!(s, 404);
     let (_, _, list) = status_and_json(app.get("/v1/directory/referrals", &other).await.unwrap()).await;
@@ -251,7 +251,7 @@ async fn public(app: &TestApp, path: &str) -> (u16, String) {
 }
 
 #[tokio::test]
-async fn an_organisation_is_read_with_its_etag_and_changed_only_with_a_current_if_match() {
+async fn an_organization_is_read_with_its_etag_and_changed_only_with_a_current_if_match() {
     let app = TestApp::spawn().await.unwrap();
     let key = app.key("Coordinator", Role::Coordinator).await.unwrap();
     let (org_id, _, _) = seed(&app, &key).await;

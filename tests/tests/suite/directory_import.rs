@@ -13,7 +13,7 @@ const HEADER: &str = "organization_name,service_name,categories,id,description,m
 const TOWNS: [&str; 8] = ["Hartford", "New Haven", "Bridgeport", "Waterbury", "Norwich", "Danbury", "Stamford", "Torrington"];
 const CATEGORIES: [&str; 5] = ["shelter", "legal", "medical", "mental_health", "case_management"];
 
-/// 500 generated services of 50 organisations; the rows at the given
+/// 500 generated services of 50 organizations; the rows at the given
 /// indexes (0-based) are broken in three different ways.
 fn providers_csv(broken: &[usize]) -> String {
     let mut out = String::from(HEADER);
@@ -111,7 +111,7 @@ async fn an_import_of_500_providers_with_3_bad_rows_writes_nothing_and_names_the
     let errors = p["errors"].as_array().unwrap();
     assert_eq!(errors.len(), 500, "{}", errors[0]);
     assert!(errors.iter().all(|e| e["path"] == "/id" && e["code"] == "duplicate"), "{}", errors[0]);
-    // A second import links rows to the organisations already there, by name.
+    // A second import links rows to the organizations already there, by name.
     let again = format!("{HEADER}\nprovider 3,Extra service,legal,,,,,,,,,,Hartford,,,,,,,,,,,,\n");
     let (s, r) = import(&app, &key, "text/csv", again, "").await;
     assert_eq!((s, r["organizations_created"].as_i64(), r["organizations_matched"].as_i64()), (200, Some(0), Some(1)), "{r}");

@@ -288,7 +288,7 @@ async fn the_most_verbose_log_holds_no_sealed_value_body_query_or_key() {
     let index_key = base64::engine::general_purpose::STANDARD.encode(rand::random::<[u8; 32]>());
 
     let out = Command::new(&bin)
-        .args(["keys", "create", "--org", "Edge Log Test", "--role", "reporter"])
+        .args(["keys", "create", "--account", "Edge Log Test", "--role", "reporter"])
         .env("DATABASE_URL", &db.url)
         .output()
         .unwrap();

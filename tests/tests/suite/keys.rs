@@ -10,7 +10,7 @@ async fn admin_post(app: &TestApp, key: &str, path: &str, body: Value) -> reqwes
 async fn a_revoked_key_is_refused_on_its_very_next_request() {
     let app = TestApp::spawn().await.unwrap();
     let admin = app.key("State IT", Role::Admin).await.unwrap();
-    let issued: Value = admin_post(&app, &admin, "/v1/admin/keys", json!({"organisation": "DCF", "role": "reporter"}))
+    let issued: Value = admin_post(&app, &admin, "/v1/admin/keys", json!({"account": "DCF", "role": "reporter"}))
         .await
         .json()
         .await
@@ -27,7 +27,7 @@ async fn a_revoked_key_is_refused_on_its_very_next_request() {
 async fn rotating_a_key_gives_a_working_new_key_and_stops_the_old() {
     let app = TestApp::spawn().await.unwrap();
     let admin = app.key("State IT", Role::Admin).await.unwrap();
-    let issued: Value = admin_post(&app, &admin, "/v1/admin/keys", json!({"organisation": "Shelter", "role": "partner", "origins": ["https://shelter.example"]}))
+    let issued: Value = admin_post(&app, &admin, "/v1/admin/keys", json!({"account": "Shelter", "role": "partner", "origins": ["https://shelter.example"]}))
         .await
         .json()
         .await
@@ -52,7 +52,7 @@ async fn rotating_a_key_gives_a_working_new_key_and_stops_the_old() {
 async fn an_expired_key_is_refused() {
     let app = TestApp::spawn().await.unwrap();
     let admin = app.key("State IT", Role::Admin).await.unwrap();
-    let issued: Value = admin_post(&app, &admin, "/v1/admin/keys", json!({"organisation": "DCF", "role": "reporter", "expires_at": "2020-01-01T00:00:00Z"}))
+    let issued: Value = admin_post(&app, &admin, "/v1/admin/keys", json!({"account": "DCF", "role": "reporter", "expires_at": "2020-01-01T00:00:00Z"}))
         .await
         .json()
         .await
@@ -64,12 +64,12 @@ async fn an_expired_key_is_refused() {
 async fn a_bad_key_request_names_each_problem() {
     let app = TestApp::spawn().await.unwrap();
     let admin = app.key("State IT", Role::Admin).await.unwrap();
-    let r = admin_post(&app, &admin, "/v1/admin/keys", json!({"organisation": "", "role": "reporter", "origins": ["nope"]})).await;
+    let r = admin_post(&app, &admin, "/v1/admin/keys", json!({"account": "", "role": "reporter", "origins": ["nope"]})).await;
     assert_eq!(r.status().as_u16(), 422);
     let body: Value = r.json().await.unwrap();
     let paths: Vec<&str> = body["errors"].as_array().unwrap().iter().map(|e| e["path"].as_str().unwrap()).collect();
-    assert_eq!(paths, vec!["/organisation", "/origins", "/origins/0"]);
-    let r = admin_post(&app, &admin, "/v1/admin/keys", json!({"organisation": "X", "role": "overlord"})).await;
+    assert_eq!(paths, vec!["/account", "/origins", "/origins/0"]);
+    let r = admin_post(&app, &admin, "/v1/admin/keys", json!({"account": "X", "role": "overlord"})).await;
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["errors"][0]["code"], "unknown_code");
 }

@@ -31,7 +31,7 @@ async fn no_column_of_any_table_holds_a_sealed_value() {
         "SELECT row_to_json(t)::text AS row FROM incidents t
          UNION ALL SELECT row_to_json(t)::text FROM victims t
          UNION ALL SELECT row_to_json(t)::text FROM api_keys t
-         UNION ALL SELECT row_to_json(t)::text FROM organisations t",
+         UNION ALL SELECT row_to_json(t)::text FROM accounts t",
     )
     .load(&mut conn)
     .await

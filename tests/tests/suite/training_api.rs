@@ -2,7 +2,7 @@
 //! the CSV roster import, completions, xAPI statements and the compliance report.
 //! (The 52 rule vectors run through the API in `training_vectors.rs`.)
 
-use beacon_api::db::training::set_organisation_agency;
+use beacon_api::db::training::set_account_agency;
 use beacon_api::security::{keys, Role};
 use beacon_tests::app::TestApp;
 use chrono::NaiveDate;
@@ -14,11 +14,11 @@ fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
 
-/// A reporter key of organisation `org`, which reports for `agency` (or none).
+/// A reporter key of account `org`, which reports for `agency` (or none).
 async fn reporter(app: &TestApp, org: &str, agency: Option<&str>) -> String {
     let mut conn = app.conn().await.unwrap();
     let issued = keys::issue(&mut conn, org, Role::Reporter, &[]).await.unwrap();
-    assert!(set_organisation_agency(&mut conn, issued.organisation_id, agency).await.unwrap());
+    assert!(set_account_agency(&mut conn, issued.account_id, agency).await.unwrap());
     issued.secret
 }
 

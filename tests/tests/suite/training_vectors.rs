@@ -14,7 +14,7 @@ fn dir() -> PathBuf {
 }
 
 fn is_date(v: &Value) -> bool {
-    v.as_str().and_then(beacon_core::dates::parse_iso_date).is_some()
+    v.as_str().and_then(beacon_core::reference::dates::parse_iso_date).is_some()
 }
 
 fn date_or_null(v: &Value) -> bool {

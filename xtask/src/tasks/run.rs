@@ -70,7 +70,7 @@ pub fn run(root: &Path) -> Result<i32> {
         .args([
             "keys",
             "create",
-            "--org",
+            "--account",
             "Local coordinator",
             "--role",
             "coordinator",

@@ -4,7 +4,7 @@
 use crate::db::keys::KeyInfo;
 use crate::db::{self, DbPool};
 use crate::error::{ApiError, Problem};
-use crate::routes::body::{json_text, rejected};
+use crate::http::body::{json_text, rejected};
 use crate::security::audit::{self, Actor, Event};
 use crate::security::keys::{self as keyring, IssuedKey};
 use crate::security::{Principal, Role};
@@ -20,8 +20,8 @@ use uuid::Uuid;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewKeyRequest {
-    /// Organisation name; created when new.
-    pub organisation: String,
+    /// Account name; created when new.
+    pub account: String,
     pub role: Role,
     /// Origins a partner's publishable key may be used from.
     #[serde(default)]
@@ -33,7 +33,7 @@ pub struct NewKeyRequest {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct IssuedKeyView {
     pub id: Uuid,
-    pub organisation_id: Uuid,
+    pub account_id: Uuid,
     pub key: String,
 }
 
@@ -41,7 +41,7 @@ impl From<IssuedKey> for IssuedKeyView {
     fn from(k: IssuedKey) -> Self {
         IssuedKeyView {
             id: k.key_id,
-            organisation_id: k.organisation_id,
+            account_id: k.account_id,
             key: k.secret,
         }
     }
@@ -51,7 +51,7 @@ pub fn key_event(principal: Option<&Principal>, action: &str, key: Uuid, request
     Event {
         actor: principal.map(Actor::from).unwrap_or(Actor {
             key_id: None,
-            organisation_id: None,
+            account_id: None,
             role: Some("cli".to_string()),
         }),
         action: action.to_string(),
@@ -85,9 +85,9 @@ pub async fn list_keys(_principal: Principal, pool: web::Data<DbPool>) -> Result
 
 fn check_new_key(body: &NewKeyRequest) -> Result<(), ApiError> {
     let mut errors = Vec::new();
-    let org = body.organisation.trim();
+    let org = body.account.trim();
     if org.is_empty() || org.chars().count() > 200 {
-        errors.push(ValidationError::new("/organisation", ErrorCode::Length, "Must have between 1 and 200 characters."));
+        errors.push(ValidationError::new("/account", ErrorCode::Length, "Must have between 1 and 200 characters."));
     }
     if body.role != Role::Partner && !body.origins.is_empty() {
         errors.push(ValidationError::new("/origins", ErrorCode::Length, "Only partner keys are bound to origins."));
@@ -122,14 +122,14 @@ pub async fn create_key(
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {
     let text = json_text(&req, payload).await?;
-    let body: NewKeyRequest = beacon_core::read::read_json(&text).map_err(|e| rejected(vec![e]))?;
+    let body: NewKeyRequest = beacon_core::contract::read::read_json(&text).map_err(|e| rejected(vec![e]))?;
     check_new_key(&body)?;
     let mut pooled = pool.get().await?;
     let conn: &mut AsyncPgConnection = &mut pooled;
     let issued = conn
         .transaction(async |conn| {
             let origins: Vec<String> = body.origins.iter().map(|o| o.trim_end_matches('/').to_string()).collect();
-            let issued = keyring::issue_expiring(conn, body.organisation.trim(), body.role, &origins, body.expires_at).await?;
+            let issued = keyring::issue_expiring(conn, body.account.trim(), body.role, &origins, body.expires_at).await?;
             audit::append(conn, key_event(Some(&principal), "key.create", issued.key_id, Some(&request_id))).await?;
             Ok::<_, diesel::result::Error>(issued)
         })
@@ -171,7 +171,7 @@ pub async fn revoke_key(
     Ok(HttpResponse::Ok().json(info.ok_or(ApiError::NotFound)?))
 }
 
-/// Replace a key with a new one (same organisation, role, origins, expiry); the old one is revoked.
+/// Replace a key with a new one (same account, role, origins, expiry); the old one is revoked.
 #[utoipa::path(
     tag = "admin",
     params(("id" = Uuid, Path, description = "Key id")),

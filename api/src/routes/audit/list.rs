@@ -4,7 +4,7 @@ use crate::db::{self, DbPool};
 use crate::error::{ApiError, Problem};
 use crate::security::Principal;
 use actix_web::{get, web, HttpResponse};
-use beacon_core::dates::parse_iso_date;
+use beacon_core::reference::dates::parse_iso_date;
 use beacon_core::{ErrorCode, ValidationError};
 use chrono::{DateTime, NaiveDate, SubsecRound, TimeDelta, Utc};
 use serde::Deserialize;

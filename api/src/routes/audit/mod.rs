@@ -19,7 +19,7 @@ pub struct AuditEntry {
     pub request_id: Option<String>,
     /// The acting key (absent for an unauthenticated caller).
     pub key_id: Option<Uuid>,
-    pub organisation_id: Option<Uuid>,
+    pub account_id: Option<Uuid>,
     pub role: Option<String>,
     pub action: String,
     pub resource: String,
@@ -40,7 +40,7 @@ impl From<EntryRow> for AuditEntry {
             at: r.at,
             request_id: r.request_id,
             key_id: r.key_id,
-            organisation_id: r.organisation_id,
+            account_id: r.account_id,
             role: r.role,
             action: r.action,
             resource: r.resource,

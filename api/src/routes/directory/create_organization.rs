@@ -1,8 +1,8 @@
 use crate::db::directory::{self as store, NewOrganization, OrganizationRow};
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
-use crate::routes::body::{json_text, rejected};
-use crate::routes::training::text;
+use crate::http::body::{json_text, rejected};
+use beacon_core::fields::text;
 use beacon_core::ValidationError;
 use crate::security::audit::{self, Event};
 use crate::security::Principal;
@@ -13,7 +13,7 @@ use tracing_actix_web::RequestId;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-/// A provider organisation.
+/// A provider organization.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OrganizationInput {
@@ -27,7 +27,7 @@ pub struct OrganizationInput {
     pub url: Option<String>,
 }
 
-/// Add a provider organisation to the directory.
+/// Add a provider organization to the directory.
 #[utoipa::path(
     tag = "directory",
     request_body = OrganizationInput,
@@ -50,7 +50,7 @@ pub async fn create_organization(
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {
     let body = json_text(&req, payload).await?;
-    let input: OrganizationInput = beacon_core::read::read_json_objects(&body, &[""]).map_err(|e| rejected(vec![e]))?;
+    let input: OrganizationInput = beacon_core::contract::read::read_json_objects(&body, &[""]).map_err(|e| rejected(vec![e]))?;
     let new = check_organization(&input, Uuid::new_v4()).map_err(ApiError::Invalid)?;
     let mut pooled = pool.get().await?;
     let conn: &mut AsyncPgConnection = &mut pooled;
@@ -65,7 +65,7 @@ pub async fn create_organization(
     Ok(HttpResponse::Created().json(row))
 }
 
-/// Every rule of an organisation (the endpoint's and the imports').
+/// Every rule of an organization (the endpoint's and the imports').
 pub fn check_organization(input: &OrganizationInput, id: Uuid) -> Result<NewOrganization, Vec<ValidationError>> {
     let mut errors = Vec::new();
     let name = text("/name", &input.name, 200, &mut errors);
@@ -78,7 +78,7 @@ pub fn check_organization(input: &OrganizationInput, id: Uuid) -> Result<NewOrga
         if e.contains('@') && !e.contains(char::is_whitespace) {
             Some(e)
         } else {
-            errors.push(crate::routes::training::error("/email", beacon_core::ErrorCode::Format, "Must be an email address."));
+            errors.push(ValidationError::new("/email", beacon_core::ErrorCode::Format, "Must be an email address."));
             None
         }
     });
@@ -87,7 +87,7 @@ pub fn check_organization(input: &OrganizationInput, id: Uuid) -> Result<NewOrga
         if (u.starts_with("https://") || u.starts_with("http://")) && !u.contains(char::is_whitespace) {
             Some(u)
         } else {
-            errors.push(crate::routes::training::error("/url", beacon_core::ErrorCode::Format, "Must be an http(s) URL."));
+            errors.push(ValidationError::new("/url", beacon_core::ErrorCode::Format, "Must be an http(s) URL."));
             None
         }
     });

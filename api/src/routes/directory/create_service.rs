@@ -1,16 +1,16 @@
+use crate::clock::Clock;
+use beacon_core::ValidationError;
 use super::etag;
 use super::service_input::{check_service, ServiceInput};
 use crate::db::directory::{self as store, ServiceView};
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
-use crate::routes::body::{json_text, rejected};
-use crate::routes::training::error;
+use crate::http::body::{json_text, rejected};
 use crate::security::audit::{self, Event};
 use crate::security::Principal;
 use actix_web::http::header;
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use beacon_core::ErrorCode;
-use chrono::Utc;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use tracing_actix_web::RequestId;
 use uuid::Uuid;
@@ -39,16 +39,17 @@ pub async fn create_service(
     request_id: RequestId,
     req: HttpRequest,
     payload: web::Payload,
+    clock: web::Data<Clock>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {
     let body = json_text(&req, payload).await?;
-    let input: ServiceInput = beacon_core::read::read_json_objects(&body, &OBJECT_PATHS).map_err(|e| rejected(vec![e]))?;
-    let now = Utc::now();
+    let input: ServiceInput = beacon_core::contract::read::read_json_objects(&body, &OBJECT_PATHS).map_err(|e| rejected(vec![e]))?;
+    let now = clock.now();
     let checked = check_service(&input, Uuid::new_v4(), now).map_err(ApiError::Invalid)?;
     let mut pooled = pool.get().await?;
     let conn: &mut AsyncPgConnection = &mut pooled;
     if !store::organization_exists(conn, input.organization_id).await? {
-        return Err(ApiError::Invalid(vec![error(
+        return Err(ApiError::Invalid(vec![ValidationError::new(
             "/organization_id",
             ErrorCode::UnknownCode,
             "No directory organization has this id.",

@@ -1,7 +1,8 @@
+use crate::clock::Clock;
+use beacon_core::ValidationError;
 use crate::db::directory::{self as store, next_verification_due};
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
-use crate::routes::training::error;
 use crate::security::Principal;
 use actix_web::{get, web, HttpResponse};
 use beacon_core::ErrorCode;
@@ -51,13 +52,14 @@ pub struct DueService {
 pub async fn verifications_due(
     _principal: Principal,
     params: web::Query<DueParams>,
+    clock: web::Data<Clock>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {
     let days = params.within_days.unwrap_or(30);
     if !(0..=366).contains(&days) {
-        return Err(ApiError::BadQuery(vec![error("/within_days", ErrorCode::Range, "Must be between 0 and 366.")]));
+        return Err(ApiError::BadQuery(vec![ValidationError::new("/within_days", ErrorCode::Range, "Must be between 0 and 366.")]));
     }
-    let now = Utc::now();
+    let now = clock.now();
     let mut pooled = pool.get().await?;
     let conn: &mut AsyncPgConnection = &mut pooled;
     let rows = store::verification_due(conn, now + Duration::days(days)).await?;

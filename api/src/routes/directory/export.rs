@@ -1,13 +1,13 @@
 //! Exporting the directory: the import's CSV (so a file can be edited and
 //! fed into another Beacon) or HSDS 3.1 JSON (for 211 and any HSDS tool).
 
+use beacon_core::ValidationError;
 use super::gap_outputs::safe_cell;
 use super::import::{OPTIONAL, REQUIRED};
 use crate::db::directory::{self as store, Linked, OrganizationRow, ServiceFilter};
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
 use crate::routes::hsds::hsds_services;
-use crate::routes::training::error;
 use crate::security::audit::{self, Event};
 use crate::security::Principal;
 use actix_web::http::header;
@@ -113,7 +113,7 @@ pub async fn export(
     let hsds = match params.format.as_deref() {
         None | Some("csv") => false,
         Some("hsds") => true,
-        Some(_) => return Err(ApiError::BadQuery(vec![error("/format", ErrorCode::UnknownCode, "Must be `csv` or `hsds`.")])),
+        Some(_) => return Err(ApiError::BadQuery(vec![ValidationError::new("/format", ErrorCode::UnknownCode, "Must be `csv` or `hsds`.")])),
     };
     let mut pooled = pool.get().await?;
     let conn: &mut AsyncPgConnection = &mut pooled;

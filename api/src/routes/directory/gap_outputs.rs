@@ -7,7 +7,7 @@
 
 use super::gaps::{GapReport, GapRow};
 use crate::error::ApiError;
-use beacon_core::codes::{CodeList, Service};
+use beacon_core::reference::codes::{CodeList, Service};
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::str::FromStr;

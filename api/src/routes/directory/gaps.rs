@@ -1,16 +1,17 @@
 use crate::clock::Clock;
+use beacon_core::ValidationError;
 use crate::db::directory::{self as store, Demand, ServiceView};
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
-use crate::routes::region::RegionType;
-use crate::routes::training::{date, error};
+use crate::http::region::RegionType;
+use beacon_core::fields::date;
 use crate::security::Principal;
 use actix_web::http::header;
 use actix_web::{get, web, HttpRequest, HttpResponse};
-use beacon_core::codes::{CodeList, Service};
-use beacon_core::geo::towns;
+use beacon_core::reference::codes::{CodeList, Service};
+use beacon_core::reference::geo::towns;
 use beacon_core::ErrorCode;
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{Duration, NaiveDate};
 use diesel_async::AsyncPgConnection;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -160,7 +161,7 @@ pub async fn gaps(
     let kind = match RegionType::parse(&region_type) {
         Some(kind) => Some(kind),
         None => {
-            errors.push(error(
+            errors.push(ValidationError::new(
                 "/region_type",
                 ErrorCode::UnknownCode,
                 "Must be county, planning_region, dcf_region or judicial_district.",
@@ -178,7 +179,7 @@ pub async fn gaps(
     };
     if let (Some(f), Some(t)) = (from, to) {
         if f > t {
-            errors.push(error("/from", ErrorCode::DateOrder, "Must not be after `to`."));
+            errors.push(ValidationError::new("/from", ErrorCode::DateOrder, "Must not be after `to`."));
         }
     }
     let format = output_format(&req, params.format.as_deref(), &mut errors);
@@ -196,7 +197,7 @@ pub async fn gaps(
     for f in store::funding_amounts(conn, from, to).await? {
         funding_of.entry(f.service_id).or_default().push((f.source, f.amount_cents.unwrap_or(0)));
     }
-    let now = Utc::now();
+    let now = clock.now();
 
     // Regions, their towns and population (None when any town's is unknown).
     let mut region_of_town: HashMap<&str, String> = HashMap::new();
@@ -377,7 +378,7 @@ fn output_format(req: &HttpRequest, format: Option<&str>, errors: &mut Vec<beaco
         Some("csv") => return Format::Csv,
         Some("svg") => return Format::Svg,
         Some(_) => {
-            errors.push(error("/format", ErrorCode::UnknownCode, "Must be `json`, `csv` or `svg`."));
+            errors.push(ValidationError::new("/format", ErrorCode::UnknownCode, "Must be `json`, `csv` or `svg`."));
             return Format::Json;
         }
         None => {}

@@ -1,3 +1,4 @@
+use crate::clock::Clock;
 use super::etag;
 use crate::db::directory::{self as store, ServiceView};
 use crate::db::DbPool;
@@ -5,7 +6,6 @@ use crate::error::{ApiError, Problem};
 use crate::security::Principal;
 use actix_web::http::header;
 use actix_web::{get, web, HttpResponse};
-use chrono::Utc;
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
@@ -22,12 +22,12 @@ use uuid::Uuid;
     security(("bearer" = ["coordinator"]))
 )]
 #[get("/directory/services/{id}")]
-pub async fn get_service(_principal: Principal, id: web::Path<String>, pool: web::Data<DbPool>) -> Result<HttpResponse, ApiError> {
+pub async fn get_service(_principal: Principal, id: web::Path<String>, clock: web::Data<Clock>, pool: web::Data<DbPool>) -> Result<HttpResponse, ApiError> {
     let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
     let mut pooled = pool.get().await?;
     let conn: &mut AsyncPgConnection = &mut pooled;
     let row = store::get_service(conn, id).await?.ok_or(ApiError::NotFound)?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, etag(&row)))
-        .json(ServiceView::new(row, Utc::now())))
+        .json(ServiceView::new(row, clock.now())))
 }

@@ -11,19 +11,18 @@
 
 use super::create_organization::{check_organization, OrganizationInput};
 use super::service_input::{check_service, CapacityInput, FundingInput, LocationInput, PhoneInput, ServiceInput};
+use crate::clock::Clock;
 use crate::db::directory::{self as store, NewOrganization, ServiceRows};
 use crate::error::{ApiError, Problem};
-use crate::routes::training::{
-    csv_text, dry_run_param, read_csv_rows, error, import_rejected, report_progress, row_error, without_bom, ImportParams,
-    ImportProblem, ImportStage, Importer, OnProgress, RowError,
-};
+use crate::http::body::csv_text;
+use crate::import::{dry_run_param, read_csv_rows, import_rejected, report_progress, row_error, without_bom, ImportParams, ImportProblem, ImportStage, Importer, OnProgress, RowError};
 use crate::security::audit;
 use crate::security::Principal;
 use crate::db::DbPool;
 use actix_web::http::header;
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use beacon_core::{ErrorCode, ValidationError};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -81,9 +80,9 @@ pub struct ProviderImportReport {
     /// Services in the file.
     pub rows: usize,
     pub services_created: usize,
-    /// Organisations added (a name not yet in the directory).
+    /// Organizations added (a name not yet in the directory).
     pub organizations_created: usize,
-    /// Rows whose organisation was already in the directory (same name,
+    /// Rows whose organization was already in the directory (same name,
     /// ignoring case), linked to it unchanged.
     pub organizations_matched: usize,
 }
@@ -110,7 +109,7 @@ fn int(cell: &str, path: &str, errors: &mut Vec<ValidationError>) -> Option<i64>
     }
     let parsed = cell.parse::<i64>().ok();
     if parsed.is_none() {
-        errors.push(error(path, ErrorCode::InvalidType, "Must be a whole number."));
+        errors.push(ValidationError::new(path, ErrorCode::InvalidType, "Must be a whole number."));
     }
     parsed
 }
@@ -121,7 +120,7 @@ fn float(cell: &str, path: &str, errors: &mut Vec<ValidationError>) -> Option<f6
     }
     let parsed = cell.parse::<f64>().ok().filter(|v| v.is_finite());
     if parsed.is_none() {
-        errors.push(error(path, ErrorCode::InvalidType, "Must be a number."));
+        errors.push(ValidationError::new(path, ErrorCode::InvalidType, "Must be a number."));
     }
     parsed
 }
@@ -160,7 +159,7 @@ fn read_csv(text: &str, progress: &mut OnProgress<'_>) -> Result<Vec<Item>, Vec<
         let service_id = optional("id").and_then(|v| {
             let id = Uuid::parse_str(&v).ok();
             if id.is_none() {
-                read_errors.push(error("/id", ErrorCode::Format, "Must be a UUID (or empty for a new one)."));
+                read_errors.push(ValidationError::new("/id", ErrorCode::Format, "Must be a UUID (or empty for a new one)."));
             }
             id
         });
@@ -168,7 +167,7 @@ fn read_csv(text: &str, progress: &mut OnProgress<'_>) -> Result<Vec<Item>, Vec<
             "" | "false" => false,
             "true" => true,
             _ => {
-                read_errors.push(error("/location_confidential", ErrorCode::InvalidType, "Must be `true` or `false` (or empty)."));
+                read_errors.push(ValidationError::new("/location_confidential", ErrorCode::InvalidType, "Must be `true` or `false` (or empty)."));
                 false
             }
         };
@@ -183,7 +182,7 @@ fn read_csv(text: &str, progress: &mut OnProgress<'_>) -> Result<Vec<Item>, Vec<
             longitude: float(cell("longitude"), "/longitude", &mut read_errors),
         });
         if location.is_none() && ["location_name", "address_1", "city", "postal_code"].iter().any(|c| !cell(c).is_empty()) {
-            read_errors.push(error("/town", ErrorCode::Required, "A location needs its Connecticut town."));
+            read_errors.push(ValidationError::new("/town", ErrorCode::Required, "A location needs its Connecticut town."));
         }
         let capacity = match (optional("capacity_unit"), int(cell("capacity_available"), "/capacity_available", &mut read_errors)) {
             (Some(unit), Some(available)) => Some(CapacityInput {
@@ -193,7 +192,7 @@ fn read_csv(text: &str, progress: &mut OnProgress<'_>) -> Result<Vec<Item>, Vec<
             }),
             (None, None) if cell("capacity_total").is_empty() => None,
             _ => {
-                read_errors.push(error("/capacity_unit", ErrorCode::Required, "Capacity needs capacity_unit and capacity_available together."));
+                read_errors.push(ValidationError::new("/capacity_unit", ErrorCode::Required, "Capacity needs capacity_unit and capacity_available together."));
                 None
             }
         };
@@ -347,14 +346,14 @@ fn hsds_path(path: &str) -> String {
 
 fn read_hsds(text: &str, progress: &mut OnProgress<'_>) -> Result<Vec<Item>, Vec<RowError>> {
     let value: Value = serde_json::from_str(text)
-        .map_err(|e| vec![row_error(1, error("", ErrorCode::InvalidJson, format!("Not valid JSON (line {}, column {}).", e.line(), e.column())))])?;
+        .map_err(|e| vec![row_error(1, ValidationError::new("", ErrorCode::InvalidJson, format!("Not valid JSON (line {}, column {}).", e.line(), e.column())))])?;
     let list = match value {
         Value::Array(items) => items,
         Value::Object(mut page) => match page.remove("contents") {
             Some(Value::Array(items)) => items,
-            _ => return Err(vec![row_error(1, error("", ErrorCode::InvalidType, "Must be an array of HSDS services, or an HSDS page with `contents`."))]),
+            _ => return Err(vec![row_error(1, ValidationError::new("", ErrorCode::InvalidType, "Must be an array of HSDS services, or an HSDS page with `contents`."))]),
         },
-        _ => return Err(vec![row_error(1, error("", ErrorCode::InvalidType, "Must be an array of HSDS services, or an HSDS page with `contents`."))]),
+        _ => return Err(vec![row_error(1, ValidationError::new("", ErrorCode::InvalidType, "Must be an array of HSDS services, or an HSDS page with `contents`."))]),
     };
     let total = list.len();
     let mut items = Vec::new();
@@ -364,7 +363,7 @@ fn read_hsds(text: &str, progress: &mut OnProgress<'_>) -> Result<Vec<Item>, Vec
         let s: HsdsIn = match serde_json::from_value(v) {
             Ok(s) => s,
             Err(e) => {
-                errors.push(row_error(row, error("", ErrorCode::InvalidType, format!("Not an HSDS service: {e}."))));
+                errors.push(row_error(row, ValidationError::new("", ErrorCode::InvalidType, format!("Not an HSDS service: {e}."))));
                 continue;
             }
         };
@@ -372,7 +371,7 @@ fn read_hsds(text: &str, progress: &mut OnProgress<'_>) -> Result<Vec<Item>, Vec
         let service_id = s.id.as_deref().and_then(|v| {
             let id = Uuid::parse_str(v).ok();
             if id.is_none() {
-                read_errors.push(error("/id", ErrorCode::Format, "Must be a UUID."));
+                read_errors.push(ValidationError::new("/id", ErrorCode::Format, "Must be a UUID."));
             }
             id
         });
@@ -381,7 +380,7 @@ fn read_hsds(text: &str, progress: &mut OnProgress<'_>) -> Result<Vec<Item>, Vec
                 if n.fract() == 0.0 && n.abs() < 1e12 {
                     Some(n as i64)
                 } else {
-                    errors.push(error(path, ErrorCode::InvalidType, "Must be a whole number."));
+                    errors.push(ValidationError::new(path, ErrorCode::InvalidType, "Must be a whole number."));
                     None
                 }
             })
@@ -390,7 +389,7 @@ fn read_hsds(text: &str, progress: &mut OnProgress<'_>) -> Result<Vec<Item>, Vec
         let max_age = whole(s.maximum_age, "/maximum_age", &mut read_errors);
         let org = s.organization.unwrap_or_default();
         if org.name.is_none() {
-            read_errors.push(error("/organization/name", ErrorCode::Required, "Each service needs its organization (with a name)."));
+            read_errors.push(ValidationError::new("/organization/name", ErrorCode::Required, "Each service needs its organization (with a name)."));
         }
         let locations = s
             .service_at_locations
@@ -464,16 +463,15 @@ fn read_hsds(text: &str, progress: &mut OnProgress<'_>) -> Result<Vec<Item>, Vec
 
 struct Checked {
     organizations: Vec<NewOrganization>,
-    /// Per service: its row in the file, its rows, and the lower-cased organisation name.
+    /// Per service: its row in the file, its rows, and the lower-cased organization name.
     services: Vec<(u64, ServiceRows, String)>,
 }
 
-fn check(items: Vec<Item>, format: ProviderFormat) -> Result<Checked, Vec<RowError>> {
+fn check(items: Vec<Item>, format: ProviderFormat, now: DateTime<Utc>) -> Result<Checked, Vec<RowError>> {
     let map = |p: &str| match format {
         ProviderFormat::Csv => csv_path(p),
         ProviderFormat::Hsds => hsds_path(p),
     };
-    let now = Utc::now();
     let mut errors = Vec::new();
     let mut organizations: HashMap<String, NewOrganization> = HashMap::new();
     let mut order: Vec<String> = Vec::new();
@@ -483,7 +481,7 @@ fn check(items: Vec<Item>, format: ProviderFormat) -> Result<Checked, Vec<RowErr
         let mut row_errors = item.errors;
         if let Some(id) = item.service_id {
             if let Some(first) = seen_ids.insert(id, item.row) {
-                row_errors.push(error("/id", ErrorCode::Duplicate, format!("The id already appears on row {first}.")));
+                row_errors.push(ValidationError::new("/id", ErrorCode::Duplicate, format!("The id already appears on row {first}.")));
             }
         }
         let org = check_organization(&item.organization, Uuid::new_v4()).map_err(|es| {
@@ -531,6 +529,7 @@ pub async fn import_providers(
     text: &str,
     format: ProviderFormat,
     dry_run: bool,
+    now: DateTime<Utc>,
     importer: &Importer,
     mut progress: OnProgress<'_>,
 ) -> Result<Result<ProviderImportReport, Vec<RowError>>, diesel::result::Error> {
@@ -539,7 +538,7 @@ pub async fn import_providers(
         ProviderFormat::Csv => read_csv(text, &mut progress),
         ProviderFormat::Hsds => read_hsds(text, &mut progress),
     };
-    let checked = match items.and_then(|items| check(items, format)) {
+    let checked = match items.and_then(|items| check(items, format, now)) {
         Ok(c) => c,
         Err(errors) => return Ok(Err(errors)),
     };
@@ -553,7 +552,7 @@ pub async fn import_providers(
                 .iter()
                 .filter(|(_, r, _)| taken.contains(&r.service.id))
                 .map(|(row, _, _)| {
-                    row_error(*row, error("/id", ErrorCode::Duplicate, "A service with this id is already in the directory; change it with PATCH /v1/directory/services/{id}."))
+                    row_error(*row, ValidationError::new("/id", ErrorCode::Duplicate, "A service with this id is already in the directory; change it with PATCH /v1/directory/services/{id}."))
                 })
                 .collect();
             return Ok(Err(errors));
@@ -616,7 +615,7 @@ pub async fn import_providers(
 /// service_areas, location_name, location_confidential, address_1, city,
 /// postal_code, town, latitude, longitude, phones, phone_type,
 /// funding_source, funding_amount_cents, funding_period_start,
-/// funding_period_end` (list cells separated by `;`). Organisations are
+/// funding_period_end` (list cells separated by `;`). Organizations are
 /// matched by name, ignoring case; new ones are created. Every row is checked
 /// by the rules of `POST /v1/directory/services` first: any error and the
 /// answer is a 422 listing every error as `{row, path, code, message}` (CSV:
@@ -644,6 +643,7 @@ pub async fn import(
     req: HttpRequest,
     params: web::Query<ImportParams>,
     payload: web::Payload,
+    clock: web::Data<Clock>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {
     let dry_run = dry_run_param(params.dry_run.as_deref())?;
@@ -660,7 +660,7 @@ pub async fn import(
     };
     let text = csv_text(&req, payload).await?;
     let mut pooled = pool.get().await?;
-    let outcome = import_providers(&mut pooled, &text, format, dry_run, &Importer::http(&principal, &request_id), None).await?;
+    let outcome = import_providers(&mut pooled, &text, format, dry_run, clock.now(), &Importer::http(&principal, &request_id), None).await?;
     Ok(match outcome {
         Ok(report) => HttpResponse::Ok().json(report),
         Err(errors) => import_rejected(errors),

@@ -1,4 +1,4 @@
-//! Managing the provider directory (coordinators): organisations, services with
+//! Managing the provider directory (coordinators): organizations, services with
 //! their locations, service areas and funding, verification, and the list of
 //! verifications due. Writes are audited in the same transaction; a service
 //! update needs `If-Match` with the service's current ETag.
@@ -19,10 +19,10 @@ pub mod update_service;
 pub mod verify;
 
 use crate::db::directory::ServiceRow;
-use crate::routes::training::{error, problem};
+use crate::error::problem;
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpRequest, HttpResponse};
-use beacon_core::codes::{CodeList, Service};
+use beacon_core::reference::codes::{CodeList, Service};
 use beacon_core::{ErrorCode, ValidationError};
 use std::str::FromStr;
 
@@ -44,7 +44,7 @@ pub fn one_of(path: &str, value: &str, allowed: &[&str], errors: &mut Vec<Valida
     if allowed.contains(&value) {
         Some(value.to_string())
     } else {
-        errors.push(error(path, ErrorCode::UnknownCode, format!("Must be one of: {}.", allowed.join(", "))));
+        errors.push(ValidationError::new(path, ErrorCode::UnknownCode, format!("Must be one of: {}.", allowed.join(", "))));
         None
     }
 }
@@ -55,10 +55,10 @@ pub fn categories(path: &str, values: &[String], errors: &mut Vec<ValidationErro
     for (i, v) in values.iter().enumerate() {
         match Service::from_str(v) {
             Ok(s) if out.iter().any(|o| o == s.code()) => {
-                errors.push(error(format!("{path}/{i}"), ErrorCode::Duplicate, "Is listed twice."))
+                errors.push(ValidationError::new(format!("{path}/{i}"), ErrorCode::Duplicate, "Is listed twice."))
             }
             Ok(s) => out.push(s.code().to_string()),
-            Err(()) => errors.push(error(
+            Err(()) => errors.push(ValidationError::new(
                 format!("{path}/{i}"),
                 ErrorCode::UnknownCode,
                 "Is not a service code (see GET /v1/codes, list `service`).",
@@ -74,7 +74,7 @@ pub fn codes(path: &str, values: &[String], allowed: &[&str], errors: &mut Vec<V
     for (i, v) in values.iter().enumerate() {
         let at = format!("{path}/{i}");
         if out.contains(v) {
-            errors.push(error(at, ErrorCode::Duplicate, "Is listed twice."));
+            errors.push(ValidationError::new(at, ErrorCode::Duplicate, "Is listed twice."));
         } else if let Some(code) = one_of(&at, v, allowed, errors) {
             out.push(code);
         }
@@ -95,9 +95,9 @@ pub fn languages(path: &str, values: &[String], errors: &mut Vec<ValidationError
     let mut out: Vec<String> = Vec::new();
     for (i, v) in values.iter().enumerate() {
         if !is_language_tag(v) {
-            errors.push(error(format!("{path}/{i}"), ErrorCode::Format, "Must be a language tag such as en, es or pt-BR."));
+            errors.push(ValidationError::new(format!("{path}/{i}"), ErrorCode::Format, "Must be a language tag such as en, es or pt-BR."));
         } else if out.contains(v) {
-            errors.push(error(format!("{path}/{i}"), ErrorCode::Duplicate, "Is listed twice."));
+            errors.push(ValidationError::new(format!("{path}/{i}"), ErrorCode::Duplicate, "Is listed twice."));
         } else {
             out.push(v.clone());
         }
@@ -111,7 +111,7 @@ pub fn age(path: &str, value: Option<i64>, errors: &mut Vec<ValidationError>) ->
     match i32::try_from(v) {
         Ok(a) if (0..=120).contains(&a) => Some(a),
         _ => {
-            errors.push(error(path, ErrorCode::Range, "Must be between 0 and 120."));
+            errors.push(ValidationError::new(path, ErrorCode::Range, "Must be between 0 and 120."));
             None
         }
     }
@@ -123,7 +123,7 @@ pub fn count(path: &str, value: Option<i64>, errors: &mut Vec<ValidationError>) 
     match i32::try_from(v) {
         Ok(a) if (0..=1_000_000).contains(&a) => Some(a),
         _ => {
-            errors.push(error(path, ErrorCode::Range, "Must be between 0 and 1,000,000."));
+            errors.push(ValidationError::new(path, ErrorCode::Range, "Must be between 0 and 1,000,000."));
             None
         }
     }
@@ -131,10 +131,10 @@ pub fn count(path: &str, value: Option<i64>, errors: &mut Vec<ValidationError>) 
 
 /// The canonical name of a Connecticut town.
 pub fn town(path: &str, value: &str, errors: &mut Vec<ValidationError>) -> Option<String> {
-    match beacon_core::geo::find_town(value.trim()) {
+    match beacon_core::reference::geo::find_town(value.trim()) {
         Some(t) => Some(t.town.to_string()),
         None => {
-            errors.push(error(path, ErrorCode::UnknownCode, "Is not a Connecticut town (see GET /v1/codes)."));
+            errors.push(ValidationError::new(path, ErrorCode::UnknownCode, "Is not a Connecticut town (see GET /v1/codes)."));
             None
         }
     }

@@ -8,15 +8,14 @@ use crate::clock::Clock;
 use crate::db::directory::{self as store, NewReferral, ReferralFilter, ReferralRow};
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
-use crate::routes::body::{json_text, rejected};
-use crate::routes::training::{date, error};
-use crate::routes::training::workforce::list::flag;
+use crate::http::body::{json_text, rejected};
+use beacon_core::fields::date;
+use crate::http::query::flag;
 use crate::security::audit::{self, Event};
 use crate::security::{Principal, Role};
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
-use beacon_core::codes::{CodeList, Service};
+use beacon_core::reference::codes::{CodeList, Service};
 use beacon_core::{ErrorCode, ValidationError};
-use chrono::Utc;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use serde::{Deserialize, Serialize};
 use std::str::FromStr;
@@ -54,13 +53,13 @@ fn category(value: &str, errors: &mut Vec<ValidationError>) -> Option<String> {
     match Service::from_str(value) {
         Ok(s) => Some(s.code().to_string()),
         Err(()) => {
-            errors.push(error("/category", ErrorCode::UnknownCode, "Is not a service code (see GET /v1/codes, list `service`)."));
+            errors.push(ValidationError::new("/category", ErrorCode::UnknownCode, "Is not a service code (see GET /v1/codes, list `service`)."));
             None
         }
     }
 }
 
-/// Record a referral. A reporter's referrals are its organisation's; the
+/// Record a referral. A reporter's referrals are its account's; the
 /// service must offer the category.
 #[utoipa::path(
     tag = "directory",
@@ -85,23 +84,23 @@ pub async fn create_referral(
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {
     let body = json_text(&req, payload).await?;
-    let input: ReferralInput = beacon_core::read::read_json_objects(&body, &[""]).map_err(|e| rejected(vec![e]))?;
+    let input: ReferralInput = beacon_core::contract::read::read_json_objects(&body, &[""]).map_err(|e| rejected(vec![e]))?;
     let mut errors = Vec::new();
     let category = category(&input.category, &mut errors);
     let town = town("/town", &input.town, &mut errors);
     let referred_on = date("/referred_on", &input.referred_on, &mut errors);
     if referred_on.is_some_and(|d| d > clock.today()) {
-        errors.push(error("/referred_on", ErrorCode::FutureDate, "Must not be after today."));
+        errors.push(ValidationError::new("/referred_on", ErrorCode::FutureDate, "Must not be after today."));
     }
     let outcome = one_of("/outcome", input.outcome.as_deref().unwrap_or("pending"), &OUTCOMES, &mut errors);
     let mut pooled = pool.get().await?;
     let conn: &mut AsyncPgConnection = &mut pooled;
     match store::get_service(conn, input.service_id).await? {
-        None => errors.push(error("/service_id", ErrorCode::UnknownCode, "No directory service has this id.")),
+        None => errors.push(ValidationError::new("/service_id", ErrorCode::UnknownCode, "No directory service has this id.")),
         Some(s) => {
             if let Some(c) = &category {
                 if !s.categories.contains(c) {
-                    errors.push(error("/category", ErrorCode::UnknownCode, "The service does not offer this category."));
+                    errors.push(ValidationError::new("/category", ErrorCode::UnknownCode, "The service does not offer this category."));
                 }
             }
         }
@@ -118,7 +117,7 @@ pub async fn create_referral(
         town,
         referred_on,
         outcome,
-        organisation_id: principal.organisation_id,
+        account_id: principal.account_id,
     };
     let row = conn
         .transaction(async |conn| {
@@ -131,7 +130,7 @@ pub async fn create_referral(
 }
 
 /// Record what came of a referral. A reporter updates only its own
-/// organisation's referrals (another's is a 404).
+/// account's referrals (another's is a 404).
 #[utoipa::path(
     tag = "directory",
     params(("id" = Uuid, Path, description = "Referral id")),
@@ -154,21 +153,22 @@ pub async fn update_referral(
     id: web::Path<String>,
     req: HttpRequest,
     payload: web::Payload,
+    clock: web::Data<Clock>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {
     let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
     let body = json_text(&req, payload).await?;
-    let input: OutcomeUpdate = beacon_core::read::read_json_objects(&body, &[""]).map_err(|e| rejected(vec![e]))?;
+    let input: OutcomeUpdate = beacon_core::contract::read::read_json_objects(&body, &[""]).map_err(|e| rejected(vec![e]))?;
     let mut errors = Vec::new();
     let Some(outcome) = one_of("/outcome", &input.outcome, &OUTCOMES, &mut errors) else {
         return Err(ApiError::Invalid(errors));
     };
-    let owner = (principal.role != Role::Coordinator).then_some(principal.organisation_id);
+    let owner = (principal.role != Role::Coordinator).then_some(principal.account_id);
     let mut pooled = pool.get().await?;
     let conn: &mut AsyncPgConnection = &mut pooled;
     let row = conn
         .transaction(async |conn| {
-            let Some(row) = store::set_referral_outcome(conn, id, owner, &outcome, Utc::now()).await? else {
+            let Some(row) = store::set_referral_outcome(conn, id, owner, &outcome, clock.now()).await? else {
                 return Ok(None);
             };
             audit::append(conn, Event::success(&principal, "directory.referral.update", "directory_referral", row.id, &request_id)).await?;
@@ -188,7 +188,7 @@ pub struct ReferralParams {
     pub from: Option<String>,
     /// Referred on or before, `YYYY-MM-DD`.
     pub to: Option<String>,
-    /// `true`: only the caller organisation's referrals (a reporter always sees only its own).
+    /// `true`: only the caller account's referrals (a reporter always sees only its own).
     pub mine: Option<String>,
     /// From 1 (default 1).
     pub page: Option<i64>,
@@ -206,7 +206,7 @@ pub struct ReferralPage {
     pub total_pages: i64,
 }
 
-/// Referrals, newest first. A reporter sees its own organisation's only.
+/// Referrals, newest first. A reporter sees its own account's only.
 #[utoipa::path(
     tag = "directory",
     params(ReferralParams),
@@ -228,7 +228,7 @@ pub async fn list_referrals(
     let service_id = params.service_id.as_deref().and_then(|v| {
         let id = Uuid::parse_str(v).ok();
         if id.is_none() {
-            errors.push(error("/service_id", ErrorCode::Format, "Must be a UUID."));
+            errors.push(ValidationError::new("/service_id", ErrorCode::Format, "Must be a UUID."));
         }
         id
     });
@@ -239,10 +239,10 @@ pub async fn list_referrals(
     let page = params.page.unwrap_or(1);
     let per_page = params.per_page.unwrap_or(50);
     if page < 1 {
-        errors.push(error("/page", ErrorCode::Range, "Must be 1 or more."));
+        errors.push(ValidationError::new("/page", ErrorCode::Range, "Must be 1 or more."));
     }
     if !(1..=500).contains(&per_page) {
-        errors.push(error("/per_page", ErrorCode::Range, "Must be between 1 and 500."));
+        errors.push(ValidationError::new("/per_page", ErrorCode::Range, "Must be between 1 and 500."));
     }
     if !errors.is_empty() {
         return Err(ApiError::BadQuery(errors));
@@ -252,7 +252,7 @@ pub async fn list_referrals(
         outcome,
         from,
         to,
-        organisation_id: (mine || principal.role != Role::Coordinator).then_some(principal.organisation_id),
+        account_id: (mine || principal.role != Role::Coordinator).then_some(principal.account_id),
     };
     let mut pooled = pool.get().await?;
     let (total_items, items) = store::page_referrals(&mut pooled, &filter, (page - 1).saturating_mul(per_page), per_page).await?;

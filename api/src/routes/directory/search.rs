@@ -6,18 +6,19 @@
 //! compiled town table anyway; only the matches' locations, areas and phones
 //! are loaded.
 
-use crate::routes::region::region_towns;
+use beacon_core::ValidationError;
+use crate::clock::Clock;
+use crate::http::region::region_towns;
 use super::{age, is_language_tag, one_of, town, POPULATIONS, STATUSES};
 use crate::db::directory::{self as store, OrganizationRow, ServiceRow, ServiceView};
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
 use crate::routes::hsds::{location, HsdsLocation};
-use crate::routes::training::error;
-use crate::routes::training::workforce::list::{flag, number};
+use crate::http::query::{flag, number};
 use crate::security::Principal;
 use actix_web::{get, web, HttpResponse};
-use beacon_core::codes::{CodeList, Service};
-use beacon_core::geo::{counties_adjacent, find_town};
+use beacon_core::reference::codes::{CodeList, Service};
+use beacon_core::reference::geo::{counties_adjacent, find_town};
 use beacon_core::ErrorCode;
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
@@ -170,7 +171,7 @@ fn parse(p: &SearchParams) -> Result<Query, ApiError> {
     let service = p.service.as_deref().and_then(|v| match Service::from_str(v.trim()) {
         Ok(s) => Some(s.code().to_string()),
         Err(()) => {
-            errors.push(error("/service", ErrorCode::UnknownCode, "Is not a service code (see GET /v1/codes, list `service`)."));
+            errors.push(ValidationError::new("/service", ErrorCode::UnknownCode, "Is not a service code (see GET /v1/codes, list `service`)."));
             None
         }
     });
@@ -178,7 +179,7 @@ fn parse(p: &SearchParams) -> Result<Query, ApiError> {
     let age = p.age.as_deref().and_then(|v| match v.trim().parse::<i64>() {
         Ok(n) => age("/age", Some(n), &mut errors),
         Err(_) => {
-            errors.push(error("/age", ErrorCode::InvalidType, "Must be a whole number of years."));
+            errors.push(ValidationError::new("/age", ErrorCode::InvalidType, "Must be a whole number of years."));
             None
         }
     });
@@ -187,7 +188,7 @@ fn parse(p: &SearchParams) -> Result<Query, ApiError> {
         if is_language_tag(v) {
             Some(v.to_string())
         } else {
-            errors.push(error("/language", ErrorCode::Format, "Must be a language tag such as en, es or pt-BR."));
+            errors.push(ValidationError::new("/language", ErrorCode::Format, "Must be a language tag such as en, es or pt-BR."));
             None
         }
     });
@@ -280,10 +281,11 @@ fn distance(from: &str, served: &BTreeSet<String>) -> Distance {
 pub async fn search(
     _principal: Principal,
     params: web::Query<SearchParams>,
+    clock: web::Data<Clock>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {
     let q = parse(&params)?;
-    let now = Utc::now();
+    let now = clock.now();
     let mut pooled = pool.get().await?;
     let conn: &mut AsyncPgConnection = &mut pooled;
     let views: Vec<ServiceView> = store::services_with_status(conn, &q.status)

@@ -5,7 +5,7 @@
 
 use super::{age, categories, codes, count, languages, one_of, town, POPULATIONS, STATUSES};
 use crate::db::directory::{NewFunding, NewLocation, NewPhone, NewService};
-use crate::routes::training::{date, error, text};
+use beacon_core::fields::{date, text};
 use beacon_core::{ErrorCode, ValidationError};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
@@ -135,18 +135,18 @@ pub fn location(prefix: &str, i: usize, l: &LocationInput, organization_id: Uuid
         let ok = p.len() == 5 && p.chars().all(|c| c.is_ascii_digit())
             || p.len() == 10 && p.as_bytes().get(5) == Some(&b'-') && p.chars().filter(|c| c.is_ascii_digit()).count() == 9;
         if !ok {
-            errors.push(error(at("postal_code"), ErrorCode::Format, "Must be a ZIP code: 5 digits, or ZIP+4."));
+            errors.push(ValidationError::new(at("postal_code"), ErrorCode::Format, "Must be a ZIP code: 5 digits, or ZIP+4."));
         }
         ok.then(|| p.to_string())
     });
     if l.latitude.is_some_and(|v| !(-90.0..=90.0).contains(&v)) {
-        errors.push(error(at("latitude"), ErrorCode::Range, "Must be between -90 and 90."));
+        errors.push(ValidationError::new(at("latitude"), ErrorCode::Range, "Must be between -90 and 90."));
     }
     if l.longitude.is_some_and(|v| !(-180.0..=180.0).contains(&v)) {
-        errors.push(error(at("longitude"), ErrorCode::Range, "Must be between -180 and 180."));
+        errors.push(ValidationError::new(at("longitude"), ErrorCode::Range, "Must be between -180 and 180."));
     }
     if l.latitude.is_some() != l.longitude.is_some() {
-        errors.push(error(at("latitude"), ErrorCode::Required, "Give both latitude and longitude, or neither."));
+        errors.push(ValidationError::new(at("latitude"), ErrorCode::Required, "Give both latitude and longitude, or neither."));
     }
     let (name, town) = (name?, town?);
     Some(NewLocation {
@@ -168,16 +168,16 @@ pub fn funding(prefix: &str, i: usize, f: &FundingInput, service_id: Uuid, error
     let at = |m: &str| format!("{prefix}/{i}/{m}");
     let source = text(&at("source"), &f.source, 200, errors);
     if f.amount_cents.is_some_and(|a| !(0..=1_000_000_000_000).contains(&a)) {
-        errors.push(error(at("amount_cents"), ErrorCode::Range, "Must be between 0 and 1,000,000,000,000."));
+        errors.push(ValidationError::new(at("amount_cents"), ErrorCode::Range, "Must be between 0 and 1,000,000,000,000."));
     }
     let start = f.period_start.as_deref().and_then(|v| date(&at("period_start"), v, errors));
     let end = f.period_end.as_deref().and_then(|v| date(&at("period_end"), v, errors));
     if f.period_start.is_some() != f.period_end.is_some() {
-        errors.push(error(at("period_end"), ErrorCode::Required, "Give both period_start and period_end, or neither."));
+        errors.push(ValidationError::new(at("period_end"), ErrorCode::Required, "Give both period_start and period_end, or neither."));
     }
     if let (Some(s), Some(e)) = (start, end) {
         if e < s {
-            errors.push(error(at("period_end"), ErrorCode::DateOrder, "Must not be before period_start."));
+            errors.push(ValidationError::new(at("period_end"), ErrorCode::DateOrder, "Must not be before period_start."));
         }
     }
     Some(NewFunding {
@@ -200,14 +200,14 @@ pub fn phone(prefix: &str, i: usize, p: &PhoneInput, service_id: Uuid, errors: &
     let number = if shape_ok && (7..=15).contains(&digits) {
         Some(number.to_string())
     } else {
-        errors.push(error(at("number"), ErrorCode::Format, "Must be a phone number: 7 to 15 digits, optionally with +, spaces, ( ) - or ."));
+        errors.push(ValidationError::new(at("number"), ErrorCode::Format, "Must be a phone number: 7 to 15 digits, optionally with +, spaces, ( ) - or ."));
         None
     };
     let phone_type = one_of(&at("type"), p.phone_type.as_deref().unwrap_or("voice"), &PHONE_TYPES, errors);
     let extension = p.extension.as_deref().filter(|e| !e.is_empty()).and_then(|e| {
         let ok = e.len() <= 10 && e.chars().all(|c| c.is_ascii_digit());
         if !ok {
-            errors.push(error(at("extension"), ErrorCode::Format, "Must be up to 10 digits."));
+            errors.push(ValidationError::new(at("extension"), ErrorCode::Format, "Must be up to 10 digits."));
         }
         ok.then(|| e.to_string())
     });
@@ -221,7 +221,7 @@ pub fn service_areas(prefix: &str, values: &[String], errors: &mut Vec<Validatio
     for (i, t) in values.iter().enumerate() {
         if let Some(t) = town(&format!("{prefix}/{i}"), t, errors) {
             if areas.contains(&t) {
-                errors.push(error(format!("{prefix}/{i}"), ErrorCode::Duplicate, "Is listed twice."));
+                errors.push(ValidationError::new(format!("{prefix}/{i}"), ErrorCode::Duplicate, "Is listed twice."));
             } else {
                 areas.push(t);
             }
@@ -238,13 +238,13 @@ pub fn check_service(input: &ServiceInput, id: Uuid, now: DateTime<Utc>) -> Resu
     let status = one_of("/status", input.status.as_deref().unwrap_or("active"), &STATUSES, &mut errors);
     let categories = categories("/categories", &input.categories, &mut errors);
     if input.categories.is_empty() {
-        errors.push(error("/categories", ErrorCode::Required, "List at least one service code."));
+        errors.push(ValidationError::new("/categories", ErrorCode::Required, "List at least one service code."));
     }
     let min_age = age("/min_age", input.min_age, &mut errors);
     let max_age = age("/max_age", input.max_age, &mut errors);
     if let (Some(lo), Some(hi)) = (min_age, max_age) {
         if lo > hi {
-            errors.push(error("/max_age", ErrorCode::Range, "Must not be less than min_age."));
+            errors.push(ValidationError::new("/max_age", ErrorCode::Range, "Must not be less than min_age."));
         }
     }
     let populations = codes("/populations", &input.populations, &POPULATIONS, &mut errors);
@@ -257,7 +257,7 @@ pub fn check_service(input: &ServiceInput, id: Uuid, now: DateTime<Utc>) -> Resu
             let total = count("/capacity/total", c.total, &mut errors);
             if let (Some(a), Some(t)) = (available, total) {
                 if a > t {
-                    errors.push(error("/capacity/available", ErrorCode::Range, "Must not exceed total."));
+                    errors.push(ValidationError::new("/capacity/available", ErrorCode::Range, "Must not exceed total."));
                 }
             }
             (unit, available, total)

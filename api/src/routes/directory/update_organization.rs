@@ -1,25 +1,25 @@
-//! Reading and changing a provider organisation, with the same optimistic
-//! concurrency as services: the `ETag` is the organisation's version, and a
+//! Reading and changing a provider organization, with the same optimistic
+//! concurrency as services: the `ETag` is the organization's version, and a
 //! write must name it in `If-Match`.
 
+use crate::clock::Clock;
 use super::create_organization::{check_organization, OrganizationInput};
 use super::{if_match, one_of, precondition_failed, precondition_required, IfMatch};
 use crate::db::directory::{self as store, OrganizationChanges, OrganizationRow};
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
-use crate::routes::body::{json_text, rejected};
+use crate::http::body::{json_text, rejected};
 use crate::security::audit::{self, Event};
 use crate::security::Principal;
 use actix_web::http::header;
 use actix_web::{get, patch, web, HttpRequest, HttpResponse};
-use chrono::Utc;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use serde::Deserialize;
 use tracing_actix_web::RequestId;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-/// Organisation statuses (HSDS 3.1 has none for organisations; Beacon keeps one
+/// Organization statuses (HSDS 3.1 has none for organizations; Beacon keeps one
 /// so that a provider that closes can be taken out of referrals).
 pub const ORGANIZATION_STATUSES: [&str; 3] = ["active", "inactive", "defunct"];
 
@@ -27,7 +27,7 @@ fn organization_etag(row: &OrganizationRow) -> String {
     format!("\"{}\"", row.version)
 }
 
-/// Changes to an organisation; absent members are left alone. Deactivate it
+/// Changes to an organization; absent members are left alone. Deactivate it
 /// with `status: inactive` or `defunct`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -45,12 +45,12 @@ pub struct OrganizationUpdate {
     pub status: Option<String>,
 }
 
-/// An organisation with its `ETag` for `If-Match`.
+/// An organization with its `ETag` for `If-Match`.
 #[utoipa::path(
     tag = "directory",
-    params(("id" = Uuid, Path, description = "Organisation id")),
+    params(("id" = Uuid, Path, description = "Organization id")),
     responses(
-        (status = 200, body = OrganizationRow, headers(("ETag" = String, description = "The organisation's version"))),
+        (status = 200, body = OrganizationRow, headers(("ETag" = String, description = "The organization's version"))),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -65,17 +65,17 @@ pub async fn get_organization(_principal: Principal, id: web::Path<String>, pool
     Ok(HttpResponse::Ok().insert_header((header::ETAG, organization_etag(&row))).json(row))
 }
 
-/// Change an organisation. `If-Match` must carry its ETag as last read: a
+/// Change an organization. `If-Match` must carry its ETag as last read: a
 /// stale one is a 412 and changes nothing; none is a 428.
 #[utoipa::path(
     tag = "directory",
     params(
-        ("id" = Uuid, Path, description = "Organisation id"),
-        ("If-Match" = String, Header, description = "The organisation's ETag, e.g. \"2\""),
+        ("id" = Uuid, Path, description = "Organization id"),
+        ("If-Match" = String, Header, description = "The organization's ETag, e.g. \"2\""),
     ),
     request_body = OrganizationUpdate,
     responses(
-        (status = 200, body = OrganizationRow, headers(("ETag" = String, description = "The organisation's new version"))),
+        (status = 200, body = OrganizationRow, headers(("ETag" = String, description = "The organization's new version"))),
         (status = 400, description = "Not valid JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -94,6 +94,7 @@ pub async fn update_organization(
     id: web::Path<String>,
     req: HttpRequest,
     payload: web::Payload,
+    clock: web::Data<Clock>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {
     let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
@@ -103,11 +104,11 @@ pub async fn update_organization(
         IfMatch::Unusable => return Ok(precondition_failed()),
     };
     let body = json_text(&req, payload).await?;
-    let input: OrganizationUpdate = beacon_core::read::read_json_objects(&body, &[""]).map_err(|e| rejected(vec![e]))?;
+    let input: OrganizationUpdate = beacon_core::contract::read::read_json_objects(&body, &[""]).map_err(|e| rejected(vec![e]))?;
     let mut pooled = pool.get().await?;
     let conn: &mut AsyncPgConnection = &mut pooled;
     let current = store::get_organization(conn, id).await?.ok_or(ApiError::NotFound)?;
-    // The merged organisation goes through the creation rules, so an update
+    // The merged organization goes through the creation rules, so an update
     // can never store what a creation would refuse.
     let merged = OrganizationInput {
         name: input.name.clone().unwrap_or_else(|| current.name.clone()),
@@ -133,7 +134,7 @@ pub async fn update_organization(
         url: input.url.map(|u| u.trim().to_string()),
         status,
     };
-    let now = Utc::now();
+    let now = clock.now();
     let row = conn
         .transaction(async |conn| {
             let Some(row) = store::update_organization(conn, id, expected, &changes, now).await? else {

@@ -1,16 +1,17 @@
+use crate::clock::Clock;
+use beacon_core::ValidationError;
 use super::service_input::{funding, location, phone, service_areas, FundingInput, LocationInput, PhoneInput};
 use super::{age, categories, codes, count, etag, if_match, languages, IfMatch, one_of, precondition_failed, precondition_required, POPULATIONS, STATUSES};
 use crate::db::directory::{self as store, PartsReplacement, ServiceChanges, ServiceView};
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
-use crate::routes::body::{json_text, rejected};
-use crate::routes::training::{error, text};
+use crate::http::body::{json_text, rejected};
+use beacon_core::fields::text;
 use crate::security::audit::{self, Event};
 use crate::security::Principal;
 use actix_web::http::header;
 use actix_web::{patch, web, HttpRequest, HttpResponse};
 use beacon_core::ErrorCode;
-use chrono::Utc;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use serde::Deserialize;
 use tracing_actix_web::RequestId;
@@ -86,6 +87,7 @@ pub async fn update_service(
     id: web::Path<String>,
     req: HttpRequest,
     payload: web::Payload,
+    clock: web::Data<Clock>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {
     let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
@@ -95,9 +97,9 @@ pub async fn update_service(
         IfMatch::Unusable => return Ok(precondition_failed()),
     };
     let body = json_text(&req, payload).await?;
-    let input: ServiceUpdate = beacon_core::read::read_json_objects(&body, &["", "/locations/*", "/funding/*", "/phones/*"]).map_err(|e| rejected(vec![e]))?;
+    let input: ServiceUpdate = beacon_core::contract::read::read_json_objects(&body, &["", "/locations/*", "/funding/*", "/phones/*"]).map_err(|e| rejected(vec![e]))?;
     let mut errors = Vec::new();
-    let now = Utc::now();
+    let now = clock.now();
     let capacity_changed = input.capacity_unit.is_some() || input.capacity_available.is_some() || input.capacity_total.is_some();
     let changes = ServiceChanges {
         name: input.name.as_deref().and_then(|v| text("/name", v, 200, &mut errors)),
@@ -114,7 +116,7 @@ pub async fn update_service(
         capacity_updated_at: capacity_changed.then_some(now),
     };
     if changes.categories.as_ref().is_some_and(Vec::is_empty) && input.categories.as_ref().is_some_and(Vec::is_empty) {
-        errors.push(error("/categories", ErrorCode::Required, "List at least one service code."));
+        errors.push(ValidationError::new("/categories", ErrorCode::Required, "List at least one service code."));
     }
     let mut pooled = pool.get().await?;
     let conn: &mut AsyncPgConnection = &mut pooled;
@@ -146,14 +148,14 @@ pub async fn update_service(
     let hi = changes.max_age.or(current.max_age);
     if let (Some(lo), Some(hi)) = (lo, hi) {
         if lo > hi {
-            errors.push(error("/max_age", ErrorCode::Range, "Must not be less than min_age."));
+            errors.push(ValidationError::new("/max_age", ErrorCode::Range, "Must not be less than min_age."));
         }
     }
     let available = changes.capacity_available.or(current.capacity_available);
     let total = changes.capacity_total.or(current.capacity_total);
     if let (Some(a), Some(t)) = (available, total) {
         if a > t {
-            errors.push(error("/capacity_available", ErrorCode::Range, "Must not exceed capacity_total."));
+            errors.push(ValidationError::new("/capacity_available", ErrorCode::Range, "Must not exceed capacity_total."));
         }
     }
     if !errors.is_empty() {

@@ -1,13 +1,13 @@
+use crate::clock::Clock;
 use super::{etag, one_of, METHODS};
 use crate::db::directory::{self as store, ServiceView};
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
-use crate::routes::body::{json_text, rejected};
+use crate::http::body::{json_text, rejected};
 use crate::security::audit::{self, Event};
 use crate::security::Principal;
 use actix_web::http::header;
 use actix_web::{post, web, HttpRequest, HttpResponse};
-use chrono::Utc;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use serde::Deserialize;
 use tracing_actix_web::RequestId;
@@ -48,16 +48,17 @@ pub async fn verify_service(
     id: web::Path<String>,
     req: HttpRequest,
     payload: web::Payload,
+    clock: web::Data<Clock>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {
     let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
     let body = json_text(&req, payload).await?;
-    let input: VerificationInput = beacon_core::read::read_json_objects(&body, &[""]).map_err(|e| rejected(vec![e]))?;
+    let input: VerificationInput = beacon_core::contract::read::read_json_objects(&body, &[""]).map_err(|e| rejected(vec![e]))?;
     let mut errors = Vec::new();
     let Some(method) = one_of("/method", &input.method, &METHODS, &mut errors) else {
         return Err(ApiError::Invalid(errors));
     };
-    let now = Utc::now();
+    let now = clock.now();
     let by = principal.key_id.to_string();
     let mut pooled = pool.get().await?;
     let conn: &mut AsyncPgConnection = &mut pooled;

@@ -17,8 +17,7 @@ pub mod taxonomy_terms;
 
 use crate::db::directory::{self as store, Linked, LocationRow, OrganizationRow, ServiceFilter, ServiceRow};
 use crate::error::ApiError;
-use crate::routes::training::error;
-use beacon_core::codes::{CodeList, Service};
+use beacon_core::reference::codes::{CodeList, Service};
 use beacon_core::{ErrorCode, ValidationError};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel_async::AsyncPgConnection;
@@ -292,10 +291,10 @@ pub fn paging(params: &ListParams, errors: &mut Vec<ValidationError>) -> Paging 
     let page = params.page.unwrap_or(1);
     let per_page = params.per_page.unwrap_or(DEFAULT_PER_PAGE);
     if !(1..=1_000_000).contains(&page) {
-        errors.push(error("/page", ErrorCode::Range, "Must be 1 or more."));
+        errors.push(ValidationError::new("/page", ErrorCode::Range, "Must be 1 or more."));
     }
     if !(1..=MAX_PER_PAGE).contains(&per_page) {
-        errors.push(error("/per_page", ErrorCode::Range, format!("Must be between 1 and {MAX_PER_PAGE}.")));
+        errors.push(ValidationError::new("/per_page", ErrorCode::Range, format!("Must be between 1 and {MAX_PER_PAGE}.")));
     }
     Paging { page: page.clamp(1, 1_000_000), per_page: per_page.clamp(1, MAX_PER_PAGE) }
 }
@@ -304,7 +303,7 @@ fn uuid_param(name: &str, value: Option<&str>, errors: &mut Vec<ValidationError>
     let v = value?;
     let parsed = Uuid::parse_str(v).ok();
     if parsed.is_none() {
-        errors.push(error(format!("/{name}"), ErrorCode::Format, "Must be a UUID."));
+        errors.push(ValidationError::new(format!("/{name}"), ErrorCode::Format, "Must be a UUID."));
     }
     parsed
 }
@@ -314,10 +313,10 @@ pub fn modified_after(value: Option<&str>, errors: &mut Vec<ValidationError>) ->
     if let Ok(t) = DateTime::parse_from_rfc3339(v) {
         return Some(t.with_timezone(&Utc));
     }
-    if let Some(d) = beacon_core::dates::parse_iso_date(v) {
+    if let Some(d) = beacon_core::reference::dates::parse_iso_date(v) {
         return Some(d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc());
     }
-    errors.push(error("/modified_after", ErrorCode::Format, "Must be an RFC 3339 date-time or a YYYY-MM-DD date."));
+    errors.push(ValidationError::new("/modified_after", ErrorCode::Format, "Must be an RFC 3339 date-time or a YYYY-MM-DD date."));
     None
 }
 
@@ -376,7 +375,7 @@ pub fn organization(row: &OrganizationRow) -> HsdsOrganization {
 }
 
 fn region_of(town: &str) -> String {
-    beacon_core::geo::find_town(town)
+    beacon_core::reference::geo::find_town(town)
         .and_then(|t| t.planning_region)
         .unwrap_or_default()
         .to_string()

@@ -6,7 +6,7 @@ use actix_web::{get, web, HttpResponse};
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
-/// One provider organisation.
+/// One provider organization.
 #[utoipa::path(
     tag = "hsds",
     params(("id" = Uuid, Path, description = "Organization id")),

@@ -5,7 +5,7 @@ use crate::error::{ApiError, Problem};
 use actix_web::{get, web, HttpResponse};
 use diesel_async::AsyncPgConnection;
 
-/// Provider organisations, a page at a time, filtered by `search` and
+/// Provider organizations, a page at a time, filtered by `search` and
 /// `modified_after` (ANDed; the service filters do not apply).
 #[utoipa::path(
     tag = "hsds",

@@ -6,7 +6,7 @@ use actix_web::{get, web, HttpResponse};
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
-/// One service with its organisation, locations, areas, languages, funding
+/// One service with its organization, locations, areas, languages, funding
 /// and categories. Public: confidential addresses are withheld.
 #[utoipa::path(
     tag = "hsds",

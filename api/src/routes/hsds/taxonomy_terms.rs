@@ -1,6 +1,6 @@
 use super::{term, Paging, TaxonomyTermPage};
 use actix_web::{get, HttpResponse};
-use beacon_core::codes::{CodeList, Service};
+use beacon_core::reference::codes::{CodeList, Service};
 
 /// Every term of the `beacon-services` taxonomy: the Foundation service codes.
 /// Filter services by one with `taxonomy_term_id`.

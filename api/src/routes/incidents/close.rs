@@ -28,7 +28,7 @@ pub async fn close_incident(
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {
     let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
-    let scope = (principal.role == Role::Reporter).then_some(principal.organisation_id);
+    let scope = (principal.role == Role::Reporter).then_some(principal.account_id);
     let mut pooled = pool.get().await?;
     let conn: &mut AsyncPgConnection = &mut pooled;
     let found = conn

@@ -3,12 +3,12 @@ use crate::clock::Clock;
 use crate::db::incidents::{NewIncident, NewVictim};
 use crate::db::{self, DbPool};
 use crate::error::{ApiError, Problem};
-use crate::routes::body::{json_text, rejected};
+use crate::http::body::{json_text, rejected};
 use crate::security::crypto::{field_aad, Envelope};
 use crate::security::Principal;
 use actix_web::http::header;
 use actix_web::{post, web, HttpRequest, HttpResponse};
-use beacon_core::codes::CodeList;
+use beacon_core::reference::codes::CodeList;
 use beacon_core::incident::IncidentReportWire;
 use beacon_core::{check_incident, Incident};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
@@ -48,7 +48,7 @@ pub async fn create_incident(
     let text = json_text(&req, payload).await?;
     let incident = check_incident(&text, clock.today()).map_err(rejected)?;
     let id = Uuid::new_v4();
-    let (row, victims) = seal_rows(id, principal.organisation_id, &incident, &envelope)?;
+    let (row, victims) = seal_rows(id, principal.account_id, &incident, &envelope)?;
     let mut pooled = pool.get().await?;
     let conn: &mut AsyncPgConnection = &mut pooled;
     let received_at = conn
@@ -59,7 +59,7 @@ pub async fn create_incident(
             Ok::<_, diesel::result::Error>(received_at)
         })
         .await?;
-    tracing::info!(incident = %id, organisation = %principal.organisation_id, "incident reported");
+    tracing::info!(incident = %id, account = %principal.account_id, "incident reported");
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/v1/incidents/{id}")))
         .json(IncidentCreated {
@@ -75,7 +75,7 @@ fn codes<T: CodeList>(items: &[T]) -> Vec<String> {
 
 pub(crate) fn seal_rows(
     id: Uuid,
-    organisation_id: Uuid,
+    account_id: Uuid,
     incident: &Incident,
     envelope: &Envelope,
 ) -> Result<(NewIncident, Vec<NewVictim>), ApiError> {
@@ -118,7 +118,7 @@ pub(crate) fn seal_rows(
     let d = &incident.derived;
     let row = NewIncident {
         id,
-        organisation_id,
+        account_id,
         schema_version: beacon_core::SCHEMA_VERSION.to_string(),
         reporting_agency: incident.reporting_agency.code().to_string(),
         agency_case_ref: incident.agency_case_ref.clone(),

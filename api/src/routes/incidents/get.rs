@@ -22,8 +22,8 @@ pub struct ReadParams {
     pub reason: Option<String>,
 }
 
-/// One incident, de-identified. A reporter sees only its own organisation's
-/// incidents; another organisation's is a 404, so existence is not revealed.
+/// One incident, de-identified. A reporter sees only its own account's
+/// incidents; another account's is a 404, so existence is not revealed.
 ///
 /// With `include=identity&reason=…` a coordinator also receives the sealed
 /// fields, decrypted; the read is written to the audit trail in the same
@@ -52,7 +52,7 @@ pub async fn get_incident(
 ) -> Result<HttpResponse, ApiError> {
     let sealed_reason = sealed_request(&principal, &params)?;
     let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
-    let scope = (principal.role == Role::Reporter).then_some(principal.organisation_id);
+    let scope = (principal.role == Role::Reporter).then_some(principal.account_id);
     let mut pooled = pool.get().await?;
     let conn: &mut AsyncPgConnection = &mut pooled;
     let view = conn

@@ -4,8 +4,9 @@ use crate::db::{self, DbPool};
 use crate::error::{ApiError, Problem};
 use crate::security::{Principal, Role};
 use actix_web::{get, web, HttpResponse};
-use beacon_core::dates::parse_iso_date;
-use beacon_core::{geo, ErrorCode, ValidationError};
+use beacon_core::reference::dates::parse_iso_date;
+use beacon_core::reference::geo;
+use beacon_core::{ErrorCode, ValidationError};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -85,7 +86,7 @@ pub async fn list_incidents(
         return Err(ApiError::BadQuery(errors));
     }
     let filter = ListFilter {
-        organisation: (principal.role == Role::Reporter).then_some(principal.organisation_id),
+        account: (principal.role == Role::Reporter).then_some(principal.account_id),
         town,
         from,
         to,

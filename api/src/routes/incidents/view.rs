@@ -60,7 +60,7 @@ pub struct SealedView {
 
 impl std::fmt::Debug for SealedView {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(beacon_core::sealed::REDACTED)
+        f.write_str(beacon_core::contract::sealed::REDACTED)
     }
 }
 

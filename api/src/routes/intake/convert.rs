@@ -1,7 +1,7 @@
 use crate::clock::Clock;
 use crate::db::{self, DbPool};
 use crate::error::{ApiError, Problem};
-use crate::routes::body::{json_text, rejected};
+use crate::http::body::{json_text, rejected};
 use crate::routes::incidents::create::seal_rows;
 use crate::routes::incidents::view::IncidentCreated;
 use crate::security::audit::{self, Event};
@@ -86,7 +86,7 @@ pub async fn convert_intake(
     }
     let incident = check_incident(&report.to_string(), today).map_err(rejected)?;
     let incident_id = Uuid::new_v4();
-    let (row, victims) = seal_rows(incident_id, principal.organisation_id, &incident, &envelope)?;
+    let (row, victims) = seal_rows(incident_id, principal.account_id, &incident, &envelope)?;
     let received_at = conn
         .transaction(async |conn| {
             let received_at = db::incidents::insert(conn, row, victims).await?;

@@ -15,7 +15,7 @@ pub const STATUSES: [&str; 4] = ["new", "triaged", "converted", "closed"];
 pub struct IntakeParams {
     /// `new`, `triaged`, `converted` or `closed`.
     pub status: Option<String>,
-    /// The partner organisation's id.
+    /// The partner account's id.
     pub partner: Option<String>,
     /// `true` or `false`: involving someone under 18.
     pub minor: Option<String>,
@@ -87,7 +87,7 @@ pub async fn list_intake(
     let partner = params.partner.as_deref().and_then(|p| match Uuid::parse_str(p) {
         Ok(id) => Some(id),
         Err(_) => {
-            errors.push(bad("partner", ErrorCode::Format, "Must be an organisation id (UUID)."));
+            errors.push(bad("partner", ErrorCode::Format, "Must be an account id (UUID)."));
             None
         }
     });

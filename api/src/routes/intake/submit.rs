@@ -2,13 +2,13 @@ use crate::clock::Clock;
 use crate::db::intake::{NewSubmission, Receipt};
 use crate::db::{self, DbPool};
 use crate::error::{ApiError, Problem};
-use crate::routes::body::{json_text, rejected};
+use crate::http::body::{json_text, rejected};
 use crate::security::audit::{self, Event};
 use crate::security::crypto::{field_aad, Envelope};
 use crate::security::Principal;
 use actix_web::http::header;
 use actix_web::{post, web, HttpRequest, HttpResponse};
-use beacon_core::codes::CodeList;
+use beacon_core::reference::codes::CodeList;
 use beacon_core::intake::IntakeSubmissionWire;
 use beacon_core::{check_intake, Intake};
 use chrono::{DateTime, Utc};
@@ -164,7 +164,7 @@ fn sealed_row(
     let d = &intake.derived;
     Ok(NewSubmission {
         id,
-        organisation_id: principal.organisation_id,
+        account_id: principal.account_id,
         api_key_id: principal.key_id,
         reference,
         idempotency_key,

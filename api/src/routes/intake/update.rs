@@ -2,7 +2,7 @@ use super::list::STATUSES;
 use crate::db::intake::SubmissionRow;
 use crate::db::{self, DbPool};
 use crate::error::{ApiError, Problem};
-use crate::routes::body::{json_text, rejected};
+use crate::http::body::{json_text, rejected};
 use crate::security::audit::{self, Event};
 use crate::security::Principal;
 use actix_web::{patch, web, HttpRequest, HttpResponse};
@@ -47,7 +47,7 @@ pub async fn update_intake(
 ) -> Result<HttpResponse, ApiError> {
     let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
     let text = json_text(&req, payload).await?;
-    let update: IntakeUpdate = beacon_core::read::read_json(&text).map_err(|e| rejected(vec![e]))?;
+    let update: IntakeUpdate = beacon_core::contract::read::read_json(&text).map_err(|e| rejected(vec![e]))?;
     let mut errors = Vec::new();
     if let Some(status) = update.status.as_deref() {
         if status == "converted" || !STATUSES.contains(&status) {

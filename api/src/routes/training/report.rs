@@ -1,13 +1,18 @@
 use crate::clock::Clock;
+use beacon_core::ValidationError;
 use crate::db::training::{self as store, AgencyScope, PeopleFilter};
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
-use crate::routes::training::{agency_code, core_completion, date_param, error, person_facts, population_code, scope_of, wants_csv};
-use crate::routes::region::region_towns;
+use crate::routes::training::{core_completion, person_facts};
+use beacon_core::fields::{agency_code, population_code};
+use crate::http::query::date_param;
+use crate::security::scope::scope_of;
+use crate::http::negotiate::wants_csv;
+use crate::http::region::region_towns;
 use crate::security::Principal;
 use actix_web::http::header;
 use actix_web::{get, web, HttpRequest, HttpResponse};
-use beacon_core::codes::CodeList;
+use beacon_core::reference::codes::CodeList;
 use beacon_core::training::{compliance, Completion, ComplianceStatus};
 use beacon_core::ErrorCode;
 use chrono::NaiveDate;
@@ -107,7 +112,7 @@ pub async fn compliance_report(
     let status = params.status.as_deref().and_then(|s| {
         let found = ComplianceStatus::from_str(s).ok();
         if found.is_none() {
-            errors.push(error("/status", ErrorCode::UnknownCode, "Must be compliant, due_soon, overdue, not_yet_due or not_required."));
+            errors.push(ValidationError::new("/status", ErrorCode::UnknownCode, "Must be compliant, due_soon, overdue, not_yet_due or not_required."));
         }
         found
     });

@@ -15,7 +15,7 @@ pub struct DuplicateRecord {
     /// Position of the victim in the incident's `victims` list.
     pub ordinal: i32,
     pub reporting_agency: String,
-    pub organisation_id: Uuid,
+    pub account_id: Uuid,
     pub incident_date: NaiveDate,
 }
 
@@ -61,7 +61,7 @@ pub async fn likely_duplicates(_principal: Principal, pool: web::Data<DbPool>) -
                 incident_id: m.incident_id,
                 ordinal: m.ordinal,
                 reporting_agency: m.reporting_agency,
-                organisation_id: m.organisation_id,
+                account_id: m.account_id,
                 incident_date: m.incident_date,
             });
         }

@@ -3,8 +3,11 @@ use crate::clock::Clock;
 use crate::db::training::{self as store, AgencyScope, NewCompletion, NewStatement};
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
-use crate::routes::body::json_text;
-use crate::routes::training::{agency_code, error, event, problem, reference, scope_of};
+use crate::http::body::json_text;
+use beacon_core::fields::{agency_code, reference};
+use crate::security::audit::event;
+use crate::error::problem;
+use crate::security::scope::scope_of;
 use crate::security::audit;
 use crate::security::Principal;
 use actix_web::http::StatusCode;
@@ -45,11 +48,11 @@ fn str_at<'a>(v: &'a Value, path: &str, name: &str, errors: &mut Vec<ValidationE
     match v.get(name) {
         Some(Value::String(s)) => Some(s),
         Some(_) => {
-            errors.push(error(format!("{path}/{name}"), ErrorCode::InvalidType, "Has the wrong type: expected a string."));
+            errors.push(ValidationError::new(format!("{path}/{name}"), ErrorCode::InvalidType, "Has the wrong type: expected a string."));
             None
         }
         None => {
-            errors.push(error(format!("{path}/{name}"), ErrorCode::Required, format!("`{name}` is required.")));
+            errors.push(ValidationError::new(format!("{path}/{name}"), ErrorCode::Required, format!("`{name}` is required.")));
             None
         }
     }
@@ -59,11 +62,11 @@ fn object_at<'a>(v: &'a Value, path: &str, name: &str, errors: &mut Vec<Validati
     match v.get(name) {
         Some(o @ Value::Object(_)) => Some(o),
         Some(_) => {
-            errors.push(error(format!("{path}/{name}"), ErrorCode::InvalidType, "Has the wrong type: expected an object."));
+            errors.push(ValidationError::new(format!("{path}/{name}"), ErrorCode::InvalidType, "Has the wrong type: expected an object."));
             None
         }
         None => {
-            errors.push(error(format!("{path}/{name}"), ErrorCode::Required, format!("`{name}` is required.")));
+            errors.push(ValidationError::new(format!("{path}/{name}"), ErrorCode::Required, format!("`{name}` is required.")));
             None
         }
     }
@@ -78,7 +81,7 @@ fn object_type(v: &Value, path: &str, expected: &str, errors: &mut Vec<Validatio
     match v.get("objectType") {
         None => {}
         Some(Value::String(t)) if t == expected => {}
-        Some(_) => errors.push(error(format!("{path}/objectType"), ErrorCode::UnknownCode, format!("Must be `{expected}`."))),
+        Some(_) => errors.push(ValidationError::new(format!("{path}/objectType"), ErrorCode::UnknownCode, format!("Must be `{expected}`."))),
     }
 }
 
@@ -86,19 +89,19 @@ fn object_type(v: &Value, path: &str, expected: &str, errors: &mut Vec<Validatio
 fn check(mut statement: Value, path: &str, today: NaiveDate) -> Result<Checked, Vec<ValidationError>> {
     let mut errors = Vec::new();
     if !statement.is_object() {
-        return Err(vec![error(path, ErrorCode::InvalidType, "A statement must be an object.")]);
+        return Err(vec![ValidationError::new(path, ErrorCode::InvalidType, "A statement must be an object.")]);
     }
     let id = match statement.get("id") {
         None => Some(Uuid::new_v4().hyphenated().to_string()),
         Some(Value::String(s)) => {
             let id = uuid_text(s);
             if id.is_none() {
-                errors.push(error(format!("{path}/id"), ErrorCode::Format, "Must be a UUID."));
+                errors.push(ValidationError::new(format!("{path}/id"), ErrorCode::Format, "Must be a UUID."));
             }
             id
         }
         Some(_) => {
-            errors.push(error(format!("{path}/id"), ErrorCode::InvalidType, "Has the wrong type: expected a string."));
+            errors.push(ValidationError::new(format!("{path}/id"), ErrorCode::InvalidType, "Has the wrong type: expected a string."));
             None
         }
     };
@@ -113,7 +116,7 @@ fn check(mut statement: Value, path: &str, today: NaiveDate) -> Result<Checked, 
             if let Some(home) = str_at(account, &account_path, "homePage", &mut errors) {
                 match home.strip_prefix(AGENCY_HOME_PAGE) {
                     Some(code) => agency = agency_code(&format!("{account_path}/homePage"), code, &mut errors),
-                    None => errors.push(error(
+                    None => errors.push(ValidationError::new(
                         format!("{account_path}/homePage"),
                         ErrorCode::Format,
                         "Must be urn:beacon:agency:<agency code>.",
@@ -134,12 +137,12 @@ fn check(mut statement: Value, path: &str, today: NaiveDate) -> Result<Checked, 
     let kind = match (verb.as_deref(), object, object_id.as_deref()) {
         (Some(VERB_VOIDED), Some(object), Some(target)) => {
             if object.get("objectType").and_then(Value::as_str) != Some("StatementRef") {
-                errors.push(error(format!("{object_path}/objectType"), ErrorCode::Required, "A voiding statement's object must be a StatementRef."));
+                errors.push(ValidationError::new(format!("{object_path}/objectType"), ErrorCode::Required, "A voiding statement's object must be a StatementRef."));
             }
             match uuid_text(target) {
                 Some(target) => Some(Kind::Void { target }),
                 None => {
-                    errors.push(error(format!("{object_path}/id"), ErrorCode::Format, "Must be the UUID of the statement to void."));
+                    errors.push(ValidationError::new(format!("{object_path}/id"), ErrorCode::Format, "Must be the UUID of the statement to void."));
                     None
                 }
             }
@@ -178,17 +181,17 @@ fn completion_date(statement: &Value, path: &str, today: NaiveDate, errors: &mut
         Some(Value::String(t)) => match DateTime::parse_from_rfc3339(t) {
             Ok(at) => at.with_timezone(&chrono_tz::America::New_York).date_naive(),
             Err(_) => {
-                errors.push(error(format!("{path}/timestamp"), ErrorCode::Format, "Must be an ISO 8601 timestamp with a time zone."));
+                errors.push(ValidationError::new(format!("{path}/timestamp"), ErrorCode::Format, "Must be an ISO 8601 timestamp with a time zone."));
                 return None;
             }
         },
         Some(_) => {
-            errors.push(error(format!("{path}/timestamp"), ErrorCode::InvalidType, "Has the wrong type: expected a string."));
+            errors.push(ValidationError::new(format!("{path}/timestamp"), ErrorCode::InvalidType, "Has the wrong type: expected a string."));
             return None;
         }
     };
     if on > today {
-        errors.push(error(format!("{path}/timestamp"), ErrorCode::FutureDate, "Must not be after today (America/New_York)."));
+        errors.push(ValidationError::new(format!("{path}/timestamp"), ErrorCode::FutureDate, "Must not be after today (America/New_York)."));
         return None;
     }
     Some(on)
@@ -254,13 +257,13 @@ pub async fn post_statements(
         ));
     }
     let text = json_text(&req, payload).await?;
-    let body: Value = beacon_core::read::read_json(&text).map_err(|e| ApiError::InvalidJson(vec![e]))?;
+    let body: Value = beacon_core::contract::read::read_json(&text).map_err(|e| ApiError::InvalidJson(vec![e]))?;
     let (items, array) = match body {
         Value::Array(items) => (items, true),
         single => (vec![single], false),
     };
     if items.is_empty() || items.len() > MAX_STATEMENTS {
-        return Ok(bad_statements(vec![error("", ErrorCode::Length, format!("Send between 1 and {MAX_STATEMENTS} statements."))]));
+        return Ok(bad_statements(vec![ValidationError::new("", ErrorCode::Length, format!("Send between 1 and {MAX_STATEMENTS} statements."))]));
     }
     let today = clock.today();
     let mut errors = Vec::new();
@@ -271,7 +274,7 @@ pub async fn post_statements(
         match check(item, &path, today) {
             Ok(c) => {
                 if batch_ids.insert(c.id.clone(), i).is_some() {
-                    errors.push(error(format!("{path}/id"), ErrorCode::Duplicate, "The same statement id appears twice in the request."));
+                    errors.push(ValidationError::new(format!("{path}/id"), ErrorCode::Duplicate, "The same statement id appears twice in the request."));
                 }
                 checked.push((path, c));
             }
@@ -324,11 +327,11 @@ async fn plan(
                 let person = store::person_by_ref(conn, &c.agency, &c.employee_ref).await?;
                 let course = store::course_by_code(conn, course_code).await?;
                 if person.is_none() {
-                    errors.push(error(format!("{path}/actor/account/name"), ErrorCode::UnknownCode,
+                    errors.push(ValidationError::new(format!("{path}/actor/account/name"), ErrorCode::UnknownCode,
                         "No workforce member of this agency has this employee_ref (import the roster first)."));
                 }
                 if course.is_none() {
-                    errors.push(error(format!("{path}/object/id"), ErrorCode::UnknownCode, "No course has this code (see GET /v1/training/courses)."));
+                    errors.push(ValidationError::new(format!("{path}/object/id"), ErrorCode::UnknownCode, "No course has this code (see GET /v1/training/courses)."));
                 }
                 match (person, course) {
                     (Some(p), Some(course)) => Plan::Completion { person_id: p.id, course_id: course.id, topics: course.topics, on: *on },
@@ -343,7 +346,7 @@ async fn plan(
                 };
                 if let Some((verb, agency)) = stored {
                     if verb == VERB_VOIDED {
-                        errors.push(error(format!("{path}/object/id"), ErrorCode::NotAllowed, "A voiding statement cannot be voided."));
+                        errors.push(ValidationError::new(format!("{path}/object/id"), ErrorCode::NotAllowed, "A voiding statement cannot be voided."));
                     }
                     if !scope.covers(&agency) {
                         return Err(ApiError::Forbidden);
@@ -372,7 +375,7 @@ async fn apply(
         conn,
         &NewStatement {
             id: c.id.clone(),
-            organisation_id: principal.organisation_id,
+            account_id: principal.account_id,
             agency: c.agency.clone(),
             employee_ref: c.employee_ref.clone(),
             verb: c.verb.clone(),

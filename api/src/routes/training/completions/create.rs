@@ -1,9 +1,11 @@
 use crate::db::training::{self as store, CompletionRow, NewCompletion};
+use beacon_core::ValidationError;
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
-use crate::routes::body::{json_text, rejected};
+use crate::http::body::{json_text, rejected};
 use crate::routes::training::workforce::get::visible_person;
-use crate::routes::training::{date, error, event, reference};
+use beacon_core::fields::{date, reference};
+use crate::security::audit::event;
 use crate::clock::Clock;
 use crate::security::audit;
 use crate::security::Principal;
@@ -60,10 +62,10 @@ pub async fn create_completion(
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     let text = json_text(&req, payload).await?;
-    let body: NewCompletionRequest = beacon_core::read::read_json_objects(&text, &[""]).map_err(|e| rejected(vec![e]))?;
+    let body: NewCompletionRequest = beacon_core::contract::read::read_json_objects(&text, &[""]).map_err(|e| rejected(vec![e]))?;
     let mut errors = Vec::new();
     if Uuid::parse_str(&body.person_id).is_err() {
-        errors.push(error("/person_id", ErrorCode::Format, "Must be a workforce member's id (a UUID)."));
+        errors.push(ValidationError::new("/person_id", ErrorCode::Format, "Must be a workforce member's id (a UUID)."));
     }
     match (&body.course_code, &body.course_id) {
         (Some(code), None) => {
@@ -71,15 +73,15 @@ pub async fn create_completion(
         }
         (None, Some(id)) => {
             if Uuid::parse_str(id).is_err() {
-                errors.push(error("/course_id", ErrorCode::Format, "Must be a course id (a UUID)."));
+                errors.push(ValidationError::new("/course_id", ErrorCode::Format, "Must be a course id (a UUID)."));
             }
         }
-        (None, None) => errors.push(error("/course_code", ErrorCode::Required, "`course_code` (or `course_id`) is required.")),
-        (Some(_), Some(_)) => errors.push(error("/course_id", ErrorCode::NotAllowed, "Give course_code or course_id, not both.")),
+        (None, None) => errors.push(ValidationError::new("/course_code", ErrorCode::Required, "`course_code` (or `course_id`) is required.")),
+        (Some(_), Some(_)) => errors.push(ValidationError::new("/course_id", ErrorCode::NotAllowed, "Give course_code or course_id, not both.")),
     }
     let completed_on = date("/completed_on", &body.completed_on, &mut errors);
     if completed_on.is_some_and(|d| d > clock.today()) {
-        errors.push(error("/completed_on", ErrorCode::FutureDate, "Must not be after today."));
+        errors.push(ValidationError::new("/completed_on", ErrorCode::FutureDate, "Must not be after today."));
     }
     let Some(completed_on) = completed_on.filter(|_| errors.is_empty()) else {
         return Err(ApiError::Invalid(errors));
@@ -94,7 +96,7 @@ pub async fn create_completion(
     };
     let Some(course) = course else {
         let path = if body.course_code.is_some() { "/course_code" } else { "/course_id" };
-        return Err(ApiError::Invalid(vec![error(path, ErrorCode::UnknownCode, "No such course (see GET /v1/training/courses).")]));
+        return Err(ApiError::Invalid(vec![ValidationError::new(path, ErrorCode::UnknownCode, "No such course (see GET /v1/training/courses).")]));
     };
     let new = NewCompletion {
         id: Uuid::new_v4(),

@@ -1,11 +1,12 @@
 use crate::clock::Clock;
+use beacon_core::ValidationError;
 use crate::db::training::{self as store, AgencyScope, NewCompletion, IMPORT_CHUNK};
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
-use crate::routes::training::{
-    agency_code, csv_text, date, read_csv_rows, dry_run_param, error, import_rejected, is_csv, not_csv, reference,
-    report_progress, row_error, scope_of, without_bom, ImportParams, ImportProblem, ImportStage, Importer, OnProgress, RowError,
-};
+use beacon_core::fields::{agency_code, date, reference};
+use crate::http::body::{csv_text, is_csv, not_csv};
+use crate::import::{read_csv_rows, dry_run_param, import_rejected, report_progress, row_error, without_bom, ImportParams, ImportProblem, ImportStage, Importer, OnProgress, RowError};
+use crate::security::scope::scope_of;
 use crate::security::audit;
 use crate::security::Principal;
 use actix_web::{post, web, HttpRequest, HttpResponse};
@@ -53,17 +54,17 @@ fn parse(text: &str, scope: &AgencyScope, today: NaiveDate, progress: &mut OnPro
         let course_code = reference("/course_code", cells.cell("course_code"), &mut row_errors);
         let completed_on = date("/completed_on", cells.cell("completed_on"), &mut row_errors);
         if completed_on.is_some_and(|d| d > today) {
-            row_errors.push(error("/completed_on", ErrorCode::FutureDate, "Must not be after today."));
+            row_errors.push(ValidationError::new("/completed_on", ErrorCode::FutureDate, "Must not be after today."));
         }
         if agency.as_deref().is_some_and(|a| !scope.covers(a)) {
-            row_errors.push(error("/agency", ErrorCode::NotAllowed, "A reporter records only its own agency's completions."));
+            row_errors.push(ValidationError::new("/agency", ErrorCode::NotAllowed, "A reporter records only its own agency's completions."));
         }
         if let (Some(agency), Some(employee_ref), Some(course_code), Some(completed_on), true) =
             (agency, employee_ref, course_code, completed_on, row_errors.is_empty())
         {
             let key = (agency.clone(), employee_ref.clone(), course_code.clone(), completed_on);
             if let Some(first) = seen.get(&key) {
-                row_errors.push(error("", ErrorCode::Duplicate, format!("The same completion already appears on row {first}.")));
+                row_errors.push(ValidationError::new("", ErrorCode::Duplicate, format!("The same completion already appears on row {first}.")));
             } else {
                 seen.insert(key, line);
                 rows.push(Row { line, agency, employee_ref, course_code, completed_on });
@@ -94,7 +95,7 @@ fn parse(text: &str, scope: &AgencyScope, today: NaiveDate, progress: &mut OnPro
         (status = 200, body = CompletionImportReport),
         (status = 400, description = "A bad query parameter, or a body that is not UTF-8", body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A reporter whose organisation has no agency", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A reporter whose account has no agency", body = Problem, content_type = "application/problem+json"),
         (status = 413, body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not text/csv", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Every row error; nothing written", body = ImportProblem, content_type = "application/problem+json"),
@@ -160,11 +161,11 @@ pub async fn import_completion_file(
             let person = people.get(&(r.agency.clone(), r.employee_ref.clone()));
             let course = courses.get(&r.course_code);
             if person.is_none() {
-                errors.push(row_error(r.line, error("/employee_ref", ErrorCode::UnknownCode,
+                errors.push(row_error(r.line, ValidationError::new("/employee_ref", ErrorCode::UnknownCode,
                     "No workforce member of this agency has this employee_ref (import the roster first).")));
             }
             if course.is_none() {
-                errors.push(row_error(r.line, error("/course_code", ErrorCode::UnknownCode, "No course has this code (see GET /v1/training/courses).")));
+                errors.push(row_error(r.line, ValidationError::new("/course_code", ErrorCode::UnknownCode, "No course has this code (see GET /v1/training/courses).")));
             }
             if let (Some(person), Some((course_id, topics))) = (person, course) {
                 new.push(NewCompletion {

@@ -1,8 +1,9 @@
 use crate::db::training::{self as store, CourseRow, NewCourse};
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
-use crate::routes::body::{json_text, rejected};
-use crate::routes::training::{agency_code, error, event, reference, text};
+use crate::http::body::{json_text, rejected};
+use beacon_core::fields::{agency_code, reference, text};
+use crate::security::audit::event;
 use crate::security::audit;
 use crate::security::Principal;
 use actix_web::{post, web, HttpRequest, HttpResponse};
@@ -54,14 +55,14 @@ fn check(body: &NewCourseRequest) -> Result<NewCourse, ApiError> {
     let title = text("/title", &body.title, 200, &mut errors);
     let version = text("/version", &body.version, 32, &mut errors);
     if !(1..=600).contains(&body.duration_minutes) {
-        errors.push(error("/duration_minutes", ErrorCode::Range, "Must be between 1 and 600."));
+        errors.push(ValidationError::new("/duration_minutes", ErrorCode::Range, "Must be between 1 and 600."));
     }
     if body.topics.is_empty() || body.topics.len() > 4 {
-        errors.push(error("/topics", ErrorCode::Length, "Must list between 1 and 4 topics."));
+        errors.push(ValidationError::new("/topics", ErrorCode::Length, "Must list between 1 and 4 topics."));
     }
     for (i, t) in body.topics.iter().enumerate() {
         if body.topics[..i].contains(t) {
-            errors.push(error(format!("/topics/{i}"), ErrorCode::Duplicate, "Lists the same code more than once."));
+            errors.push(ValidationError::new(format!("/topics/{i}"), ErrorCode::Duplicate, "Lists the same code more than once."));
         }
     }
     if let Some(url) = &body.recording_url {
@@ -70,11 +71,11 @@ fn check(body: &NewCourseRequest) -> Result<NewCourse, ApiError> {
             && url.chars().count() <= 2000
             && !url.chars().any(|c| c.is_whitespace() || c.is_control());
         if !ok {
-            errors.push(error("/recording_url", ErrorCode::Format, "Must be an http:// or https:// URL of at most 2,000 characters."));
+            errors.push(ValidationError::new("/recording_url", ErrorCode::Format, "Must be an http:// or https:// URL of at most 2,000 characters."));
         }
     }
     if body.adaptations.len() > 50 {
-        errors.push(error("/adaptations", ErrorCode::Length, "Must list at most 50 adaptations."));
+        errors.push(ValidationError::new("/adaptations", ErrorCode::Length, "Must list at most 50 adaptations."));
     }
     let mut adaptations = Vec::new();
     for (i, a) in body.adaptations.iter().enumerate() {
@@ -129,7 +130,7 @@ pub async fn create_course(
 ) -> Result<HttpResponse, ApiError> {
     let text = json_text(&req, payload).await?;
     let body: NewCourseRequest =
-        beacon_core::read::read_json_objects(&text, &["", "/adaptations/*"]).map_err(|e| rejected(vec![e]))?;
+        beacon_core::contract::read::read_json_objects(&text, &["", "/adaptations/*"]).map_err(|e| rejected(vec![e]))?;
     let new = check(&body)?;
     let mut pooled = pool.get().await?;
     let conn: &mut AsyncPgConnection = &mut pooled;

@@ -1,8 +1,10 @@
 use crate::db::training::{self as store, NewPerson, PersonRow};
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
-use crate::routes::body::{json_text, rejected};
-use crate::routes::training::{agency_code, date, event, population_code, reference, scope_of, text, town};
+use crate::http::body::{json_text, rejected};
+use beacon_core::fields::{agency_code, date, population_code, reference, text, town};
+use crate::security::audit::event;
+use crate::security::scope::scope_of;
 use crate::security::audit;
 use crate::security::Principal;
 use actix_web::http::header;
@@ -19,7 +21,7 @@ use uuid::Uuid;
 #[serde(deny_unknown_fields)]
 pub struct NewPersonRequest {
     /// The Foundation agency code of the agency the person works for or is contracted by.
-    #[schema(value_type = beacon_core::codes::Agency)]
+    #[schema(value_type = beacon_core::reference::codes::Agency)]
     pub agency: String,
     #[schema(value_type = beacon_core::training::Population)]
     pub population: String,
@@ -83,7 +85,7 @@ pub fn check_person(f: &PersonFields<'_>) -> Result<NewPerson, Vec<ValidationErr
     }
 }
 
-/// Add a workforce member. A reporter adds only to its own organisation's agency (else 403).
+/// Add a workforce member. A reporter adds only to its own account's agency (else 403).
 #[utoipa::path(
     tag = "workforce",
     request_body = NewPersonRequest,
@@ -107,7 +109,7 @@ pub async fn create_person(
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {
     let text = json_text(&req, payload).await?;
-    let body: NewPersonRequest = beacon_core::read::read_json_objects(&text, &[""]).map_err(|e| rejected(vec![e]))?;
+    let body: NewPersonRequest = beacon_core::contract::read::read_json_objects(&text, &[""]).map_err(|e| rejected(vec![e]))?;
     let new = check_person(&PersonFields {
         agency: &body.agency,
         population: &body.population,

@@ -1,7 +1,7 @@
 use crate::db::training::{self as store, PersonRow};
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
-use crate::routes::training::scope_of;
+use crate::security::scope::scope_of;
 use crate::security::Principal;
 use actix_web::{get, web, HttpResponse};
 use uuid::Uuid;

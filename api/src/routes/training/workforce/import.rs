@@ -1,11 +1,11 @@
 use super::create::{check_person, PersonFields};
+use beacon_core::ValidationError;
 use crate::db::training::{self as store, AgencyScope, NewPerson, RosterColumns, IMPORT_CHUNK};
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
-use crate::routes::training::{
-    csv_text, read_csv_rows, dry_run_param, error, import_rejected, is_csv, not_csv, report_progress, scope_of,
-    without_bom, ImportParams, ImportProblem, ImportStage, Importer, OnProgress, RowError,
-};
+use crate::http::body::{csv_text, is_csv, not_csv};
+use crate::import::{read_csv_rows, dry_run_param, import_rejected, report_progress, without_bom, ImportParams, ImportProblem, ImportStage, Importer, OnProgress, RowError};
+use crate::security::scope::scope_of;
 use crate::security::audit;
 use crate::security::Principal;
 use actix_web::{post, web, HttpRequest, HttpResponse};
@@ -49,7 +49,7 @@ fn parse(text: &str, scope: &AgencyScope, progress: &mut OnProgress<'_>) -> Resu
             Some("true") => Some(true),
             Some("false") => Some(false),
             Some(_) => {
-                row_errors.push(error("/active", ErrorCode::InvalidType, "Must be `true` or `false` (or empty)."));
+                row_errors.push(ValidationError::new("/active", ErrorCode::InvalidType, "Must be `true` or `false` (or empty)."));
                 None
             }
         };
@@ -67,11 +67,11 @@ fn parse(text: &str, scope: &AgencyScope, progress: &mut OnProgress<'_>) -> Resu
             Err(e) => row_errors.extend(e),
             Ok(person) => {
                 if !scope.covers(&person.agency) {
-                    row_errors.push(error("/agency", ErrorCode::NotAllowed, "A reporter imports only its own agency's workforce."));
+                    row_errors.push(ValidationError::new("/agency", ErrorCode::NotAllowed, "A reporter imports only its own agency's workforce."));
                 }
                 let key = (person.agency.clone(), person.employee_ref.clone());
                 if let Some(first) = seen.get(&key) {
-                    row_errors.push(error("/employee_ref", ErrorCode::Duplicate,
+                    row_errors.push(ValidationError::new("/employee_ref", ErrorCode::Duplicate,
                         format!("The agency's employee_ref already appears on row {first}.")));
                 } else {
                     seen.insert(key, row);
@@ -113,7 +113,7 @@ fn parse(text: &str, scope: &AgencyScope, progress: &mut OnProgress<'_>) -> Resu
         (status = 200, body = ImportReport),
         (status = 400, description = "A bad query parameter, or a body that is not UTF-8", body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A reporter whose organisation has no agency", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A reporter whose account has no agency", body = Problem, content_type = "application/problem+json"),
         (status = 413, body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not text/csv", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Every row error; nothing written", body = ImportProblem, content_type = "application/problem+json"),

@@ -1,7 +1,8 @@
 use crate::db::training::{self as store, PeopleFilter, PersonRow};
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
-use crate::routes::training::{agency_code, error, population_code, scope_of};
+use beacon_core::fields::{agency_code, population_code};
+use crate::security::scope::scope_of;
 use crate::security::Principal;
 use actix_web::{get, web, HttpResponse};
 use beacon_core::{ErrorCode, ValidationError};
@@ -41,7 +42,7 @@ pub fn number(name: &str, value: Option<&str>, default: i64, max: i64, errors: &
         None => default,
         Some(Ok(n)) if (1..=max).contains(&n) => n,
         Some(_) => {
-            errors.push(error(format!("/{name}"), ErrorCode::Range, format!("Must be a whole number from 1 to {max}.")));
+            errors.push(ValidationError::new(format!("/{name}"), ErrorCode::Range, format!("Must be a whole number from 1 to {max}.")));
             default
         }
     }
@@ -53,14 +54,14 @@ pub fn flag(name: &str, value: Option<&str>, errors: &mut Vec<ValidationError>) 
         "true" => Some(true),
         "false" => Some(false),
         _ => {
-            errors.push(error(format!("/{name}"), ErrorCode::InvalidType, "Must be `true` or `false`."));
+            errors.push(ValidationError::new(format!("/{name}"), ErrorCode::InvalidType, "Must be `true` or `false`."));
             None
         }
     }
 }
 
 /// The workforce, by agency then `employee_ref`, with a pagination envelope.
-/// A reporter sees only its own agency's (nothing while its organisation has no agency).
+/// A reporter sees only its own agency's (nothing while its account has no agency).
 #[utoipa::path(
     tag = "workforce",
     params(WorkforceParams),

@@ -1,9 +1,11 @@
 use super::get::visible_person;
+use beacon_core::ValidationError;
 use crate::db::training::{self as store, AgencyScope, PersonChanges, PersonRow};
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
-use crate::routes::body::{json_text, rejected};
-use crate::routes::training::{date, error, event, population_code, text, town};
+use crate::http::body::{json_text, rejected};
+use beacon_core::fields::{date, population_code, text, town};
+use crate::security::audit::event;
 use crate::security::audit;
 use crate::security::Principal;
 use actix_web::{patch, web, HttpRequest, HttpResponse};
@@ -70,7 +72,7 @@ pub async fn update_person(
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {
     let text_body = json_text(&req, payload).await?;
-    let update: PersonUpdate = beacon_core::read::read_json_objects(&text_body, &[""]).map_err(|e| rejected(vec![e]))?;
+    let update: PersonUpdate = beacon_core::contract::read::read_json_objects(&text_body, &[""]).map_err(|e| rejected(vec![e]))?;
     let mut errors = Vec::new();
     let changes = PersonChanges {
         population: update
@@ -91,7 +93,7 @@ pub async fn update_person(
         && update.active.is_none()
         && update.town.is_none()
     {
-        errors.push(error("", ErrorCode::Required, "Give at least one of name, role, start_date, active, population, town."));
+        errors.push(ValidationError::new("", ErrorCode::Required, "Give at least one of name, role, start_date, active, population, town."));
     }
     if !errors.is_empty() {
         return Err(ApiError::Invalid(errors));

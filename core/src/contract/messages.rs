@@ -1,7 +1,7 @@
 //! Plain-language messages for every error code, in one place so the server
 //! and the browser say the same words. Messages never echo submitted values.
 
-use crate::problem::ErrorCode;
+use crate::contract::problem::ErrorCode;
 
 /// What a message may need to know about the rule that failed.
 #[derive(Debug, Clone, Copy, Default)]
@@ -76,14 +76,17 @@ fn length_message(ctx: Context<'_>) -> String {
     }
 }
 
+/// The words of each format rule, shared by every contract that uses the rule.
+pub const FORMAT_LANGUAGE: &str = "Must be a two-letter ISO 639-1 language code in lower case, such as \"es\".";
+pub const FORMAT_PHONE: &str = "Must be a phone number starting with + and the country code, such as +18605550123.";
+pub const FORMAT_EMAIL: &str = "Must be a valid email address.";
+
 fn format_message(field: &str) -> &'static str {
     match field {
         "agency_case_ref" => "May only contain letters, digits, '.', '_', '/' and '-'.",
-        "language" | "preferred_language" => {
-            "Must be a two-letter ISO 639-1 language code in lower case, such as \"es\"."
-        }
-        "phone" => "Must be a phone number starting with + and the country code, such as +18605550123.",
-        "email" => "Must be a valid email address.",
+        "language" | "preferred_language" => FORMAT_LANGUAGE,
+        "phone" => FORMAT_PHONE,
+        "email" => FORMAT_EMAIL,
         _ => "Must be a real date written YYYY-MM-DD.",
     }
 }

@@ -2,8 +2,7 @@
 //! parameters: `region_type` and `region` turned into the region's towns.
 //! The training report and the directory search select by them.
 
-use crate::routes::training::error;
-use beacon_core::geo::{towns, Town};
+use beacon_core::reference::geo::{towns, Town};
 use beacon_core::{ErrorCode, ValidationError};
 use std::collections::BTreeSet;
 
@@ -58,13 +57,13 @@ pub fn region_towns(region_type: Option<&str>, region: Option<&str>, errors: &mu
         None => RegionType::DcfRegion,
         Some(Some(kind)) => kind,
         Some(None) => {
-            errors.push(error("/region_type", ErrorCode::UnknownCode, "Must be dcf_region, planning_region, county or judicial_district."));
+            errors.push(ValidationError::new("/region_type", ErrorCode::UnknownCode, "Must be dcf_region, planning_region, county or judicial_district."));
             return None;
         }
     };
     let Some(wanted) = region.map(str::trim) else {
         if region_type.is_some() {
-            errors.push(error("/region", ErrorCode::Required, "Give the region to select with `region_type`."));
+            errors.push(ValidationError::new("/region", ErrorCode::Required, "Give the region to select with `region_type`."));
         }
         return None;
     };
@@ -84,7 +83,7 @@ pub fn region_towns(region_type: Option<&str>, region: Option<&str>, errors: &mu
         if kind == RegionType::DcfRegion {
             known.sort_by_key(|r| r.parse::<u8>().unwrap_or(u8::MAX));
         }
-        errors.push(error("/region", ErrorCode::UnknownCode, format!("Is not a region of this region_type: {}.", known.join(", "))));
+        errors.push(ValidationError::new("/region", ErrorCode::UnknownCode, format!("Is not a region of this region_type: {}.", known.join(", "))));
         return None;
     }
     Some(in_region)

@@ -1,8 +1,8 @@
 //! Turning a request body into wire types, and `validator`'s nested errors into
 //! our flat `{path, code, message}` list. Shared by every contract.
 
-use crate::messages::{message, Context};
-use crate::problem::{ErrorCode, Pointer, ValidationError};
+use crate::contract::messages::{message, Context};
+use crate::contract::problem::{ErrorCode, Pointer, ValidationError};
 use serde::de::DeserializeOwned;
 use serde_path_to_error::Segment;
 use validator::{ValidationErrors, ValidationErrorsKind};

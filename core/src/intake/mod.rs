@@ -10,17 +10,19 @@
 //! its phone number would be the wrong message. (Structural errors inside it,
 //! such as an unknown member, are still reported, as serde meets them first.)
 
-use crate::codes::{AgeGroup, ConcernType, Service};
-use crate::geo::{find_town, Town};
-use crate::intake_wire::{ContactV1, IntakeSubmissionV1};
-use crate::problem::{ErrorCode, Pointer, ValidationError};
-use crate::read::{check_unique, flatten, read_json_objects, rule};
-use crate::sealed::Sealed;
+mod wire;
+
+use crate::reference::codes::{AgeGroup, ConcernType, Service};
+use crate::reference::geo::{find_town, Town};
+use crate::intake::wire::{ContactV1, IntakeSubmissionV1};
+use crate::contract::problem::{ErrorCode, Pointer, ValidationError};
+use crate::contract::read::{check_unique, flatten, read_json_objects, rule};
+use crate::contract::sealed::Sealed;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use validator::Validate;
 
-pub use crate::intake_wire::{ContactV1 as ContactWire, IntakeSubmissionV1 as IntakeSubmissionWire};
+pub use crate::intake::wire::{ContactV1 as ContactWire, IntakeSubmissionV1 as IntakeSubmissionWire};
 
 /// How and when the person may be reached. Only ever held inside [`Sealed`];
 /// its `Debug` is redacted too, in case one is ever taken out.
@@ -37,7 +39,7 @@ pub struct Contact {
 
 impl std::fmt::Debug for Contact {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(crate::sealed::REDACTED)
+        f.write_str(crate::contract::sealed::REDACTED)
     }
 }
 

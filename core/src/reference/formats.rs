@@ -1,5 +1,13 @@
-//! Character-level formats: case references, language codes, phone numbers
-//! and email addresses.
+//! Character-level formats, one rule each, used by every contract (incidents, intake, training,
+//! the directory): case references, language codes, phone numbers, email addresses and URLs.
+//!
+//! - Language: ISO 639-1, two lower-case letters (`en`, `es`, `pt`). Chosen over BCP 47 because
+//!   every list Beacon serves (the intake form's languages, a provider's languages, HSDS
+//!   `language.code`) names a language, not a locale; a region subtag would split one language's
+//!   counts. `es-MX` is refused with a `format` error naming the rule.
+//! - Phone: E.164 (`+` and 8 to 15 digits). What people type (`(860) 555-0123`) is first put
+//!   through [`normalize_phone`], here and in the browser (through wasm), so both agree.
+//! - URL: an absolute `http` or `https` URL with a host and no spaces.
 //!
 //! Written by hand rather than with `regex` (and instead of `validator`'s
 //! email rule, which uses it): the regex engine and its Unicode tables were
@@ -37,6 +45,48 @@ pub fn is_language(s: &str) -> bool {
 pub fn is_phone(s: &str) -> bool {
     s.strip_prefix('+')
         .is_some_and(|digits| (8..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// A phone number as people type it, to E.164 where that is unambiguous: spaces and `( ) . -`
+/// are dropped, and a 10-digit (or 1 + 10-digit) North American number gets its `+1`. Anything
+/// else comes back compacted, for [`is_phone`] to judge. Empty input gives an empty string.
+pub fn normalize_phone(text: &str) -> String {
+    let compact: String = text
+        .trim()
+        .chars()
+        .filter(|c| !(c.is_whitespace() || matches!(c, '(' | ')' | '.' | '-')))
+        .collect();
+    let all_digits = !compact.is_empty() && compact.bytes().all(|b| b.is_ascii_digit());
+    if all_digits && compact.len() == 10 {
+        format!("+1{compact}")
+    } else if all_digits && compact.len() == 11 && compact.starts_with('1') {
+        format!("+{compact}")
+    } else {
+        compact
+    }
+}
+
+/// An absolute `http://` or `https://` URL with a host, at most 2,000 characters, no spaces
+/// or control characters.
+pub fn is_url(s: &str) -> bool {
+    let lower = s.get(..8).map(str::to_ascii_lowercase).unwrap_or_default();
+    let rest = if lower.starts_with("https://") {
+        &s[8..]
+    } else if lower.starts_with("http://") {
+        &s[7..]
+    } else {
+        return false;
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    let host_name = host.rsplit_once(':').map_or(host, |(h, port)| {
+        if port.bytes().all(|b| b.is_ascii_digit()) { h } else { host }
+    });
+    s.chars().count() <= 2000
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+        && !host_name.is_empty()
+        && (host_name.split('.').all(is_label)
+            || host_name.strip_prefix('[').and_then(|h| h.strip_suffix(']')).is_some_and(|ip| ip.parse::<std::net::Ipv6Addr>().is_ok()))
 }
 
 fn is_user_part(s: &str) -> bool {

@@ -6,8 +6,8 @@
 //! cross-field rules, and the `schema(...)` attributes repeat the field rules
 //! for OpenAPI because utoipa does not read `#[validate]`.
 
-use crate::codes::{AgeGroup, ConcernType, Service};
-use crate::sealed::Sealed;
+use crate::reference::codes::{AgeGroup, ConcernType, Service};
+use crate::contract::sealed::Sealed;
 use serde::Deserialize;
 use validator::Validate;
 
@@ -23,7 +23,7 @@ fn notes_length(notes: &Sealed<String>) -> Result<(), validator::ValidationError
     Ok(())
 }
 
-/// Body of `POST /v1/intake`: what a person tells a partner organisation's form.
+/// Body of `POST /v1/intake`: what a person tells a partner's form.
 #[derive(Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(as = IntakeSubmission))]
@@ -49,7 +49,7 @@ pub struct IntakeSubmissionV1 {
     /// Whether the person consents to the intake being shared.
     pub consent_to_share: bool,
     /// ISO 639-1 code, two lower-case letters.
-    #[validate(custom(function = "crate::formats::language"))]
+    #[validate(custom(function = "crate::reference::formats::language"))]
     #[cfg_attr(feature = "openapi", schema(pattern = "^[a-z]{2}$"))]
     pub preferred_language: Option<String>,
     /// Sealed: encrypted at rest, never returned by list or read endpoints.
@@ -70,10 +70,10 @@ pub struct ContactV1 {
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub name: Option<String>,
     /// E.164: `+` then 8–15 digits.
-    #[validate(custom(function = "crate::formats::phone"))]
+    #[validate(custom(function = "crate::reference::formats::phone"))]
     #[cfg_attr(feature = "openapi", schema(pattern = r"^\+[0-9]{8,15}$"))]
     pub phone: Option<String>,
-    #[validate(custom(function = "crate::formats::email"))]
+    #[validate(custom(function = "crate::reference::formats::email"))]
     #[cfg_attr(feature = "openapi", schema(format = Email))]
     pub email: Option<String>,
     /// When it is safe to call or write, in the person's words.

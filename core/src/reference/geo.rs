@@ -8,7 +8,7 @@ use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-const TOWNS_CSV: &str = include_str!("../data/ct-towns.csv");
+const TOWNS_CSV: &str = include_str!("../../data/ct-towns.csv");
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

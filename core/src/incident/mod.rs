@@ -1,21 +1,23 @@
 //! The incident report contract v1: wire body → validated [`Incident`].
 
-use crate::codes::{
+mod wire;
+
+use crate::reference::codes::{
     Agency, Citizenship, ControlMethod, IncidentStatus, Relationship, Service, Sex,
     TraffickingType, Venue,
 };
-use crate::dates::{full_years, parse_iso_date};
-use crate::geo::{find_town, Town};
-use crate::problem::{ErrorCode, Pointer, ValidationError};
-use crate::read::{check_unique, flatten, read_json_objects, rule};
-use crate::sealed::Sealed;
-use crate::wire::{IdentityV1, IncidentReportV1, VictimV1};
+use crate::reference::dates::{full_years, parse_iso_date};
+use crate::reference::geo::{find_town, Town};
+use crate::contract::problem::{ErrorCode, Pointer, ValidationError};
+use crate::contract::read::{check_unique, flatten, read_json_objects, rule};
+use crate::contract::sealed::Sealed;
+use crate::incident::wire::{IdentityV1, IncidentReportV1, VictimV1};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use validator::Validate;
 
-pub use crate::wire::{IdentityV1 as IdentityWire, IncidentReportV1 as IncidentReportWire};
-pub use crate::wire::VictimV1 as VictimWire;
+pub use crate::incident::wire::{IdentityV1 as IdentityWire, IncidentReportV1 as IncidentReportWire};
+pub use crate::incident::wire::VictimV1 as VictimWire;
 
 /// A victim's identifying details. Only ever held inside [`Sealed`]; its
 /// `Debug` is redacted too, in case one is ever taken out.
@@ -30,7 +32,7 @@ pub struct Identity {
 
 impl std::fmt::Debug for Identity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(crate::sealed::REDACTED)
+        f.write_str(crate::contract::sealed::REDACTED)
     }
 }
 
@@ -292,14 +294,14 @@ fn identity(
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Dictionary {
     pub schema_version: &'static str,
-    pub lists: std::collections::BTreeMap<&'static str, Vec<crate::codes::CodeEntry>>,
+    pub lists: std::collections::BTreeMap<&'static str, Vec<crate::reference::codes::CodeEntry>>,
     pub towns: &'static [Town],
 }
 
 pub fn dictionary() -> Dictionary {
     Dictionary {
         schema_version: crate::SCHEMA_VERSION,
-        lists: crate::codes::all_lists().into_iter().collect(),
-        towns: crate::geo::towns(),
+        lists: crate::reference::codes::all_lists().into_iter().collect(),
+        towns: crate::reference::geo::towns(),
     }
 }

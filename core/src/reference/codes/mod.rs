@@ -42,7 +42,7 @@ macro_rules! code_list {
             $($variant,)+
         }
 
-        impl $crate::codes::CodeList for $name {
+        impl $crate::reference::codes::CodeList for $name {
             const NAME: &'static str = $list;
             const ALL: &'static [Self] = &[$($name::$variant,)+];
             fn code(self) -> &'static str {
@@ -55,17 +55,17 @@ macro_rules! code_list {
 
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str($crate::codes::CodeList::code(*self))
+                f.write_str($crate::reference::codes::CodeList::code(*self))
             }
         }
 
         impl std::str::FromStr for $name {
             type Err = ();
             fn from_str(s: &str) -> Result<Self, ()> {
-                <Self as $crate::codes::CodeList>::ALL
+                <Self as $crate::reference::codes::CodeList>::ALL
                     .iter()
                     .copied()
-                    .find(|c| $crate::codes::CodeList::code(*c) == s)
+                    .find(|c| $crate::reference::codes::CodeList::code(*c) == s)
                     .ok_or(())
             }
         }

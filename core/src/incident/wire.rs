@@ -6,11 +6,11 @@
 //! field rules for OpenAPI because utoipa does not read `#[validate]`; a test
 //! runs the fixture vectors through the published schema to keep them honest.
 
-use crate::codes::{
+use crate::reference::codes::{
     Agency, Citizenship, ControlMethod, IncidentStatus, Relationship, Service, Sex,
     TraffickingType, Venue,
 };
-use crate::sealed::Sealed;
+use crate::contract::sealed::Sealed;
 use serde::Deserialize;
 use validator::Validate;
 
@@ -33,7 +33,7 @@ pub struct IncidentReportV1 {
     /// The agency's own case number.
     #[validate(
         length(min = 1, max = 64, code = "length"),
-        custom(function = "crate::formats::case_ref")
+        custom(function = "crate::reference::formats::case_ref")
     )]
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 64, pattern = "^[A-Za-z0-9._/-]*$"))]
     pub agency_case_ref: Option<String>,
@@ -83,7 +83,7 @@ pub struct VictimV1 {
     pub sex: Sex,
     pub citizenship: Option<Citizenship>,
     /// ISO 639-1 code, two lower-case letters.
-    #[validate(custom(function = "crate::formats::language"))]
+    #[validate(custom(function = "crate::reference::formats::language"))]
     #[cfg_attr(feature = "openapi", schema(pattern = "^[a-z]{2}$"))]
     pub language: Option<String>,
     pub relationship_to_trafficker: Option<Relationship>,
@@ -109,10 +109,10 @@ pub struct IdentityV1 {
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
     pub date_of_birth: Option<String>,
     /// E.164: `+` then 8–15 digits.
-    #[validate(custom(function = "crate::formats::phone"))]
+    #[validate(custom(function = "crate::reference::formats::phone"))]
     #[cfg_attr(feature = "openapi", schema(pattern = r"^\+[0-9]{8,15}$"))]
     pub phone: Option<String>,
-    #[validate(custom(function = "crate::formats::email"))]
+    #[validate(custom(function = "crate::reference::formats::email"))]
     #[cfg_attr(feature = "openapi", schema(format = Email))]
     pub email: Option<String>,
 }

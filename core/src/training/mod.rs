@@ -44,9 +44,9 @@
 use chrono::{Days, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::codes::{CodeEntry, CodeList};
+use crate::reference::codes::{CodeEntry, CodeList};
 
-use crate::codes::code_list;
+use crate::reference::codes::code_list;
 
 code_list!(
     /// The four topics of the curriculum (Sec. 1(c)).

@@ -1,0 +1,101 @@
+//! Reading request bodies: media type and size checked before any parsing, one reader for JSON
+//! and CSV.
+
+use crate::error::ApiError;
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use beacon_core::{ErrorCode, ValidationError};
+use futures_util::StreamExt;
+
+/// Largest JSON body accepted.
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+/// Largest CSV body accepted (about 200,000 roster rows).
+pub const MAX_CSV_BYTES: usize = 16 * 1024 * 1024;
+
+/// The request's media type without parameters, lower-cased (`""` when absent).
+pub fn media_type(req: &HttpRequest) -> String {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or_default().trim().to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+fn is_json(req: &HttpRequest) -> bool {
+    let essence = media_type(req);
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+/// Whether the request's `Content-Type` is `text/csv`.
+pub fn is_csv(req: &HttpRequest) -> bool {
+    media_type(req) == "text/csv"
+}
+
+/// The body as UTF-8 text, at most `limit` bytes (the declared length is checked before
+/// reading), or the 413; `not_text` is the error for a body that is not UTF-8.
+async fn read_text(
+    req: &HttpRequest,
+    mut payload: web::Payload,
+    limit: usize,
+    not_text: fn() -> ApiError,
+) -> Result<String, ApiError> {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Err(ApiError::PayloadTooLarge(limit));
+    }
+    let mut body = web::BytesMut::with_capacity(declared.unwrap_or(0).min(limit));
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|_| not_text())?;
+        if body.len() + chunk.len() > limit {
+            return Err(ApiError::PayloadTooLarge(limit));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    String::from_utf8(body.to_vec()).map_err(|_| not_text())
+}
+
+/// The JSON body as UTF-8 text, or the matching 415 / 413 / 400 error.
+pub async fn json_text(req: &HttpRequest, payload: web::Payload) -> Result<String, ApiError> {
+    if !is_json(req) {
+        return Err(ApiError::UnsupportedMediaType);
+    }
+    read_text(req, payload, MAX_BODY_BYTES, invalid_json).await
+}
+
+/// The CSV body as text (a leading byte-order mark removed), or the 413 / 400.
+pub async fn csv_text(req: &HttpRequest, payload: web::Payload) -> Result<String, ApiError> {
+    let text = read_text(req, payload, MAX_CSV_BYTES, not_utf8).await?;
+    Ok(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text))
+}
+
+fn invalid_json() -> ApiError {
+    ApiError::InvalidJson(vec![ValidationError::new(
+        "",
+        ErrorCode::InvalidJson,
+        "The request body is not valid UTF-8 JSON.",
+    )])
+}
+
+fn not_utf8() -> ApiError {
+    ApiError::BadQuery(vec![ValidationError::new("", ErrorCode::Format, "The CSV body is not UTF-8 text.")])
+}
+
+/// Splits a core verdict into the API's 400 (unreadable JSON) or 422.
+pub fn rejected(errors: Vec<ValidationError>) -> ApiError {
+    if errors.iter().any(|e| e.code == ErrorCode::InvalidJson) {
+        ApiError::InvalidJson(errors)
+    } else {
+        ApiError::Invalid(errors)
+    }
+}
+
+/// The 415 of an import whose body is not `text/csv`.
+pub fn not_csv() -> HttpResponse {
+    crate::error::problem::<()>(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "the body must be text/csv", None)
+}
+
