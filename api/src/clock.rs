@@ -21,6 +21,11 @@ impl ClockHandle {
         self.set_now(noon_in_connecticut(day));
     }
 
+    /// The instant the server believes it is.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.0.read().map(|t| *t).unwrap_or_else(|e| *e.into_inner())
+    }
+
     pub fn set_now(&self, now: DateTime<Utc>) {
         if let Ok(mut t) = self.0.write() {
             *t = now;

@@ -86,6 +86,11 @@ impl TestApp {
         self.clock.set_today(day);
     }
 
+    /// The server's instant (the test clock).
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
     /// Sets the server's instant.
     pub fn set_now(&self, now: DateTime<Utc>) {
         self.clock.set_now(now);

@@ -195,11 +195,13 @@ async fn verification_makes_a_service_vetted_and_leaves_the_due_list() {
     // 13 months ago is overdue.
     use diesel_async::RunQueryDsl;
     let mut conn = app.conn().await.unwrap();
-    diesel::sql_query(format!("UPDATE directory_services SET verified_at = now() - interval '11 months 15 days' WHERE id = '{shelter}'"))
+    // Relative to the server's (test) clock, never the database's wall clock.
+    let now = app.now().to_rfc3339();
+    diesel::sql_query(format!("UPDATE directory_services SET verified_at = '{now}'::timestamptz - interval '11 months 15 days' WHERE id = '{shelter}'"))
         .execute(&mut conn)
         .await
         .unwrap();
-    diesel::sql_query(format!("UPDATE directory_services SET verified_at = now() - interval '13 months' WHERE id = '{office}'"))
+    diesel::sql_query(format!("UPDATE directory_services SET verified_at = '{now}'::timestamptz - interval '13 months' WHERE id = '{office}'"))
         .execute(&mut conn)
         .await
         .unwrap();
