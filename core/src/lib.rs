@@ -13,6 +13,7 @@ mod intake_wire;
 pub mod messages;
 pub mod problem;
 pub mod sealed;
+pub mod stats;
 pub mod training;
 pub mod read;
 mod wire;
