@@ -305,6 +305,16 @@ fn publish(table: &Table, withheld: &[bool], policy: &Policy) -> SuppressedTable
     }
 }
 
+/// `table` with the entries chosen by `withhold` withheld, and nothing else:
+/// a publication proposed by hand, to audit with [`recoverable_cells`]
+/// (what would it give away?). Not a substitute for [`suppress`].
+pub fn proposed(table: &Table, withhold: impl Fn(&[Option<usize>]) -> bool) -> SuppressedTable {
+    let flags: Vec<bool> = all_keys(table.dimensions()).iter().map(|k| withhold(k)).collect();
+    let mut out = publish(table, &flags, &Policy::internal());
+    out.rule = "Cells chosen by hand are withheld; not checked against the disclosure rules.".into();
+    out
+}
+
 /// Withheld entries that could be worked out from what `table` shows.
 pub fn recoverable_cells(table: &SuppressedTable) -> Vec<Key> {
     recoverable_together(std::slice::from_ref(table))
@@ -333,28 +343,35 @@ pub fn recoverable_together(tables: &[SuppressedTable]) -> Result<Vec<(usize, Ke
 }
 
 /// Primary suppression, then complements until the audit finds nothing.
+///
+/// Most recoveries are a total minus its other cells, possibly in a chain;
+/// peeling finds those cheaply, so the exact audit runs only once peeling is
+/// satisfied, and candidates are compared by what peeling still finds.
 fn complete(model: &Model, values: &[u64], policy: &Policy) -> Vec<bool> {
     let mut withheld: Vec<bool> = values.iter().map(|&v| policy.withholds(v)).collect();
     // Each pass withholds one more non-zero entry, so this ends.
     loop {
-        let exposed = model.exposed(&withheld, values);
+        let cheap = model.exposed_cheaply(&withheld, values);
+        let tangled = !cheap.iter().any(|&x| x);
+        let exposed = if tangled { model.exposed(&withheld, values) } else { cheap };
         let Some(target) = model.first_target(&exposed) else {
             return withheld;
         };
         let candidates = model.candidates(target, &withheld, values);
-        let best = candidates
-            .iter()
-            .enumerate()
-            .map(|(order, &c)| {
-                let mut trial = withheld.clone();
-                trial[c] = true;
-                let left = model.exposed(&trial, values).iter().filter(|&&r| r).count();
-                ((left, order), c)
-            })
-            .min()
-            .map(|(_, c)| c);
+        let mut best: Option<((usize, usize), usize)> = None;
+        for (order, &c) in candidates.iter().enumerate() {
+            let mut trial = withheld.clone();
+            trial[c] = true;
+            let left = model.exposed_cheaply(&trial, values).iter().filter(|&&r| r).count();
+            if best.is_none_or(|(score, _)| (left, order) < score) {
+                best = Some(((left, order), c));
+            }
+            if left == 0 {
+                break;
+            }
+        }
         match best {
-            Some(c) => withheld[c] = true,
+            Some((_, c)) => withheld[c] = true,
             None => {
                 // No shown non-zero entry left beside it: nothing shown can
                 // be withheld to help, so withhold every non-zero entry.
@@ -394,6 +411,8 @@ struct Component {
 struct Model {
     entries: Vec<ModelEntry>,
     components: Vec<Component>,
+    /// Per entry: the inner entries of its table that it sums (margins only).
+    inside: Vec<Vec<usize>>,
 }
 
 impl Model {
@@ -512,12 +531,32 @@ impl Model {
             }
             components.push(component);
         }
-        Ok(Self { entries, components })
+        let inside = entries
+            .iter()
+            .enumerate()
+            .map(|(m, me)| {
+                if !me.margin {
+                    return Vec::new();
+                }
+                (0..entries.len())
+                    .filter(|&e| {
+                        let x: &ModelEntry = &entries[e];
+                        x.table == me.table && !x.margin && e != m && is_subset(&x.support, &me.support)
+                    })
+                    .collect()
+            })
+            .collect();
+        Ok(Self { entries, components, inside })
     }
 
     /// For each entry: withheld and recoverable from the shown entries.
     fn audit(&self, withheld: &[bool]) -> Vec<bool> {
-        let ones: Vec<bool> = self.components.iter().map(|c| self.ones_known(c, withheld)).collect();
+        // The grand total links components; with one there is nothing to link.
+        let ones: Vec<bool> = if self.components.len() > 1 {
+            self.components.iter().map(|c| self.ones_known(c, withheld)).collect()
+        } else {
+            vec![false]
+        };
         let mut found = vec![false; self.entries.len()];
         for (ci, c) in self.components.iter().enumerate() {
             let outside_total = ones.iter().enumerate().any(|(cj, &o)| cj != ci && o);
@@ -539,6 +578,32 @@ impl Model {
     /// As [`Model::audit`], plus withheld entries pinned by bounds.
     fn exposed(&self, withheld: &[bool], values: &[u64]) -> Vec<bool> {
         let mut found = self.audit(withheld);
+        for e in pinned_by_bounds(self, withheld, values) {
+            found[e] = true;
+        }
+        found
+    }
+
+    /// Withheld entries recoverable by peeling alone (a total minus its other
+    /// known parts, repeatedly), plus those pinned by bounds. A subset of
+    /// [`Model::exposed`].
+    fn exposed_cheaply(&self, withheld: &[bool], values: &[u64]) -> Vec<bool> {
+        let totals_shown: Vec<bool> = self
+            .components
+            .iter()
+            .map(|c| c.entries.iter().any(|&e| !withheld[e] && self.entries[e].support.len() == c.atoms))
+            .collect();
+        let mut found = vec![false; self.entries.len()];
+        for (ci, c) in self.components.iter().enumerate() {
+            if !c.entries.iter().any(|&e| withheld[e]) {
+                continue;
+            }
+            let outside_total = totals_shown.iter().enumerate().any(|(cj, &t)| cj != ci && t);
+            let known = peel(c.atoms, &self.shown_rows(c, withheld, outside_total));
+            for &e in &c.entries {
+                found[e] = withheld[e] && self.entries[e].support.iter().all(|&a| known[a]);
+            }
+        }
         for e in pinned_by_bounds(self, withheld, values) {
             found[e] = true;
         }
@@ -626,13 +691,7 @@ fn pinned_by_bounds(model: &Model, withheld: &[bool], values: &[u64]) -> Vec<usi
         if withheld[m] {
             continue;
         }
-        let me = &model.entries[m];
-        let inside: Vec<usize> = (0..model.entries.len())
-            .filter(|&e| {
-                let x = &model.entries[e];
-                x.table == me.table && !x.margin && e != m && is_subset(&x.support, &me.support)
-            })
-            .collect();
+        let inside = &model.inside[m];
         if inside.is_empty() {
             continue;
         }
@@ -662,20 +721,7 @@ fn in_span(atoms: usize, rows: &[Vec<usize>], targets: &[&[usize]]) -> Result<Ve
     // Peel first: a row with one unknown atom makes that atom known. This is
     // the "row total minus the other cells" step, and it leaves elimination
     // only the genuinely tangled part.
-    let mut known = vec![false; atoms];
-    loop {
-        let mut changed = false;
-        for row in rows {
-            let mut unknown = row.iter().filter(|&&a| !known[a]);
-            if let (Some(&a), None) = (unknown.next(), unknown.next()) {
-                known[a] = true;
-                changed = true;
-            }
-        }
-        if !changed {
-            break;
-        }
-    }
+    let known = peel(atoms, rows);
     let columns: Vec<usize> = (0..atoms).filter(|&a| !known[a]).collect();
     let mut column_of = vec![usize::MAX; atoms];
     for (i, &a) in columns.iter().enumerate() {
@@ -697,4 +743,23 @@ fn in_span(atoms: usize, rows: &[Vec<usize>], targets: &[&[usize]]) -> Result<Ve
         .collect();
     let echelon = Echelon::new(tangled, columns.len())?;
     targets.iter().map(|t| echelon.spans(&dense(t))).collect()
+}
+
+/// Atoms whose count follows from `rows` by repeatedly taking a row with one
+/// unknown atom left.
+fn peel(atoms: usize, rows: &[Vec<usize>]) -> Vec<bool> {
+    let mut known = vec![false; atoms];
+    loop {
+        let mut changed = false;
+        for row in rows {
+            let mut unknown = row.iter().filter(|&&a| !known[a]);
+            if let (Some(&a), None) = (unknown.next(), unknown.next()) {
+                known[a] = true;
+                changed = true;
+            }
+        }
+        if !changed {
+            return known;
+        }
+    }
 }

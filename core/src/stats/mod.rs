@@ -14,7 +14,13 @@ mod exact;
 pub mod table;
 
 pub use disclosure::{
-    recoverable_cells, recoverable_together, suppress, suppress_together, Cell, DisclosureError, Entry, Policy,
+    proposed, recoverable_cells, recoverable_together, suppress, suppress_together, Cell, DisclosureError, Entry, Policy,
     PolicyError, SuppressedTable, MIN_PUBLIC_K,
 };
 pub use table::{Dimension, DimensionLabels, Key, Table, TableError};
+pub mod derived;
+pub mod multi;
+pub mod period;
+
+pub use multi::{suppress_multi, HasHasNot, MultiValued, MultiValuedTable};
+pub use period::{Audience, Period};

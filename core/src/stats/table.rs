@@ -173,6 +173,12 @@ impl Dimension {
         self.categories.is_empty()
     }
 
+    /// Names of the units in category `c`.
+    pub fn members(&self, c: usize) -> Option<Vec<&str>> {
+        let cat = self.categories.get(c)?;
+        Some(cat.units.iter().filter_map(|&u| self.units.get(u)).map(String::as_str).collect())
+    }
+
     /// Units of category `c`, or every unit for `None` (the margin).
     pub(crate) fn units_of(&self, c: Option<usize>) -> Vec<usize> {
         match c.and_then(|c| self.categories.get(c)) {
