@@ -24,3 +24,8 @@ pub mod period;
 
 pub use multi::{suppress_multi, HasHasNot, MultiValued, MultiValuedTable};
 pub use period::{Audience, Period};
+pub mod calendar;
+pub mod report;
+
+pub use calendar::{calendar, Duty, DutyStatus, Recurrence};
+pub use report::{check_activity, check_recommendation, Activity, Recommendation, Verdict};
