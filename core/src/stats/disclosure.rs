@@ -447,16 +447,16 @@ impl Model {
             }
         }
         let mut roots: Vec<usize> = Vec::new();
-        let mut component_of = vec![0usize; tables.len()];
+        let mut component_of = Vec::with_capacity(tables.len());
         for t in 0..tables.len() {
             let r = root(&mut parent, t);
-            component_of[t] = match roots.iter().position(|&x| x == r) {
+            component_of.push(match roots.iter().position(|&x| x == r) {
                 Some(c) => c,
                 None => {
                     roots.push(r);
                     roots.len() - 1
                 }
-            };
+            });
         }
 
         let mut entries = Vec::new();
