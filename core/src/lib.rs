@@ -8,6 +8,7 @@ pub mod fields;
 pub mod incident;
 pub mod intake;
 pub mod reference;
+pub mod stats;
 pub mod training;
 
 pub use incident::{check_incident, dictionary, Derived, Dictionary, Identity, Incident, IncidentVerdict, Victim};
