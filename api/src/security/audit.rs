@@ -266,6 +266,19 @@ fn chain_hash(prev_hash: &[u8], content: &Content<'_>) -> Vec<u8> {
     hasher.finalize().to_vec()
 }
 
+/// An audit entry for a write by `principal`.
+pub fn event(principal: &crate::security::Principal, request_id: &tracing_actix_web::RequestId, action: &str, resource: &str, id: Option<String>) -> Event {
+    Event {
+        actor: Actor::from(principal),
+        action: action.to_string(),
+        resource: resource.to_string(),
+        resource_id: id,
+        reason: None,
+        outcome: "success".to_string(),
+        request_id: Some(request_id.to_string()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -334,18 +347,5 @@ mod tests {
             summary(&broken),
             format!("audit trail BROKEN at entry seq=2 id={}: {PROBLEM_HASH}", Uuid::nil())
         );
-    }
-}
-
-/// An audit entry for a write by `principal`.
-pub fn event(principal: &crate::security::Principal, request_id: &tracing_actix_web::RequestId, action: &str, resource: &str, id: Option<String>) -> Event {
-    Event {
-        actor: Actor::from(principal),
-        action: action.to_string(),
-        resource: resource.to_string(),
-        resource_id: id,
-        reason: None,
-        outcome: "success".to_string(),
-        request_id: Some(request_id.to_string()),
     }
 }
