@@ -31,8 +31,13 @@ pub enum ApiError {
     IdempotencyKeyReused,
     #[error("this key may not be used from this origin")]
     OriginNotAllowed,
-    #[error("conflict: {0}")]
-    Conflict(&'static str),
+    #[error("{}", .0.detail())]
+    Conflict(Conflict),
+    #[error("cross-origin requests are not allowed")]
+    CrossOriginForbidden,
+    /// A rate limit refused the request; `Retry-After` says when to try again.
+    #[error("{detail}")]
+    RateLimited { detail: &'static str, retry_after_secs: u64 },
     #[error("the database is unavailable")]
     Unavailable,
     /// Our bug or an unexpected failure; details go to the log, never to the client.
@@ -58,9 +63,42 @@ impl ApiError {
             ApiError::IdempotencyKeyRequired => "idempotency_key_required",
             ApiError::IdempotencyKeyReused => "idempotency_key_reused",
             ApiError::OriginNotAllowed => "origin_not_allowed",
-            ApiError::Conflict(code) => code,
+            ApiError::Conflict(conflict) => conflict.code(),
+            ApiError::CrossOriginForbidden => "cross_origin_forbidden",
+            ApiError::RateLimited { .. } => "rate_limited",
             ApiError::Unavailable => "unavailable",
             ApiError::Internal(_) => "internal",
+        }
+    }
+}
+
+/// Why a write conflicts with what is stored (409); each is a stable `code`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Conflict {
+    /// An xAPI statement id already stored with different content.
+    StatementConflict,
+    DuplicateCourseCode,
+    DuplicateEmployeeRef,
+    /// The intake submission already became an incident.
+    AlreadyConverted,
+}
+
+impl Conflict {
+    pub fn code(self) -> &'static str {
+        match self {
+            Conflict::StatementConflict => "statement_conflict",
+            Conflict::DuplicateCourseCode => "duplicate_course_code",
+            Conflict::DuplicateEmployeeRef => "duplicate_employee_ref",
+            Conflict::AlreadyConverted => "already_converted",
+        }
+    }
+
+    fn detail(self) -> &'static str {
+        match self {
+            Conflict::StatementConflict => "a statement with this id is already stored with different content",
+            Conflict::DuplicateCourseCode => "a course with this code already exists",
+            Conflict::DuplicateEmployeeRef => "this account already has a person with this employee reference",
+            Conflict::AlreadyConverted => "this submission was already converted to an incident",
         }
     }
 }
@@ -102,7 +140,8 @@ impl ResponseError for ApiError {
                 StatusCode::BAD_REQUEST
             }
             ApiError::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::OriginNotAllowed => StatusCode::FORBIDDEN,
+            ApiError::OriginNotAllowed | ApiError::CrossOriginForbidden => StatusCode::FORBIDDEN,
+            ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Unauthenticated => StatusCode::UNAUTHORIZED,
@@ -143,8 +182,14 @@ impl ResponseError for ApiError {
         };
         let mut response = HttpResponse::build(status);
         response.content_type(PROBLEM_JSON);
-        if matches!(self, ApiError::Unauthenticated) {
-            response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+        match self {
+            ApiError::Unauthenticated => {
+                response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+            }
+            ApiError::RateLimited { retry_after_secs, .. } => {
+                response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+            }
+            _ => {}
         }
         response.json(body)
     }

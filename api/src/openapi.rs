@@ -58,25 +58,42 @@ pub fn document() -> utoipa::openapi::OpenApi {
         .openapi(ApiDoc::openapi())
         .configure(crate::routes::configure)
         .split_for_parts();
-    with_rate_limit_responses(api)
+    with_shared_responses(api)
 }
 
-/// The rate limits wrap the whole app (`edge::rate_limit`), so any operation
-/// can answer 429; added here once rather than in every `#[utoipa::path]`.
-pub fn with_rate_limit_responses(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+/// The answers many operations share, written once here rather than in every
+/// `#[utoipa::path]` (an operation's own wording, where it has one, stands):
+/// - 429 on every operation: the rate limits wrap the whole app (`edge::rate_limit`);
+/// - 401 and 403 on every operation that needs a key;
+/// - 413, 415 and 422 on every operation that takes a body (`http::body` enforces the size
+///   limit and media type; `core` answers the rules).
+pub fn with_shared_responses(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     use utoipa::openapi::schema::{ObjectBuilder, Type};
-    use utoipa::openapi::{Content, Header, Ref, RefOr, ResponseBuilder};
-    let response = ResponseBuilder::new()
-        .description(
-            "Too many requests from this address or key (code `rate_limited`), or too many failed \
+    use utoipa::openapi::{Content, Header, Ref, RefOr, Response, ResponseBuilder};
+    let problem = |description: &str| {
+        ResponseBuilder::new()
+            .description(description)
+            .content("application/problem+json", Content::new(Some(Ref::from_schema_name("Problem"))))
+    };
+    let rate_limited = problem(
+        "Too many requests from this address or key (code `rate_limited`), or too many failed \
 authentications from this address. Wait `Retry-After` seconds.",
-        )
-        .header(
-            "Retry-After",
-            Header::new(ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1))),
-        )
-        .content("application/problem+json", Content::new(Some(Ref::from_schema_name("Problem"))))
-        .build();
+    )
+    .header("Retry-After", Header::new(ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1))))
+    .build();
+    let keyed: [(&str, Response); 2] = [
+        ("401", problem("No valid API key (code `unauthenticated`).").build()),
+        ("403", problem("This key's role may not use this operation (code `forbidden`).").build()),
+    ];
+    let with_body: [(&str, Response); 3] = [
+        ("413", problem("The body is larger than the limit (code `payload_too_large`).").build()),
+        ("415", problem("The body's media type is not one this operation reads (code `unsupported_media_type`).").build()),
+        (
+            "422",
+            problem("The body breaks the contract; `errors` lists every broken rule as `{path, code, message}` (code `validation_failed`).")
+                .build(),
+        ),
+    ];
     for item in api.paths.paths.values_mut() {
         for operation in [
             &mut item.get,
@@ -91,11 +108,20 @@ authentications from this address. Wait `Retry-After` seconds.",
         .into_iter()
         .flatten()
         {
-            operation
-                .responses
-                .responses
-                .entry("429".to_string())
-                .or_insert_with(|| RefOr::T(response.clone()));
+            let needs_key = operation.security.as_ref().is_some_and(|s| !s.is_empty());
+            let takes_body = operation.request_body.is_some();
+            let responses = &mut operation.responses.responses;
+            responses.entry("429".to_string()).or_insert_with(|| RefOr::T(rate_limited.clone()));
+            if needs_key {
+                for (status, response) in &keyed {
+                    responses.entry((*status).to_string()).or_insert_with(|| RefOr::T(response.clone()));
+                }
+            }
+            if takes_body {
+                for (status, response) in &with_body {
+                    responses.entry((*status).to_string()).or_insert_with(|| RefOr::T(response.clone()));
+                }
+            }
         }
     }
     api

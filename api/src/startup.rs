@@ -73,7 +73,7 @@ impl Application {
                 .wrap(rate_limit.clone())
                 .wrap(actix_web::middleware::from_fn(crate::edge::headers::security_headers))
                 .wrap(tracing_actix_web::TracingLogger::<crate::edge::logging::EdgeRootSpan>::new())
-                .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", crate::openapi::with_rate_limit_responses(api)))
+                .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", crate::openapi::with_shared_responses(api)))
                 .service(web::redirect("/docs", "/docs/"))
                 .default_service(web::to(not_found))
         })

@@ -3,7 +3,6 @@
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
-use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage};
 use tracing_actix_web::RequestId;
@@ -85,11 +84,7 @@ pub async fn security_headers(
         Ok(res) => {
             let mut res = res.map_into_boxed_body();
             if res.response().error().is_some_and(super::cors::is_refusal) {
-                let refused = super::problem(
-                    StatusCode::FORBIDDEN,
-                    "cross_origin_forbidden",
-                    "cross-origin requests are not allowed",
-                );
+                let refused = actix_web::ResponseError::error_response(&crate::error::ApiError::CrossOriginForbidden);
                 res = res.into_response(refused);
             }
             context.apply(res.headers_mut());

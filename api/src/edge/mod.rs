@@ -20,20 +20,3 @@ pub mod intake_cors;
 pub mod headers;
 pub mod logging;
 pub mod rate_limit;
-
-use crate::error::{Problem, PROBLEM_JSON};
-use actix_web::http::StatusCode;
-use actix_web::HttpResponse;
-
-/// An RFC 9457 problem response for the edge's own refusals (the handlers'
-/// errors go through `ApiError`).
-pub(crate) fn problem(status: StatusCode, code: &str, detail: &str) -> HttpResponse {
-    HttpResponse::build(status).content_type(PROBLEM_JSON).json(Problem {
-        kind: format!("https://beacon.ct.gov/problems/{code}"),
-        title: status.canonical_reason().unwrap_or("Error").to_string(),
-        status: status.as_u16(),
-        code: code.to_string(),
-        detail: Some(detail.to_string()),
-        errors: None,
-    })
-}

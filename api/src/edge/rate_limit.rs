@@ -78,11 +78,9 @@ impl Refusal {
     }
 
     fn response(self) -> HttpResponse {
-        let mut res = super::problem(StatusCode::TOO_MANY_REQUESTS, "rate_limited", self.detail());
-        if let Ok(value) = header::HeaderValue::try_from(self.retry_after_secs().to_string()) {
-            res.headers_mut().insert(header::RETRY_AFTER, value);
-        }
-        res
+        use actix_web::ResponseError;
+        crate::error::ApiError::RateLimited { detail: self.detail(), retry_after_secs: self.retry_after_secs() }
+            .error_response()
     }
 }
 

@@ -4,5 +4,6 @@
 
 pub mod body;
 pub mod negotiate;
+pub mod path;
 pub mod query;
 pub mod region;

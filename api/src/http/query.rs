@@ -1,8 +1,103 @@
 //! Query parameters: whole numbers, flags, dates and paging, each parsed once here so every
 //! list answers a bad parameter with the same 400 naming it (`/page`, `/active`, …).
 
+use crate::error::ApiError;
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpRequest};
 use beacon_core::{ErrorCode, ValidationError};
 use chrono::NaiveDate;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::future::{ready, Ready};
+use utoipa::ToSchema;
+
+/// The query string, deserialised into `T`; a value of the wrong type (or a repeated or malformed
+/// parameter) is a 400 whose `errors` names the parameter, where actix's own `web::Query` can
+/// only say the query string is wrong.
+#[derive(Debug)]
+pub struct Query<T>(pub T);
+
+impl<T> std::ops::Deref for Query<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: DeserializeOwned> Query<T> {
+    pub fn parse(query: &str) -> Result<Self, ApiError> {
+        let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        serde_path_to_error::deserialize(deserializer).map(Query).map_err(|e| {
+            let name = e.path().to_string();
+            let path = if name == "." { String::new() } else { format!("/{name}") };
+            ApiError::BadQuery(vec![ValidationError::new(path, ErrorCode::InvalidType, format!("Not a valid value: {}.", e.inner()))])
+        })
+    }
+}
+
+impl<T: DeserializeOwned> FromRequest for Query<T> {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(Self::parse(req.query_string()))
+    }
+}
+
+/// No list is anywhere near this long; the bound keeps offsets far from overflow.
+const MAX_PAGE: i64 = 1_000_000;
+
+fn within(name: &str, value: Option<i64>, default: i64, max: i64, errors: &mut Vec<ValidationError>) -> i64 {
+    match value {
+        None => default,
+        Some(n) if (1..=max).contains(&n) => n,
+        Some(_) => {
+            errors.push(ValidationError::new(format!("/{name}"), ErrorCode::Range, format!("Must be a whole number from 1 to {max}.")));
+            default
+        }
+    }
+}
+
+/// Where a list starts and how long its page is, from `page` and `per_page`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Paging {
+    pub page: i64,
+    pub per_page: i64,
+}
+
+impl Paging {
+    /// `page` from 1 (default 1) and `per_page` from 1 to `max` (default `default`); a bad value
+    /// is an error naming its parameter, and the default stands in for it.
+    pub fn parse(page: Option<i64>, per_page: Option<i64>, default: i64, max: i64, errors: &mut Vec<ValidationError>) -> Self {
+        Paging { page: within("page", page, 1, MAX_PAGE, errors), per_page: within("per_page", per_page, default, max, errors) }
+    }
+
+    pub fn offset(&self) -> i64 {
+        (self.page - 1).saturating_mul(self.per_page)
+    }
+
+    pub fn total_pages(&self, total_items: i64) -> i64 {
+        (total_items + self.per_page - 1) / self.per_page
+    }
+}
+
+/// One page of a list, with where it sits in the whole.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// This page's number, from 1.
+    pub page: i64,
+    pub per_page: i64,
+    /// Items in the whole list, across pages.
+    pub total_items: i64,
+    pub total_pages: i64,
+}
+
+impl<T> Page<T> {
+    pub fn new(paging: Paging, total_items: i64, items: Vec<T>) -> Self {
+        Page { items, page: paging.page, per_page: paging.per_page, total_items, total_pages: paging.total_pages(total_items) }
+    }
+}
 
 /// A whole-number query parameter from 1 to `max` (paging), `default` when absent.
 pub fn number(name: &str, value: Option<&str>, default: i64, max: i64, errors: &mut Vec<ValidationError>) -> i64 {
@@ -26,6 +121,11 @@ pub fn flag(name: &str, value: Option<&str>, errors: &mut Vec<ValidationError>) 
             None
         }
     }
+}
+
+/// An optional date query parameter (`YYYY-MM-DD`).
+pub fn optional_date(name: &str, value: Option<&str>, errors: &mut Vec<ValidationError>) -> Option<NaiveDate> {
+    beacon_core::fields::date(&format!("/{name}"), value?, errors)
 }
 
 /// A date query parameter, defaulting to `today`.

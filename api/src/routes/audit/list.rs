@@ -1,4 +1,5 @@
-use super::{AuditEntry, AuditPage};
+use super::AuditEntry;
+use crate::http::query::{Page, Paging, Query};
 use crate::db::audit::ListFilter;
 use crate::db::{self, DbPool};
 use crate::error::{ApiError, Problem};
@@ -18,9 +19,11 @@ const MAX_PER_PAGE: i64 = 100;
 #[into_params(parameter_in = Query)]
 pub struct AuditListParams {
     /// Page number, from 1 (default 1).
-    pub page: Option<String>,
+    #[param(minimum = 1, maximum = 1000000)]
+    pub page: Option<i64>,
     /// Items per page, 1–100 (default 50).
-    pub per_page: Option<String>,
+    #[param(minimum = 1, maximum = 100)]
+    pub per_page: Option<i64>,
     /// Only entries by this key (its id, a UUID).
     pub actor: Option<String>,
     /// Only entries with this action.
@@ -37,17 +40,6 @@ pub struct AuditListParams {
 
 fn query_error(name: &str, code: ErrorCode, message: &str) -> ValidationError {
     ValidationError::new(format!("/{name}"), code, message)
-}
-
-fn number(name: &str, value: &Option<String>, default: i64, max: i64, errors: &mut Vec<ValidationError>) -> i64 {
-    match value.as_deref().map(str::parse::<i64>) {
-        None => default,
-        Some(Ok(n)) if (1..=max).contains(&n) => n,
-        Some(_) => {
-            errors.push(query_error(name, ErrorCode::Range, &format!("Must be a whole number from 1 to {max}.")));
-            default
-        }
-    }
 }
 
 fn actor(value: &Option<String>, errors: &mut Vec<ValidationError>) -> Option<Uuid> {
@@ -94,7 +86,7 @@ fn text(value: &Option<String>) -> Option<String> {
     tag = "audit",
     params(AuditListParams),
     responses(
-        (status = 200, body = AuditPage),
+        (status = 200, body = Page<AuditEntry>),
         (status = 400, description = "A bad query parameter", body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -104,13 +96,12 @@ fn text(value: &Option<String>) -> Option<String> {
 #[get("/audit")]
 pub async fn list_audit(
     principal: Principal,
-    params: web::Query<AuditListParams>,
+    params: Query<AuditListParams>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {
     tracing::debug!(key_id = %principal.key_id, "listing the audit trail");
     let mut errors = Vec::new();
-    let page = number("page", &params.page, 1, i64::from(i32::MAX), &mut errors);
-    let per_page = number("per_page", &params.per_page, DEFAULT_PER_PAGE, MAX_PER_PAGE, &mut errors);
+    let paging = Paging::parse(params.page, params.per_page, DEFAULT_PER_PAGE, MAX_PER_PAGE, &mut errors);
     let filter = ListFilter {
         actor: actor(&params.actor, &mut errors),
         action: text(&params.action),
@@ -122,13 +113,7 @@ pub async fn list_audit(
         return Err(ApiError::BadQuery(errors));
     }
     let mut conn = pool.get().await?;
-    let (rows, total_items) = db::audit::list(&mut conn, &filter, per_page, (page - 1) * per_page).await?;
-    let body = AuditPage {
-        items: rows.into_iter().map(AuditEntry::from).collect(),
-        page,
-        per_page,
-        total_items,
-        total_pages: (total_items + per_page - 1) / per_page,
-    };
+    let (rows, total_items) = db::audit::list(&mut conn, &filter, paging.per_page, paging.offset()).await?;
+    let body = Page::new(paging, total_items, rows.into_iter().map(AuditEntry::from).collect());
     Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(body))
 }

@@ -52,12 +52,3 @@ impl From<EntryRow> for AuditEntry {
         }
     }
 }
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AuditPage {
-    pub items: Vec<AuditEntry>,
-    pub page: i64,
-    pub per_page: i64,
-    pub total_items: i64,
-    pub total_pages: i64,
-}

@@ -17,6 +17,7 @@ pub mod taxonomy_terms;
 
 use crate::db::directory::{self as store, Linked, LocationRow, OrganizationRow, ServiceFilter, ServiceRow};
 use crate::error::ApiError;
+pub use crate::http::query::Paging;
 use beacon_core::reference::codes::{CodeList, Service};
 use beacon_core::{ErrorCode, ValidationError};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -235,7 +236,7 @@ macro_rules! page {
 
         impl $name {
             pub fn new(total_items: i64, paging: &Paging, contents: Vec<$item>) -> Self {
-                let total_pages = (total_items + paging.per_page - 1) / paging.per_page;
+                let total_pages = paging.total_pages(total_items);
                 Self {
                     total_items,
                     total_pages,
@@ -266,8 +267,10 @@ pub struct ListParams {
     /// Words in the name or description (ignoring case).
     pub search: Option<String>,
     /// 1-based (default 1).
+    #[param(minimum = 1, maximum = 1000000)]
     pub page: Option<i64>,
     /// 1–500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub per_page: Option<i64>,
     /// Services in this category (GET /hsds/taxonomy_terms).
     pub taxonomy_term_id: Option<String>,
@@ -276,27 +279,8 @@ pub struct ListParams {
     pub modified_after: Option<String>,
 }
 
-pub struct Paging {
-    pub page: i64,
-    pub per_page: i64,
-}
-
-impl Paging {
-    pub fn offset(&self) -> i64 {
-        (self.page - 1).saturating_mul(self.per_page)
-    }
-}
-
 pub fn paging(params: &ListParams, errors: &mut Vec<ValidationError>) -> Paging {
-    let page = params.page.unwrap_or(1);
-    let per_page = params.per_page.unwrap_or(DEFAULT_PER_PAGE);
-    if !(1..=1_000_000).contains(&page) {
-        errors.push(ValidationError::new("/page", ErrorCode::Range, "Must be 1 or more."));
-    }
-    if !(1..=MAX_PER_PAGE).contains(&per_page) {
-        errors.push(ValidationError::new("/per_page", ErrorCode::Range, format!("Must be between 1 and {MAX_PER_PAGE}.")));
-    }
-    Paging { page: page.clamp(1, 1_000_000), per_page: per_page.clamp(1, MAX_PER_PAGE) }
+    Paging::parse(params.page, params.per_page, DEFAULT_PER_PAGE, MAX_PER_PAGE, errors)
 }
 
 fn uuid_param(name: &str, value: Option<&str>, errors: &mut Vec<ValidationError>) -> Option<Uuid> {

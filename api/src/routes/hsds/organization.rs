@@ -4,7 +4,6 @@ use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
 use actix_web::{get, web, HttpResponse};
 use diesel_async::AsyncPgConnection;
-use uuid::Uuid;
 
 /// One provider organization.
 #[utoipa::path(
@@ -16,8 +15,7 @@ use uuid::Uuid;
     )
 )]
 #[get("/organizations/{id}")]
-pub async fn get_organization(id: web::Path<String>, pool: web::Data<DbPool>) -> Result<HttpResponse, ApiError> {
-    let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
+pub async fn get_organization(crate::http::path::PathId(id): crate::http::path::PathId, pool: web::Data<DbPool>) -> Result<HttpResponse, ApiError> {
     let mut pooled = pool.get().await?;
     let conn: &mut AsyncPgConnection = &mut pooled;
     let row = store::get_organization(conn, id).await?.ok_or(ApiError::NotFound)?;

@@ -16,7 +16,7 @@ use diesel_async::AsyncPgConnection;
     )
 )]
 #[get("/organizations")]
-pub async fn list_organizations(params: web::Query<ListParams>, pool: web::Data<DbPool>) -> Result<HttpResponse, ApiError> {
+pub async fn list_organizations(params: crate::http::query::Query<ListParams>, pool: web::Data<DbPool>) -> Result<HttpResponse, ApiError> {
     let mut errors = Vec::new();
     let paging = paging(&params, &mut errors);
     let after = modified_after(params.modified_after.as_deref(), &mut errors);

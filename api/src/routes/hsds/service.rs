@@ -4,7 +4,6 @@ use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
 use actix_web::{get, web, HttpResponse};
 use diesel_async::AsyncPgConnection;
-use uuid::Uuid;
 
 /// One service with its organization, locations, areas, languages, funding
 /// and categories. Public: confidential addresses are withheld.
@@ -17,8 +16,7 @@ use uuid::Uuid;
     )
 )]
 #[get("/services/{id}")]
-pub async fn get_service(id: web::Path<String>, pool: web::Data<DbPool>) -> Result<HttpResponse, ApiError> {
-    let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
+pub async fn get_service(crate::http::path::PathId(id): crate::http::path::PathId, pool: web::Data<DbPool>) -> Result<HttpResponse, ApiError> {
     let mut pooled = pool.get().await?;
     let conn: &mut AsyncPgConnection = &mut pooled;
     let row = store::get_service(conn, id).await?.ok_or(ApiError::NotFound)?;

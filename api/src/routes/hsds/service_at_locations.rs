@@ -16,7 +16,7 @@ use diesel_async::AsyncPgConnection;
     )
 )]
 #[get("/service_at_locations")]
-pub async fn list_service_at_locations(params: web::Query<ListParams>, pool: web::Data<DbPool>) -> Result<HttpResponse, ApiError> {
+pub async fn list_service_at_locations(params: crate::http::query::Query<ListParams>, pool: web::Data<DbPool>) -> Result<HttpResponse, ApiError> {
     let (filter, paging) = service_filter(&params)?;
     let mut pooled = pool.get().await?;
     let conn: &mut AsyncPgConnection = &mut pooled;

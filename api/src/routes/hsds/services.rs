@@ -17,7 +17,7 @@ use diesel_async::AsyncPgConnection;
     )
 )]
 #[get("/services")]
-pub async fn list_services(params: web::Query<ListParams>, pool: web::Data<DbPool>) -> Result<HttpResponse, ApiError> {
+pub async fn list_services(params: crate::http::query::Query<ListParams>, pool: web::Data<DbPool>) -> Result<HttpResponse, ApiError> {
     let (filter, paging) = service_filter(&params)?;
     let mut pooled = pool.get().await?;
     let conn: &mut AsyncPgConnection = &mut pooled;

@@ -5,7 +5,6 @@ use crate::security::{Principal, Role};
 use actix_web::{post, web, HttpResponse};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use tracing_actix_web::RequestId;
-use uuid::Uuid;
 
 /// Close an incident. Closing starts its retention clock: `beacon purge`
 /// removes the sealed fields of incidents closed longer ago than the retention period.
@@ -24,10 +23,9 @@ use uuid::Uuid;
 pub async fn close_incident(
     principal: Principal,
     request_id: RequestId,
-    id: web::Path<String>,
+    crate::http::path::PathId(id): crate::http::path::PathId,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
     let scope = (principal.role == Role::Reporter).then_some(principal.account_id);
     let mut pooled = pool.get().await?;
     let conn: &mut AsyncPgConnection = &mut pooled;

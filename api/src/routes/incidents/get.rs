@@ -45,13 +45,12 @@ pub struct ReadParams {
 pub async fn get_incident(
     principal: Principal,
     request_id: RequestId,
-    id: web::Path<String>,
+    crate::http::path::PathId(id): crate::http::path::PathId,
     params: web::Query<ReadParams>,
     pool: web::Data<DbPool>,
     envelope: web::Data<Envelope>,
 ) -> Result<HttpResponse, ApiError> {
     let sealed_reason = sealed_request(&principal, &params)?;
-    let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
     let scope = (principal.role == Role::Reporter).then_some(principal.account_id);
     let mut pooled = pool.get().await?;
     let conn: &mut AsyncPgConnection = &mut pooled;

@@ -114,12 +114,3 @@ impl IncidentView {
         }
     }
 }
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct IncidentPage {
-    pub items: Vec<IncidentView>,
-    pub page: i64,
-    pub per_page: i64,
-    pub total_items: i64,
-    pub total_pages: i64,
-}

@@ -64,7 +64,7 @@ pub async fn convert_intake(
     let conn: &mut AsyncPgConnection = &mut pooled;
     let submission = db::intake::get(conn, id).await?.ok_or(ApiError::NotFound)?;
     if submission.converted_incident_id.is_some() {
-        return Err(ApiError::Conflict("already_converted"));
+        return Err(ApiError::Conflict(crate::error::Conflict::AlreadyConverted));
     }
     let today = clock.today();
     let mut report = json!({

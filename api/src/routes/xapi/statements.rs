@@ -316,7 +316,7 @@ async fn plan(
     for (index, (path, c)) in checked.iter().enumerate() {
         if let Some(existing) = store::statement(conn, &c.id).await? {
             if existing.statement != c.statement {
-                return Err(ApiError::Conflict("statement_conflict"));
+                return Err(ApiError::Conflict(crate::error::Conflict::StatementConflict));
             }
             plans.push(Plan::Replay);
             continue;

@@ -143,6 +143,6 @@ pub async fn create_course(
             Ok::<_, diesel::result::Error>(Some(row))
         })
         .await?
-        .ok_or(ApiError::Conflict("duplicate_course_code"))?;
+        .ok_or(ApiError::Conflict(crate::error::Conflict::DuplicateCourseCode))?;
     Ok(HttpResponse::Created().json(row))
 }

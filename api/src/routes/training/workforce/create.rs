@@ -135,7 +135,7 @@ pub async fn create_person(
             Ok::<_, diesel::result::Error>(Some(row))
         })
         .await?
-        .ok_or(ApiError::Conflict("duplicate_employee_ref"))?;
+        .ok_or(ApiError::Conflict(crate::error::Conflict::DuplicateEmployeeRef))?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/v1/workforce/{}", row.id)))
         .json(row))
