@@ -91,3 +91,28 @@ async fn an_unknown_route_or_id_is_a_404_problem() {
     assert_eq!(problem(app.get("/v1/nothing-here", &key).await.unwrap()).await.0, 404);
     assert_eq!(problem(app.get("/v1/incidents/not-a-uuid", &key).await.unwrap()).await.0, 404);
 }
+
+/// A bad query parameter is a 400 whose `errors` names it, on every list: a value of the wrong
+/// type (which the extractor refuses before the handler runs) as much as one out of range.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_query_parameter_is_a_400_naming_it() {
+    let app = TestApp::spawn().await.unwrap();
+    let coordinator = app.key("CTHTPC", Role::Coordinator).await.unwrap();
+    let auditor = app.key("AUDIT", Role::Auditor).await.unwrap();
+    let lists = [
+        ("/v1/incidents", &coordinator),
+        ("/v1/audit", &auditor),
+        ("/hsds/services", &coordinator),
+        ("/hsds/organizations", &coordinator),
+    ];
+    for (list, key) in lists {
+        for (query, path, code) in [("page=abc", "/page", "invalid_type"), ("per_page=0", "/per_page", "range")] {
+            let r = app.get(&format!("{list}?{query}"), key).await.unwrap();
+            let (status, body) = problem(r).await;
+            assert_eq!(status, 400, "{list}?{query}");
+            assert_eq!(body["code"], "invalid_query", "{list}?{query}");
+            assert_eq!(body["errors"][0]["path"], path, "{list}?{query}: {body}");
+            assert_eq!(body["errors"][0]["code"], code, "{list}?{query}: {body}");
+        }
+    }
+}

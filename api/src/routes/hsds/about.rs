@@ -13,7 +13,7 @@ pub struct HsdsAbout {
 }
 
 /// About this HSDS API: its version, profile and OpenAPI document (public).
-#[utoipa::path(tag = "hsds", responses((status = 200, body = HsdsAbout)))]
+#[utoipa::path(tag = "hsds", operation_id = "hsds_about", responses((status = 200, body = HsdsAbout)))]
 #[get("/")]
 pub async fn about() -> HttpResponse {
     HttpResponse::Ok().json(HsdsAbout {

@@ -8,6 +8,7 @@ use diesel_async::AsyncPgConnection;
 /// One provider organization.
 #[utoipa::path(
     tag = "hsds",
+    operation_id = "hsds_get_organization",
     params(("id" = Uuid, Path, description = "Organization id")),
     responses(
         (status = 200, body = HsdsOrganization),

@@ -9,6 +9,7 @@ use diesel_async::AsyncPgConnection;
 /// and categories. Public: confidential addresses are withheld.
 #[utoipa::path(
     tag = "hsds",
+    operation_id = "hsds_get_service",
     params(("id" = Uuid, Path, description = "Service id")),
     responses(
         (status = 200, body = HsdsService),
