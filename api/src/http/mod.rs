@@ -4,5 +4,6 @@
 
 pub mod body;
 pub mod negotiate;
+pub mod precondition;
 pub mod query;
 pub mod region;

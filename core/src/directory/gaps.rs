@@ -39,6 +39,22 @@ pub enum GapFlagCode {
     StaleVerification,
 }
 
+impl GapFlagCode {
+    pub const ALL: [GapFlagCode; 5] =
+        [Self::NoProvider, Self::BelowStateRate, Self::DemandExceedsCapacity, Self::FundingConcentration, Self::StaleVerification];
+
+    /// The wire code, as the JSON, the CSV and the heat map write it.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::NoProvider => "no_provider",
+            Self::BelowStateRate => "below_state_rate",
+            Self::DemandExceedsCapacity => "demand_exceeds_capacity",
+            Self::FundingConcentration => "funding_concentration",
+            Self::StaleVerification => "stale_verification",
+        }
+    }
+}
+
 /// A flag on a region × category, with why it was raised.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -5,7 +5,7 @@
 //! colours, labels and escaping are ours either way). The annual report and
 //! the coordinator dashboard embed this same picture.
 
-use super::gaps::{GapReport, GapRow};
+use beacon_core::directory::gaps::{GapFlagCode, GapReport, GapRow};
 use crate::error::ApiError;
 use beacon_core::reference::codes::{CodeList, Service};
 use std::collections::BTreeSet;
@@ -52,7 +52,7 @@ pub fn csv(report: &GapReport) -> Result<String, ApiError> {
     let period = format!("{}..{}", report.from, report.to);
     for r in &report.rows {
         let funding: Vec<String> = r.funding_cents_by_source.iter().map(|(s, c)| format!("{s}={c}")).collect();
-        let flags: Vec<&str> = r.flags.iter().map(|f| f.flag.as_str()).collect();
+        let flags: Vec<&str> = r.flags.iter().map(|f| f.flag.code()).collect();
         let reasons: Vec<&str> = r.flags.iter().map(|f| f.reason.as_str()).collect();
         w.write_record([
             safe_cell(&r.region),
@@ -101,10 +101,10 @@ enum Severity {
 
 impl Severity {
     fn of(row: &GapRow) -> Self {
-        let has = |f: &str| row.flags.iter().any(|g| g.flag == f);
-        if has("no_provider") {
+        let has = |f: GapFlagCode| row.flags.iter().any(|g| g.flag == f);
+        if has(GapFlagCode::NoProvider) {
             Severity::Missing
-        } else if has("below_state_rate") || has("demand_exceeds_capacity") {
+        } else if has(GapFlagCode::BelowStateRate) || has(GapFlagCode::DemandExceedsCapacity) {
             Severity::Gap
         } else if row.flags.is_empty() {
             Severity::None
@@ -181,14 +181,14 @@ pub fn svg(report: &GapReport) -> String {
             let x = LEFT + CELL_W * j;
             let mut tip = format!("{region} · {c}: {} vetted provider(s)", row.vetted_providers);
             for f in &row.flags {
-                tip.push_str(&format!("\n{}: {}", f.flag, f.reason));
+                tip.push_str(&format!("\n{}: {}", f.flag.code(), f.reason));
             }
             let _ = write!(
                 out,
                 r#"<g class="cell" data-region="{}" data-category="{}" data-flags="{}"><title>{}</title><rect x="{x}" y="{y}" width="{CELL_W}" height="{CELL_H}" fill="{}" stroke="white"/><text x="{}" y="{}" text-anchor="middle">{}</text></g>"#,
                 esc(region),
                 esc(c),
-                esc(&row.flags.iter().map(|f| f.flag.as_str()).collect::<Vec<_>>().join(" ")),
+                esc(&row.flags.iter().map(|f| f.flag.code()).collect::<Vec<_>>().join(" ")),
                 esc(&tip),
                 severity.fill(),
                 x + CELL_W / 2,
