@@ -178,6 +178,14 @@ fn parse(p: &SearchParams) -> Result<Query, ApiError> {
     }
 }
 
+/// A service that passed the filters, with the towns it serves.
+struct Match {
+    distance: Option<Distance>,
+    service: ServiceRow,
+    vetted: bool,
+    towns: BTreeSet<String>,
+}
+
 fn candidate(s: &ServiceRow, vetted: bool) -> Candidate<'_> {
     Candidate {
         categories: &s.categories,
@@ -242,15 +250,15 @@ pub async fn search(
         served.entry(link.service_id).or_default().insert(loc.town.clone());
     }
 
-    let mut ranked: Vec<(Option<Distance>, (ServiceRow, bool), BTreeSet<String>)> = rows
+    let mut ranked: Vec<Match> = rows
         .into_iter()
-        .map(|v| {
-            let towns = served.remove(&v.0.id).unwrap_or_default();
-            (q.town.as_deref().map(|t| distance(t, &towns)), v, towns)
+        .map(|(service, vetted)| {
+            let towns = served.remove(&service.id).unwrap_or_default();
+            Match { distance: q.town.as_deref().map(|t| distance(t, &towns)), service, vetted, towns }
         })
-        .filter(|(_, _, towns)| q.region.as_ref().is_none_or(|r| towns.iter().any(|t| r.contains(t))))
+        .filter(|m| q.region.as_ref().is_none_or(|r| m.towns.iter().any(|t| r.contains(t))))
         .collect();
-    rank(&mut ranked, |(d, (s, vetted), _)| RankKey::new(*d, *vetted, s.capacity_available, &s.name, s.id));
+    rank(&mut ranked, |m| RankKey::new(m.distance, m.vetted, m.service.capacity_available, &m.service.name, m.service.id));
 
     let total_items = i64::try_from(ranked.len()).unwrap_or(i64::MAX);
     let skip = usize::try_from((q.page - 1).saturating_mul(q.per_page)).unwrap_or(usize::MAX);
@@ -259,7 +267,7 @@ pub async fn search(
         .into_iter()
         .skip(skip)
         .take(take)
-        .map(|(distance, (s, vetted), towns)| {
+        .map(|Match { distance, service: s, vetted, towns }| {
             let id = s.id;
             let next_verification_due = vetting::next_due(s.verified_at);
             SearchItem {
