@@ -1,8 +1,9 @@
 //! Table tests of the gap analysis: every flag at and around its threshold.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on the unexpected
 
 use beacon_core::directory::gaps::{
     analyse, below_state_rate, concentrated, period, Demand, FundingAmount, GapFacts, GapFlagCode, GapReport, GapRow, GapService,
-    ReferralCount, BELOW_STATE_RATE, CONCENTRATION,
+    ReferralCount, Severity, BELOW_STATE_RATE, CONCENTRATION,
 };
 use beacon_core::reference::regions::RegionType;
 use chrono::NaiveDate;
@@ -165,4 +166,19 @@ fn the_period_defaults_to_the_year_before_today_and_must_be_in_order() {
     let mut errors = Vec::new();
     assert_eq!(period(Some("2026-02-30"), None, day(2026, 12, 3), &mut errors), None);
     assert_eq!(errors[0].path, "/from");
+}
+
+#[test]
+fn a_row_is_as_severe_as_its_worst_flag() {
+    let mut f = facts(vec![shelter(1, "Hartford"), GapService { vetted: false, stale: true, ..shelter(2, "Tolland") }]);
+    f.referrals = vec![ReferralCount { town: "Enfield".into(), category: "legal".into(), outcome: "declined_capacity".into(), n: 1 }];
+    let report = analyse(&f);
+    assert_eq!(row(&report, "Hartford", "shelter").severity(), Severity::None);
+    assert_eq!(row(&report, "Tolland", "shelter").severity(), Severity::Missing);
+    assert_eq!(row(&report, "Hartford", "legal").severity(), Severity::Missing);
+    let mut funded = facts(vec![shelter(1, "Hartford")]);
+    funded.funding = vec![FundingAmount { service_id: Uuid::from_u128(1), source: "DCF".into(), amount_cents: 1 }];
+    assert_eq!(row(&analyse(&funded), "Hartford", "shelter").severity(), Severity::Watch);
+    let declined = with_referrals(&[("declined_capacity", 1)]);
+    assert_eq!(row(&declined, "Hartford", "shelter").severity(), Severity::Gap);
 }

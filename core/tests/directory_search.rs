@@ -1,4 +1,5 @@
 //! Table tests of referral matching: filters, distance and ranking.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on the unexpected
 
 use beacon_core::directory::search::{admits, distance, language_matches, rank, Candidate, Distance, Filters, RankKey};
 use beacon_core::directory::ServedPopulation;

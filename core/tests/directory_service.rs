@@ -1,4 +1,5 @@
 //! Table tests of the directory's service and organization rules (`beacon_core::directory`).
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on the unexpected
 
 use beacon_core::directory::organization::{self, Organization, OrganizationInput, OrganizationUpdate};
 use beacon_core::directory::service::{self, Current, ServiceInput, ServiceUpdate};

@@ -1,4 +1,5 @@
 //! Table tests of vetting: the 12-month verification period, at and around its edge.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on the unexpected
 
 use beacon_core::directory::vetting::{due_by_cutoff, is_overdue, is_stale, is_vetted, next_due};
 use chrono::{DateTime, Duration, TimeZone, Utc};

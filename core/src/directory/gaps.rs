@@ -100,6 +100,34 @@ pub struct GapRow {
     pub flags: Vec<GapFlag>,
 }
 
+/// How bad a row is, by its worst flag: what the heat map colours its cell by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// No flag.
+    None,
+    /// Funding concentrated or a verification stale: watch it.
+    Watch,
+    /// Under half the state's rate, or referrals declined for capacity.
+    Gap,
+    /// No vetted provider at all.
+    Missing,
+}
+
+impl GapRow {
+    pub fn severity(&self) -> Severity {
+        let has = |f: GapFlagCode| self.flags.iter().any(|g| g.flag == f);
+        if has(GapFlagCode::NoProvider) {
+            Severity::Missing
+        } else if has(GapFlagCode::BelowStateRate) || has(GapFlagCode::DemandExceedsCapacity) {
+            Severity::Gap
+        } else if self.flags.is_empty() {
+            Severity::None
+        } else {
+            Severity::Watch
+        }
+    }
+}
+
 /// The gap analysis.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -18,6 +18,9 @@ pub struct NewOrganization {
     pub description: String,
     pub email: Option<String>,
     pub url: Option<String>,
+    /// From the injected clock, never the database's `now()`.
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -128,8 +131,16 @@ pub async fn get_organization(conn: &mut AsyncPgConnection, id: Uuid) -> QueryRe
 
 
 impl NewOrganization {
-    pub fn new(id: Uuid, o: &Organization) -> Self {
-        Self { id, name: o.name.clone(), description: o.description.clone(), email: o.email.clone(), url: o.url.clone() }
+    pub fn new(id: Uuid, o: &Organization, now: DateTime<Utc>) -> Self {
+        Self {
+            id,
+            name: o.name.clone(),
+            description: o.description.clone(),
+            email: o.email.clone(),
+            url: o.url.clone(),
+            created_at: now,
+            updated_at: now,
+        }
     }
 }
 

@@ -17,6 +17,9 @@ pub struct NewReferral {
     pub referred_on: NaiveDate,
     pub outcome: String,
     pub account_id: Uuid,
+    /// From the injected clock, never the database's `now()`.
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 
 /// A referral: no personal information, only the town, category and outcome.

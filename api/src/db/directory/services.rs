@@ -28,6 +28,9 @@ pub struct NewService {
     pub capacity_available: Option<i32>,
     pub capacity_total: Option<i32>,
     pub capacity_updated_at: Option<DateTime<Utc>>,
+    /// From the injected clock, never the database's `now()`.
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Insertable)]
@@ -401,8 +404,8 @@ fn codes<C: CodeList>(list: &[C]) -> Vec<String> {
 }
 
 impl ServiceRows {
-    /// The rows of a checked service; every part gets a fresh id.
-    pub fn new(id: Uuid, s: &Service) -> Self {
+    /// The rows of a checked service written at `now`; every part gets a fresh id.
+    pub fn new(id: Uuid, s: &Service, now: DateTime<Utc>) -> Self {
         let capacity = s.capacity.as_ref();
         ServiceRows {
             service: NewService {
@@ -420,6 +423,8 @@ impl ServiceRows {
                 capacity_available: capacity.map(|c| c.available),
                 capacity_total: capacity.and_then(|c| c.total),
                 capacity_updated_at: capacity.map(|c| c.updated_at),
+                created_at: now,
+                updated_at: now,
             },
             locations: s.locations.iter().map(|l| location_row(s.organization_id, l)).collect(),
             areas: s.service_areas.clone(),

@@ -1,4 +1,5 @@
 use super::view::DirectoryOrganization;
+use crate::clock::Clock;
 use crate::db::directory::{self as store, NewOrganization};
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
@@ -31,12 +32,13 @@ pub async fn create_organization(
     request_id: RequestId,
     req: HttpRequest,
     payload: web::Payload,
+    clock: web::Data<Clock>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {
     let body = json_text(&req, payload).await?;
     let input: OrganizationInput = beacon_core::contract::read::read_json_objects(&body, &[""]).map_err(|e| rejected(vec![e]))?;
     let checked = organization::check(&input).map_err(ApiError::Invalid)?;
-    let new = NewOrganization::new(Uuid::new_v4(), &checked);
+    let new = NewOrganization::new(Uuid::new_v4(), &checked, clock.now());
     let mut pooled = pool.get().await?;
     let conn: &mut AsyncPgConnection = &mut pooled;
     let row = conn

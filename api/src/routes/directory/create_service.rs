@@ -43,7 +43,7 @@ pub async fn create_service(
     let input: ServiceInput = beacon_core::contract::read::read_json_objects(&body, &OBJECT_PATHS).map_err(|e| rejected(vec![e]))?;
     let now = clock.now();
     let checked = service::check(&input, now).map_err(ApiError::Invalid)?;
-    let rows = ServiceRows::new(Uuid::new_v4(), &checked);
+    let rows = ServiceRows::new(Uuid::new_v4(), &checked, now);
     let mut pooled = pool.get().await?;
     let conn: &mut AsyncPgConnection = &mut pooled;
     if !store::organization_exists(conn, input.organization_id).await? {

@@ -485,13 +485,13 @@ fn check(items: Vec<Item>, format: ProviderFormat, now: DateTime<Utc>) -> Result
                 row_errors.push(ValidationError::new("/id", ErrorCode::Duplicate, format!("The id already appears on row {first}.")));
             }
         }
-        let org = organization::check(&item.organization).map(|o| NewOrganization::new(Uuid::new_v4(), &o)).map_err(|es| {
+        let org = organization::check(&item.organization).map(|o| NewOrganization::new(Uuid::new_v4(), &o, now)).map_err(|es| {
             es.into_iter()
                 .map(|e| ValidationError { path: map(&format!("/organization{}", e.path)), ..e })
                 .collect::<Vec<_>>()
         });
         let id = item.service_id.unwrap_or_else(Uuid::new_v4);
-        let service = service::check(&item.service, now).map(|s| ServiceRows::new(id, &s));
+        let service = service::check(&item.service, now).map(|s| ServiceRows::new(id, &s, now));
         match (org, service) {
             (Ok(org), Ok(rows)) if row_errors.is_empty() => {
                 let key = org.name.to_lowercase();

@@ -64,6 +64,8 @@ pub async fn create_referral(
         referred_on: checked.referred_on,
         outcome: checked.outcome.code().to_string(),
         account_id: principal.account_id,
+        created_at: clock.now(),
+        updated_at: clock.now(),
     };
     let row = conn
         .transaction(async |conn| {
