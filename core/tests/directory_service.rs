@@ -170,3 +170,9 @@ fn the_directory_code_lists_serialise_as_their_codes() {
         assert_eq!(serde_json::to_value(p).unwrap(), json!(p.code()));
     }
 }
+
+#[test]
+fn hsds_spells_temporarily_closed_with_a_space() {
+    assert_eq!(ServiceStatus::TemporarilyClosed.hsds(), "temporarily closed");
+    assert_eq!(ServiceStatus::Active.hsds(), "active");
+}

@@ -31,3 +31,33 @@ pub fn still_current(current: i32, expected: i32) -> Result<(), ApiError> {
         Err(ApiError::PreconditionFailed)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::test::TestRequest;
+
+    fn with(if_match: Option<&str>) -> Result<i32, ApiError> {
+        let mut req = TestRequest::default();
+        if let Some(v) = if_match {
+            req = req.insert_header((header::IF_MATCH, v));
+        }
+        expected_version(&req.to_http_request())
+    }
+
+    #[test]
+    fn if_match_names_a_version_strong_or_weak() {
+        assert_eq!(with(Some("\"3\"")).ok(), Some(3));
+        assert_eq!(with(Some("W/\"3\"")).ok(), Some(3));
+        assert_eq!(with(Some(&etag(12))).ok(), Some(12));
+    }
+
+    #[test]
+    fn a_missing_if_match_is_428_and_an_unusable_one_412() {
+        assert!(matches!(with(None), Err(ApiError::PreconditionRequired)));
+        assert!(matches!(with(Some("\"abc\"")), Err(ApiError::PreconditionFailed)));
+        assert!(matches!(with(Some("*")), Err(ApiError::PreconditionFailed)));
+        assert!(matches!(still_current(4, 3), Err(ApiError::PreconditionFailed)));
+        assert!(still_current(3, 3).is_ok());
+    }
+}

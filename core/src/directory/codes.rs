@@ -14,6 +14,17 @@ code_list!(
     }
 );
 
+impl ServiceStatus {
+    /// The status as HSDS 3.1 spells it (`temporarily closed`, with a space), for the public
+    /// HSDS routes.
+    pub fn hsds(self) -> &'static str {
+        match self {
+            ServiceStatus::TemporarilyClosed => "temporarily closed",
+            other => other.code(),
+        }
+    }
+}
+
 code_list!(
     /// Where an organization stands. HSDS has no organization status; Beacon keeps one so that a
     /// provider that closes can be taken out of referrals.

@@ -346,13 +346,9 @@ pub fn service_filter(params: &ListParams) -> Result<(ServiceFilter, Paging), Ap
 
 // ---------------------------------------------------------------- mapping
 
+/// A stored status as HSDS spells it (`beacon_core::directory::ServiceStatus::hsds`).
 pub fn hsds_status(status: &str) -> String {
-    // HSDS spells it with a space; Beacon's code list (`service_status`) uses snake_case codes.
-    if status == beacon_core::directory::ServiceStatus::TemporarilyClosed.code() {
-        "temporarily closed".to_string()
-    } else {
-        status.to_string()
-    }
+    beacon_core::directory::ServiceStatus::from_str(status).map_or(status, |s| s.hsds()).to_string()
 }
 
 pub fn term(service: Service) -> HsdsTaxonomyTerm {
