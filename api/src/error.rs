@@ -40,6 +40,12 @@ pub enum ApiError {
     RateLimited { detail: &'static str, retry_after_secs: u64 },
     #[error("the database is unavailable")]
     Unavailable,
+    /// `If-Match` does not name the record's current ETag.
+    #[error("the record changed since you read it: If-Match does not name its current ETag; read it again and reapply your change")]
+    PreconditionFailed,
+    /// A write that needs `If-Match` came without it.
+    #[error("send If-Match with the record's ETag (from its last response) so that a concurrent change is not overwritten")]
+    PreconditionRequired,
     /// Our bug or an unexpected failure; details go to the log, never to the client.
     #[error("internal error: {0}")]
     Internal(String),
@@ -67,6 +73,8 @@ impl ApiError {
             ApiError::CrossOriginForbidden => "cross_origin_forbidden",
             ApiError::RateLimited { .. } => "rate_limited",
             ApiError::Unavailable => "unavailable",
+            ApiError::PreconditionFailed => "precondition_failed",
+            ApiError::PreconditionRequired => "precondition_required",
             ApiError::Internal(_) => "internal",
         }
     }
@@ -150,6 +158,8 @@ impl ResponseError for ApiError {
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
+            ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -4,6 +4,7 @@
 //! (through wasm) give the same verdict for the same payload and "today".
 
 pub mod contract;
+pub mod directory;
 pub mod fields;
 pub mod incident;
 pub mod intake;

@@ -41,6 +41,18 @@ pub fn validate_intake(json: &str, today_text: &str) -> Result<JsValue, JsError>
     to_js(&IntakeVerdict::of(json, today(today_text)?))
 }
 
+/// Validates a directory service (`POST /v1/directory/services`) as of `now` (an RFC 3339
+/// instant, e.g. `2026-12-03T09:00:00Z`: when the capacity given was reported). Returns
+/// `{ok, errors: [{path, code, message}]}`, identical to the API's verdict (which also checks
+/// that `organization_id` names an organization — a lookup the browser cannot make).
+#[wasm_bindgen(js_name = validateService)]
+pub fn validate_service(json: &str, now_text: &str) -> Result<JsValue, JsError> {
+    let now = chrono::DateTime::parse_from_rfc3339(now_text)
+        .map_err(|_| JsError::new("`now` must be an RFC 3339 instant such as 2026-12-03T09:00:00Z"))?
+        .with_timezone(&chrono::Utc);
+    to_js(&beacon_core::directory::ServiceVerdict::of(json, now))
+}
+
 /// Every code list and the town table, as `GET /v1/codes` returns them.
 #[wasm_bindgen]
 pub fn codes() -> Result<JsValue, JsError> {

@@ -5,5 +5,6 @@
 pub mod body;
 pub mod negotiate;
 pub mod path;
+pub mod precondition;
 pub mod query;
 pub mod region;

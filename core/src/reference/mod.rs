@@ -5,3 +5,4 @@ pub mod codes;
 pub mod dates;
 pub mod formats;
 pub mod geo;
+pub mod regions;

@@ -12,6 +12,7 @@ mod directory;
 mod directory_gaps;
 mod directory_import;
 mod directory_search;
+mod directory_vectors;
 mod edge;
 mod keys;
 mod fixtures_parity;

@@ -1,30 +1,27 @@
+use super::view::DirectoryService;
 use crate::clock::Clock;
-use beacon_core::ValidationError;
-use super::etag;
-use super::service_input::{check_service, ServiceInput};
-use crate::db::directory::{self as store, ServiceView};
+use crate::db::directory::{self as store, ServiceRows};
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
 use crate::http::body::{json_text, rejected};
+use crate::http::precondition::etag;
 use crate::security::audit::{self, Event};
 use crate::security::Principal;
 use actix_web::http::header;
 use actix_web::{post, web, HttpRequest, HttpResponse};
-use beacon_core::ErrorCode;
+use beacon_core::directory::service::{self, ServiceInput, OBJECT_PATHS};
+use beacon_core::{ErrorCode, ValidationError};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use tracing_actix_web::RequestId;
 use uuid::Uuid;
 
-/// The JSON object paths of a service body (for unknown-member checks).
-pub const OBJECT_PATHS: [&str; 5] = ["", "/capacity", "/locations/*", "/funding/*", "/phones/*"];
-
-/// Add a service, with its locations, service areas, funding and phones, to
-/// the directory. Nothing is written when any rule is broken.
+/// Add a service, with its locations, service areas, funding and phones, to the directory.
+/// Nothing is written when any rule is broken. The rules are those of wasm `validateService`.
 #[utoipa::path(
     tag = "directory",
     request_body = ServiceInput,
     responses(
-        (status = 201, body = ServiceView, headers(("ETag" = String, description = "The service's version"))),
+        (status = 201, body = DirectoryService, headers(("ETag" = String, description = "The service's version"))),
         (status = 400, description = "Not valid JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -45,7 +42,8 @@ pub async fn create_service(
     let body = json_text(&req, payload).await?;
     let input: ServiceInput = beacon_core::contract::read::read_json_objects(&body, &OBJECT_PATHS).map_err(|e| rejected(vec![e]))?;
     let now = clock.now();
-    let checked = check_service(&input, Uuid::new_v4(), now).map_err(ApiError::Invalid)?;
+    let checked = service::check(&input, now).map_err(ApiError::Invalid)?;
+    let rows = ServiceRows::new(Uuid::new_v4(), &checked, now);
     let mut pooled = pool.get().await?;
     let conn: &mut AsyncPgConnection = &mut pooled;
     if !store::organization_exists(conn, input.organization_id).await? {
@@ -57,13 +55,13 @@ pub async fn create_service(
     }
     let row = conn
         .transaction(async |conn| {
-            let row = store::insert_service(conn, &checked).await?;
+            let row = store::insert_service(conn, &rows).await?;
             let event = Event::success(&principal, "directory.service.create", "directory_service", row.id, &request_id);
             audit::append(conn, event).await?;
             Ok::<_, diesel::result::Error>(row)
         })
         .await?;
     Ok(HttpResponse::Created()
-        .insert_header((header::ETAG, etag(&row)))
-        .json(ServiceView::new(row, now)))
+        .insert_header((header::ETAG, etag(row.version)))
+        .json(DirectoryService::new(row, now)))
 }

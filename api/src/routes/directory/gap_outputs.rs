@@ -5,7 +5,7 @@
 //! colours, labels and escaping are ours either way). The annual report and
 //! the coordinator dashboard embed this same picture.
 
-use super::gaps::{GapReport, GapRow};
+use beacon_core::directory::gaps::{GapReport, Severity};
 use crate::error::ApiError;
 use beacon_core::reference::codes::{CodeList, Service};
 use std::collections::BTreeSet;
@@ -52,7 +52,7 @@ pub fn csv(report: &GapReport) -> Result<String, ApiError> {
     let period = format!("{}..{}", report.from, report.to);
     for r in &report.rows {
         let funding: Vec<String> = r.funding_cents_by_source.iter().map(|(s, c)| format!("{s}={c}")).collect();
-        let flags: Vec<&str> = r.flags.iter().map(|f| f.flag.as_str()).collect();
+        let flags: Vec<&str> = r.flags.iter().map(|f| f.flag.code()).collect();
         let reasons: Vec<&str> = r.flags.iter().map(|f| f.reason.as_str()).collect();
         w.write_record([
             safe_cell(&r.region),
@@ -90,30 +90,15 @@ fn esc(value: &str) -> String {
         .replace('\'', "&apos;")
 }
 
-/// Severity of a row: what colour its cell gets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Severity {
-    None,
-    Watch,
-    Gap,
-    Missing,
+/// The colour and legend of each severity (`beacon_core::directory::gaps::Severity` decides
+/// which a row has).
+trait Paint {
+    /// Colour-blind-safe (ColorBrewer RdYlBu), dark text stays readable on each.
+    fn fill(self) -> &'static str;
+    fn label(self) -> &'static str;
 }
 
-impl Severity {
-    fn of(row: &GapRow) -> Self {
-        let has = |f: &str| row.flags.iter().any(|g| g.flag == f);
-        if has("no_provider") {
-            Severity::Missing
-        } else if has("below_state_rate") || has("demand_exceeds_capacity") {
-            Severity::Gap
-        } else if row.flags.is_empty() {
-            Severity::None
-        } else {
-            Severity::Watch
-        }
-    }
-
-    /// Colour-blind-safe (ColorBrewer RdYlBu), dark text stays readable on each.
+impl Paint for Severity {
     fn fill(self) -> &'static str {
         match self {
             Severity::Missing => "#d73027",
@@ -177,18 +162,18 @@ pub fn svg(report: &GapReport) -> String {
         let _ = write!(out, r#"<text x="{}" y="{}" text-anchor="end">{}</text>"#, LEFT - 8, y + CELL_H / 2 + 4, esc(region));
         for (j, c) in categories.iter().enumerate() {
             let Some(row) = report.rows.iter().find(|r| r.region == *region && r.category == *c) else { continue };
-            let severity = Severity::of(row);
+            let severity = row.severity();
             let x = LEFT + CELL_W * j;
             let mut tip = format!("{region} · {c}: {} vetted provider(s)", row.vetted_providers);
             for f in &row.flags {
-                tip.push_str(&format!("\n{}: {}", f.flag, f.reason));
+                tip.push_str(&format!("\n{}: {}", f.flag.code(), f.reason));
             }
             let _ = write!(
                 out,
                 r#"<g class="cell" data-region="{}" data-category="{}" data-flags="{}"><title>{}</title><rect x="{x}" y="{y}" width="{CELL_W}" height="{CELL_H}" fill="{}" stroke="white"/><text x="{}" y="{}" text-anchor="middle">{}</text></g>"#,
                 esc(region),
                 esc(c),
-                esc(&row.flags.iter().map(|f| f.flag.as_str()).collect::<Vec<_>>().join(" ")),
+                esc(&row.flags.iter().map(|f| f.flag.code()).collect::<Vec<_>>().join(" ")),
                 esc(&tip),
                 severity.fill(),
                 x + CELL_W / 2,

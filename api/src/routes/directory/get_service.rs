@@ -1,6 +1,7 @@
 use crate::clock::Clock;
-use super::etag;
-use crate::db::directory::{self as store, ServiceView};
+use super::view::DirectoryService;
+use crate::db::directory as store;
+use crate::http::precondition::etag;
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
 use crate::security::Principal;
@@ -14,7 +15,7 @@ use uuid::Uuid;
     tag = "directory",
     params(("id" = Uuid, Path, description = "Service id")),
     responses(
-        (status = 200, body = ServiceView, headers(("ETag" = String, description = "The service's version"))),
+        (status = 200, body = DirectoryService, headers(("ETag" = String, description = "The service's version"))),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -28,6 +29,6 @@ pub async fn get_service(_principal: Principal, id: web::Path<String>, clock: we
     let conn: &mut AsyncPgConnection = &mut pooled;
     let row = store::get_service(conn, id).await?.ok_or(ApiError::NotFound)?;
     Ok(HttpResponse::Ok()
-        .insert_header((header::ETAG, etag(&row)))
-        .json(ServiceView::new(row, clock.now())))
+        .insert_header((header::ETAG, etag(row.version)))
+        .json(DirectoryService::new(row, clock.now())))
 }

@@ -9,8 +9,9 @@
 //! error listed by row. The HTTP route and `beacon import providers` share
 //! [`import_providers`].
 
-use super::create_organization::{check_organization, OrganizationInput};
-use super::service_input::{check_service, CapacityInput, FundingInput, LocationInput, PhoneInput, ServiceInput};
+use beacon_core::directory::location::LocationInput;
+use beacon_core::directory::organization::{self, OrganizationInput};
+use beacon_core::directory::service::{self, CapacityInput, FundingInput, PhoneInput, ServiceInput};
 use crate::clock::Clock;
 use crate::db::directory::{self as store, NewOrganization, ServiceRows};
 use crate::error::{ApiError, Problem};
@@ -125,7 +126,7 @@ fn float(cell: &str, path: &str, errors: &mut Vec<ValidationError>) -> Option<f6
     parsed
 }
 
-/// A service path of [`check_service`] as the CSV column it came from.
+/// A service path of [`service::check`] as the CSV column it came from.
 fn csv_path(path: &str) -> String {
     let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     let column = match parts.as_slice() {
@@ -330,7 +331,7 @@ struct HsdsTermIn {
     code: Option<String>,
 }
 
-/// A service path of [`check_service`] as the HSDS member it came from.
+/// A service path of [`service::check`] as the HSDS member it came from.
 fn hsds_path(path: &str) -> String {
     let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     match parts.as_slice() {
@@ -484,12 +485,13 @@ fn check(items: Vec<Item>, format: ProviderFormat, now: DateTime<Utc>) -> Result
                 row_errors.push(ValidationError::new("/id", ErrorCode::Duplicate, format!("The id already appears on row {first}.")));
             }
         }
-        let org = check_organization(&item.organization, Uuid::new_v4()).map_err(|es| {
+        let org = organization::check(&item.organization).map(|o| NewOrganization::new(Uuid::new_v4(), &o, now)).map_err(|es| {
             es.into_iter()
                 .map(|e| ValidationError { path: map(&format!("/organization{}", e.path)), ..e })
                 .collect::<Vec<_>>()
         });
-        let service = check_service(&item.service, item.service_id.unwrap_or_else(Uuid::new_v4), now);
+        let id = item.service_id.unwrap_or_else(Uuid::new_v4);
+        let service = service::check(&item.service, now).map(|s| ServiceRows::new(id, &s, now));
         match (org, service) {
             (Ok(org), Ok(rows)) if row_errors.is_empty() => {
                 let key = org.name.to_lowercase();

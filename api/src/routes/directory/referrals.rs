@@ -3,17 +3,18 @@
 //! service category and the outcome — and feed the gap analysis: every
 //! referral is demand, and one declined for capacity is unmet demand.
 
-use super::{one_of, town};
+use super::view::Referral;
 use crate::clock::Clock;
-use crate::db::directory::{self as store, NewReferral, ReferralFilter, ReferralRow};
+use crate::db::directory::{self as store, NewReferral, ReferralFilter};
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
 use crate::http::body::{json_text, rejected};
-use beacon_core::fields::date;
 use crate::http::query::flag;
 use crate::security::audit::{self, Event};
 use crate::security::{Principal, Role};
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
+use beacon_core::directory::referral::{self, OutcomeUpdate, ReferralInput};
+use beacon_core::fields::date;
 use beacon_core::reference::codes::{CodeList, Service};
 use beacon_core::{ErrorCode, ValidationError};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
@@ -23,49 +24,13 @@ use tracing_actix_web::RequestId;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-/// What came of a referral.
-pub const OUTCOMES: [&str; 6] = ["pending", "accepted", "declined_capacity", "declined_eligibility", "declined_other", "withdrawn"];
-
-/// A new referral.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ReferralInput {
-    pub service_id: Uuid,
-    /// The service code the person was referred for; one of the service's categories.
-    pub category: String,
-    /// The Connecticut town the person is in (never their address).
-    pub town: String,
-    /// `YYYY-MM-DD`, not in the future.
-    pub referred_on: String,
-    /// `pending` (default), `accepted`, `declined_capacity`, `declined_eligibility`, `declined_other`, `withdrawn`.
-    #[serde(default)]
-    pub outcome: Option<String>,
-}
-
-/// A referral's new outcome.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct OutcomeUpdate {
-    pub outcome: String,
-}
-
-fn category(value: &str, errors: &mut Vec<ValidationError>) -> Option<String> {
-    match Service::from_str(value) {
-        Ok(s) => Some(s.code().to_string()),
-        Err(()) => {
-            errors.push(ValidationError::new("/category", ErrorCode::UnknownCode, "Is not a service code (see GET /v1/codes, list `service`)."));
-            None
-        }
-    }
-}
-
 /// Record a referral. A reporter's referrals are its account's; the
 /// service must offer the category.
 #[utoipa::path(
     tag = "directory",
     request_body = ReferralInput,
     responses(
-        (status = 201, body = ReferralRow),
+        (status = 201, body = Referral),
         (status = 400, description = "Not valid JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -85,39 +50,22 @@ pub async fn create_referral(
 ) -> Result<HttpResponse, ApiError> {
     let body = json_text(&req, payload).await?;
     let input: ReferralInput = beacon_core::contract::read::read_json_objects(&body, &[""]).map_err(|e| rejected(vec![e]))?;
-    let mut errors = Vec::new();
-    let category = category(&input.category, &mut errors);
-    let town = town("/town", &input.town, &mut errors);
-    let referred_on = date("/referred_on", &input.referred_on, &mut errors);
-    if referred_on.is_some_and(|d| d > clock.today()) {
-        errors.push(ValidationError::new("/referred_on", ErrorCode::FutureDate, "Must not be after today."));
-    }
-    let outcome = one_of("/outcome", input.outcome.as_deref().unwrap_or("pending"), &OUTCOMES, &mut errors);
     let mut pooled = pool.get().await?;
     let conn: &mut AsyncPgConnection = &mut pooled;
-    match store::get_service(conn, input.service_id).await? {
-        None => errors.push(ValidationError::new("/service_id", ErrorCode::UnknownCode, "No directory service has this id.")),
-        Some(s) => {
-            if let Some(c) = &category {
-                if !s.categories.contains(c) {
-                    errors.push(ValidationError::new("/category", ErrorCode::UnknownCode, "The service does not offer this category."));
-                }
-            }
-        }
-    }
-    let (Some(category), Some(town), Some(referred_on), Some(outcome), true) =
-        (category, town, referred_on, outcome, errors.is_empty())
-    else {
-        return Err(ApiError::Invalid(errors));
-    };
+    let offered: Option<Vec<Service>> = store::get_service(conn, input.service_id)
+        .await?
+        .map(|s| s.categories.iter().filter_map(|c| Service::from_str(c).ok()).collect());
+    let checked = referral::check(&input, clock.today(), offered.as_deref()).map_err(ApiError::Invalid)?;
     let new = NewReferral {
         id: Uuid::new_v4(),
-        service_id: input.service_id,
-        category,
-        town,
-        referred_on,
-        outcome,
+        service_id: checked.service_id,
+        category: checked.category.code().to_string(),
+        town: checked.town,
+        referred_on: checked.referred_on,
+        outcome: checked.outcome.code().to_string(),
         account_id: principal.account_id,
+        created_at: clock.now(),
+        updated_at: clock.now(),
     };
     let row = conn
         .transaction(async |conn| {
@@ -126,7 +74,7 @@ pub async fn create_referral(
             Ok::<_, diesel::result::Error>(row)
         })
         .await?;
-    Ok(HttpResponse::Created().json(row))
+    Ok(HttpResponse::Created().json(Referral::from(row)))
 }
 
 /// Record what came of a referral. A reporter updates only its own
@@ -136,7 +84,7 @@ pub async fn create_referral(
     params(("id" = Uuid, Path, description = "Referral id")),
     request_body = OutcomeUpdate,
     responses(
-        (status = 200, body = ReferralRow),
+        (status = 200, body = Referral),
         (status = 400, description = "Not valid JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -160,7 +108,7 @@ pub async fn update_referral(
     let body = json_text(&req, payload).await?;
     let input: OutcomeUpdate = beacon_core::contract::read::read_json_objects(&body, &[""]).map_err(|e| rejected(vec![e]))?;
     let mut errors = Vec::new();
-    let Some(outcome) = one_of("/outcome", &input.outcome, &OUTCOMES, &mut errors) else {
+    let Some(outcome) = referral::outcome("/outcome", &input.outcome, &mut errors) else {
         return Err(ApiError::Invalid(errors));
     };
     let owner = (principal.role != Role::Coordinator).then_some(principal.account_id);
@@ -168,14 +116,14 @@ pub async fn update_referral(
     let conn: &mut AsyncPgConnection = &mut pooled;
     let row = conn
         .transaction(async |conn| {
-            let Some(row) = store::set_referral_outcome(conn, id, owner, &outcome, clock.now()).await? else {
+            let Some(row) = store::set_referral_outcome(conn, id, owner, outcome.code(), clock.now()).await? else {
                 return Ok(None);
             };
             audit::append(conn, Event::success(&principal, "directory.referral.update", "directory_referral", row.id, &request_id)).await?;
             Ok::<_, diesel::result::Error>(Some(row))
         })
         .await?;
-    row.map(|r| HttpResponse::Ok().json(r)).ok_or(ApiError::NotFound)
+    row.map(|r| HttpResponse::Ok().json(Referral::from(r))).ok_or(ApiError::NotFound)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -199,7 +147,7 @@ pub struct ReferralParams {
 /// A page of referrals, newest first.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ReferralPage {
-    pub items: Vec<ReferralRow>,
+    pub items: Vec<Referral>,
     pub page: i64,
     pub per_page: i64,
     pub total_items: i64,
@@ -232,7 +180,7 @@ pub async fn list_referrals(
         }
         id
     });
-    let outcome = params.outcome.as_deref().and_then(|v| one_of("/outcome", v, &OUTCOMES, &mut errors));
+    let outcome = params.outcome.as_deref().and_then(|v| referral::outcome("/outcome", v, &mut errors)).map(|o| o.code().to_string());
     let from = params.from.as_deref().and_then(|v| date("/from", v, &mut errors));
     let to = params.to.as_deref().and_then(|v| date("/to", v, &mut errors));
     let mine = flag("mine", params.mine.as_deref(), &mut errors).unwrap_or(false);
@@ -256,5 +204,6 @@ pub async fn list_referrals(
     };
     let mut pooled = pool.get().await?;
     let (total_items, items) = store::page_referrals(&mut pooled, &filter, (page - 1).saturating_mul(per_page), per_page).await?;
+    let items = items.into_iter().map(Referral::from).collect();
     Ok(HttpResponse::Ok().json(ReferralPage { items, page, per_page, total_items, total_pages: (total_items + per_page - 1) / per_page }))
 }

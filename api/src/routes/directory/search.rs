@@ -6,26 +6,26 @@
 //! compiled town table anyway; only the matches' locations, areas and phones
 //! are loaded.
 
-use beacon_core::ValidationError;
 use crate::clock::Clock;
-use crate::http::region::region_towns;
-use super::{age, is_language_tag, one_of, town, POPULATIONS, STATUSES};
-use crate::db::directory::{self as store, OrganizationRow, ServiceRow, ServiceView};
+use crate::db::directory::{self as store, OrganizationRow, ServiceRow};
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
-use crate::routes::hsds::{location, HsdsLocation};
 use crate::http::query::{flag, number};
+use crate::http::region::region_towns;
+use crate::routes::hsds::{location, HsdsLocation};
 use crate::security::Principal;
 use actix_web::{get, web, HttpResponse};
+use beacon_core::directory::search::{admits, distance, rank, Candidate, Distance, Filters, RankKey};
+use beacon_core::directory::service::age;
+use beacon_core::directory::vetting;
+use beacon_core::directory::{ServedPopulation, ServiceStatus};
+use beacon_core::fields;
 use beacon_core::reference::codes::{CodeList, Service};
-use beacon_core::reference::geo::{counties_adjacent, find_town};
-use beacon_core::ErrorCode;
+use beacon_core::{ErrorCode, ValidationError};
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
 use serde::{Deserialize, Serialize};
-use std::cmp::Reverse;
 use std::collections::{BTreeSet, HashMap};
-use std::str::FromStr;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -48,11 +48,10 @@ pub struct SearchParams {
     /// The person's age, 0–120: services whose minimum and maximum age admit it.
     #[param(value_type = Option<i64>)]
     pub age: Option<String>,
-    /// A population code (`minors adults women men lgbtq foreign_nationals
-    /// sex_trafficking labor_trafficking`): services listing it.
+    /// A code of the list `served_population`: services listing it.
     pub population: Option<String>,
-    /// A language tag: services listing it, a more specific tag of it or a
-    /// less specific one (`es` and `es-MX` match each other), ignoring case.
+    /// An ISO 639-1 language code (`es`): services listing it (or, for
+    /// services stored before languages were ISO 639-1, a regional form of it).
     pub language: Option<String>,
     /// `true`: only vetted services; `false`: only services not vetted.
     #[param(value_type = Option<bool>)]
@@ -75,20 +74,6 @@ pub struct SearchParams {
     /// Items per page, 1–100 (default 20).
     #[param(value_type = Option<i64>)]
     pub per_page: Option<String>,
-}
-
-/// How far a service is from the person's town, nearest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Distance {
-    /// It serves the town itself (a service area or a location there).
-    SameTown,
-    /// It serves a town in the same county.
-    SameRegion,
-    /// It serves a town in a neighbouring county.
-    AdjacentRegion,
-    /// Anything else, including services that name no town.
-    Statewide,
 }
 
 /// The service, as a referrer needs it.
@@ -152,30 +137,19 @@ pub struct SearchPage {
 /// What the parameters ask for, parsed.
 #[derive(Debug)]
 struct Query {
-    service: Option<String>,
+    filters: Filters,
     town: Option<String>,
-    age: Option<i32>,
-    population: Option<String>,
-    language: Option<String>,
-    vetted: Option<bool>,
-    capacity_available: bool,
     /// The towns of the region asked for.
     region: Option<BTreeSet<String>>,
-    status: String,
+    status: ServiceStatus,
     page: i64,
     per_page: i64,
 }
 
 fn parse(p: &SearchParams) -> Result<Query, ApiError> {
     let mut errors = Vec::new();
-    let service = p.service.as_deref().and_then(|v| match Service::from_str(v.trim()) {
-        Ok(s) => Some(s.code().to_string()),
-        Err(()) => {
-            errors.push(ValidationError::new("/service", ErrorCode::UnknownCode, "Is not a service code (see GET /v1/codes, list `service`)."));
-            None
-        }
-    });
-    let town = p.town.as_deref().and_then(|v| town("/town", v, &mut errors));
+    let service = p.service.as_deref().and_then(|v| fields::code::<Service>("/service", v.trim(), &mut errors));
+    let town = p.town.as_deref().and_then(|v| fields::town("/town", v, &mut errors));
     let age = p.age.as_deref().and_then(|v| match v.trim().parse::<i64>() {
         Ok(n) => age("/age", Some(n), &mut errors),
         Err(_) => {
@@ -183,30 +157,18 @@ fn parse(p: &SearchParams) -> Result<Query, ApiError> {
             None
         }
     });
-    let population = p.population.as_deref().and_then(|v| one_of("/population", v.trim(), &POPULATIONS, &mut errors));
-    let language = p.language.as_deref().map(str::trim).and_then(|v| {
-        if is_language_tag(v) {
-            Some(v.to_string())
-        } else {
-            errors.push(ValidationError::new("/language", ErrorCode::Format, "Must be a language tag such as en, es or pt-BR."));
-            None
-        }
-    });
+    let population = p.population.as_deref().and_then(|v| fields::code::<ServedPopulation>("/population", v.trim(), &mut errors));
+    let language = p.language.as_deref().and_then(|v| fields::language("/language", v.trim(), &mut errors));
     let vetted = flag("vetted", p.vetted.as_deref(), &mut errors);
     let capacity_available = flag("capacity_available", p.capacity_available.as_deref(), &mut errors).unwrap_or(false);
     let region = region_towns(p.region_type.as_deref(), p.region.as_deref(), &mut errors).map(|ts| ts.into_iter().collect());
-    let status = one_of("/status", p.status.as_deref().unwrap_or("active"), &STATUSES, &mut errors);
+    let status = fields::code::<ServiceStatus>("/status", p.status.as_deref().unwrap_or("active"), &mut errors);
     let page = number("page", p.page.as_deref(), 1, MAX_PAGE, &mut errors);
     let per_page = number("per_page", p.per_page.as_deref(), DEFAULT_PER_PAGE, MAX_PER_PAGE, &mut errors);
     match status {
         Some(status) if errors.is_empty() => Ok(Query {
-            service,
+            filters: Filters { service, age, population, language, vetted, capacity_available },
             town,
-            age,
-            population,
-            language,
-            vetted,
-            capacity_available,
             region,
             status,
             page,
@@ -216,44 +178,23 @@ fn parse(p: &SearchParams) -> Result<Query, ApiError> {
     }
 }
 
-/// One tag is the other or a more specific form of it (RFC 4647 basic
-/// filtering, both ways), ignoring case. Both ways because a person who
-/// speaks `es-MX` is served by a service listing `es`, and the other way round.
-fn language_matches(wanted: &str, listed: &str) -> bool {
-    let (a, b) = (wanted.to_ascii_lowercase(), listed.to_ascii_lowercase());
-    let narrower = |long: &str, short: &str| long.strip_prefix(short).is_some_and(|rest| rest.starts_with('-'));
-    a == b || narrower(&a, &b) || narrower(&b, &a)
+/// A service that passed the filters, with the towns it serves.
+struct Match {
+    distance: Option<Distance>,
+    service: ServiceRow,
+    vetted: bool,
+    towns: BTreeSet<String>,
 }
 
-/// Whether the service's own fields pass the filters (the distance needs its
-/// linked rows, loaded later for the matches only).
-fn admits(q: &Query, v: &ServiceView) -> bool {
-    let s = &v.service;
-    q.service.as_ref().is_none_or(|c| s.categories.contains(c))
-        && q.age.is_none_or(|a| s.min_age.is_none_or(|m| m <= a) && s.max_age.is_none_or(|m| a <= m))
-        && q.population.as_ref().is_none_or(|p| s.populations.contains(p))
-        && q.language.as_ref().is_none_or(|l| s.languages.iter().any(|t| language_matches(l, t)))
-        && q.vetted.is_none_or(|want| v.vetted == want)
-        && (!q.capacity_available || s.capacity_available.is_some_and(|n| n > 0))
-}
-
-/// How far a service serving `served` is from `from`.
-fn distance(from: &str, served: &BTreeSet<String>) -> Distance {
-    if served.contains(from) {
-        return Distance::SameTown;
-    }
-    let Some(county) = find_town(from).and_then(|t| t.county) else {
-        // No county for the person's town in the reference data: nothing
-        // nearer than the state can be claimed.
-        return Distance::Statewide;
-    };
-    let counties: BTreeSet<&str> = served.iter().filter_map(|t| find_town(t).and_then(|t| t.county)).collect();
-    if counties.contains(county) {
-        Distance::SameRegion
-    } else if counties.iter().any(|c| counties_adjacent(county, c)) {
-        Distance::AdjacentRegion
-    } else {
-        Distance::Statewide
+fn candidate(s: &ServiceRow, vetted: bool) -> Candidate<'_> {
+    Candidate {
+        categories: &s.categories,
+        min_age: s.min_age,
+        max_age: s.max_age,
+        populations: &s.populations,
+        languages: &s.languages,
+        vetted,
+        capacity_available: s.capacity_available,
     }
 }
 
@@ -288,14 +229,17 @@ pub async fn search(
     let now = clock.now();
     let mut pooled = pool.get().await?;
     let conn: &mut AsyncPgConnection = &mut pooled;
-    let views: Vec<ServiceView> = store::services_with_status(conn, &q.status)
+    let rows: Vec<(ServiceRow, bool)> = store::services_with_status(conn, q.status.code())
         .await?
         .into_iter()
-        .map(|s| ServiceView::new(s, now))
-        .filter(|v| admits(&q, v))
+        .map(|s| {
+            let vetted = s.is_vetted(now);
+            (s, vetted)
+        })
+        .filter(|(s, vetted)| admits(&q.filters, &candidate(s, *vetted)))
         .collect();
-    let rows: Vec<ServiceRow> = views.iter().map(|v| v.service.clone()).collect();
-    let linked = store::linked(conn, &rows).await?;
+    let services: Vec<ServiceRow> = rows.iter().map(|(s, _)| s.clone()).collect();
+    let linked = store::linked(conn, &services).await?;
 
     let orgs: HashMap<Uuid, &OrganizationRow> = linked.organizations.iter().map(|o| (o.id, o)).collect();
     let mut served: HashMap<Uuid, BTreeSet<String>> = HashMap::new();
@@ -306,24 +250,15 @@ pub async fn search(
         served.entry(link.service_id).or_default().insert(loc.town.clone());
     }
 
-    let mut ranked: Vec<(Option<Distance>, ServiceView, BTreeSet<String>)> = views
+    let mut ranked: Vec<Match> = rows
         .into_iter()
-        .map(|v| {
-            let towns = served.remove(&v.service.id).unwrap_or_default();
-            (q.town.as_deref().map(|t| distance(t, &towns)), v, towns)
+        .map(|(service, vetted)| {
+            let towns = served.remove(&service.id).unwrap_or_default();
+            Match { distance: q.town.as_deref().map(|t| distance(t, &towns)), service, vetted, towns }
         })
-        .filter(|(_, _, towns)| q.region.as_ref().is_none_or(|r| towns.iter().any(|t| r.contains(t))))
+        .filter(|m| q.region.as_ref().is_none_or(|r| m.towns.iter().any(|t| r.contains(t))))
         .collect();
-    ranked.sort_by_cached_key(|(d, v, _)| {
-        (
-            *d,
-            !v.vetted,
-            Reverse(v.service.capacity_available.unwrap_or(0)),
-            v.service.name.to_lowercase(),
-            v.service.name.clone(),
-            v.service.id,
-        )
-    });
+    rank(&mut ranked, |m| RankKey::new(m.distance, m.vetted, m.service.capacity_available, &m.service.name, m.service.id));
 
     let total_items = i64::try_from(ranked.len()).unwrap_or(i64::MAX);
     let skip = usize::try_from((q.page - 1).saturating_mul(q.per_page)).unwrap_or(usize::MAX);
@@ -332,9 +267,9 @@ pub async fn search(
         .into_iter()
         .skip(skip)
         .take(take)
-        .map(|(distance, v, towns)| {
-            let id = v.service.id;
-            let s = v.service;
+        .map(|Match { distance, service: s, vetted, towns }| {
+            let id = s.id;
+            let next_verification_due = vetting::next_due(s.verified_at);
             SearchItem {
                 service: SearchService {
                     id,
@@ -349,8 +284,8 @@ pub async fn search(
                     capacity_unit: s.capacity_unit,
                     capacity_available: s.capacity_available,
                     capacity_total: s.capacity_total,
-                    vetted: v.vetted,
-                    next_verification_due: v.next_verification_due,
+                    vetted,
+                    next_verification_due,
                 },
                 distance,
                 towns_served: towns.into_iter().collect(),
@@ -381,32 +316,4 @@ pub async fn search(
         total_items,
         total_pages: (total_items + q.per_page - 1) / q.per_page,
     }))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn towns(names: &[&str]) -> BTreeSet<String> {
-        names.iter().map(|s| s.to_string()).collect()
-    }
-
-    #[test]
-    fn distance_is_town_then_county_then_adjacent_county_then_statewide() {
-        assert_eq!(distance("West Hartford", &towns(&["West Hartford", "Bridgeport"])), Distance::SameTown);
-        assert_eq!(distance("West Hartford", &towns(&["Hartford"])), Distance::SameRegion);
-        assert_eq!(distance("West Hartford", &towns(&["Tolland"])), Distance::AdjacentRegion);
-        assert_eq!(distance("West Hartford", &towns(&["Bridgeport"])), Distance::Statewide);
-        assert_eq!(distance("West Hartford", &towns(&[])), Distance::Statewide);
-    }
-
-    #[test]
-    fn language_tags_match_their_more_and_less_specific_forms_at_subtag_boundaries() {
-        assert!(language_matches("es", "ES-mx"));
-        assert!(language_matches("es-MX", "es"));
-        assert!(language_matches("pt-BR", "pt-br"));
-        assert!(!language_matches("es-MX", "es-ES"));
-        assert!(!language_matches("e", "es"));
-        assert!(!language_matches("en", "es"));
-    }
 }

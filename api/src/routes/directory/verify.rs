@@ -1,6 +1,10 @@
 use crate::clock::Clock;
-use super::{etag, one_of, METHODS};
-use crate::db::directory::{self as store, ServiceView};
+use super::view::DirectoryService;
+use crate::db::directory as store;
+use crate::http::precondition::etag;
+use beacon_core::directory::VerificationMethod;
+use beacon_core::fields;
+use beacon_core::reference::codes::CodeList;
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
 use crate::http::body::{json_text, rejected};
@@ -18,20 +22,20 @@ use uuid::Uuid;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VerificationInput {
-    /// `site_visit`, `phone` or `document_review`.
+    /// `site_visit`, `phone` or `document_review` (list `verification_method`).
     pub method: String,
     /// The provider attests its staff completed trafficking training.
     pub training_attested: bool,
 }
 
 /// Record that a service was verified now. It is vetted for 12 months if the
-/// provider attested its staff's training.
+/// provider attested its staff's training (`beacon_core::directory::vetting`).
 #[utoipa::path(
     tag = "directory",
     params(("id" = Uuid, Path, description = "Service id")),
     request_body = VerificationInput,
     responses(
-        (status = 200, body = ServiceView, headers(("ETag" = String, description = "The service's version"))),
+        (status = 200, body = DirectoryService, headers(("ETag" = String, description = "The service's version"))),
         (status = 400, description = "Not valid JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -55,7 +59,7 @@ pub async fn verify_service(
     let body = json_text(&req, payload).await?;
     let input: VerificationInput = beacon_core::contract::read::read_json_objects(&body, &[""]).map_err(|e| rejected(vec![e]))?;
     let mut errors = Vec::new();
-    let Some(method) = one_of("/method", &input.method, &METHODS, &mut errors) else {
+    let Some(method) = fields::code::<VerificationMethod>("/method", &input.method, &mut errors) else {
         return Err(ApiError::Invalid(errors));
     };
     let now = clock.now();
@@ -64,7 +68,7 @@ pub async fn verify_service(
     let conn: &mut AsyncPgConnection = &mut pooled;
     let row = conn
         .transaction(async |conn| {
-            let Some(row) = store::verify_service(conn, id, &method, input.training_attested, &by, now).await? else {
+            let Some(row) = store::verify_service(conn, id, method.code(), input.training_attested, &by, now).await? else {
                 return Ok(None);
             };
             let event = Event::success(&principal, "directory.service.verify", "directory_service", row.id, &request_id);
@@ -74,6 +78,6 @@ pub async fn verify_service(
         .await?
         .ok_or(ApiError::NotFound)?;
     Ok(HttpResponse::Ok()
-        .insert_header((header::ETAG, etag(&row)))
-        .json(ServiceView::new(row, now)))
+        .insert_header((header::ETAG, etag(row.version)))
+        .json(DirectoryService::new(row, now)))
 }

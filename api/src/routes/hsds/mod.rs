@@ -18,6 +18,7 @@ pub mod taxonomy_terms;
 use crate::db::directory::{self as store, Linked, LocationRow, OrganizationRow, ServiceFilter, ServiceRow};
 use crate::error::ApiError;
 pub use crate::http::query::Paging;
+use beacon_core::directory::location::{public_view, region_of, Location};
 use beacon_core::reference::codes::{CodeList, Service};
 use beacon_core::{ErrorCode, ValidationError};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -329,12 +330,9 @@ pub fn service_filter(params: &ListParams) -> Result<(ServiceFilter, Paging), Ap
 
 // ---------------------------------------------------------------- mapping
 
+/// A stored status as HSDS spells it (`beacon_core::directory::ServiceStatus::hsds`).
 pub fn hsds_status(status: &str) -> String {
-    if status == "temporarily_closed" {
-        "temporarily closed".to_string()
-    } else {
-        status.to_string()
-    }
+    beacon_core::directory::ServiceStatus::from_str(status).map_or(status, |s| s.hsds()).to_string()
 }
 
 pub fn term(service: Service) -> HsdsTaxonomyTerm {
@@ -358,53 +356,29 @@ pub fn organization(row: &OrganizationRow) -> HsdsOrganization {
     }
 }
 
-fn region_of(town: &str) -> String {
-    beacon_core::reference::geo::find_town(town)
-        .and_then(|t| t.planning_region)
-        .unwrap_or_default()
-        .to_string()
-}
-
-/// A location as the public may see it: a confidential one shows its town
-/// and region only.
+/// A location as the public may see it: a confidential one shows its town and region only
+/// (one rule for every public route: `beacon_core::directory::location::public_view`).
 pub fn location(row: &LocationRow) -> HsdsLocation {
-    let region = region_of(&row.town);
-    let address = if row.confidential {
-        HsdsAddress {
-            id: derived_id(&["address", &row.id.to_string()]),
-            location_id: row.id,
-            address_1: String::new(),
-            city: row.town.clone(),
-            region,
-            state_province: "CT".to_string(),
-            postal_code: String::new(),
-            country: "US".to_string(),
-            address_type: "physical".to_string(),
-        }
-    } else {
-        HsdsAddress {
-            id: derived_id(&["address", &row.id.to_string()]),
-            location_id: row.id,
-            address_1: row.address_1.clone().unwrap_or_default(),
-            city: row.city.clone(),
-            region,
-            state_province: "CT".to_string(),
-            postal_code: row.postal_code.clone().unwrap_or_default(),
-            country: "US".to_string(),
-            address_type: "physical".to_string(),
-        }
-    };
+    let public = public_view(&Location::from(row));
     HsdsLocation {
         id: row.id,
         location_type: "physical".to_string(),
         organization_id: row.organization_id,
         name: row.name.clone(),
-        description: row
-            .confidential
-            .then(|| format!("Confidential location in {}; the address is given only through a referral.", row.town)),
-        latitude: if row.confidential { None } else { row.latitude },
-        longitude: if row.confidential { None } else { row.longitude },
-        addresses: vec![address],
+        description: public.description,
+        latitude: public.latitude,
+        longitude: public.longitude,
+        addresses: vec![HsdsAddress {
+            id: derived_id(&["address", &row.id.to_string()]),
+            location_id: row.id,
+            address_1: public.address_1,
+            city: public.city,
+            region: public.region,
+            state_province: "CT".to_string(),
+            postal_code: public.postal_code,
+            country: "US".to_string(),
+            address_type: "physical".to_string(),
+        }],
     }
 }
 

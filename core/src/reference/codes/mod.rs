@@ -97,5 +97,7 @@ pub fn all_lists() -> Vec<(&'static str, Vec<CodeEntry>)> {
     .into_iter()
     // Training compliance: topics, populations, course formats, statuses.
     .chain(crate::training::training_lists())
+    // The provider directory: statuses, populations served, verification, phones, referrals.
+    .chain(crate::directory::codes::directory_lists())
     .collect()
 }
