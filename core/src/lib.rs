@@ -7,6 +7,7 @@ pub mod contract;
 pub mod fields;
 pub mod incident;
 pub mod intake;
+pub mod keys;
 pub mod reference;
 pub mod stats;
 pub mod training;

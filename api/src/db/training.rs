@@ -154,6 +154,23 @@ pub struct NewPerson {
     pub town: Option<String>,
 }
 
+impl NewPerson {
+    /// The row of a person the core accepted, under a new id.
+    pub fn new(p: beacon_core::training::person::CheckedPerson) -> Self {
+        Self {
+            id: Uuid::new_v4(),
+            agency: p.agency,
+            population: p.population.to_string(),
+            employee_ref: p.employee_ref,
+            name: p.name,
+            role: p.role,
+            start_date: p.start_date,
+            active: p.active,
+            town: p.town,
+        }
+    }
+}
+
 /// A workforce member.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
 #[diesel(table_name = workforce)]
@@ -299,12 +316,13 @@ pub async fn update_person(
     id: Uuid,
     scope: &AgencyScope,
     changes: &PersonChanges,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> QueryResult<Option<PersonRow>> {
     let Some(person) = get_person(conn, id, scope).await? else {
         return Ok(None);
     };
     diesel::update(workforce::table.find(person.id))
-        .set((changes, workforce::updated_at.eq(diesel::dsl::now)))
+        .set((changes, workforce::updated_at.eq(now)))
         .returning(PersonRow::as_returning())
         .get_result(conn)
         .await
@@ -331,7 +349,12 @@ pub struct RosterColumns {
 
 /// Inserts or updates (by agency and `employee_ref`) every row, in multi-row
 /// statements of [`IMPORT_CHUNK`] rows.
-pub async fn upsert_people(conn: &mut AsyncPgConnection, rows: &[NewPerson], carried: RosterColumns) -> QueryResult<usize> {
+pub async fn upsert_people(
+    conn: &mut AsyncPgConnection,
+    rows: &[NewPerson],
+    carried: RosterColumns,
+    now: chrono::DateTime<chrono::Utc>,
+) -> QueryResult<usize> {
     let mut written = 0;
     for chunk in rows.chunks(IMPORT_CHUNK) {
         written += diesel::insert_into(workforce::table)
@@ -345,7 +368,7 @@ pub async fn upsert_people(conn: &mut AsyncPgConnection, rows: &[NewPerson], car
                 workforce::start_date.eq(excluded(workforce::start_date)),
                 carried.active.then(|| workforce::active.eq(excluded(workforce::active))),
                 carried.town.then(|| workforce::town.eq(excluded(workforce::town))),
-                workforce::updated_at.eq(diesel::dsl::now),
+                workforce::updated_at.eq(now),
             ))
             .execute(conn)
             .await?;
@@ -405,15 +428,15 @@ pub async fn completions_of(conn: &mut AsyncPgConnection, person_id: Uuid) -> Qu
         .await
 }
 
-/// `(person, date, topics)` of the completions that count (not voided) of these people.
-pub async fn counting_completions(
+/// `(person, date, topics, voided)` of every completion of these people; which
+/// count is the core's rule (`beacon_core::training::counting`).
+pub async fn completions_of_people(
     conn: &mut AsyncPgConnection,
     people: &[Uuid],
-) -> QueryResult<Vec<(Uuid, NaiveDate, Vec<String>)>> {
+) -> QueryResult<Vec<(Uuid, NaiveDate, Vec<String>, bool)>> {
     completions::table
         .filter(completions::person_id.eq_any(people))
-        .filter(completions::voided.eq(false))
-        .select((completions::person_id, completions::completed_on, completions::topics))
+        .select((completions::person_id, completions::completed_on, completions::topics, completions::voided))
         .load(conn)
         .await
 }

@@ -90,7 +90,7 @@ pub async fn convert_intake(
     let received_at = conn
         .transaction(async |conn| {
             let received_at = db::incidents::insert(conn, row, victims).await?;
-            if db::intake::mark_converted(conn, id, incident_id).await? == 0 {
+            if db::intake::mark_converted(conn, id, incident_id, principal.now).await? == 0 {
                 return Err(diesel::result::Error::NotFound);
             }
             for (action, resource, rid) in [("incident.create", "incident", incident_id), ("intake.convert", "intake", id)] {

@@ -68,10 +68,10 @@ pub async fn update_intake(
                 return Ok(None);
             }
             if let Some(status) = update.status.as_deref() {
-                db::intake::set_status(conn, id, status).await?;
+                db::intake::set_status(conn, id, status, principal.now).await?;
             }
             if update.dcf_notified == Some(true) {
-                db::intake::mark_dcf_notified(conn, id).await?;
+                db::intake::mark_dcf_notified(conn, id, principal.now).await?;
             }
             let event = Event {
                 reason: update.status.clone().map(|s| format!("status={s}")),

@@ -104,7 +104,7 @@ pub async fn update_person(
     let row = conn
         .transaction(async |conn| {
             let scope = AgencyScope::Only(person.agency.clone());
-            let Some(row) = store::update_person(conn, person.id, &scope, &changes).await? else {
+            let Some(row) = store::update_person(conn, person.id, &scope, &changes, principal.now).await? else {
                 return Ok(None);
             };
             audit::append(conn, event(&principal, &request_id, "workforce.update", "workforce", Some(row.id.to_string()))).await?;
