@@ -8,7 +8,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-pub const STATUSES: [&str; 4] = ["new", "triaged", "converted", "closed"];
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -81,7 +80,7 @@ pub async fn list_intake(
 ) -> Result<HttpResponse, ApiError> {
     let mut errors = Vec::new();
     let status = params.status.clone();
-    if status.as_deref().is_some_and(|s| !STATUSES.contains(&s)) {
+    if status.as_deref().is_some_and(|s| s.parse::<beacon_core::intake::status::IntakeStatus>().is_err()) {
         errors.push(bad("status", ErrorCode::UnknownCode, "Must be new, triaged, converted or closed."));
     }
     let partner = params.partner.as_deref().and_then(|p| match Uuid::parse_str(p) {

@@ -1,4 +1,3 @@
-use super::list::STATUSES;
 use crate::db::intake::SubmissionRow;
 use crate::db::{self, DbPool};
 use crate::error::{ApiError, Problem};
@@ -6,7 +5,8 @@ use crate::http::body::{json_text, rejected};
 use crate::security::audit::{self, Event};
 use crate::security::Principal;
 use actix_web::{patch, web, HttpRequest, HttpResponse};
-use beacon_core::{ErrorCode, ValidationError};
+use beacon_core::intake::status::{check_update, IntakeStatus};
+use beacon_core::reference::codes::CodeList;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use serde::Deserialize;
 use tracing_actix_web::RequestId;
@@ -48,29 +48,19 @@ pub async fn update_intake(
     let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
     let text = json_text(&req, payload).await?;
     let update: IntakeUpdate = beacon_core::contract::read::read_json(&text).map_err(|e| rejected(vec![e]))?;
-    let mut errors = Vec::new();
-    if let Some(status) = update.status.as_deref() {
-        if status == "converted" || !STATUSES.contains(&status) {
-            errors.push(ValidationError::new("/status", ErrorCode::UnknownCode, "Must be new, triaged or closed (convert to make it converted)."));
-        }
-    }
-    if update.dcf_notified == Some(false) {
-        errors.push(ValidationError::new("/dcf_notified", ErrorCode::Range, "A recorded DCF notification cannot be withdrawn."));
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::Invalid(errors));
-    }
     let mut pooled = pool.get().await?;
     let conn: &mut AsyncPgConnection = &mut pooled;
     let row = conn
         .transaction(async |conn| {
-            if db::intake::get(conn, id).await?.is_none() {
+            let Some(current) = db::intake::get(conn, id).await? else {
                 return Ok(None);
+            };
+            let current: IntakeStatus = current.status.parse().map_err(|()| ApiError::internal(format!("stored intake status `{}`", current.status)))?;
+            let change = check_update(current, update.status.as_deref(), update.dcf_notified).map_err(ApiError::Invalid)?;
+            if let Some(status) = change.status {
+                db::intake::set_status(conn, id, status.code(), principal.now).await?;
             }
-            if let Some(status) = update.status.as_deref() {
-                db::intake::set_status(conn, id, status, principal.now).await?;
-            }
-            if update.dcf_notified == Some(true) {
+            if change.record_dcf_notified {
                 db::intake::mark_dcf_notified(conn, id, principal.now).await?;
             }
             let event = Event {
@@ -78,7 +68,7 @@ pub async fn update_intake(
                 ..Event::success(&principal, "intake.update", "intake", id, &request_id)
             };
             audit::append(conn, event).await?;
-            db::intake::get(conn, id).await
+            Ok::<_, ApiError>(db::intake::get(conn, id).await?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(row.ok_or(ApiError::NotFound)?))
