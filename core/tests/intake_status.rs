@@ -7,7 +7,9 @@ use beacon_core::intake::status::{check_update, IntakeChange, IntakeStatus};
 use chrono::NaiveDate;
 use serde_json::{json, Map, Value};
 
-fn outcome(current: IntakeStatus, status: Option<&str>, dcf: Option<bool>) -> Result<IntakeChange, Vec<String>> {
+type Outcome = Result<IntakeChange, Vec<String>>;
+
+fn outcome(current: IntakeStatus, status: Option<&str>, dcf: Option<bool>) -> Outcome {
     check_update(current, status, dcf).map_err(|e| e.into_iter().map(|e| format!("{} {}", e.path, e.code.as_str())).collect())
 }
 
@@ -15,7 +17,7 @@ fn outcome(current: IntakeStatus, status: Option<&str>, dcf: Option<bool>) -> Re
 fn a_status_update_table() {
     use IntakeStatus::*;
     let ok = |status, record_dcf_notified| Ok(IntakeChange { status, record_dcf_notified });
-    let cases: Vec<(&str, IntakeStatus, Option<&str>, Option<bool>, Result<IntakeChange, Vec<String>>)> = vec![
+    let cases: Vec<(&str, IntakeStatus, Option<&str>, Option<bool>, Outcome)> = vec![
         ("triage a new one", New, Some("triaged"), None, ok(Some(Triaged), false)),
         ("close a triaged one", Triaged, Some("closed"), None, ok(Some(Closed), false)),
         ("reopen a closed one", Closed, Some("new"), None, ok(Some(New), false)),
