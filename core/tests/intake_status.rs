@@ -8,6 +8,8 @@ use chrono::NaiveDate;
 use serde_json::{json, Map, Value};
 
 type Outcome = Result<IntakeChange, Vec<String>>;
+/// A case: its name, the current status, the update's `status` and `dcf_notified`, the outcome.
+type Case = (&'static str, IntakeStatus, Option<&'static str>, Option<bool>, Outcome);
 
 fn outcome(current: IntakeStatus, status: Option<&str>, dcf: Option<bool>) -> Outcome {
     check_update(current, status, dcf).map_err(|e| e.into_iter().map(|e| format!("{} {}", e.path, e.code.as_str())).collect())
@@ -17,7 +19,7 @@ fn outcome(current: IntakeStatus, status: Option<&str>, dcf: Option<bool>) -> Ou
 fn a_status_update_table() {
     use IntakeStatus::*;
     let ok = |status, record_dcf_notified| Ok(IntakeChange { status, record_dcf_notified });
-    let cases: Vec<(&str, IntakeStatus, Option<&str>, Option<bool>, Outcome)> = vec![
+    let cases: Vec<Case> = vec![
         ("triage a new one", New, Some("triaged"), None, ok(Some(Triaged), false)),
         ("close a triaged one", Triaged, Some("closed"), None, ok(Some(Closed), false)),
         ("reopen a closed one", Closed, Some("new"), None, ok(Some(New), false)),
