@@ -74,7 +74,7 @@ pub async fn reference_taken(conn: &mut AsyncPgConnection, reference: &str) -> Q
 }
 
 /// The coordinator's view of a submission: de-identified.
-#[derive(Debug, Queryable, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Queryable)]
 pub struct SubmissionRow {
     pub id: Uuid,
     pub reference: String,

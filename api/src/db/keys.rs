@@ -64,7 +64,7 @@ pub async fn insert_key(conn: &mut AsyncPgConnection, key: NewKey<'_>) -> QueryR
 }
 
 /// A key as listed: never its hash.
-#[derive(Debug, Queryable, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Queryable)]
 pub struct KeyInfo {
     pub id: Uuid,
     pub account_id: Uuid,

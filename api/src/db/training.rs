@@ -8,9 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use diesel::upsert::excluded;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use serde::Serialize;
 use std::collections::HashSet;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// Rows to write per `INSERT` when importing (9 binds per row, far below
@@ -81,7 +79,7 @@ pub struct NewCourse {
 }
 
 /// A course of the curriculum.
-#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = courses)]
 pub struct CourseRow {
     pub id: Uuid,
@@ -95,7 +93,6 @@ pub struct CourseRow {
     /// The curriculum topics it covers (`training_topic` codes).
     pub topics: Vec<String>,
     /// `[{agency, description}]`: agencies' adaptations of the course.
-    #[schema(value_type = Vec<Object>)]
     pub adaptations: serde_json::Value,
     pub created_at: DateTime<Utc>,
 }
@@ -172,7 +169,7 @@ impl NewPerson {
 }
 
 /// A workforce member.
-#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = workforce)]
 pub struct PersonRow {
     pub id: Uuid,
@@ -392,7 +389,7 @@ pub struct NewCompletion {
 }
 
 /// A recorded completion.
-#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = completions)]
 pub struct CompletionRow {
     pub id: Uuid,

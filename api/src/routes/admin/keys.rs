@@ -39,6 +39,40 @@ pub struct IssuedKeyView {
     pub key: String,
 }
 
+/// A key as listed: never the key itself nor its hash.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct KeyView {
+    pub id: Uuid,
+    pub account_id: Uuid,
+    pub account: String,
+    #[schema(value_type = Role)]
+    pub role: String,
+    /// The first characters of the key, to recognise it.
+    pub prefix: String,
+    pub origins: Vec<String>,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub last_used_at: Option<DateTime<Utc>>,
+}
+
+impl From<KeyInfo> for KeyView {
+    fn from(k: KeyInfo) -> Self {
+        Self {
+            id: k.id,
+            account_id: k.account_id,
+            account: k.account,
+            role: k.role,
+            prefix: k.prefix,
+            origins: k.origins,
+            created_at: k.created_at,
+            expires_at: k.expires_at,
+            revoked_at: k.revoked_at,
+            last_used_at: k.last_used_at,
+        }
+    }
+}
+
 impl From<IssuedKey> for IssuedKeyView {
     fn from(k: IssuedKey) -> Self {
         IssuedKeyView {
@@ -57,7 +91,7 @@ fn key_id(text: &str) -> Result<Uuid, ApiError> {
 #[utoipa::path(
     tag = "admin",
     responses(
-        (status = 200, body = Vec<KeyInfo>),
+        (status = 200, body = Vec<KeyView>),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
     ),
@@ -66,7 +100,7 @@ fn key_id(text: &str) -> Result<Uuid, ApiError> {
 #[get("/admin/keys")]
 pub async fn list_keys(_principal: Principal, pool: web::Data<DbPool>) -> Result<HttpResponse, ApiError> {
     let mut conn = pool.get().await?;
-    Ok(HttpResponse::Ok().json(db::keys::list(&mut conn).await?))
+    Ok(HttpResponse::Ok().json(db::keys::list(&mut conn).await?.into_iter().map(KeyView::from).collect::<Vec<_>>()))
 }
 
 /// Issue a key. The response holds the key itself, once.
@@ -110,7 +144,7 @@ pub async fn create_key(
     tag = "admin",
     params(("id" = Uuid, Path, description = "Key id")),
     responses(
-        (status = 200, body = KeyInfo),
+        (status = 200, body = KeyView),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -136,7 +170,7 @@ pub async fn revoke_key(
             db::keys::find(conn, id).await
         })
         .await?;
-    Ok(HttpResponse::Ok().json(info.ok_or(ApiError::NotFound)?))
+    Ok(HttpResponse::Ok().json(KeyView::from(info.ok_or(ApiError::NotFound)?)))
 }
 
 /// Replace a key with a new one (same account, role, origins, expiry); the old one is revoked.

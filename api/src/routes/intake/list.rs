@@ -1,4 +1,5 @@
-use crate::db::intake::{Filter, SubmissionRow};
+use super::view::SubmissionView;
+use crate::db::intake::Filter;
 use crate::db::{self, DbPool};
 use crate::error::{ApiError, Problem};
 use crate::security::Principal;
@@ -26,7 +27,7 @@ pub struct IntakeParams {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct IntakePage {
-    pub items: Vec<SubmissionRow>,
+    pub items: Vec<SubmissionView>,
     pub page: i64,
     pub per_page: i64,
     pub total_items: i64,
@@ -101,7 +102,7 @@ pub async fn list_intake(
     let mut conn = pool.get().await?;
     let (items, total_items) = db::intake::list(&mut conn, &filter, per_page, (page - 1) * per_page).await?;
     Ok(HttpResponse::Ok().json(IntakePage {
-        items,
+        items: items.into_iter().map(SubmissionView::from).collect(),
         page,
         per_page,
         total_items,

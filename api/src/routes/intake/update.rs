@@ -1,4 +1,4 @@
-use crate::db::intake::SubmissionRow;
+use super::view::SubmissionView;
 use crate::db::{self, DbPool};
 use crate::error::{ApiError, Problem};
 use crate::http::body::{json_text, rejected};
@@ -28,7 +28,7 @@ pub struct IntakeUpdate {
     params(("id" = Uuid, Path, description = "Submission id")),
     request_body = IntakeUpdate,
     responses(
-        (status = 200, body = SubmissionRow),
+        (status = 200, body = SubmissionView),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -71,5 +71,5 @@ pub async fn update_intake(
             Ok::<_, ApiError>(db::intake::get(conn, id).await?)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(row.ok_or(ApiError::NotFound)?))
+    Ok(HttpResponse::Ok().json(SubmissionView::from(row.ok_or(ApiError::NotFound)?)))
 }

@@ -12,6 +12,7 @@
 pub mod completions;
 pub mod courses;
 pub mod report;
+pub mod view;
 pub mod workforce;
 
 use crate::db::training::{CompletionRow, PersonRow};

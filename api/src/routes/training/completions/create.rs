@@ -1,4 +1,5 @@
-use crate::db::training::{self as store, CompletionRow, NewCompletion};
+use crate::db::training::{self as store, NewCompletion};
+use crate::routes::training::view::CompletionView;
 use beacon_core::ValidationError;
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
@@ -43,7 +44,7 @@ pub struct NewCompletionRequest {
     tag = "training",
     request_body = NewCompletionRequest,
     responses(
-        (status = 201, body = CompletionRow),
+        (status = 201, body = CompletionView),
         (status = 400, description = "Not valid JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -113,5 +114,5 @@ pub async fn create_completion(
             Ok::<_, diesel::result::Error>(row)
         })
         .await?;
-    Ok(HttpResponse::Created().json(row))
+    Ok(HttpResponse::Created().json(CompletionView::from(row)))
 }

@@ -1,4 +1,5 @@
-use crate::db::training::{self as store, CourseRow, NewCourse};
+use crate::db::training::{self as store, NewCourse};
+use crate::routes::training::view::CourseView;
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
 use crate::http::body::{json_text, rejected};
@@ -35,7 +36,7 @@ fn new_course(c: CheckedCourse) -> Result<NewCourse, ApiError> {
     tag = "training",
     request_body = NewCourseRequest,
     responses(
-        (status = 201, body = CourseRow),
+        (status = 201, body = CourseView),
         (status = 400, description = "Not valid JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -69,5 +70,5 @@ pub async fn create_course(
         })
         .await?
         .ok_or(ApiError::Conflict("duplicate_course_code"))?;
-    Ok(HttpResponse::Created().json(row))
+    Ok(HttpResponse::Created().json(CourseView::from(row)))
 }

@@ -1,4 +1,5 @@
-use crate::db::training::{self as store, NewPerson, PersonRow};
+use crate::db::training::{self as store, NewPerson};
+use crate::routes::training::view::PersonView;
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
 use crate::http::body::{json_text, rejected};
@@ -50,7 +51,7 @@ pub struct NewPersonRequest {
     tag = "workforce",
     request_body = NewPersonRequest,
     responses(
-        (status = 201, body = PersonRow, headers(("Location" = String, description = "URL of the new person"))),
+        (status = 201, body = PersonView, headers(("Location" = String, description = "URL of the new person"))),
         (status = 400, description = "Not valid JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a coordinator, nor a reporter of this agency", body = Problem, content_type = "application/problem+json"),
@@ -98,5 +99,5 @@ pub async fn create_person(
         .ok_or(ApiError::Conflict("duplicate_employee_ref"))?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/v1/workforce/{}", row.id)))
-        .json(row))
+        .json(PersonView::from(row)))
 }

@@ -1,6 +1,7 @@
 use super::get::visible_person;
 use beacon_core::ValidationError;
-use crate::db::training::{self as store, AgencyScope, PersonChanges, PersonRow};
+use crate::db::training::{self as store, AgencyScope, PersonChanges};
+use crate::routes::training::view::PersonView;
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
 use crate::http::body::{json_text, rejected};
@@ -52,7 +53,7 @@ pub struct PersonUpdate {
     params(("id" = uuid::Uuid, Path, description = "Person id")),
     request_body = PersonUpdate,
     responses(
-        (status = 200, body = PersonRow),
+        (status = 200, body = PersonView),
         (status = 400, description = "Not valid JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -112,5 +113,5 @@ pub async fn update_person(
         })
         .await?
         .ok_or(ApiError::NotFound)?;
-    Ok(HttpResponse::Ok().json(row))
+    Ok(HttpResponse::Ok().json(PersonView::from(row)))
 }
