@@ -104,3 +104,17 @@ async fn a_bad_key_request_names_each_problem() {
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["errors"][0]["code"], "unknown_code");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cli_refuses_the_origins_the_http_api_refuses() {
+    let bin = beacon_tests::app::beacon_binary().unwrap();
+    let db = beacon_tests::pg::TestDb::new().await.unwrap();
+    let out = std::process::Command::new(&bin)
+        .args(["keys", "create", "--account", "Shelter", "--role", "partner", "--origin", "http://shelter.example"])
+        .env("DATABASE_URL", &db.url)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stdout));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--origin #1"), "{stderr}");
+}
