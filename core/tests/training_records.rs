@@ -144,3 +144,32 @@ fn voided_completions_never_count() {
     let dates: Vec<NaiveDate> = counted.iter().map(|c| c.date).collect();
     assert_eq!(dates, vec![d("2027-01-01"), d("2027-03-01")]);
 }
+
+#[test]
+fn a_person_update_table() {
+    use beacon_core::training::person::{check_person_update, PersonUpdate};
+    let cases: Vec<(&str, PersonUpdate, Vec<&str>)> = vec![
+        ("clear the name", PersonUpdate { name: Some(None), ..Default::default() }, vec![]),
+        ("deactivate", PersonUpdate { active: Some(false), ..Default::default() }, vec![]),
+        ("nothing to change", PersonUpdate::default(), vec![" required"]),
+        ("not a population", PersonUpdate { population: Some("pilot".into()), ..Default::default() }, vec!["/population unknown_code"]),
+        ("not a date", PersonUpdate { start_date: Some("2027-13-01".into()), ..Default::default() }, vec!["/start_date format"]),
+        ("not a town", PersonUpdate { town: Some(Some("Gotham".into())), ..Default::default() }, vec!["/town unknown_code"]),
+    ];
+    for (name, update, expect) in cases {
+        let got = match check_person_update(&update) {
+            Ok(_) => vec![],
+            Err(e) => e.into_iter().map(|e| format!("{} {}", e.path, e.code.as_str())).collect(),
+        };
+        assert_eq!(got, expect, "{name}");
+    }
+}
+
+#[test]
+fn an_update_tells_a_null_from_an_absent_member() {
+    use beacon_core::training::person::PersonUpdate;
+    let cleared: PersonUpdate = serde_json::from_str(r#"{"town": null}"#).unwrap();
+    assert_eq!(cleared.town, Some(None));
+    let absent: PersonUpdate = serde_json::from_str(r#"{"active": true}"#).unwrap();
+    assert_eq!(absent.town, None);
+}

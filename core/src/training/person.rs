@@ -2,6 +2,7 @@
 //! facts the training duties of Sec. 4 and 5 are judged on.
 
 use chrono::NaiveDate;
+use serde::{Deserialize, Deserializer};
 
 use super::Population;
 use crate::contract::problem::{ErrorCode, ValidationError};
@@ -97,4 +98,73 @@ pub fn check_roster_row(fields: PersonFields<'_>, active: Option<&str>) -> Resul
 /// Whether a stored role puts the person under the caseload rule.
 pub fn is_social_worker_trainee(role: Option<&str>) -> bool {
     role == Some(SOCIAL_WORKER_TRAINEE)
+}
+
+/// Present-and-null (`Some(None)`) is told apart from absent (`None`).
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// Changes to a person; absent members are left alone, `null` clears `name` / `role` / `town`.
+/// `agency` and `employee_ref` identify the person and cannot change.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PersonUpdate {
+    #[serde(default, deserialize_with = "present")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, nullable))]
+    pub name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, nullable))]
+    pub role: Option<Option<String>>,
+    /// `YYYY-MM-DD`.
+    #[serde(default)]
+    pub start_date: Option<String>,
+    #[serde(default)]
+    pub active: Option<bool>,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Population>))]
+    pub population: Option<String>,
+    /// A Connecticut town (the office the person works from).
+    #[serde(default, deserialize_with = "present")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, nullable))]
+    pub town: Option<Option<String>>,
+}
+
+/// A checked update: `None` leaves a field alone, `Some(None)` clears it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PersonChange {
+    pub population: Option<Population>,
+    pub name: Option<Option<String>>,
+    pub role: Option<Option<String>>,
+    pub start_date: Option<NaiveDate>,
+    pub active: Option<bool>,
+    pub town: Option<Option<String>>,
+}
+
+/// Every broken rule of an update, or the change; an update that changes nothing is refused.
+pub fn check_person_update(update: &PersonUpdate) -> Result<PersonChange, Vec<ValidationError>> {
+    let mut errors = Vec::new();
+    let change = PersonChange {
+        population: update.population.as_deref().and_then(|p| population_code("/population", p, &mut errors)),
+        name: update.name.as_ref().map(|n| n.as_deref().and_then(|n| text("/name", n, 200, &mut errors))),
+        role: update.role.as_ref().map(|r| r.as_deref().and_then(|r| text("/role", r, 64, &mut errors))),
+        start_date: update.start_date.as_deref().and_then(|d| date("/start_date", d, &mut errors)),
+        active: update.active,
+        town: update.town.as_ref().map(|t| t.as_deref().and_then(|t| town("/town", t, &mut errors))),
+    };
+    if update.population.is_none()
+        && update.name.is_none()
+        && update.role.is_none()
+        && update.start_date.is_none()
+        && update.active.is_none()
+        && update.town.is_none()
+    {
+        errors.push(ValidationError::new("", ErrorCode::Required, "Give at least one of name, role, start_date, active, population, town."));
+    }
+    if errors.is_empty() {
+        Ok(change)
+    } else {
+        Err(errors)
+    }
 }
