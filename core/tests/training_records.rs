@@ -173,3 +173,30 @@ fn an_update_tells_a_null_from_an_absent_member() {
     let absent: PersonUpdate = serde_json::from_str(r#"{"active": true}"#).unwrap();
     assert_eq!(absent.town, None);
 }
+
+#[test]
+fn a_roster_names_each_agencys_employee_once() {
+    use beacon_core::training::person::RosterFile;
+    let mut file = RosterFile::default();
+    let first = check_person(&person()).unwrap();
+    let other_agency = check_person(&PersonFields { agency: "cssd", population: "cssd_employee", ..person() }).unwrap();
+    assert!(file.admit(&first, 2).is_ok());
+    assert!(file.admit(&other_agency, 3).is_ok(), "the same reference in another agency is another person");
+    let again = file.admit(&first, 4).unwrap_err();
+    assert_eq!((again.path.as_str(), again.code.as_str()), ("/employee_ref", "duplicate"));
+    assert!(again.message.contains("row 2"), "{}", again.message);
+}
+
+#[test]
+fn a_completions_file_records_each_completion_once() {
+    use beacon_core::training::completion::CompletionFile;
+    let today = d("2027-03-01");
+    let mut file = CompletionFile::default();
+    let one = check_completion_row(&row(), today).unwrap();
+    let other_day = check_completion_row(&CompletionRowFields { completed_on: "2027-02-28", ..row() }, today).unwrap();
+    assert!(file.admit(&one, 2).is_ok());
+    assert!(file.admit(&other_day, 3).is_ok());
+    let again = file.admit(&one, 5).unwrap_err();
+    assert_eq!((again.path.as_str(), again.code.as_str()), ("", "duplicate"));
+    assert!(again.message.contains("row 2"), "{}", again.message);
+}

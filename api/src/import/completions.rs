@@ -3,7 +3,8 @@
 use super::{read_csv_rows, report_progress, row_error, without_bom, ImportStage, Importer, OnProgress, RowError};
 use crate::db::training::{self as store, AgencyScope, NewCompletion, IMPORT_CHUNK};
 use crate::security::audit;
-use beacon_core::training::completion::{check_completion_row, CompletionRow, CompletionRowFields};
+use beacon_core::fields::agency_code;
+use beacon_core::training::completion::{check_completion_row, CompletionFile, CompletionRow, CompletionRowFields};
 use beacon_core::{ErrorCode, ValidationError};
 use chrono::NaiveDate;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
@@ -36,7 +37,7 @@ struct Row {
 /// The rows that read well, and the errors of the others; `Err` for a header that cannot be used.
 fn parse(text: &str, scope: &AgencyScope, today: NaiveDate, progress: &mut OnProgress<'_>) -> Result<(Vec<Row>, Vec<RowError>), Vec<RowError>> {
     let mut rows = Vec::new();
-    let mut seen: HashMap<CompletionRow, u64> = HashMap::new();
+    let mut file = CompletionFile::default();
     let (errors, _) = read_csv_rows(text, &REQUIRED, &[], "employee_ref,agency,course_code,completed_on", progress, |line, cells| {
         let fields = CompletionRowFields {
             agency: cells.cell("agency"),
@@ -44,19 +45,31 @@ fn parse(text: &str, scope: &AgencyScope, today: NaiveDate, progress: &mut OnPro
             course_code: cells.cell("course_code"),
             completed_on: cells.cell("completed_on"),
         };
-        let row = match check_completion_row(&fields, today) {
-            Ok(row) => row,
-            Err(errors) => return errors,
+        let checked = check_completion_row(&fields, today);
+        // Out of scope is said even beside the row's other errors, as long as its agency reads.
+        let agency = match &checked {
+            Ok(row) => Some(row.agency.clone()),
+            Err(_) => agency_code("/agency", fields.agency, &mut Vec::new()),
         };
-        if !scope.covers(&row.agency) {
-            return vec![ValidationError::new("/agency", ErrorCode::NotAllowed, "A reporter records only its own agency's completions.")];
+        let mut row_errors = Vec::new();
+        if agency.is_some_and(|a| !scope.covers(&a)) {
+            row_errors.push(ValidationError::new("/agency", ErrorCode::NotAllowed, "A reporter records only its own agency's completions."));
         }
-        if let Some(first) = seen.get(&row) {
-            return vec![ValidationError::new("", ErrorCode::Duplicate, format!("The same completion already appears on row {first}."))];
+        match checked {
+            Err(errors) => {
+                let mut errors = errors;
+                errors.extend(row_errors);
+                errors
+            }
+            Ok(_) if !row_errors.is_empty() => row_errors,
+            Ok(row) => match file.admit(&row, line) {
+                Err(e) => vec![e],
+                Ok(()) => {
+                    rows.push(Row { line, row });
+                    Vec::new()
+                }
+            },
         }
-        seen.insert(row.clone(), line);
-        rows.push(Row { line, row });
-        Vec::new()
     })?;
     Ok((rows, errors))
 }

@@ -3,11 +3,11 @@
 use super::{read_csv_rows, report_progress, without_bom, ImportStage, Importer, OnProgress, RowError};
 use crate::db::training::{self as store, AgencyScope, NewPerson, RosterColumns, IMPORT_CHUNK};
 use crate::security::audit;
-use beacon_core::training::person::{check_roster_row, PersonFields};
+use beacon_core::training::person::{check_roster_row, PersonFields, RosterFile};
 use beacon_core::{ErrorCode, ValidationError};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use utoipa::ToSchema;
 
 /// Columns every roster must have.
@@ -35,7 +35,7 @@ struct Parsed {
 /// Every row checked; all errors, or the rows to write.
 fn parse(text: &str, scope: &AgencyScope, progress: &mut OnProgress<'_>) -> Result<Parsed, Vec<RowError>> {
     let mut people = Vec::new();
-    let mut seen: HashMap<(String, String), u64> = HashMap::new();
+    let mut file = RosterFile::default();
     let (errors, columns) = read_csv_rows(text, &REQUIRED, &OPTIONAL, "agency,population,employee_ref,name,role,start_date", progress, |row, cells| {
         let mut row_errors = Vec::new();
         let checked = check_roster_row(
@@ -50,23 +50,18 @@ fn parse(text: &str, scope: &AgencyScope, progress: &mut OnProgress<'_>) -> Resu
                 town: cells.optional("town"),
             },
             cells.optional("active"),
-        )
-        .map(NewPerson::new);
+        );
         match checked {
             Err(e) => row_errors.extend(e),
             Ok(person) => {
                 if !scope.covers(&person.agency) {
                     row_errors.push(ValidationError::new("/agency", ErrorCode::NotAllowed, "A reporter imports only its own agency's workforce."));
                 }
-                let key = (person.agency.clone(), person.employee_ref.clone());
-                if let Some(first) = seen.get(&key) {
-                    row_errors.push(ValidationError::new("/employee_ref", ErrorCode::Duplicate,
-                        format!("The agency's employee_ref already appears on row {first}.")));
-                } else {
-                    seen.insert(key, row);
+                if let Err(e) = file.admit(&person, row) {
+                    row_errors.push(e);
                 }
                 if row_errors.is_empty() {
-                    people.push(person);
+                    people.push(NewPerson::new(person));
                 }
             }
         }

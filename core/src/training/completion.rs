@@ -2,6 +2,7 @@
 //! records it, and which records count towards the training duties.
 
 use chrono::NaiveDate;
+use std::collections::HashMap;
 
 use super::{Completion, TrainingTopic};
 use crate::contract::problem::{ErrorCode, ValidationError};
@@ -68,5 +69,25 @@ pub fn check_completion_row(f: &CompletionRowFields<'_>, today: NaiveDate) -> Re
             Ok(CompletionRow { agency, employee_ref, course_code, completed_on })
         }
         _ => Err(errors),
+    }
+}
+
+/// The rows of one completions file: the same completion (person, course,
+/// date) once, so a file's count of what it records is honest.
+#[derive(Debug, Default)]
+pub struct CompletionFile {
+    seen: HashMap<CompletionRow, u64>,
+}
+
+impl CompletionFile {
+    /// Admits `row` from file row `line`, or names the row it repeats.
+    pub fn admit(&mut self, row: &CompletionRow, line: u64) -> Result<(), ValidationError> {
+        match self.seen.get(row) {
+            Some(first) => Err(ValidationError::new("", ErrorCode::Duplicate, format!("The same completion already appears on row {first}."))),
+            None => {
+                self.seen.insert(row.clone(), line);
+                Ok(())
+            }
+        }
     }
 }

@@ -2,6 +2,7 @@
 //! facts the training duties of Sec. 4 and 5 are judged on.
 
 use chrono::NaiveDate;
+use std::collections::HashMap;
 use serde::{Deserialize, Deserializer};
 
 use super::Population;
@@ -166,5 +167,30 @@ pub fn check_person_update(update: &PersonUpdate) -> Result<PersonChange, Vec<Va
         Ok(change)
     } else {
         Err(errors)
+    }
+}
+
+/// The rows of one roster file. An agency's `employee_ref` names one person,
+/// so it appears once: a second row for it would silently overwrite the first.
+#[derive(Debug, Default)]
+pub struct RosterFile {
+    seen: HashMap<(String, String), u64>,
+}
+
+impl RosterFile {
+    /// Admits `person` from file row `row`, or names the row it repeats.
+    pub fn admit(&mut self, person: &CheckedPerson, row: u64) -> Result<(), ValidationError> {
+        let key = (person.agency.clone(), person.employee_ref.clone());
+        match self.seen.get(&key) {
+            Some(first) => Err(ValidationError::new(
+                "/employee_ref",
+                ErrorCode::Duplicate,
+                format!("The agency's employee_ref already appears on row {first}."),
+            )),
+            None => {
+                self.seen.insert(key, row);
+                Ok(())
+            }
+        }
     }
 }
