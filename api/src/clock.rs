@@ -63,6 +63,11 @@ impl Clock {
 
     /// The state's business day.
     pub fn today(&self) -> NaiveDate {
-        self.now().with_timezone(&chrono_tz::America::New_York).date_naive()
+        business_day(self.now())
     }
+}
+
+/// The state's business day (America/New_York) at `instant`.
+pub fn business_day(instant: DateTime<Utc>) -> NaiveDate {
+    instant.with_timezone(&chrono_tz::America::New_York).date_naive()
 }

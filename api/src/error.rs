@@ -49,6 +49,17 @@ pub enum ApiError {
     /// Our bug or an unexpected failure; details go to the log, never to the client.
     #[error("internal error: {0}")]
     Internal(String),
+    /// An import's body is not `text/csv`.
+    #[error("the body must be text/csv")]
+    NotCsv,
+    /// An import's rows break the rules (422, every row error); nothing was written.
+    #[error("some rows break the rules; nothing was written")]
+    RejectedRows(Vec<crate::import::RowError>),
+    /// xAPI statements Beacon cannot use (400, as an LRS answers).
+    #[error("the statements break the xAPI subset Beacon accepts; nothing was stored")]
+    InvalidStatements(Vec<ValidationError>),
+    #[error("the X-Experience-API-Version header must name version 1.0.x")]
+    XapiVersionRequired,
 }
 
 impl ApiError {
@@ -76,6 +87,10 @@ impl ApiError {
             ApiError::PreconditionFailed => "precondition_failed",
             ApiError::PreconditionRequired => "precondition_required",
             ApiError::Internal(_) => "internal",
+            ApiError::NotCsv => "unsupported_media_type",
+            ApiError::RejectedRows(_) => "validation_failed",
+            ApiError::InvalidStatements(_) => "invalid_statement",
+            ApiError::XapiVersionRequired => "xapi_version_required",
         }
     }
 }
@@ -161,16 +176,22 @@ impl ResponseError for ApiError {
             ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::NotCsv => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::RejectedRows(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::InvalidStatements(_) | ApiError::XapiVersionRequired => StatusCode::BAD_REQUEST,
         }
     }
 
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
+        if let ApiError::RejectedRows(rows) = self {
+            return crate::import::import_rejected(rows.clone());
+        }
         if let ApiError::Internal(detail) = self {
             tracing::error!(error = %detail, "internal error");
         }
         let errors = match self {
-            ApiError::InvalidJson(e) | ApiError::Invalid(e) | ApiError::BadQuery(e) => {
+            ApiError::InvalidJson(e) | ApiError::Invalid(e) | ApiError::BadQuery(e) | ApiError::InvalidStatements(e) => {
                 Some(e.clone())
             }
             _ => None,

@@ -9,7 +9,6 @@ pub mod edge;
 pub mod error;
 pub mod http;
 pub mod import;
-pub mod import_cli;
 pub mod openapi;
 pub mod routes;
 pub mod security;

@@ -37,3 +37,14 @@ pub fn node_verdicts(vectors: &[Vector], kind: &str) -> Result<Vec<Value>> {
     ensure!(verdicts.len() == vectors.len(), "node returned {} verdicts for {} vectors", verdicts.len(), vectors.len());
     Ok(verdicts)
 }
+
+/// `normalizePhone` of the wasm module in node, for each typed number, in order.
+pub fn node_phones(typed: &[&str]) -> Result<Vec<String>> {
+    let file = std::env::temp_dir().join(format!("beacon-phones-{}.json", std::process::id()));
+    std::fs::write(&file, serde_json::to_vec(typed)?)?;
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("node").join("phones.mjs");
+    let out = Command::new("node").arg(script).arg(wasm_pkg()?).arg(&file).output().context("node must be installed")?;
+    let _ = std::fs::remove_file(&file);
+    ensure!(out.status.success(), "node failed: {}", String::from_utf8_lossy(&out.stderr));
+    Ok(serde_json::from_slice(&out.stdout)?)
+}

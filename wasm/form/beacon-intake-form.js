@@ -23,7 +23,7 @@
 // `beacon-intake-submitted` {reference}, `beacon-quick-exit` (after the form is cleared,
 // just before the page is replaced). None carries anything the person wrote.
 
-import init, { validateIntake, codes } from "./beacon_wasm.js";
+import init, { validateIntake, codes, normalizePhone } from "./beacon_wasm.js";
 
 const WASM_URL = new URL("./beacon_wasm_bg.wasm", import.meta.url);
 const CSS_URL = new URL("./beacon-intake-form.css", import.meta.url);
@@ -337,18 +337,6 @@ function newIdempotencyKey() {
   b[8] = (b[8] & 0x3f) | 0x80;
   const h = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
-
-/** Phone numbers as people type them, to E.164 where that is unambiguous: separators are
- * dropped, and a 10-digit (or 1 + 10-digit) North American number gets its +1. Anything else
- * is left for the core to judge. */
-function normalisePhone(text) {
-  const t = text.trim();
-  if (!t) return "";
-  const compact = t.replace(/[\s().\-]/g, "");
-  if (/^\d{10}$/.test(compact)) return `+1${compact}`;
-  if (/^1\d{10}$/.test(compact)) return `+${compact}`;
-  return compact;
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -738,7 +726,8 @@ export class BeaconIntakeForm extends HTMLElement {
     if (body.safe_to_contact === true) {
       const contact = {};
       const name = values["contact/name"].trim();
-      const phone = normalisePhone(values["contact/phone"]);
+      // The core's own rule (through wasm), so the form sends what the server would make of it.
+      const phone = normalizePhone(values["contact/phone"]);
       const email = values["contact/email"].trim();
       const safeTimes = values["contact/safe_times"].trim();
       if (name) contact.name = name;

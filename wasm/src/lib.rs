@@ -59,6 +59,14 @@ pub fn codes() -> Result<JsValue, JsError> {
     to_js(&dictionary())
 }
 
+/// A phone number as people type it (`(860) 555-0123`), to E.164 where that is
+/// unambiguous — the server's rule, so the form sends what the API would make of it.
+/// Empty input gives an empty string.
+#[wasm_bindgen(js_name = normalizePhone)]
+pub fn normalize_phone(text: &str) -> String {
+    beacon_core::reference::formats::normalize_phone(text)
+}
+
 /// The version of the reporting contract this module validates.
 #[wasm_bindgen(js_name = schemaVersion)]
 pub fn schema_version() -> String {

@@ -212,7 +212,7 @@ pub async fn sealed_columns(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResu
 }
 
 /// Marks an incident closed; `account` restricts to one account's (reporters).
-pub async fn close(conn: &mut AsyncPgConnection, id: Uuid, account: Option<Uuid>) -> QueryResult<bool> {
+pub async fn close(conn: &mut AsyncPgConnection, id: Uuid, account: Option<Uuid>, now: DateTime<Utc>) -> QueryResult<bool> {
     let mut query = diesel::update(incidents::table)
         .filter(incidents::id.eq(id))
         .filter(incidents::closed_at.is_null())
@@ -220,7 +220,7 @@ pub async fn close(conn: &mut AsyncPgConnection, id: Uuid, account: Option<Uuid>
     if let Some(org) = account {
         query = query.filter(incidents::account_id.eq(org));
     }
-    let updated = query.set(incidents::closed_at.eq(diesel::dsl::now)).execute(conn).await?;
+    let updated = query.set(incidents::closed_at.eq(now)).execute(conn).await?;
     if updated > 0 {
         return Ok(true);
     }
@@ -241,14 +241,14 @@ pub async fn count_purgeable(conn: &mut AsyncPgConnection, cutoff: DateTime<Utc>
 
 /// Removes the sealed fields (and the blind index derived from them) of
 /// incidents closed before `cutoff`, keeping every de-identified column.
-pub async fn purge_sealed(conn: &mut AsyncPgConnection, cutoff: DateTime<Utc>) -> QueryResult<usize> {
+pub async fn purge_sealed(conn: &mut AsyncPgConnection, cutoff: DateTime<Utc>, now: DateTime<Utc>) -> QueryResult<usize> {
     let ids: Vec<Uuid> = purgeable(cutoff).select(incidents::id).load(conn).await?;
     diesel::update(victims::table.filter(victims::incident_id.eq_any(&ids)))
         .set((victims::identity_sealed.eq(None::<Vec<u8>>), victims::identity_index.eq(None::<Vec<u8>>)))
         .execute(conn)
         .await?;
     diesel::update(incidents::table.filter(incidents::id.eq_any(&ids)))
-        .set((incidents::narrative_sealed.eq(None::<Vec<u8>>), incidents::sealed_purged_at.eq(diesel::dsl::now)))
+        .set((incidents::narrative_sealed.eq(None::<Vec<u8>>), incidents::sealed_purged_at.eq(now)))
         .execute(conn)
         .await
 }

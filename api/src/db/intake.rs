@@ -74,7 +74,7 @@ pub async fn reference_taken(conn: &mut AsyncPgConnection, reference: &str) -> Q
 }
 
 /// The coordinator's view of a submission: de-identified.
-#[derive(Debug, Queryable, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Queryable)]
 pub struct SubmissionRow {
     pub id: Uuid,
     pub reference: String,
@@ -195,40 +195,40 @@ pub async fn get(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<S
         .optional()
 }
 
-pub async fn set_status(conn: &mut AsyncPgConnection, id: Uuid, status: &str) -> QueryResult<usize> {
+pub async fn set_status(conn: &mut AsyncPgConnection, id: Uuid, status: &str, now: DateTime<Utc>) -> QueryResult<usize> {
     diesel::update(intake::table.filter(intake::id.eq(id)))
-        .set((intake::status.eq(status), intake::updated_at.eq(diesel::dsl::now)))
+        .set((intake::status.eq(status), intake::updated_at.eq(now)))
         .execute(conn)
         .await
 }
 
-pub async fn mark_dcf_notified(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<usize> {
+pub async fn mark_dcf_notified(conn: &mut AsyncPgConnection, id: Uuid, now: DateTime<Utc>) -> QueryResult<usize> {
     diesel::update(intake::table.filter(intake::id.eq(id)).filter(intake::dcf_notified_at.is_null()))
-        .set((intake::dcf_notified_at.eq(diesel::dsl::now), intake::updated_at.eq(diesel::dsl::now)))
+        .set((intake::dcf_notified_at.eq(now), intake::updated_at.eq(now)))
         .execute(conn)
         .await
 }
 
-pub async fn mark_converted(conn: &mut AsyncPgConnection, id: Uuid, incident: Uuid) -> QueryResult<usize> {
+pub async fn mark_converted(conn: &mut AsyncPgConnection, id: Uuid, incident: Uuid, now: DateTime<Utc>) -> QueryResult<usize> {
     diesel::update(intake::table.filter(intake::id.eq(id)))
         .set((
             intake::status.eq("converted"),
             intake::converted_incident_id.eq(incident),
-            intake::updated_at.eq(diesel::dsl::now),
+            intake::updated_at.eq(now),
         ))
         .execute(conn)
         .await
 }
 
 /// Whether `origin` is bound to a live partner key: the CORS allow rule for `/v1/intake`.
-pub async fn origin_is_bound(conn: &mut AsyncPgConnection, origin: &str) -> QueryResult<bool> {
+pub async fn origin_is_bound(conn: &mut AsyncPgConnection, origin: &str, now: DateTime<Utc>) -> QueryResult<bool> {
     use super::schema::api_keys;
     use diesel::PgArrayExpressionMethods;
     diesel::select(diesel::dsl::exists(
         api_keys::table
             .filter(api_keys::role.eq("partner"))
             .filter(api_keys::revoked_at.is_null())
-            .filter(api_keys::expires_at.is_null().or(api_keys::expires_at.gt(diesel::dsl::now)))
+            .filter(api_keys::expires_at.is_null().or(api_keys::expires_at.gt(now)))
             .filter(api_keys::origins.contains(vec![origin.to_string()])),
     ))
     .get_result(conn)

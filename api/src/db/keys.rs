@@ -11,6 +11,7 @@ use uuid::Uuid;
 pub async fn authenticate(
     conn: &mut AsyncPgConnection,
     key_hash: &[u8],
+    now: chrono::DateTime<chrono::Utc>,
 ) -> QueryResult<Option<(Uuid, Uuid, String, Vec<String>)>> {
     diesel::update(api_keys::table)
         .filter(api_keys::key_hash.eq(key_hash))
@@ -18,9 +19,9 @@ pub async fn authenticate(
         .filter(
             api_keys::expires_at
                 .is_null()
-                .or(api_keys::expires_at.gt(diesel::dsl::now)),
+                .or(api_keys::expires_at.gt(now)),
         )
-        .set(api_keys::last_used_at.eq(diesel::dsl::now))
+        .set(api_keys::last_used_at.eq(now))
         .returning((api_keys::id, api_keys::account_id, api_keys::role, api_keys::origins))
         .get_result(conn)
         .await
@@ -63,7 +64,7 @@ pub async fn insert_key(conn: &mut AsyncPgConnection, key: NewKey<'_>) -> QueryR
 }
 
 /// A key as listed: never its hash.
-#[derive(Debug, Queryable, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Queryable)]
 pub struct KeyInfo {
     pub id: Uuid,
     pub account_id: Uuid,
@@ -125,9 +126,9 @@ pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<
 
 /// Revokes a key; it fails authentication from the very next request.
 /// Returns false when there is no such key (revoking twice is not an error).
-pub async fn revoke(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<bool> {
+pub async fn revoke(conn: &mut AsyncPgConnection, id: Uuid, now: chrono::DateTime<chrono::Utc>) -> QueryResult<bool> {
     let updated = diesel::update(api_keys::table.filter(api_keys::id.eq(id)))
-        .set(api_keys::revoked_at.eq(diesel::dsl::now))
+        .set(api_keys::revoked_at.eq(now))
         .filter(api_keys::revoked_at.is_null())
         .execute(conn)
         .await?;

@@ -17,6 +17,13 @@ use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 use thiserror::Error;
 
 pub type DbPool = Pool<AsyncPgConnection>;
+pub type PooledConnection = diesel_async::pooled_connection::deadpool::Object<AsyncPgConnection>;
+
+/// Migrates the database at `database_url`, then opens a pool on it.
+pub async fn connect(database_url: &str) -> Result<DbPool, DbError> {
+    migrate(database_url).await?;
+    pool(database_url)
+}
 
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 

@@ -8,9 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use diesel::upsert::excluded;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use serde::Serialize;
 use std::collections::HashSet;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// Rows to write per `INSERT` when importing (9 binds per row, far below
@@ -81,7 +79,7 @@ pub struct NewCourse {
 }
 
 /// A course of the curriculum.
-#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = courses)]
 pub struct CourseRow {
     pub id: Uuid,
@@ -95,7 +93,6 @@ pub struct CourseRow {
     /// The curriculum topics it covers (`training_topic` codes).
     pub topics: Vec<String>,
     /// `[{agency, description}]`: agencies' adaptations of the course.
-    #[schema(value_type = Vec<Object>)]
     pub adaptations: serde_json::Value,
     pub created_at: DateTime<Utc>,
 }
@@ -154,8 +151,25 @@ pub struct NewPerson {
     pub town: Option<String>,
 }
 
+impl NewPerson {
+    /// The row of a person the core accepted, under a new id.
+    pub fn new(p: beacon_core::training::person::CheckedPerson) -> Self {
+        Self {
+            id: Uuid::new_v4(),
+            agency: p.agency,
+            population: p.population.to_string(),
+            employee_ref: p.employee_ref,
+            name: p.name,
+            role: p.role,
+            start_date: p.start_date,
+            active: p.active,
+            town: p.town,
+        }
+    }
+}
+
 /// A workforce member.
-#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = workforce)]
 pub struct PersonRow {
     pub id: Uuid,
@@ -299,12 +313,13 @@ pub async fn update_person(
     id: Uuid,
     scope: &AgencyScope,
     changes: &PersonChanges,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> QueryResult<Option<PersonRow>> {
     let Some(person) = get_person(conn, id, scope).await? else {
         return Ok(None);
     };
     diesel::update(workforce::table.find(person.id))
-        .set((changes, workforce::updated_at.eq(diesel::dsl::now)))
+        .set((changes, workforce::updated_at.eq(now)))
         .returning(PersonRow::as_returning())
         .get_result(conn)
         .await
@@ -331,7 +346,12 @@ pub struct RosterColumns {
 
 /// Inserts or updates (by agency and `employee_ref`) every row, in multi-row
 /// statements of [`IMPORT_CHUNK`] rows.
-pub async fn upsert_people(conn: &mut AsyncPgConnection, rows: &[NewPerson], carried: RosterColumns) -> QueryResult<usize> {
+pub async fn upsert_people(
+    conn: &mut AsyncPgConnection,
+    rows: &[NewPerson],
+    carried: RosterColumns,
+    now: chrono::DateTime<chrono::Utc>,
+) -> QueryResult<usize> {
     let mut written = 0;
     for chunk in rows.chunks(IMPORT_CHUNK) {
         written += diesel::insert_into(workforce::table)
@@ -345,7 +365,7 @@ pub async fn upsert_people(conn: &mut AsyncPgConnection, rows: &[NewPerson], car
                 workforce::start_date.eq(excluded(workforce::start_date)),
                 carried.active.then(|| workforce::active.eq(excluded(workforce::active))),
                 carried.town.then(|| workforce::town.eq(excluded(workforce::town))),
-                workforce::updated_at.eq(diesel::dsl::now),
+                workforce::updated_at.eq(now),
             ))
             .execute(conn)
             .await?;
@@ -369,7 +389,7 @@ pub struct NewCompletion {
 }
 
 /// A recorded completion.
-#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = completions)]
 pub struct CompletionRow {
     pub id: Uuid,
@@ -405,15 +425,15 @@ pub async fn completions_of(conn: &mut AsyncPgConnection, person_id: Uuid) -> Qu
         .await
 }
 
-/// `(person, date, topics)` of the completions that count (not voided) of these people.
-pub async fn counting_completions(
+/// `(person, date, topics, voided)` of every completion of these people; which
+/// count is the core's rule (`beacon_core::training::counting`).
+pub async fn completions_of_people(
     conn: &mut AsyncPgConnection,
     people: &[Uuid],
-) -> QueryResult<Vec<(Uuid, NaiveDate, Vec<String>)>> {
+) -> QueryResult<Vec<(Uuid, NaiveDate, Vec<String>, bool)>> {
     completions::table
         .filter(completions::person_id.eq_any(people))
-        .filter(completions::voided.eq(false))
-        .select((completions::person_id, completions::completed_on, completions::topics))
+        .select((completions::person_id, completions::completed_on, completions::topics, completions::voided))
         .load(conn)
         .await
 }

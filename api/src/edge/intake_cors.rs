@@ -9,6 +9,7 @@
 //! same-origin (see `cors.rs`). The handler still checks the origin against
 //! the very key presented.
 
+use crate::clock::Clock;
 use crate::db::{self, DbPool};
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -20,13 +21,13 @@ use actix_web::{web, Error, HttpResponse};
 pub const INTAKE_PATH: &str = "/v1/intake";
 
 async fn bound(req: &ServiceRequest, origin: &str) -> bool {
-    let Some(pool) = req.app_data::<web::Data<DbPool>>() else {
+    let (Some(pool), Some(clock)) = (req.app_data::<web::Data<DbPool>>(), req.app_data::<web::Data<Clock>>()) else {
         return false;
     };
     let Ok(mut conn) = pool.get().await else {
         return false;
     };
-    db::intake::origin_is_bound(&mut conn, origin).await.unwrap_or(false)
+    db::intake::origin_is_bound(&mut conn, origin, clock.now()).await.unwrap_or(false)
 }
 
 pub async fn intake_cors(

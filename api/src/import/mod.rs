@@ -2,6 +2,9 @@
 //! imports (for the audit entry), progress, reading rows under a header, row errors, and the 422
 //! that lists them. Nothing is written unless every row is good.
 
+pub mod completions;
+pub mod workforce;
+
 use crate::error::{ApiError, PROBLEM_JSON};
 use crate::security::audit::{Actor, Event};
 use crate::security::Principal;
@@ -21,16 +24,18 @@ fn error(path: impl Into<String>, code: ErrorCode, message: impl Into<String>) -
 pub struct Importer {
     pub actor: Actor,
     pub request_id: Option<String>,
+    /// The instant the import's audit entries record.
+    pub at: chrono::DateTime<chrono::Utc>,
 }
 
 impl Importer {
     pub fn http(principal: &Principal, request_id: &RequestId) -> Self {
-        Self { actor: Actor::from(principal), request_id: Some(request_id.to_string()) }
+        Self { actor: Actor::from(principal), request_id: Some(request_id.to_string()), at: principal.now }
     }
 
     /// The command line acts for no key or account; the entry says so.
-    pub fn cli() -> Self {
-        Self { actor: Actor { key_id: None, account_id: None, role: Some("cli".into()) }, request_id: None }
+    pub fn cli(at: chrono::DateTime<chrono::Utc>) -> Self {
+        Self { actor: Actor { key_id: None, account_id: None, role: Some("cli".into()) }, request_id: None, at }
     }
 
     pub fn event(&self, action: &str, resource: &str, id: String, reason: String) -> Event {
@@ -42,6 +47,7 @@ impl Importer {
             reason: Some(reason),
             outcome: "success".to_string(),
             request_id: self.request_id.clone(),
+            at: self.at,
         }
     }
 }

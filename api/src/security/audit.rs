@@ -10,7 +10,6 @@
 //!
 //! Entries hold ids, codes and the caller's free-text reason: never a sealed value.
 
-use crate::cli::CliError;
 use crate::db::{self, audit::EntryRow, audit::NewEntry};
 use chrono::{DateTime, SecondsFormat, SubsecRound, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection, TransactionManager};
@@ -39,6 +38,9 @@ pub struct Event {
     pub reason: Option<String>,
     pub outcome: String,
     pub request_id: Option<String>,
+    /// When it happened: the request's instant (or the command's), from the
+    /// server's clock, never read here.
+    pub at: DateTime<Utc>,
 }
 
 /// The first entry that breaks the chain.
@@ -96,7 +98,7 @@ async fn append_locked(conn: &mut AsyncPgConnection, event: Event) -> diesel::Qu
     db::audit::lock_for_append(conn).await?;
     let prev_hash = db::audit::last_hash(conn).await?.unwrap_or_else(|| GENESIS.to_vec());
     // PostgreSQL keeps microseconds: hash exactly the value that is stored.
-    let at = Utc::now().trunc_subsecs(6);
+    let at = event.at.trunc_subsecs(6);
     let mut entry = NewEntry {
         id: Uuid::new_v4(),
         at,
@@ -156,17 +158,8 @@ fn check(prev: Option<&[u8]>, row: &EntryRow) -> Option<&'static str> {
     (chain_hash(&row.prev_hash, &Content::of_row(row)) != row.hash).then_some(PROBLEM_HASH)
 }
 
-/// `beacon audit verify`: prints one line and answers whether the trail is intact.
-pub async fn verify_command(database_url: &str) -> Result<bool, CliError> {
-    let mut conn = AsyncPgConnection::establish(database_url)
-        .await
-        .map_err(|e| db::DbError::Connect(e.to_string()))?;
-    let report = verify(&mut conn).await?;
-    println!("{}", summary(&report));
-    Ok(report.first_broken.is_none())
-}
-
-fn summary(report: &VerifyReport) -> String {
+/// The trail's state in one line, as `beacon audit verify` prints it.
+pub fn summary(report: &VerifyReport) -> String {
     match &report.first_broken {
         None => format!("audit trail intact: {} entries", report.entries_checked),
         Some(b) => format!("audit trail BROKEN at entry seq={} id={}: {}", b.seq, b.id, b.problem),
@@ -276,6 +269,25 @@ pub fn event(principal: &crate::security::Principal, request_id: &tracing_actix_
         reason: None,
         outcome: "success".to_string(),
         request_id: Some(request_id.to_string()),
+        at: principal.now,
+    }
+}
+
+/// An audit entry for a key event; without a principal, the command line did it.
+pub fn key_event(principal: Option<&crate::security::Principal>, action: &str, key: Uuid, request_id: Option<&tracing_actix_web::RequestId>, at: DateTime<Utc>) -> Event {
+    Event {
+        actor: principal.map(Actor::from).unwrap_or(Actor {
+            key_id: None,
+            account_id: None,
+            role: Some("cli".to_string()),
+        }),
+        action: action.to_string(),
+        resource: "api_key".to_string(),
+        resource_id: Some(key.to_string()),
+        reason: None,
+        outcome: "success".to_string(),
+        request_id: request_id.map(ToString::to_string),
+        at,
     }
 }
 

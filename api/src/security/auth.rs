@@ -1,6 +1,8 @@
 //! Who is calling: the bearer key, resolved to an account and a role.
 
+use crate::clock::Clock;
 use crate::db::{self, DbPool};
+use chrono::{DateTime, Utc};
 use crate::error::ApiError;
 use crate::security::audit;
 use crate::security::policy::Policy;
@@ -61,6 +63,9 @@ pub struct Principal {
     pub role: Role,
     /// Origins a partner's publishable key may be used from.
     pub origins: Vec<String>,
+    /// The request's instant, read once from the server's [`Clock`] when the
+    /// key is checked: key expiry is judged against it and audit entries record it.
+    pub now: DateTime<Utc>,
 }
 
 
@@ -78,6 +83,7 @@ impl FromRequest for Principal {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let token = bearer(req);
         let pool = req.app_data::<web::Data<DbPool>>().cloned();
+        let clock = req.app_data::<web::Data<Clock>>().cloned();
         // The route's declared roles (see `policy.rs`). A route reached here
         // without a policy is refused: access is never granted by omission.
         let allowed: Option<Vec<Role>> = req
@@ -89,8 +95,9 @@ impl FromRequest for Principal {
         Box::pin(async move {
             let token = token.ok_or(ApiError::Unauthenticated)?;
             let pool = pool.ok_or_else(|| ApiError::internal("no database pool configured"))?;
+            let now = clock.ok_or_else(|| ApiError::internal("no clock configured"))?.now();
             let mut conn = pool.get().await?;
-            let found = db::keys::authenticate(&mut conn, &crate::security::keys::hash(&token)).await?;
+            let found = db::keys::authenticate(&mut conn, &crate::security::keys::hash(&token), now).await?;
             let Some((key_id, account_id, role, origins)) = found else {
                 // Recorded without the key itself: only that someone failed, and where.
                 let event = audit::Event {
@@ -101,6 +108,7 @@ impl FromRequest for Principal {
                     reason: None,
                     outcome: "denied".into(),
                     request_id,
+                    at: now,
                 };
                 audit::append(&mut conn, event).await?;
                 return Err(ApiError::Unauthenticated);
@@ -118,6 +126,7 @@ impl FromRequest for Principal {
                 account_id,
                 role,
                 origins,
+                now,
             })
         })
     }
@@ -150,6 +159,7 @@ impl crate::security::audit::Event {
             reason: None,
             outcome: "success".to_string(),
             request_id: Some(request_id.to_string()),
+            at: principal.now,
         }
     }
 }

@@ -87,7 +87,11 @@ pub fn hash(secret: &str) -> Vec<u8> {
 
 /// Replaces key `id` with a new one for the same account, role, origins
 /// and expiry, and revokes the old one, in one transaction.
-pub async fn rotate(conn: &mut AsyncPgConnection, id: Uuid) -> diesel::QueryResult<Option<IssuedKey>> {
+pub async fn rotate(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    now: chrono::DateTime<chrono::Utc>,
+) -> diesel::QueryResult<Option<IssuedKey>> {
     use diesel_async::AsyncConnection;
     conn.transaction(async |conn| {
         let Some(old) = db::keys::find(conn, id).await? else {
@@ -98,7 +102,7 @@ pub async fn rotate(conn: &mut AsyncPgConnection, id: Uuid) -> diesel::QueryResu
             .parse()
             .map_err(|e: String| diesel::result::Error::QueryBuilderError(e.into()))?;
         let new = issue_expiring(conn, &old.account, role, &old.origins, old.expires_at).await?;
-        db::keys::revoke(conn, id).await?;
+        db::keys::revoke(conn, id, now).await?;
         Ok(Some(new))
     })
     .await

@@ -10,6 +10,8 @@
 //! its phone number would be the wrong message. (Structural errors inside it,
 //! such as an unknown member, are still reported, as serde meets them first.)
 
+pub mod convert;
+pub mod status;
 mod wire;
 
 use crate::reference::codes::{AgeGroup, ConcernType, Service};

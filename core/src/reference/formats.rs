@@ -8,6 +8,9 @@
 //! - Phone: E.164 (`+` and 8 to 15 digits). What people type (`(860) 555-0123`) is first put
 //!   through [`normalize_phone`], here and in the browser (through wasm), so both agree.
 //! - URL: an absolute `http` or `https` URL with a host and no spaces.
+//! - Web origin: `https://host[:port]` — the scheme, host and port a browser sends in `Origin`,
+//!   nothing more; plain `http` only for the machine itself (`localhost`, `127.0.0.1`, `[::1]`),
+//!   since a publishable key bound to a plain-http site could be replayed by anyone on its path.
 //!
 //! Written by hand rather than with `regex` (and instead of `validator`'s
 //! email rule, which uses it): the regex engine and its Unicode tables were
@@ -87,6 +90,37 @@ pub fn is_url(s: &str) -> bool {
         && !host_name.is_empty()
         && (host_name.split('.').all(is_label)
             || host_name.strip_prefix('[').and_then(|h| h.strip_suffix(']')).is_some_and(|ip| ip.parse::<std::net::Ipv6Addr>().is_ok()))
+}
+
+/// A web origin as [`is_web_origin`] judges it, in the form browsers send it: scheme and host
+/// in lower case, no trailing `/`. `None` when it is not one.
+pub fn web_origin(s: &str) -> Option<String> {
+    let lower = s.strip_suffix('/').unwrap_or(s).to_ascii_lowercase();
+    let (scheme, authority) = lower.split_once("://")?;
+    if authority.contains(['/', '?', '#', '@']) || !is_url(&lower) {
+        return None;
+    }
+    let (host, port) = match authority.strip_prefix('[') {
+        Some(v6) => {
+            let (addr, rest) = v6.split_once(']')?;
+            (&authority[..addr.len() + 2], rest)
+        }
+        None => authority.find(':').map_or((authority, ""), |at| authority.split_at(at)),
+    };
+    let port_ok = port.is_empty()
+        || port.strip_prefix(':').is_some_and(|p| (1..=5).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()));
+    let local = matches!(host, "localhost" | "127.0.0.1" | "[::1]");
+    match scheme {
+        _ if !port_ok || host.is_empty() => None,
+        "https" => Some(lower),
+        "http" if local => Some(lower),
+        _ => None,
+    }
+}
+
+/// `https://host[:port]`, or `http://` for `localhost`, `127.0.0.1` and `[::1]` (see the module docs).
+pub fn is_web_origin(s: &str) -> bool {
+    web_origin(s).is_some()
 }
 
 fn is_user_part(s: &str) -> bool {

@@ -97,3 +97,10 @@ async fn live_api_gives_the_same_intake_verdicts_as_native() {
     }
     assert!(failures.is_empty(), "{} of {} intake vectors disagree (live API):\n{}", failures.len(), vectors.len(), failures.join("\n"));
 }
+
+#[test]
+fn wasm_in_node_normalizes_typed_phone_numbers_as_the_core_does() {
+    let typed = ["(860) 555-0123", "860.555.0123", "1 860 555 0123", "+44 20 7946 0958", "  ", "555-0123"];
+    let native: Vec<String> = typed.iter().map(|t| beacon_core::reference::formats::normalize_phone(t)).collect();
+    assert_eq!(beacon_tests::parity::node_phones(&typed).unwrap(), native);
+}

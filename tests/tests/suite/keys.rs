@@ -49,15 +49,46 @@ async fn rotating_a_key_gives_a_working_new_key_and_stops_the_old() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_expired_key_is_refused() {
+async fn a_key_is_refused_once_the_server_clock_passes_its_expiry() {
     let app = TestApp::spawn().await.unwrap();
     let admin = app.key("State IT", Role::Admin).await.unwrap();
-    let issued: Value = admin_post(&app, &admin, "/v1/admin/keys", json!({"account": "DCF", "role": "reporter", "expires_at": "2020-01-01T00:00:00Z"}))
+    let expires_at = app.now() + chrono::Duration::days(1);
+    let issued: Value = admin_post(&app, &admin, "/v1/admin/keys", json!({"account": "DCF", "role": "reporter", "expires_at": expires_at}))
         .await
         .json()
         .await
         .unwrap();
-    assert_eq!(app.get("/v1/incidents", issued["key"].as_str().unwrap()).await.unwrap().status().as_u16(), 401);
+    let key = issued["key"].as_str().unwrap();
+    assert_eq!(app.get("/v1/incidents", key).await.unwrap().status().as_u16(), 200);
+    app.set_now(expires_at + chrono::Duration::seconds(1));
+    assert_eq!(app.get("/v1/incidents", key).await.unwrap().status().as_u16(), 401);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_cannot_be_created_already_expired() {
+    let app = TestApp::spawn().await.unwrap();
+    let admin = app.key("State IT", Role::Admin).await.unwrap();
+    let r = admin_post(&app, &admin, "/v1/admin/keys", json!({"account": "DCF", "role": "reporter", "expires_at": "2020-01-01T00:00:00Z"})).await;
+    assert_eq!(r.status().as_u16(), 422);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["errors"][0]["path"], "/expires_at");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_partner_origin_must_be_https_unless_local_and_listed_once() {
+    let app = TestApp::spawn().await.unwrap();
+    let admin = app.key("State IT", Role::Admin).await.unwrap();
+    let origins = json!(["http://shelter.example", "https://shelter.example", "https://Shelter.example/", "http://localhost:8080"]);
+    let r = admin_post(&app, &admin, "/v1/admin/keys", json!({"account": "Shelter", "role": "partner", "origins": origins})).await;
+    assert_eq!(r.status().as_u16(), 422);
+    let body: Value = r.json().await.unwrap();
+    let found: Vec<(&str, &str)> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["path"].as_str().unwrap(), e["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(found, vec![("/origins/0", "format"), ("/origins/2", "duplicate")]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -72,4 +103,18 @@ async fn a_bad_key_request_names_each_problem() {
     let r = admin_post(&app, &admin, "/v1/admin/keys", json!({"account": "X", "role": "overlord"})).await;
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["errors"][0]["code"], "unknown_code");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cli_refuses_the_origins_the_http_api_refuses() {
+    let bin = beacon_tests::app::beacon_binary().unwrap();
+    let db = beacon_tests::pg::TestDb::new().await.unwrap();
+    let out = std::process::Command::new(&bin)
+        .args(["keys", "create", "--account", "Shelter", "--role", "partner", "--origin", "http://shelter.example"])
+        .env("DATABASE_URL", &db.url)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stdout));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--origin #1"), "{stderr}");
 }

@@ -5,11 +5,11 @@ use crate::db::keys::KeyInfo;
 use crate::db::{self, DbPool};
 use crate::error::{ApiError, Problem};
 use crate::http::body::{json_text, rejected};
-use crate::security::audit::{self, Actor, Event};
+use crate::security::audit::{self, key_event};
 use crate::security::keys::{self as keyring, IssuedKey};
 use crate::security::{Principal, Role};
 use actix_web::{get, post, web, HttpResponse};
-use beacon_core::{ErrorCode, ValidationError};
+use beacon_core::keys::{check_new_key, NewKey};
 use chrono::{DateTime, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use serde::{Deserialize, Serialize};
@@ -23,9 +23,11 @@ pub struct NewKeyRequest {
     /// Account name; created when new.
     pub account: String,
     pub role: Role,
-    /// Origins a partner's publishable key may be used from.
+    /// Origins a partner's publishable key may be used from: `https://host[:port]`
+    /// (`http://` only for localhost), each once, at most 20.
     #[serde(default)]
     pub origins: Vec<String>,
+    /// When the key stops working; must be in the future.
     pub expires_at: Option<DateTime<Utc>>,
 }
 
@@ -35,6 +37,40 @@ pub struct IssuedKeyView {
     pub id: Uuid,
     pub account_id: Uuid,
     pub key: String,
+}
+
+/// A key as listed: never the key itself nor its hash.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct KeyView {
+    pub id: Uuid,
+    pub account_id: Uuid,
+    pub account: String,
+    #[schema(value_type = Role)]
+    pub role: String,
+    /// The first characters of the key, to recognise it.
+    pub prefix: String,
+    pub origins: Vec<String>,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub last_used_at: Option<DateTime<Utc>>,
+}
+
+impl From<KeyInfo> for KeyView {
+    fn from(k: KeyInfo) -> Self {
+        Self {
+            id: k.id,
+            account_id: k.account_id,
+            account: k.account,
+            role: k.role,
+            prefix: k.prefix,
+            origins: k.origins,
+            created_at: k.created_at,
+            expires_at: k.expires_at,
+            revoked_at: k.revoked_at,
+            last_used_at: k.last_used_at,
+        }
+    }
 }
 
 impl From<IssuedKey> for IssuedKeyView {
@@ -47,22 +83,6 @@ impl From<IssuedKey> for IssuedKeyView {
     }
 }
 
-pub fn key_event(principal: Option<&Principal>, action: &str, key: Uuid, request_id: Option<&RequestId>) -> Event {
-    Event {
-        actor: principal.map(Actor::from).unwrap_or(Actor {
-            key_id: None,
-            account_id: None,
-            role: Some("cli".to_string()),
-        }),
-        action: action.to_string(),
-        resource: "api_key".to_string(),
-        resource_id: Some(key.to_string()),
-        reason: None,
-        outcome: "success".to_string(),
-        request_id: request_id.map(ToString::to_string),
-    }
-}
-
 fn key_id(text: &str) -> Result<Uuid, ApiError> {
     Uuid::parse_str(text).map_err(|_| ApiError::NotFound)
 }
@@ -71,7 +91,7 @@ fn key_id(text: &str) -> Result<Uuid, ApiError> {
 #[utoipa::path(
     tag = "admin",
     responses(
-        (status = 200, body = Vec<KeyInfo>),
+        (status = 200, body = Vec<KeyView>),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
     ),
@@ -80,25 +100,7 @@ fn key_id(text: &str) -> Result<Uuid, ApiError> {
 #[get("/admin/keys")]
 pub async fn list_keys(_principal: Principal, pool: web::Data<DbPool>) -> Result<HttpResponse, ApiError> {
     let mut conn = pool.get().await?;
-    Ok(HttpResponse::Ok().json(db::keys::list(&mut conn).await?))
-}
-
-fn check_new_key(body: &NewKeyRequest) -> Result<(), ApiError> {
-    let mut errors = Vec::new();
-    let org = body.account.trim();
-    if org.is_empty() || org.chars().count() > 200 {
-        errors.push(ValidationError::new("/account", ErrorCode::Length, "Must have between 1 and 200 characters."));
-    }
-    if body.role != Role::Partner && !body.origins.is_empty() {
-        errors.push(ValidationError::new("/origins", ErrorCode::Length, "Only partner keys are bound to origins."));
-    }
-    for (i, origin) in body.origins.iter().enumerate() {
-        let ok = (origin.starts_with("https://") || origin.starts_with("http://")) && !origin.trim_end_matches('/').contains(['?', '#', ' ']);
-        if !ok {
-            errors.push(ValidationError::new(format!("/origins/{i}"), ErrorCode::Format, "Must be an origin such as https://example.org."));
-        }
-    }
-    if errors.is_empty() { Ok(()) } else { Err(ApiError::Invalid(errors)) }
+    Ok(HttpResponse::Ok().json(db::keys::list(&mut conn).await?.into_iter().map(KeyView::from).collect::<Vec<_>>()))
 }
 
 /// Issue a key. The response holds the key itself, once.
@@ -123,14 +125,14 @@ pub async fn create_key(
 ) -> Result<HttpResponse, ApiError> {
     let text = json_text(&req, payload).await?;
     let body: NewKeyRequest = beacon_core::contract::read::read_json(&text).map_err(|e| rejected(vec![e]))?;
-    check_new_key(&body)?;
+    let key = NewKey { account: &body.account, partner: body.role == Role::Partner, origins: &body.origins, expires_at: body.expires_at };
+    let checked = check_new_key(&key, principal.now).map_err(ApiError::Invalid)?;
     let mut pooled = pool.get().await?;
     let conn: &mut AsyncPgConnection = &mut pooled;
     let issued = conn
         .transaction(async |conn| {
-            let origins: Vec<String> = body.origins.iter().map(|o| o.trim_end_matches('/').to_string()).collect();
-            let issued = keyring::issue_expiring(conn, body.account.trim(), body.role, &origins, body.expires_at).await?;
-            audit::append(conn, key_event(Some(&principal), "key.create", issued.key_id, Some(&request_id))).await?;
+            let issued = keyring::issue_expiring(conn, &checked.account, body.role, &checked.origins, checked.expires_at).await?;
+            audit::append(conn, key_event(Some(&principal), "key.create", issued.key_id, Some(&request_id), principal.now)).await?;
             Ok::<_, diesel::result::Error>(issued)
         })
         .await?;
@@ -142,7 +144,7 @@ pub async fn create_key(
     tag = "admin",
     params(("id" = Uuid, Path, description = "Key id")),
     responses(
-        (status = 200, body = KeyInfo),
+        (status = 200, body = KeyView),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -161,14 +163,14 @@ pub async fn revoke_key(
     let conn: &mut AsyncPgConnection = &mut pooled;
     let info = conn
         .transaction(async |conn| {
-            if !db::keys::revoke(conn, id).await? {
+            if !db::keys::revoke(conn, id, principal.now).await? {
                 return Ok(None);
             }
-            audit::append(conn, key_event(Some(&principal), "key.revoke", id, Some(&request_id))).await?;
+            audit::append(conn, key_event(Some(&principal), "key.revoke", id, Some(&request_id), principal.now)).await?;
             db::keys::find(conn, id).await
         })
         .await?;
-    Ok(HttpResponse::Ok().json(info.ok_or(ApiError::NotFound)?))
+    Ok(HttpResponse::Ok().json(KeyView::from(info.ok_or(ApiError::NotFound)?)))
 }
 
 /// Replace a key with a new one (same account, role, origins, expiry); the old one is revoked.
@@ -195,10 +197,10 @@ pub async fn rotate_key(
     let conn: &mut AsyncPgConnection = &mut pooled;
     let issued = conn
         .transaction(async |conn| {
-            let Some(issued) = keyring::rotate(conn, id).await? else {
+            let Some(issued) = keyring::rotate(conn, id, principal.now).await? else {
                 return Ok(None);
             };
-            audit::append(conn, key_event(Some(&principal), "key.rotate", id, Some(&request_id))).await?;
+            audit::append(conn, key_event(Some(&principal), "key.rotate", id, Some(&request_id), principal.now)).await?;
             Ok::<_, diesel::result::Error>(Some(issued))
         })
         .await?;

@@ -31,7 +31,7 @@ pub async fn close_incident(
     let conn: &mut AsyncPgConnection = &mut pooled;
     let found = conn
         .transaction(async |conn| {
-            if !db::incidents::close(conn, id, scope).await? {
+            if !db::incidents::close(conn, id, scope, principal.now).await? {
                 return Ok(false);
             }
             let event = Event::success(&principal, "incident.close", "incident", id, &request_id);

@@ -11,7 +11,8 @@ use actix_web::http::header;
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use beacon_core::{check_incident, ErrorCode, ValidationError};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
-use serde_json::{json, Map, Value};
+use beacon_core::intake::convert::{draft_incident, SubmissionFacts};
+use serde_json::{Map, Value};
 use tracing_actix_web::RequestId;
 use uuid::Uuid;
 
@@ -67,30 +68,21 @@ pub async fn convert_intake(
         return Err(ApiError::Conflict(crate::error::Conflict::AlreadyConverted));
     }
     let today = clock.today();
-    let mut report = json!({
-        "status": "suspected",
-        "incident_date": today.to_string(),
-        "reported_date": today.to_string(),
-        "trafficking_types": submission.concern_types.iter().filter(|c| *c != "unsure").collect::<Vec<_>>(),
-        "victims": [{"sex": "unknown", "services_needed": submission.needs}],
-        "dcf_notified": submission.dcf_notified_at.is_some(),
-    });
-    if let Some(town) = &submission.town {
-        report["town"] = json!(town);
-    }
-    if let Some(language) = &submission.preferred_language {
-        report["victims"][0]["language"] = json!(language);
-    }
-    if let Value::Object(map) = &mut report {
-        map.extend(overrides);
-    }
+    let facts = SubmissionFacts {
+        dcf_notified: submission.dcf_notified_at.is_some(),
+        concern_types: submission.concern_types,
+        needs: submission.needs,
+        town: submission.town,
+        preferred_language: submission.preferred_language,
+    };
+    let report = draft_incident(&facts, overrides, today);
     let incident = check_incident(&report.to_string(), today).map_err(rejected)?;
     let incident_id = Uuid::new_v4();
     let (row, victims) = seal_rows(incident_id, principal.account_id, &incident, &envelope)?;
     let received_at = conn
         .transaction(async |conn| {
             let received_at = db::incidents::insert(conn, row, victims).await?;
-            if db::intake::mark_converted(conn, id, incident_id).await? == 0 {
+            if db::intake::mark_converted(conn, id, incident_id, principal.now).await? == 0 {
                 return Err(diesel::result::Error::NotFound);
             }
             for (action, resource, rid) in [("incident.create", "incident", incident_id), ("intake.convert", "intake", id)] {

@@ -1,4 +1,5 @@
-use crate::db::intake::{Filter, SubmissionRow};
+use super::view::SubmissionView;
+use crate::db::intake::Filter;
 use crate::db::{self, DbPool};
 use crate::error::{ApiError, Problem};
 use crate::security::Principal;
@@ -8,7 +9,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-pub const STATUSES: [&str; 4] = ["new", "triaged", "converted", "closed"];
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -27,7 +27,7 @@ pub struct IntakeParams {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct IntakePage {
-    pub items: Vec<SubmissionRow>,
+    pub items: Vec<SubmissionView>,
     pub page: i64,
     pub per_page: i64,
     pub total_items: i64,
@@ -81,7 +81,7 @@ pub async fn list_intake(
 ) -> Result<HttpResponse, ApiError> {
     let mut errors = Vec::new();
     let status = params.status.clone();
-    if status.as_deref().is_some_and(|s| !STATUSES.contains(&s)) {
+    if status.as_deref().is_some_and(|s| s.parse::<beacon_core::intake::status::IntakeStatus>().is_err()) {
         errors.push(bad("status", ErrorCode::UnknownCode, "Must be new, triaged, converted or closed."));
     }
     let partner = params.partner.as_deref().and_then(|p| match Uuid::parse_str(p) {
@@ -102,7 +102,7 @@ pub async fn list_intake(
     let mut conn = pool.get().await?;
     let (items, total_items) = db::intake::list(&mut conn, &filter, per_page, (page - 1) * per_page).await?;
     Ok(HttpResponse::Ok().json(IntakePage {
-        items,
+        items: items.into_iter().map(SubmissionView::from).collect(),
         page,
         per_page,
         total_items,

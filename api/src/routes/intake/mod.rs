@@ -5,3 +5,4 @@ pub mod list;
 pub mod reference;
 pub mod submit;
 pub mod update;
+pub mod view;

@@ -1,12 +1,12 @@
-use super::list::STATUSES;
-use crate::db::intake::SubmissionRow;
+use super::view::SubmissionView;
 use crate::db::{self, DbPool};
 use crate::error::{ApiError, Problem};
 use crate::http::body::{json_text, rejected};
 use crate::security::audit::{self, Event};
 use crate::security::Principal;
 use actix_web::{patch, web, HttpRequest, HttpResponse};
-use beacon_core::{ErrorCode, ValidationError};
+use beacon_core::intake::status::{check_update, IntakeStatus};
+use beacon_core::reference::codes::CodeList;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use serde::Deserialize;
 use tracing_actix_web::RequestId;
@@ -28,7 +28,7 @@ pub struct IntakeUpdate {
     params(("id" = Uuid, Path, description = "Submission id")),
     request_body = IntakeUpdate,
     responses(
-        (status = 200, body = SubmissionRow),
+        (status = 200, body = SubmissionView),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -48,38 +48,28 @@ pub async fn update_intake(
     let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
     let text = json_text(&req, payload).await?;
     let update: IntakeUpdate = beacon_core::contract::read::read_json(&text).map_err(|e| rejected(vec![e]))?;
-    let mut errors = Vec::new();
-    if let Some(status) = update.status.as_deref() {
-        if status == "converted" || !STATUSES.contains(&status) {
-            errors.push(ValidationError::new("/status", ErrorCode::UnknownCode, "Must be new, triaged or closed (convert to make it converted)."));
-        }
-    }
-    if update.dcf_notified == Some(false) {
-        errors.push(ValidationError::new("/dcf_notified", ErrorCode::Range, "A recorded DCF notification cannot be withdrawn."));
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::Invalid(errors));
-    }
     let mut pooled = pool.get().await?;
     let conn: &mut AsyncPgConnection = &mut pooled;
     let row = conn
         .transaction(async |conn| {
-            if db::intake::get(conn, id).await?.is_none() {
+            let Some(current) = db::intake::get(conn, id).await? else {
                 return Ok(None);
+            };
+            let current: IntakeStatus = current.status.parse().map_err(|()| ApiError::internal(format!("stored intake status `{}`", current.status)))?;
+            let change = check_update(current, update.status.as_deref(), update.dcf_notified).map_err(ApiError::Invalid)?;
+            if let Some(status) = change.status {
+                db::intake::set_status(conn, id, status.code(), principal.now).await?;
             }
-            if let Some(status) = update.status.as_deref() {
-                db::intake::set_status(conn, id, status).await?;
-            }
-            if update.dcf_notified == Some(true) {
-                db::intake::mark_dcf_notified(conn, id).await?;
+            if change.record_dcf_notified {
+                db::intake::mark_dcf_notified(conn, id, principal.now).await?;
             }
             let event = Event {
                 reason: update.status.clone().map(|s| format!("status={s}")),
                 ..Event::success(&principal, "intake.update", "intake", id, &request_id)
             };
             audit::append(conn, event).await?;
-            db::intake::get(conn, id).await
+            Ok::<_, ApiError>(db::intake::get(conn, id).await?)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(row.ok_or(ApiError::NotFound)?))
+    Ok(HttpResponse::Ok().json(SubmissionView::from(row.ok_or(ApiError::NotFound)?)))
 }

@@ -12,16 +12,15 @@
 pub mod completions;
 pub mod courses;
 pub mod report;
+pub mod view;
 pub mod workforce;
 
 use crate::db::training::{CompletionRow, PersonRow};
 use crate::error::ApiError;
-use beacon_core::training::{Completion, Person, Population, TrainingTopic};
+use beacon_core::training::person::is_social_worker_trainee;
+use beacon_core::training::{CompletionRecord, Person, Population, TrainingTopic};
 use chrono::NaiveDate;
 use std::str::FromStr;
-
-/// The role that puts a person under the caseload rule (Sec. 3(7)).
-pub const SOCIAL_WORKER_TRAINEE: &str = "social_worker_trainee";
 
 /// The facts the core rules need about a person.
 pub fn person_facts(row: &PersonRow) -> Result<Person, ApiError> {
@@ -30,22 +29,20 @@ pub fn person_facts(row: &PersonRow) -> Result<Person, ApiError> {
     Ok(Person {
         population,
         start_date: row.start_date,
-        social_worker_trainee: row.role.as_deref() == Some(SOCIAL_WORKER_TRAINEE),
+        social_worker_trainee: is_social_worker_trainee(row.role.as_deref()),
     })
 }
 
 /// A stored completion as the core sees it (unknown stored topics are dropped).
-pub fn core_completion(completed_on: NaiveDate, topics: &[String]) -> Completion {
-    Completion {
+pub fn completion_record(completed_on: NaiveDate, topics: &[String], voided: bool) -> CompletionRecord {
+    CompletionRecord {
         date: completed_on,
         topics: topics.iter().filter_map(|t| TrainingTopic::from_str(t).ok()).collect(),
+        voided,
     }
 }
 
-/// The completions that count: not voided.
-pub fn counting(rows: &[CompletionRow]) -> Vec<Completion> {
-    rows.iter()
-        .filter(|r| !r.voided)
-        .map(|r| core_completion(r.completed_on, &r.topics))
-        .collect()
+/// A person's stored completions as the core sees them.
+pub fn records(rows: &[CompletionRow]) -> Vec<CompletionRecord> {
+    rows.iter().map(|r| completion_record(r.completed_on, &r.topics, r.voided)).collect()
 }

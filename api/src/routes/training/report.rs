@@ -3,7 +3,8 @@ use beacon_core::ValidationError;
 use crate::db::training::{self as store, AgencyScope, PeopleFilter};
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
-use crate::routes::training::{core_completion, person_facts};
+use crate::routes::training::{completion_record, person_facts};
+use beacon_core::training::{counting, CompletionRecord};
 use beacon_core::fields::{agency_code, population_code};
 use crate::http::query::date_param;
 use crate::security::scope::scope_of;
@@ -130,10 +131,11 @@ pub async fn compliance_report(
     }
     let people = store::all_people(&mut conn, &scope, &filter).await?;
     let ids: Vec<Uuid> = people.iter().map(|p| p.id).collect();
-    let mut by_person: HashMap<Uuid, Vec<Completion>> = HashMap::new();
-    for (person, on, topics) in store::counting_completions(&mut conn, &ids).await? {
-        by_person.entry(person).or_default().push(core_completion(on, &topics));
+    let mut stored: HashMap<Uuid, Vec<CompletionRecord>> = HashMap::new();
+    for (person, on, topics, voided) in store::completions_of_people(&mut conn, &ids).await? {
+        stored.entry(person).or_default().push(completion_record(on, &topics, voided));
     }
+    let by_person: HashMap<Uuid, Vec<Completion>> = stored.into_iter().map(|(id, records)| (id, counting(&records))).collect();
     let mut counts: BTreeMap<&'static str, i64> = ComplianceStatus::ALL.iter().map(|s| (s.code(), 0)).collect();
     let mut items = Vec::new();
     for p in people {

@@ -24,11 +24,5 @@
 pub mod about;
 pub mod statements;
 
-/// The xAPI version this LRS speaks.
-pub const XAPI_VERSION: &str = "1.0.3";
+pub use beacon_core::training::xapi::XAPI_VERSION;
 pub const VERSION_HEADER: &str = "X-Experience-API-Version";
-pub const VERB_COMPLETED: &str = "http://adlnet.gov/expapi/verbs/completed";
-pub const VERB_PASSED: &str = "http://adlnet.gov/expapi/verbs/passed";
-pub const VERB_VOIDED: &str = "http://adlnet.gov/expapi/verbs/voided";
-pub const AGENCY_HOME_PAGE: &str = "urn:beacon:agency:";
-pub const COURSE_IRI: &str = "urn:beacon:course:";

@@ -1,19 +1,17 @@
-use super::{AGENCY_HOME_PAGE, COURSE_IRI, VERB_COMPLETED, VERB_PASSED, VERB_VOIDED, VERSION_HEADER, XAPI_VERSION};
+use super::VERSION_HEADER;
 use crate::clock::Clock;
 use crate::db::training::{self as store, AgencyScope, NewCompletion, NewStatement};
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
 use crate::http::body::json_text;
-use beacon_core::fields::{agency_code, reference};
+use beacon_core::training::xapi::{self, Kind, VERB_VOIDED, XAPI_VERSION};
 use crate::security::audit::event;
-use crate::error::problem;
 use crate::security::scope::scope_of;
 use crate::security::audit;
 use crate::security::Principal;
-use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use beacon_core::{ErrorCode, ValidationError};
-use chrono::{DateTime, NaiveDate};
+use chrono::NaiveDate;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -22,16 +20,6 @@ use uuid::Uuid;
 
 /// Statements accepted in one request.
 const MAX_STATEMENTS: usize = 1000;
-
-#[derive(Debug, Clone)]
-enum Kind {
-    /// `completed` / `passed` of a Beacon course.
-    Completion { course_code: String, on: NaiveDate },
-    /// `voided`: retracts the statement `target`.
-    Void { target: String },
-    /// Stored, nothing else.
-    Other,
-}
 
 #[derive(Debug, Clone)]
 struct Checked {
@@ -44,169 +32,35 @@ struct Checked {
     kind: Kind,
 }
 
-fn str_at<'a>(v: &'a Value, path: &str, name: &str, errors: &mut Vec<ValidationError>) -> Option<&'a str> {
-    match v.get(name) {
-        Some(Value::String(s)) => Some(s),
-        Some(_) => {
-            errors.push(ValidationError::new(format!("{path}/{name}"), ErrorCode::InvalidType, "Has the wrong type: expected a string."));
-            None
-        }
-        None => {
-            errors.push(ValidationError::new(format!("{path}/{name}"), ErrorCode::Required, format!("`{name}` is required.")));
-            None
-        }
-    }
-}
-
-fn object_at<'a>(v: &'a Value, path: &str, name: &str, errors: &mut Vec<ValidationError>) -> Option<&'a Value> {
-    match v.get(name) {
-        Some(o @ Value::Object(_)) => Some(o),
-        Some(_) => {
-            errors.push(ValidationError::new(format!("{path}/{name}"), ErrorCode::InvalidType, "Has the wrong type: expected an object."));
-            None
-        }
-        None => {
-            errors.push(ValidationError::new(format!("{path}/{name}"), ErrorCode::Required, format!("`{name}` is required.")));
-            None
-        }
-    }
-}
-
-fn uuid_text(value: &str) -> Option<String> {
-    Uuid::parse_str(value).ok().map(|u| u.hyphenated().to_string())
-}
-
-/// The `objectType` of `v`, which must be `expected` when present.
-fn object_type(v: &Value, path: &str, expected: &str, errors: &mut Vec<ValidationError>) {
-    match v.get("objectType") {
-        None => {}
-        Some(Value::String(t)) if t == expected => {}
-        Some(_) => errors.push(ValidationError::new(format!("{path}/objectType"), ErrorCode::UnknownCode, format!("Must be `{expected}`."))),
-    }
-}
-
-/// One statement checked against the subset Beacon reads; `path` is its JSON Pointer.
+/// The core's verdict on one statement at `path` (its JSON Pointer in the
+/// request); a statement without an id gets one, stored in it.
 fn check(mut statement: Value, path: &str, today: NaiveDate) -> Result<Checked, Vec<ValidationError>> {
-    let mut errors = Vec::new();
-    if !statement.is_object() {
-        return Err(vec![ValidationError::new(path, ErrorCode::InvalidType, "A statement must be an object.")]);
+    let checked = xapi::check(&statement, today).map_err(|errors| {
+        errors
+            .into_iter()
+            .map(|e| ValidationError { path: format!("{path}{}", e.path), ..e })
+            .collect::<Vec<_>>()
+    })?;
+    let id = checked.id.unwrap_or_else(|| Uuid::new_v4().hyphenated().to_string());
+    if let Some(map) = statement.as_object_mut() {
+        map.insert("id".into(), Value::String(id.clone()));
     }
-    let id = match statement.get("id") {
-        None => Some(Uuid::new_v4().hyphenated().to_string()),
-        Some(Value::String(s)) => {
-            let id = uuid_text(s);
-            if id.is_none() {
-                errors.push(ValidationError::new(format!("{path}/id"), ErrorCode::Format, "Must be a UUID."));
-            }
-            id
-        }
-        Some(_) => {
-            errors.push(ValidationError::new(format!("{path}/id"), ErrorCode::InvalidType, "Has the wrong type: expected a string."));
-            None
-        }
-    };
-    // The actor: an Agent identified by an account of a Beacon agency.
-    let mut agency = None;
-    let mut employee_ref = None;
-    if let Some(actor) = object_at(&statement, path, "actor", &mut errors) {
-        let actor_path = format!("{path}/actor");
-        object_type(actor, &actor_path, "Agent", &mut errors);
-        if let Some(account) = object_at(actor, &actor_path, "account", &mut errors) {
-            let account_path = format!("{actor_path}/account");
-            if let Some(home) = str_at(account, &account_path, "homePage", &mut errors) {
-                match home.strip_prefix(AGENCY_HOME_PAGE) {
-                    Some(code) => agency = agency_code(&format!("{account_path}/homePage"), code, &mut errors),
-                    None => errors.push(ValidationError::new(
-                        format!("{account_path}/homePage"),
-                        ErrorCode::Format,
-                        "Must be urn:beacon:agency:<agency code>.",
-                    )),
-                }
-            }
-            if let Some(name) = str_at(account, &account_path, "name", &mut errors) {
-                employee_ref = reference(&format!("{account_path}/name"), name, &mut errors);
-            }
-        }
-    }
-    let verb = object_at(&statement, path, "verb", &mut errors)
-        .and_then(|verb| str_at(verb, &format!("{path}/verb"), "id", &mut errors))
-        .map(str::to_string);
-    let object = object_at(&statement, path, "object", &mut errors);
-    let object_path = format!("{path}/object");
-    let object_id = object.and_then(|o| str_at(o, &object_path, "id", &mut errors)).map(str::to_string);
-    let kind = match (verb.as_deref(), object, object_id.as_deref()) {
-        (Some(VERB_VOIDED), Some(object), Some(target)) => {
-            if object.get("objectType").and_then(Value::as_str) != Some("StatementRef") {
-                errors.push(ValidationError::new(format!("{object_path}/objectType"), ErrorCode::Required, "A voiding statement's object must be a StatementRef."));
-            }
-            match uuid_text(target) {
-                Some(target) => Some(Kind::Void { target }),
-                None => {
-                    errors.push(ValidationError::new(format!("{object_path}/id"), ErrorCode::Format, "Must be the UUID of the statement to void."));
-                    None
-                }
-            }
-        }
-        (Some(VERB_COMPLETED | VERB_PASSED), Some(object), Some(iri)) => {
-            object_type(object, &object_path, "Activity", &mut errors);
-            let failed = statement.pointer("/result/success") == Some(&Value::Bool(false));
-            match iri.strip_prefix(COURSE_IRI) {
-                Some(code) if !failed => {
-                    let course_code = reference(&format!("{object_path}/id"), code, &mut errors);
-                    let on = completion_date(&statement, path, today, &mut errors);
-                    course_code.zip(on).map(|(course_code, on)| Kind::Completion { course_code, on })
-                }
-                // Not a curriculum course, or not a success: kept, not counted.
-                _ => Some(Kind::Other),
-            }
-        }
-        (Some(_), Some(_), Some(_)) => Some(Kind::Other),
-        _ => None,
-    };
-    match (id, agency, employee_ref, verb, object_id, kind) {
-        (Some(id), Some(agency), Some(employee_ref), Some(verb), Some(object_id), Some(kind)) if errors.is_empty() => {
-            if let Some(map) = statement.as_object_mut() {
-                map.insert("id".into(), Value::String(id.clone()));
-            }
-            Ok(Checked { id, agency, employee_ref, verb, object_id, statement, kind })
-        }
-        _ => Err(errors),
-    }
-}
-
-/// The statement's `timestamp` as a date in America/New_York; today when absent.
-fn completion_date(statement: &Value, path: &str, today: NaiveDate, errors: &mut Vec<ValidationError>) -> Option<NaiveDate> {
-    let on = match statement.get("timestamp") {
-        None => today,
-        Some(Value::String(t)) => match DateTime::parse_from_rfc3339(t) {
-            Ok(at) => at.with_timezone(&chrono_tz::America::New_York).date_naive(),
-            Err(_) => {
-                errors.push(ValidationError::new(format!("{path}/timestamp"), ErrorCode::Format, "Must be an ISO 8601 timestamp with a time zone."));
-                return None;
-            }
-        },
-        Some(_) => {
-            errors.push(ValidationError::new(format!("{path}/timestamp"), ErrorCode::InvalidType, "Has the wrong type: expected a string."));
-            return None;
-        }
-    };
-    if on > today {
-        errors.push(ValidationError::new(format!("{path}/timestamp"), ErrorCode::FutureDate, "Must not be after today (America/New_York)."));
-        return None;
-    }
-    Some(on)
-}
-
-fn bad_statements(errors: Vec<ValidationError>) -> HttpResponse {
-    problem(StatusCode::BAD_REQUEST, "invalid_statement", "the statements break the xAPI subset Beacon accepts; nothing was stored", Some(errors))
+    Ok(Checked {
+        id,
+        agency: checked.agency,
+        employee_ref: checked.employee_ref,
+        verb: checked.verb,
+        object_id: checked.object_id,
+        statement,
+        kind: checked.kind,
+    })
 }
 
 fn version_ok(req: &HttpRequest) -> bool {
-    let Some(v) = req.headers().get(VERSION_HEADER).and_then(|v| v.to_str().ok()) else {
-        return false;
-    };
-    let v = v.trim();
-    v == "1.0" || v.strip_prefix("1.0.").is_some_and(|patch| !patch.is_empty() && patch.chars().all(|c| c.is_ascii_digit()))
+    req.headers()
+        .get(VERSION_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(xapi::version_supported)
 }
 
 /// What applying a statement needs, found before the transaction.
@@ -249,12 +103,7 @@ pub async fn post_statements(
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     if !version_ok(&req) {
-        return Ok(problem::<()>(
-            StatusCode::BAD_REQUEST,
-            "xapi_version_required",
-            "the X-Experience-API-Version header must name version 1.0.x",
-            None,
-        ));
+        return Err(ApiError::XapiVersionRequired);
     }
     let text = json_text(&req, payload).await?;
     let body: Value = beacon_core::contract::read::read_json(&text).map_err(|e| ApiError::InvalidJson(vec![e]))?;
@@ -263,7 +112,7 @@ pub async fn post_statements(
         single => (vec![single], false),
     };
     if items.is_empty() || items.len() > MAX_STATEMENTS {
-        return Ok(bad_statements(vec![ValidationError::new("", ErrorCode::Length, format!("Send between 1 and {MAX_STATEMENTS} statements."))]));
+        return Err(ApiError::InvalidStatements(vec![ValidationError::new("", ErrorCode::Length, format!("Send between 1 and {MAX_STATEMENTS} statements."))]));
     }
     let today = clock.today();
     let mut errors = Vec::new();
@@ -289,7 +138,7 @@ pub async fn post_statements(
     }
     let plans = plan(conn, &scope, &checked, &mut errors).await?;
     if !errors.is_empty() {
-        return Ok(bad_statements(errors));
+        return Err(ApiError::InvalidStatements(errors));
     }
     let ids: Vec<String> = checked.iter().map(|(_, c)| c.id.clone()).collect();
     conn.transaction(async |conn| {

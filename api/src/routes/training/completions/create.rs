@@ -1,10 +1,12 @@
-use crate::db::training::{self as store, CompletionRow, NewCompletion};
+use crate::db::training::{self as store, NewCompletion};
+use crate::routes::training::view::CompletionView;
 use beacon_core::ValidationError;
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
 use crate::http::body::{json_text, rejected};
 use crate::routes::training::workforce::get::visible_person;
-use beacon_core::fields::{date, reference};
+use beacon_core::fields::reference;
+use beacon_core::training::completion::completed_on;
 use crate::security::audit::event;
 use crate::clock::Clock;
 use crate::security::audit;
@@ -42,7 +44,7 @@ pub struct NewCompletionRequest {
     tag = "training",
     request_body = NewCompletionRequest,
     responses(
-        (status = 201, body = CompletionRow),
+        (status = 201, body = CompletionView),
         (status = 400, description = "Not valid JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -79,10 +81,7 @@ pub async fn create_completion(
         (None, None) => errors.push(ValidationError::new("/course_code", ErrorCode::Required, "`course_code` (or `course_id`) is required.")),
         (Some(_), Some(_)) => errors.push(ValidationError::new("/course_id", ErrorCode::NotAllowed, "Give course_code or course_id, not both.")),
     }
-    let completed_on = date("/completed_on", &body.completed_on, &mut errors);
-    if completed_on.is_some_and(|d| d > clock.today()) {
-        errors.push(ValidationError::new("/completed_on", ErrorCode::FutureDate, "Must not be after today."));
-    }
+    let completed_on = completed_on("/completed_on", &body.completed_on, clock.today(), &mut errors);
     let Some(completed_on) = completed_on.filter(|_| errors.is_empty()) else {
         return Err(ApiError::Invalid(errors));
     };
@@ -115,5 +114,5 @@ pub async fn create_completion(
             Ok::<_, diesel::result::Error>(row)
         })
         .await?;
-    Ok(HttpResponse::Created().json(row))
+    Ok(HttpResponse::Created().json(CompletionView::from(row)))
 }

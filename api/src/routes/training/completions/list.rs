@@ -1,4 +1,5 @@
-use crate::db::training::{self as store, CompletionRow};
+use crate::db::training as store;
+use crate::routes::training::view::{views, CompletionView};
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
 use crate::routes::training::workforce::get::visible_person;
@@ -10,7 +11,7 @@ use actix_web::{get, web, HttpResponse};
     tag = "training",
     params(("id" = uuid::Uuid, Path, description = "Person id")),
     responses(
-        (status = 200, body = Vec<CompletionRow>),
+        (status = 200, body = Vec<CompletionView>),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -21,5 +22,5 @@ use actix_web::{get, web, HttpResponse};
 pub async fn list_completions(principal: Principal, id: web::Path<String>, pool: web::Data<DbPool>) -> Result<HttpResponse, ApiError> {
     let mut conn = pool.get().await?;
     let person = visible_person(&mut conn, &principal, &id).await?;
-    Ok(HttpResponse::Ok().json(store::completions_of(&mut conn, person.id).await?))
+    Ok(HttpResponse::Ok().json(views::<_, CompletionView>(store::completions_of(&mut conn, person.id).await?)))
 }

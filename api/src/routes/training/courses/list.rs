@@ -1,4 +1,5 @@
-use crate::db::training::{self as store, CourseRow};
+use crate::db::training as store;
+use crate::routes::training::view::{views, CourseView};
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
 use crate::security::Principal;
@@ -8,7 +9,7 @@ use actix_web::{get, web, HttpResponse};
 #[utoipa::path(
     tag = "training",
     responses(
-        (status = 200, body = Vec<CourseRow>),
+        (status = 200, body = Vec<CourseView>),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
     ),
@@ -17,5 +18,5 @@ use actix_web::{get, web, HttpResponse};
 #[get("/training/courses")]
 pub async fn list_courses(_principal: Principal, pool: web::Data<DbPool>) -> Result<HttpResponse, ApiError> {
     let mut conn = pool.get().await?;
-    Ok(HttpResponse::Ok().json(store::list_courses(&mut conn).await?))
+    Ok(HttpResponse::Ok().json(views::<_, CourseView>(store::list_courses(&mut conn).await?)))
 }

@@ -3,7 +3,8 @@ use crate::clock::Clock;
 use crate::db::training as store;
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
-use crate::routes::training::{counting, person_facts};
+use crate::routes::training::{person_facts, records};
+use beacon_core::training::counting;
 use crate::http::query::date_param;
 use crate::security::Principal;
 use actix_web::{get, web, HttpResponse};
@@ -48,6 +49,6 @@ pub async fn person_compliance(
     }
     let mut conn = pool.get().await?;
     let person = visible_person(&mut conn, &principal, &id).await?;
-    let completions = counting(&store::completions_of(&mut conn, person.id).await?);
+    let completions = counting(&records(&store::completions_of(&mut conn, person.id).await?));
     Ok(HttpResponse::Ok().json(compliance(&person_facts(&person)?, &completions, as_of)))
 }

@@ -1,20 +1,19 @@
-use crate::db::training::{self as store, NewPerson, PersonRow};
+use crate::db::training::{self as store, NewPerson};
+use crate::routes::training::view::PersonView;
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
 use crate::http::body::{json_text, rejected};
-use beacon_core::fields::{agency_code, date, population_code, reference, text, town};
+use beacon_core::training::person::{check_person, PersonFields};
 use crate::security::audit::event;
 use crate::security::scope::scope_of;
 use crate::security::audit;
 use crate::security::Principal;
 use actix_web::http::header;
 use actix_web::{post, web, HttpRequest, HttpResponse};
-use beacon_core::ValidationError;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use serde::Deserialize;
 use tracing_actix_web::RequestId;
 use utoipa::ToSchema;
-use uuid::Uuid;
 
 /// A workforce member.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -47,50 +46,12 @@ pub struct NewPersonRequest {
     pub town: Option<String>,
 }
 
-/// The fields of a person as text, from a JSON body or a CSV row.
-pub struct PersonFields<'a> {
-    pub agency: &'a str,
-    pub population: &'a str,
-    pub employee_ref: &'a str,
-    pub name: Option<&'a str>,
-    pub role: Option<&'a str>,
-    pub start_date: &'a str,
-    pub active: Option<bool>,
-    pub town: Option<&'a str>,
-}
-
-/// Every broken rule of a person, or the row to store.
-pub fn check_person(f: &PersonFields<'_>) -> Result<NewPerson, Vec<ValidationError>> {
-    let mut errors = Vec::new();
-    let agency = agency_code("/agency", f.agency, &mut errors);
-    let population = population_code("/population", f.population, &mut errors);
-    let employee_ref = reference("/employee_ref", f.employee_ref, &mut errors);
-    let name = f.name.map(|n| text("/name", n, 200, &mut errors));
-    let role = f.role.map(|r| text("/role", r, 64, &mut errors));
-    let start_date = date("/start_date", f.start_date, &mut errors);
-    let town = f.town.map(|t| town("/town", t, &mut errors));
-    match (agency, population, employee_ref, start_date) {
-        (Some(agency), Some(population), Some(employee_ref), Some(start_date)) if errors.is_empty() => Ok(NewPerson {
-            id: Uuid::new_v4(),
-            agency,
-            population: population.to_string(),
-            employee_ref,
-            name: name.flatten(),
-            role: role.flatten(),
-            start_date,
-            active: f.active.unwrap_or(true),
-            town: town.flatten(),
-        }),
-        _ => Err(errors),
-    }
-}
-
 /// Add a workforce member. A reporter adds only to its own account's agency (else 403).
 #[utoipa::path(
     tag = "workforce",
     request_body = NewPersonRequest,
     responses(
-        (status = 201, body = PersonRow, headers(("Location" = String, description = "URL of the new person"))),
+        (status = 201, body = PersonView, headers(("Location" = String, description = "URL of the new person"))),
         (status = 400, description = "Not valid JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a coordinator, nor a reporter of this agency", body = Problem, content_type = "application/problem+json"),
@@ -110,7 +71,7 @@ pub async fn create_person(
 ) -> Result<HttpResponse, ApiError> {
     let text = json_text(&req, payload).await?;
     let body: NewPersonRequest = beacon_core::contract::read::read_json_objects(&text, &[""]).map_err(|e| rejected(vec![e]))?;
-    let new = check_person(&PersonFields {
+    let new = NewPerson::new(check_person(&PersonFields {
         agency: &body.agency,
         population: &body.population,
         employee_ref: &body.employee_ref,
@@ -120,7 +81,7 @@ pub async fn create_person(
         active: body.active,
         town: body.town.as_deref(),
     })
-    .map_err(ApiError::Invalid)?;
+    .map_err(ApiError::Invalid)?);
     let mut pooled = pool.get().await?;
     let conn: &mut AsyncPgConnection = &mut pooled;
     if !scope_of(conn, &principal).await?.covers(&new.agency) {
@@ -138,5 +99,5 @@ pub async fn create_person(
         .ok_or(ApiError::Conflict(crate::error::Conflict::DuplicateEmployeeRef))?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/v1/workforce/{}", row.id)))
-        .json(row))
+        .json(PersonView::from(row)))
 }

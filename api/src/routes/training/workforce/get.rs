@@ -1,5 +1,6 @@
 use crate::db::training::{self as store, PersonRow};
 use crate::db::DbPool;
+use crate::routes::training::view::PersonView;
 use crate::error::{ApiError, Problem};
 use crate::security::scope::scope_of;
 use crate::security::Principal;
@@ -11,7 +12,7 @@ use uuid::Uuid;
     tag = "workforce",
     params(("id" = Uuid, Path, description = "Person id")),
     responses(
-        (status = 200, body = PersonRow),
+        (status = 200, body = PersonView),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -21,7 +22,7 @@ use uuid::Uuid;
 #[get("/workforce/{id}")]
 pub async fn get_person(principal: Principal, id: web::Path<String>, pool: web::Data<DbPool>) -> Result<HttpResponse, ApiError> {
     let mut conn = pool.get().await?;
-    Ok(HttpResponse::Ok().json(visible_person(&mut conn, &principal, &id).await?))
+    Ok(HttpResponse::Ok().json(PersonView::from(visible_person(&mut conn, &principal, &id).await?)))
 }
 
 /// The person `id` names, when the caller may see it (404 otherwise).

@@ -1,4 +1,5 @@
-use crate::db::training::{self as store, PeopleFilter, PersonRow};
+use crate::db::training::{self as store, PeopleFilter};
+use crate::routes::training::view::{views, PersonView};
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
 use beacon_core::fields::{agency_code, population_code};
@@ -29,7 +30,7 @@ pub struct WorkforceParams {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct WorkforcePage {
-    pub items: Vec<PersonRow>,
+    pub items: Vec<PersonView>,
     pub page: i64,
     pub per_page: i64,
     pub total_items: i64,
@@ -99,7 +100,7 @@ pub async fn list_people(
     let scope = scope_of(&mut conn, &principal).await?;
     let (items, total_items) = store::list_people(&mut conn, &scope, &filter, per_page, (page - 1) * per_page).await?;
     Ok(HttpResponse::Ok().json(WorkforcePage {
-        items,
+        items: views(items),
         page,
         per_page,
         total_items,

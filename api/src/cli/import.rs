@@ -1,8 +1,8 @@
 //! `beacon import …`: the CSV imports of the API, run on a file.
 //!
 //! The checks and writes are the HTTP imports' own
-//! (`routes::training::workforce::import::import_roster`,
-//! `routes::training::completions::import::import_completion_file`), so a
+//! (`import::workforce::import_roster`, `import::completions::import_completion_file`,
+//! `routes::directory::import::import_providers`), so a
 //! file the command accepts is a file the API accepts. The command acts as
 //! a coordinator (every agency), has no body-size limit, and shows progress
 //! on stderr, since a state-wide roster can take a while.
@@ -11,17 +11,14 @@
 //! reads the file with [`read_file`], calls the shared import with a
 //! [`Progress`], and hands the outcome to [`finish`].
 
-use crate::cli::{connect, CliError};
-use crate::clock::Clock;
+use super::{connection, CliError};
+use chrono::{DateTime, Utc};
 use crate::db::training::AgencyScope;
-use crate::db::DbError;
 use crate::routes::directory::import::{import_providers, ProviderFormat};
-use crate::routes::training::completions::import::import_completion_file;
-use crate::routes::training::workforce::import::import_roster;
+use crate::import::completions::import_completion_file;
+use crate::import::workforce::import_roster;
 use crate::import::{ImportStage, Importer, RowError};
 use clap::Subcommand;
-use diesel_async::pooled_connection::deadpool::Object;
-use diesel_async::AsyncPgConnection;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -87,7 +84,7 @@ impl ImportError {
     }
 }
 
-pub async fn run(command: ImportCommand) -> Result<(), CliError> {
+pub async fn run(command: ImportCommand, now: DateTime<Utc>) -> Result<(), CliError> {
     match command {
         ImportCommand::Workforce { file, dry_run } => {
             let text = read_file(&file)?;
@@ -98,7 +95,7 @@ pub async fn run(command: ImportCommand) -> Result<(), CliError> {
                 &text,
                 &AgencyScope::All,
                 dry_run,
-                &Importer::cli(),
+                &Importer::cli(now),
                 Some(&mut |stage: ImportStage, done, total| progress.update(stage.verb(), done, total)),
             )
             .await?;
@@ -119,9 +116,9 @@ pub async fn run(command: ImportCommand) -> Result<(), CliError> {
                 &mut conn,
                 &text,
                 &AgencyScope::All,
-                Clock::system().today(),
+                crate::clock::business_day(now),
                 dry_run,
-                &Importer::cli(),
+                &Importer::cli(now),
                 Some(&mut |stage: ImportStage, done, total| progress.update(stage.verb(), done, total)),
             )
             .await?;
@@ -150,8 +147,8 @@ pub async fn run(command: ImportCommand) -> Result<(), CliError> {
                 &text,
                 format,
                 dry_run,
-                Clock::system().now(),
-                &Importer::cli(),
+                now,
+                &Importer::cli(now),
                 Some(&mut |stage: ImportStage, done, total| progress.update(stage.verb(), done, total)),
             )
             .await?;
@@ -173,12 +170,6 @@ pub async fn run(command: ImportCommand) -> Result<(), CliError> {
 pub fn read_file(path: &Path) -> Result<String, ImportError> {
     let bytes = std::fs::read(path).map_err(|source| ImportError::Unreadable { path: path.to_path_buf(), source })?;
     String::from_utf8(bytes).map_err(|_| ImportError::NotUtf8 { path: path.to_path_buf() })
-}
-
-/// A connection the way every `beacon` command gets one: DATABASE_URL, migrations applied.
-async fn connection() -> Result<Object<AsyncPgConnection>, CliError> {
-    let (pool, _) = connect().await?;
-    Ok(pool.get().await.map_err(|e| DbError::Connect(e.to_string()))?)
 }
 
 /// The report of an import that passed; for one that did not, every row

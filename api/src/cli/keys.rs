@@ -1,0 +1,137 @@
+//! `beacon keys …`: issue, list, revoke and rotate API keys, and re-wrap data keys.
+
+use super::{connection, CliError, KeysCommand};
+use crate::config;
+use crate::db;
+use crate::security::audit::{self, key_event};
+use crate::security::crypto::Envelope;
+use crate::security::keys;
+use crate::security::Role;
+use beacon_core::keys::{check_new_key, NewKey};
+use beacon_core::ValidationError;
+use chrono::{DateTime, Utc};
+
+/// The core's errors in the command's terms: a body member becomes its flag.
+fn usage(errors: &[ValidationError]) -> String {
+    errors
+        .iter()
+        .map(|e| {
+            let flag = match e.path.split('/').nth(1).unwrap_or_default() {
+                "account" => "--account",
+                "origins" => "--origin",
+                "expires_at" => "--expires-in-days",
+                other => other,
+            };
+            let which = e.path.split('/').nth(2).map(|i| format!(" #{}", i.parse::<usize>().map_or(0, |i| i + 1))).unwrap_or_default();
+            format!("{flag}{which}: {}", e.message)
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+pub(super) async fn run(command: KeysCommand, now: DateTime<Utc>) -> Result<(), CliError> {
+    let mut conn = connection().await?;
+    match command {
+        KeysCommand::Create { account, role, origins, expires_in_days, agency } => {
+            let agency = agency
+                .map(|a| {
+                    a.parse::<beacon_core::reference::codes::Agency>()
+                        .map_err(|_| CliError::Usage(format!("--agency `{a}` is not an agency code (see GET /v1/codes)")))
+                })
+                .transpose()?;
+            let role: Role = role.parse().map_err(CliError::Usage)?;
+            let expires_at = expires_in_days.map(|d| now + chrono::Duration::days(i64::from(d)));
+            let key = NewKey { account: &account, partner: role == Role::Partner, origins: &origins, expires_at };
+            let checked = check_new_key(&key, now).map_err(|errors| CliError::Usage(usage(&errors)))?;
+            let account = checked.account.as_str();
+            let issued = keys::issue_expiring(&mut conn, account, role, &checked.origins, checked.expires_at).await?;
+            if let Some(agency) = agency {
+                db::training::set_account_agency(&mut conn, issued.account_id, Some(&agency.to_string())).await?;
+            }
+            audit::append(&mut conn, key_event(None, "key.create", issued.key_id, None, now)).await?;
+            println!(
+                "created {} key {} for account \"{account}\" ({})",
+                role.as_str(),
+                issued.key_id,
+                issued.account_id
+            );
+            println!("store it now: it is shown only once");
+            println!("{}", issued.secret);
+        }
+        KeysCommand::List => {
+            println!("{:<36}  {:<11}  {:<12}  {:<8}  {:<20}  account", "id", "role", "prefix", "state", "last used");
+            for k in db::keys::list(&mut conn).await? {
+                let state = if k.revoked_at.is_some() {
+                    "revoked"
+                } else if k.expires_at.is_some_and(|e| e <= now) {
+                    "expired"
+                } else {
+                    "active"
+                };
+                let used = k.last_used_at.map(|t| t.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_else(|| "never".into());
+                println!("{:<36}  {:<11}  {:<12}  {:<8}  {:<20}  {}", k.id, k.role, k.prefix, state, used, k.account);
+            }
+        }
+        KeysCommand::Revoke { id } => {
+            if !db::keys::revoke(&mut conn, id, now).await? {
+                return Err(CliError::Usage(format!("no key {id}")));
+            }
+            audit::append(&mut conn, key_event(None, "key.revoke", id, None, now)).await?;
+            println!("revoked {id}");
+        }
+        KeysCommand::RotateDataKey => return rotate_data_key(now).await,
+        KeysCommand::Rotate { id } => {
+            let issued = keys::rotate(&mut conn, id, now).await?.ok_or_else(|| CliError::Usage(format!("no key {id}")))?;
+            audit::append(&mut conn, key_event(None, "key.rotate", id, None, now)).await?;
+            println!("revoked {id}; new key {} — store it now: it is shown only once", issued.key_id);
+            println!("{}", issued.secret);
+        }
+    }
+    Ok(())
+}
+
+pub(super) async fn rotate_data_key(now: DateTime<Utc>) -> Result<(), CliError> {
+    let envelope = Envelope::with_previous(config::data_key()?, config::previous_data_keys()?, config::index_key()?);
+    let mut conn = connection().await?;
+    let current = envelope.key_id().to_string();
+    let total = db::incidents::count_wrapped_not_under(&mut conn, &current).await?;
+    println!("{total} records to re-wrap under master key {current}");
+    let mut done = 0;
+    loop {
+        let batch = db::incidents::wrapped_keys_not_under(&mut conn, &current, 500).await?;
+        if batch.is_empty() {
+            break;
+        }
+        // Each batch commits on its own, so a long rotation never holds locks
+        // for long and can be resumed after an interruption.
+        let rewrapped = batch
+            .iter()
+            .map(|(id, key_id, wrapped)| envelope.rewrap(*id, key_id, wrapped).map(|w| (*id, w)))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| CliError::Usage(format!("{e} — add the old key to BEACON_DATA_KEY_PREVIOUS")))?;
+        let conn_ref: &mut diesel_async::AsyncPgConnection = &mut conn;
+        diesel_async::AsyncConnection::transaction(conn_ref, async |conn| {
+            for (id, wrapped) in &rewrapped {
+                db::incidents::set_wrapped_key(conn, *id, &current, wrapped).await?;
+            }
+            let event = audit::Event {
+                actor: audit::Actor { key_id: None, account_id: None, role: Some("cli".into()) },
+                action: "data_key.rewrap".into(),
+                resource: "incidents".into(),
+                resource_id: None,
+                reason: Some(format!("{} records re-wrapped under {current}", rewrapped.len())),
+                outcome: "success".into(),
+                request_id: None,
+                at: now,
+            };
+            audit::append(conn, event).await?;
+            Ok::<_, diesel::result::Error>(())
+        })
+        .await?;
+        done += rewrapped.len();
+        println!("re-wrapped {done}/{total}");
+    }
+    println!("done: every record's data key is wrapped by {current}");
+    Ok(())
+}
+

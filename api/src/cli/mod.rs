@@ -1,0 +1,189 @@
+//! The `beacon` command: serve, migrate, keys, audit, purge, import, openapi.
+//!
+//! `run` reads the wall clock once ([`Clock::system`]) and hands that instant
+//! to every subcommand, so each timestamp a command writes is the same one.
+
+mod audit;
+pub mod import;
+mod keys;
+mod purge;
+
+use crate::clock::Clock;
+use crate::config::{self, Config, ConfigError};
+use import::ImportCommand;
+use crate::db;
+use crate::security::crypto::Envelope;
+use crate::startup::{Application, Settings};
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+use thiserror::Error;
+
+#[derive(Debug, Parser)]
+#[command(name = "beacon", version, about = "Beacon: trafficking incident reporting for Connecticut")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Apply migrations, then serve the API on BEACON_ADDR.
+    Serve,
+    /// Apply pending migrations and exit.
+    Migrate,
+    /// Manage API keys.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
+    /// Print the OpenAPI document.
+    Openapi,
+    /// The audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Remove the sealed fields of incidents closed longer ago than the
+    /// retention period, keeping the de-identified rest.
+    Purge {
+        /// Retention period: a number and a unit, `y` (years), `m` (months) or `d` (days), e.g. `7y`.
+        #[arg(long)]
+        older_than: String,
+        /// Only count what would be purged.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Import a CSV file, as the API's imports do, with progress on stderr.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Recompute the hash chain; exit 1 and name the first broken entry if tampered with.
+    Verify,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Create a key; the key itself is the last line printed. Only its hash is stored.
+    Create {
+        /// Account name (created when new).
+        #[arg(long)]
+        account: String,
+        /// reporter, partner, coordinator, auditor or admin.
+        #[arg(long)]
+        role: String,
+        /// An origin allowed to use a partner key (repeatable).
+        #[arg(long = "origin")]
+        origins: Vec<String>,
+        /// Days until the key expires (default: never).
+        #[arg(long)]
+        expires_in_days: Option<u32>,
+        /// The agency code the account reports for (e.g. `dcf`): scopes a
+        /// reporter's workforce and training records to that agency.
+        #[arg(long)]
+        agency: Option<String>,
+    },
+    /// List every key (never the key itself).
+    List,
+    /// Revoke a key: it fails from its very next request.
+    Revoke { id: uuid::Uuid },
+    /// Replace a key with a new one and revoke the old; prints the new key last.
+    Rotate { id: uuid::Uuid },
+    /// Re-wrap every record's data key under BEACON_DATA_KEY. Run with the old
+    /// key(s) in BEACON_DATA_KEY_PREVIOUS; servers given both keys keep working throughout.
+    RotateDataKey,
+}
+
+#[derive(Debug, Error)]
+pub enum CliError {
+    /// Bad configuration: one line naming the variable, exit code 2.
+    #[error("configuration error: {0}")]
+    Config(#[from] ConfigError),
+    #[error("invalid argument: {0}")]
+    Usage(String),
+    #[error(transparent)]
+    Startup(#[from] crate::startup::StartupError),
+    #[error(transparent)]
+    Db(#[from] db::DbError),
+    #[error("database error: {0}")]
+    Query(#[from] diesel::result::Error),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("the audit trail failed verification")]
+    AuditBroken,
+    #[error("cannot render the OpenAPI document: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error(transparent)]
+    Import(#[from] import::ImportError),
+}
+
+impl CliError {
+    pub fn exit_code(&self) -> ExitCode {
+        match self {
+            CliError::Config(_) | CliError::Usage(_) => ExitCode::from(2),
+            CliError::Import(e) => e.exit_code(),
+            _ => ExitCode::FAILURE,
+        }
+    }
+}
+
+pub async fn run(cli: Cli) -> Result<(), CliError> {
+    // The command's one read of the wall clock: every timestamp it writes is this instant.
+    let clock = Clock::system();
+    match cli.command {
+        Command::Serve => serve().await,
+        Command::Migrate => {
+            db::migrate(&config::database_url()?).await?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::Keys { command: KeysCommand::RotateDataKey } => keys::rotate_data_key(clock.now()).await,
+        Command::Keys { command } => keys::run(command, clock.now()).await,
+        Command::Audit { command: AuditCommand::Verify } => audit::verify().await,
+        Command::Purge { older_than, dry_run } => purge::run(&older_than, dry_run, clock.now()).await,
+        Command::Import { command } => import::run(command, clock.now()).await,
+        Command::Openapi => {
+            print!("{}", crate::openapi::document_json()?);
+            Ok(())
+        }
+    }
+}
+
+async fn serve() -> Result<(), CliError> {
+    let config = Config::from_env()?;
+    crate::telemetry::init(&config.log);
+    let listener = std::net::TcpListener::bind(config.addr)?;
+    let app = Application::build(
+        Settings {
+            database_url: config.database_url.clone(),
+            envelope: Envelope::with_previous(
+                config.data_key.clone(),
+                config.previous_data_keys.clone(),
+                config.index_key.clone(),
+            ),
+            clock: Clock::system(),
+            limits: config.limits,
+        },
+        listener,
+    )
+    .await?;
+    tracing::info!(addr = %config.addr, port = app.port(), "beacon listening");
+    app.run_until_stopped().await?;
+    Ok(())
+}
+
+/// A pool the way every command gets one: DATABASE_URL, migrations applied.
+pub(crate) async fn connect() -> Result<db::DbPool, CliError> {
+    Ok(db::connect(&config::database_url()?).await?)
+}
+
+/// One connection from [`connect`]'s pool.
+pub(crate) async fn connection() -> Result<db::PooledConnection, CliError> {
+    let pool = connect().await?;
+    Ok(pool.get().await.map_err(|e| db::DbError::Connect(e.to_string()))?)
+}
+

@@ -1,0 +1,49 @@
+//! `beacon purge`: the retention period's end for sealed fields.
+
+use super::{connection, CliError};
+use crate::db;
+use crate::security::audit;
+use chrono::{DateTime, Utc};
+
+/// `7y`, `18m`, `90d` → the cut-off instant that long before now.
+fn cutoff(older_than: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, CliError> {
+    let bad = || CliError::Usage(format!("--older-than `{older_than}`: expected a number and y, m or d, e.g. 7y"));
+    let (number, unit) = older_than.split_at(older_than.len().saturating_sub(1));
+    let n: u32 = number.parse().map_err(|_| bad())?;
+    match unit {
+        "y" => now.checked_sub_months(chrono::Months::new(n.saturating_mul(12))),
+        "m" => now.checked_sub_months(chrono::Months::new(n)),
+        "d" => now.checked_sub_signed(chrono::Duration::days(i64::from(n))),
+        _ => None,
+    }
+    .ok_or_else(bad)
+}
+
+pub(super) async fn run(older_than: &str, dry_run: bool, now: DateTime<Utc>) -> Result<(), CliError> {
+    let cutoff = cutoff(older_than, now)?;
+    let mut pooled = connection().await?;
+    let conn: &mut diesel_async::AsyncPgConnection = &mut pooled;
+    if dry_run {
+        let n = db::incidents::count_purgeable(conn, cutoff).await?;
+        println!("dry run: {n} closed incidents before {} would lose their sealed fields", cutoff.format("%Y-%m-%d"));
+        return Ok(());
+    }
+    let purged = diesel_async::AsyncConnection::transaction(conn, async |conn| {
+        let purged = db::incidents::purge_sealed(conn, cutoff, now).await?;
+        let event = audit::Event {
+            actor: audit::Actor { key_id: None, account_id: None, role: Some("cli".into()) },
+            action: "retention.purge".into(),
+            resource: "incidents".into(),
+            resource_id: None,
+            reason: Some(format!("closed before {}: {purged} incidents", cutoff.format("%Y-%m-%d"))),
+            outcome: "success".into(),
+            request_id: None,
+            at: now,
+        };
+        audit::append(conn, event).await?;
+        Ok::<_, diesel::result::Error>(purged)
+    })
+    .await?;
+    println!("purged the sealed fields of {purged} closed incidents (closed before {})", cutoff.format("%Y-%m-%d"));
+    Ok(())
+}

@@ -1,0 +1,127 @@
+//! The roster import of `POST /v1/workforce/import` and `beacon import workforce`.
+
+use super::{read_csv_rows, report_progress, without_bom, ImportStage, Importer, OnProgress, RowError};
+use crate::db::training::{self as store, AgencyScope, NewPerson, RosterColumns, IMPORT_CHUNK};
+use crate::security::audit;
+use beacon_core::training::person::{check_roster_row, PersonFields, RosterFile};
+use beacon_core::{ErrorCode, ValidationError};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use serde::Serialize;
+use std::collections::HashSet;
+use utoipa::ToSchema;
+
+/// Columns every roster must have.
+const REQUIRED: [&str; 4] = ["agency", "population", "employee_ref", "start_date"];
+/// Columns a roster may have.
+const OPTIONAL: [&str; 4] = ["name", "role", "active", "town"];
+
+/// What an import did (or, with `dry_run`, would do).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportReport {
+    pub dry_run: bool,
+    /// Data rows in the file.
+    pub rows: usize,
+    /// People added.
+    pub created: usize,
+    /// People already on file (same agency and `employee_ref`), updated from their row.
+    pub updated: usize,
+}
+
+struct Parsed {
+    people: Vec<NewPerson>,
+    carried: RosterColumns,
+}
+
+/// Every row checked; all errors, or the rows to write.
+fn parse(text: &str, scope: &AgencyScope, progress: &mut OnProgress<'_>) -> Result<Parsed, Vec<RowError>> {
+    let mut people = Vec::new();
+    let mut file = RosterFile::default();
+    let (errors, columns) = read_csv_rows(text, &REQUIRED, &OPTIONAL, "agency,population,employee_ref,name,role,start_date", progress, |row, cells| {
+        let mut row_errors = Vec::new();
+        let checked = check_roster_row(
+            PersonFields {
+                agency: cells.cell("agency"),
+                population: cells.cell("population"),
+                employee_ref: cells.cell("employee_ref"),
+                name: cells.optional("name"),
+                role: cells.optional("role"),
+                start_date: cells.cell("start_date"),
+                active: None,
+                town: cells.optional("town"),
+            },
+            cells.optional("active"),
+        );
+        match checked {
+            Err(e) => row_errors.extend(e),
+            Ok(person) => {
+                if !scope.covers(&person.agency) {
+                    row_errors.push(ValidationError::new("/agency", ErrorCode::NotAllowed, "A reporter imports only its own agency's workforce."));
+                }
+                if let Err(e) = file.admit(&person, row) {
+                    row_errors.push(e);
+                }
+                if row_errors.is_empty() {
+                    people.push(NewPerson::new(person));
+                }
+            }
+        }
+        row_errors
+    })?;
+    if errors.is_empty() {
+        Ok(Parsed {
+            people,
+            carried: RosterColumns { active: columns.contains_key("active"), town: columns.contains_key("town") },
+        })
+    } else {
+        Err(errors)
+    }
+}
+
+/// The roster import of both `POST /v1/workforce/import` and `beacon import
+/// workforce`: every row of `text` checked against `scope`, then (unless
+/// `dry_run` or any row is wrong) every row written in one transaction with
+/// its audit entry. `Ok(Err(_))` lists every row error; nothing was written.
+pub async fn import_roster(
+    conn: &mut AsyncPgConnection,
+    text: &str,
+    scope: &AgencyScope,
+    dry_run: bool,
+    importer: &Importer,
+    mut progress: OnProgress<'_>,
+) -> Result<Result<ImportReport, Vec<RowError>>, diesel::result::Error> {
+    let parsed = match parse(without_bom(text), scope, &mut progress) {
+        Ok(p) => p,
+        Err(errors) => return Ok(Err(errors)),
+    };
+    conn.transaction(async |conn| {
+        let agencies: Vec<String> = parsed.people.iter().map(|p| p.agency.clone()).collect::<HashSet<_>>().into_iter().collect();
+        let existing = store::existing_refs(conn, &agencies).await?;
+        let updated = parsed
+            .people
+            .iter()
+            .filter(|p| existing.contains(&(p.agency.clone(), p.employee_ref.clone())))
+            .count();
+        let report = ImportReport {
+            dry_run,
+            rows: parsed.people.len(),
+            created: parsed.people.len() - updated,
+            updated,
+        };
+        if dry_run || parsed.people.is_empty() {
+            return Ok(Ok(report));
+        }
+        let mut written = 0;
+        for chunk in parsed.people.chunks(IMPORT_CHUNK) {
+            store::upsert_people(conn, chunk, parsed.carried, importer.at).await?;
+            written += chunk.len();
+            report_progress(&mut progress, ImportStage::Written, written, parsed.people.len());
+        }
+        let mut agencies = agencies;
+        agencies.sort();
+        let reason = format!("rows={} created={} updated={}", report.rows, report.created, report.updated);
+        audit::append(conn, importer.event("workforce.import", "workforce", agencies.join(","), reason)).await?;
+        Ok::<_, diesel::result::Error>(Ok(report))
+    })
+    .await
+}
+
