@@ -1,4 +1,4 @@
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::security::Principal;
 use actix_web::{get, HttpResponse};
 use beacon_core::Dictionary;
@@ -8,7 +8,6 @@ use beacon_core::Dictionary;
     tag = "reference",
     responses(
         (status = 200, body = Dictionary),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = ["reporter", "coordinator", "auditor", "admin"]))
 )]

@@ -116,7 +116,7 @@ const PLACEHOLDER_KEY: &str = "bpk_REPLACE_WITH_A_PARTNER_KEY";
     responses((status = 200, description = "The demo page", content_type = "text/html"))
 )]
 #[get("/embed/demo")]
-pub async fn demo(query: web::Query<DemoQuery>) -> HttpResponse {
+pub async fn demo(query: crate::http::query::Query<DemoQuery>) -> HttpResponse {
     let key = query.key.as_deref().filter(|k| plausible_partner_key(k));
     let lang = if query.lang.as_deref() == Some("es") { "es" } else { "en" };
     let note = if key.is_some() {

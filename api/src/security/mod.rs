@@ -6,5 +6,6 @@ pub mod crypto;
 pub mod keys;
 pub mod policy;
 pub mod scope;
+pub mod seal;
 
 pub use auth::{Principal, Role};

@@ -50,6 +50,16 @@ pub struct Victim {
     pub minor: bool,
 }
 
+/// The answer to a report that was stored: its id, when it was received and what was derived.
+/// (Creating an incident and converting an intake submission both answer with it.)
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IncidentCreated {
+    pub id: uuid::Uuid,
+    pub received_at: chrono::DateTime<chrono::Utc>,
+    pub derived: Derived,
+}
+
 /// Fields derived on acceptance from the reference data and the rules.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -83,17 +83,11 @@ impl From<IssuedKey> for IssuedKeyView {
     }
 }
 
-fn key_id(text: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(text).map_err(|_| ApiError::NotFound)
-}
-
 /// Every API key (never its hash).
 #[utoipa::path(
     tag = "admin",
     responses(
         (status = 200, body = Vec<KeyView>),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = ["admin"]))
 )]
@@ -109,8 +103,6 @@ pub async fn list_keys(_principal: Principal, pool: web::Data<DbPool>) -> Result
     request_body = NewKeyRequest,
     responses(
         (status = 201, body = IssuedKeyView),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = ["admin"]))
@@ -145,8 +137,6 @@ pub async fn create_key(
     params(("id" = Uuid, Path, description = "Key id")),
     responses(
         (status = 200, body = KeyView),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = ["admin"]))
@@ -155,10 +145,9 @@ pub async fn create_key(
 pub async fn revoke_key(
     principal: Principal,
     request_id: RequestId,
-    id: web::Path<String>,
+    crate::http::path::PathId(id): crate::http::path::PathId,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = key_id(&id)?;
     let mut pooled = pool.get().await?;
     let conn: &mut AsyncPgConnection = &mut pooled;
     let info = conn
@@ -179,8 +168,6 @@ pub async fn revoke_key(
     params(("id" = Uuid, Path, description = "Key id")),
     responses(
         (status = 201, body = IssuedKeyView),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = ["admin"]))
@@ -189,10 +176,9 @@ pub async fn revoke_key(
 pub async fn rotate_key(
     principal: Principal,
     request_id: RequestId,
-    id: web::Path<String>,
+    crate::http::path::PathId(id): crate::http::path::PathId,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = key_id(&id)?;
     let mut pooled = pool.get().await?;
     let conn: &mut AsyncPgConnection = &mut pooled;
     let issued = conn

@@ -88,8 +88,6 @@ fn text(value: &Option<String>) -> Option<String> {
     responses(
         (status = 200, body = Page<AuditEntry>),
         (status = 400, description = "A bad query parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = ["auditor"]))
 )]

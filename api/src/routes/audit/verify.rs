@@ -1,5 +1,5 @@
 use crate::db::DbPool;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::security::audit::{self, VerifyReport};
 use crate::security::Principal;
 use actix_web::{get, web, HttpResponse};
@@ -9,8 +9,6 @@ use actix_web::{get, web, HttpResponse};
     tag = "audit",
     responses(
         (status = 200, body = VerifyReport),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = ["auditor"]))
 )]

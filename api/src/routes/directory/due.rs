@@ -28,15 +28,13 @@ pub struct DueParams {
     responses(
         (status = 200, body = Vec<VerificationDue>),
         (status = 400, description = "Bad query parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = ["coordinator"]))
 )]
 #[get("/directory/verifications/due")]
 pub async fn verifications_due(
     _principal: Principal,
-    params: web::Query<DueParams>,
+    params: crate::http::query::Query<DueParams>,
     clock: web::Data<Clock>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {

@@ -7,7 +7,7 @@ use super::import::{OPTIONAL, REQUIRED};
 use crate::db::directory::{self as store, Linked, OrganizationRow, ServiceFilter};
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
-use crate::routes::hsds::hsds_services;
+use crate::hsds::hsds_services;
 use crate::security::audit::{self, Event};
 use crate::security::Principal;
 use actix_web::http::header;
@@ -96,10 +96,8 @@ fn csv(rows: &[store::ServiceRow], linked: &Linked) -> Result<String, ApiError> 
     params(ExportParams),
     responses(
         (status = 200, description = "The import's CSV", body = String, content_type = "text/csv"),
-        (status = 200, description = "With `format=hsds`: HSDS services", body = Vec<crate::routes::hsds::HsdsService>, content_type = "application/json"),
+        (status = 200, description = "With `format=hsds`: HSDS services", body = Vec<crate::hsds::HsdsService>, content_type = "application/json"),
         (status = 400, description = "A bad query parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = ["coordinator"]))
 )]
@@ -107,7 +105,7 @@ fn csv(rows: &[store::ServiceRow], linked: &Linked) -> Result<String, ApiError> 
 pub async fn export(
     principal: Principal,
     request_id: RequestId,
-    params: web::Query<ExportParams>,
+    params: crate::http::query::Query<ExportParams>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {
     let hsds = match params.format.as_deref() {

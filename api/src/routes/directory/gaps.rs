@@ -46,8 +46,6 @@ pub struct GapParams {
         (status = 200, description = "With `format=csv` or `Accept: text/csv`: one line per row", body = String, content_type = "text/csv"),
         (status = 200, description = "With `format=svg` or `Accept: image/svg+xml`: the heat map", body = String, content_type = "image/svg+xml"),
         (status = 400, description = "Bad query parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = ["coordinator"]))
 )]
@@ -55,7 +53,7 @@ pub struct GapParams {
 pub async fn gaps(
     _principal: Principal,
     req: HttpRequest,
-    params: web::Query<GapParams>,
+    params: crate::http::query::Query<GapParams>,
     clock: web::Data<Clock>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {

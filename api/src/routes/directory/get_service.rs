@@ -8,7 +8,6 @@ use crate::security::Principal;
 use actix_web::http::header;
 use actix_web::{get, web, HttpResponse};
 use diesel_async::AsyncPgConnection;
-use uuid::Uuid;
 
 /// A service as the coordinator manages it, with its `ETag` for `If-Match`.
 #[utoipa::path(
@@ -16,15 +15,12 @@ use uuid::Uuid;
     params(("id" = Uuid, Path, description = "Service id")),
     responses(
         (status = 200, body = DirectoryService, headers(("ETag" = String, description = "The service's version"))),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = ["coordinator"]))
 )]
 #[get("/directory/services/{id}")]
-pub async fn get_service(_principal: Principal, id: web::Path<String>, clock: web::Data<Clock>, pool: web::Data<DbPool>) -> Result<HttpResponse, ApiError> {
-    let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
+pub async fn get_service(_principal: Principal, crate::http::path::PathId(id): crate::http::path::PathId, clock: web::Data<Clock>, pool: web::Data<DbPool>) -> Result<HttpResponse, ApiError> {
     let mut pooled = pool.get().await?;
     let conn: &mut AsyncPgConnection = &mut pooled;
     let row = store::get_service(conn, id).await?.ok_or(ApiError::NotFound)?;

@@ -630,9 +630,6 @@ pub async fn import_providers(
     responses(
         (status = 200, body = ProviderImportReport),
         (status = 400, description = "A bad query parameter, or a body that is not UTF-8", body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Neither text/csv nor application/json", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Every row error; nothing written", body = ImportProblem, content_type = "application/problem+json"),
     ),
@@ -643,7 +640,7 @@ pub async fn import(
     principal: Principal,
     request_id: RequestId,
     req: HttpRequest,
-    params: web::Query<ImportParams>,
+    params: crate::http::query::Query<ImportParams>,
     payload: web::Payload,
     clock: web::Data<Clock>,
     pool: web::Data<DbPool>,

@@ -32,9 +32,6 @@ use uuid::Uuid;
     responses(
         (status = 201, body = Referral),
         (status = 400, description = "Not valid JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Every broken rule", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = ["coordinator", "reporter"]))
@@ -86,10 +83,7 @@ pub async fn create_referral(
     responses(
         (status = 200, body = Referral),
         (status = 400, description = "Not valid JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Every broken rule", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = ["coordinator", "reporter"]))
@@ -98,13 +92,12 @@ pub async fn create_referral(
 pub async fn update_referral(
     principal: Principal,
     request_id: RequestId,
-    id: web::Path<String>,
+    crate::http::path::PathId(id): crate::http::path::PathId,
     req: HttpRequest,
     payload: web::Payload,
     clock: web::Data<Clock>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
     let body = json_text(&req, payload).await?;
     let input: OutcomeUpdate = beacon_core::contract::read::read_json_objects(&body, &[""]).map_err(|e| rejected(vec![e]))?;
     let mut errors = Vec::new();
@@ -161,15 +154,13 @@ pub struct ReferralPage {
     responses(
         (status = 200, body = ReferralPage),
         (status = 400, description = "A bad query parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = ["coordinator", "reporter"]))
 )]
 #[get("/directory/referrals")]
 pub async fn list_referrals(
     principal: Principal,
-    params: web::Query<ReferralParams>,
+    params: crate::http::query::Query<ReferralParams>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {
     let mut errors = Vec::new();

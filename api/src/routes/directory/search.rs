@@ -12,7 +12,7 @@ use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
 use crate::http::query::{flag, number};
 use crate::http::region::region_towns;
-use crate::routes::hsds::{location, HsdsLocation};
+use crate::hsds::{location, HsdsLocation};
 use crate::security::Principal;
 use actix_web::{get, web, HttpResponse};
 use beacon_core::directory::search::{admits, distance, rank, Candidate, Distance, Filters, RankKey};
@@ -213,15 +213,13 @@ fn candidate(s: &ServiceRow, vetted: bool) -> Candidate<'_> {
     responses(
         (status = 200, body = SearchPage),
         (status = 400, description = "Bad query parameters, each at its path", body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = ["coordinator", "reporter"]))
 )]
 #[get("/directory/search")]
 pub async fn search(
     _principal: Principal,
-    params: web::Query<SearchParams>,
+    params: crate::http::query::Query<SearchParams>,
     clock: web::Data<Clock>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {

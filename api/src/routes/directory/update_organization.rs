@@ -16,7 +16,6 @@ use actix_web::{get, patch, web, HttpRequest, HttpResponse};
 use beacon_core::directory::organization::{self, Organization, OrganizationUpdate};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use tracing_actix_web::RequestId;
-use uuid::Uuid;
 
 /// An organization with its `ETag` for `If-Match`.
 #[utoipa::path(
@@ -24,15 +23,12 @@ use uuid::Uuid;
     params(("id" = Uuid, Path, description = "Organization id")),
     responses(
         (status = 200, body = DirectoryOrganization, headers(("ETag" = String, description = "The organization's version"))),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = ["coordinator"]))
 )]
 #[get("/directory/organizations/{id}")]
-pub async fn get_organization(_principal: Principal, id: web::Path<String>, pool: web::Data<DbPool>) -> Result<HttpResponse, ApiError> {
-    let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
+pub async fn get_organization(_principal: Principal, crate::http::path::PathId(id): crate::http::path::PathId, pool: web::Data<DbPool>) -> Result<HttpResponse, ApiError> {
     let mut pooled = pool.get().await?;
     let row = store::get_organization(&mut pooled, id).await?.ok_or(ApiError::NotFound)?;
     Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(row.version))).json(DirectoryOrganization::from(row)))
@@ -50,11 +46,8 @@ pub async fn get_organization(_principal: Principal, id: web::Path<String>, pool
     responses(
         (status = 200, body = DirectoryOrganization, headers(("ETag" = String, description = "The organization's new version"))),
         (status = 400, description = "Not valid JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "If-Match is not the current ETag", body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Every broken rule", body = Problem, content_type = "application/problem+json"),
         (status = 428, description = "If-Match is missing", body = Problem, content_type = "application/problem+json"),
     ),
@@ -64,13 +57,12 @@ pub async fn get_organization(_principal: Principal, id: web::Path<String>, pool
 pub async fn update_organization(
     principal: Principal,
     request_id: RequestId,
-    id: web::Path<String>,
+    crate::http::path::PathId(id): crate::http::path::PathId,
     req: HttpRequest,
     payload: web::Payload,
     clock: web::Data<Clock>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
     let expected = expected_version(&req)?;
     let body = json_text(&req, payload).await?;
     let input: OrganizationUpdate = beacon_core::contract::read::read_json_objects(&body, &[""]).map_err(|e| rejected(vec![e]))?;

@@ -12,7 +12,6 @@ use actix_web::{patch, web, HttpRequest, HttpResponse};
 use beacon_core::directory::service::{self, ServiceUpdate, UPDATE_OBJECT_PATHS};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use tracing_actix_web::RequestId;
-use uuid::Uuid;
 
 /// Change a service. `If-Match` must carry the ETag of the service as last read: a stale one is
 /// a 412 and changes nothing; none is a 428.
@@ -26,11 +25,8 @@ use uuid::Uuid;
     responses(
         (status = 200, body = DirectoryService, headers(("ETag" = String, description = "The service's new version"))),
         (status = 400, description = "Not valid JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "If-Match is not the current ETag", body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Every broken rule", body = Problem, content_type = "application/problem+json"),
         (status = 428, description = "If-Match is missing", body = Problem, content_type = "application/problem+json"),
     ),
@@ -40,13 +36,12 @@ use uuid::Uuid;
 pub async fn update_service(
     principal: Principal,
     request_id: RequestId,
-    id: web::Path<String>,
+    crate::http::path::PathId(id): crate::http::path::PathId,
     req: HttpRequest,
     payload: web::Payload,
     clock: web::Data<Clock>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
     let expected = expected_version(&req)?;
     let body = json_text(&req, payload).await?;
     let input: ServiceUpdate = beacon_core::contract::read::read_json_objects(&body, &UPDATE_OBJECT_PATHS).map_err(|e| rejected(vec![e]))?;

@@ -16,7 +16,6 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 use serde::Deserialize;
 use tracing_actix_web::RequestId;
 use utoipa::ToSchema;
-use uuid::Uuid;
 
 /// A verification of a service by the coordinator's staff.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -37,10 +36,7 @@ pub struct VerificationInput {
     responses(
         (status = 200, body = DirectoryService, headers(("ETag" = String, description = "The service's version"))),
         (status = 400, description = "Not valid JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Every broken rule", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = ["coordinator"]))
@@ -49,13 +45,12 @@ pub struct VerificationInput {
 pub async fn verify_service(
     principal: Principal,
     request_id: RequestId,
-    id: web::Path<String>,
+    crate::http::path::PathId(id): crate::http::path::PathId,
     req: HttpRequest,
     payload: web::Payload,
     clock: web::Data<Clock>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
     let body = json_text(&req, payload).await?;
     let input: VerificationInput = beacon_core::contract::read::read_json_objects(&body, &[""]).map_err(|e| rejected(vec![e]))?;
     let mut errors = Vec::new();

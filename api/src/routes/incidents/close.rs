@@ -13,8 +13,6 @@ use tracing_actix_web::RequestId;
     params(("id" = Uuid, Path, description = "Incident id")),
     responses(
         (status = 204, description = "Closed (or already closed)"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = ["reporter", "coordinator"]))

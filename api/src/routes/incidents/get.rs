@@ -34,8 +34,6 @@ pub struct ReadParams {
     responses(
         (status = 200, body = IncidentView),
         (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`reason` missing or of the wrong length", body = Problem, content_type = "application/problem+json"),
     ),
@@ -46,7 +44,7 @@ pub async fn get_incident(
     principal: Principal,
     request_id: RequestId,
     crate::http::path::PathId(id): crate::http::path::PathId,
-    params: web::Query<ReadParams>,
+    params: crate::http::query::Query<ReadParams>,
     pool: web::Data<DbPool>,
     envelope: web::Data<Envelope>,
 ) -> Result<HttpResponse, ApiError> {

@@ -37,8 +37,6 @@ pub struct ListParams {
     responses(
         (status = 200, body = Page<IncidentView>),
         (status = 400, description = "A bad query parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = ["reporter", "coordinator"]))
 )]

@@ -8,13 +8,6 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct IncidentCreated {
-    pub id: Uuid,
-    pub received_at: DateTime<Utc>,
-    pub derived: Derived,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
 pub struct VictimView {
     pub age: Option<i16>,
     pub sex: String,

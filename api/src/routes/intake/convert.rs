@@ -2,8 +2,8 @@ use crate::clock::Clock;
 use crate::db::{self, DbPool};
 use crate::error::{ApiError, Problem};
 use crate::http::body::{json_text, rejected};
-use crate::routes::incidents::create::seal_rows;
-use crate::routes::incidents::view::IncidentCreated;
+use crate::security::seal::incident_rows;
+use beacon_core::incident::IncidentCreated;
 use crate::security::audit::{self, Event};
 use crate::security::crypto::Envelope;
 use crate::security::Principal;
@@ -32,8 +32,6 @@ use uuid::Uuid;
     request_body(content = Object, content_type = "application/json"),
     responses(
         (status = 201, body = IncidentCreated),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already converted", body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
@@ -45,14 +43,13 @@ use uuid::Uuid;
 pub async fn convert_intake(
     principal: Principal,
     request_id: RequestId,
-    id: web::Path<String>,
+    crate::http::path::PathId(id): crate::http::path::PathId,
     req: HttpRequest,
     payload: web::Payload,
     pool: web::Data<DbPool>,
     envelope: web::Data<Envelope>,
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
     let text = json_text(&req, payload).await?;
     let overrides: Map<String, Value> = match serde_json::from_str::<Value>(&text) {
         Ok(Value::Object(map)) => map,
@@ -78,7 +75,7 @@ pub async fn convert_intake(
     let report = draft_incident(&facts, overrides, today);
     let incident = check_incident(&report.to_string(), today).map_err(rejected)?;
     let incident_id = Uuid::new_v4();
-    let (row, victims) = seal_rows(incident_id, principal.account_id, &incident, &envelope)?;
+    let (row, victims) = incident_rows(incident_id, principal.account_id, &incident, &envelope)?;
     let received_at = conn
         .transaction(async |conn| {
             let received_at = db::incidents::insert(conn, row, victims).await?;

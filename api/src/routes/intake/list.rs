@@ -68,15 +68,13 @@ fn number(name: &str, value: &Option<String>, default: i64, max: i64, errors: &m
     responses(
         (status = 200, body = IntakePage),
         (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = ["coordinator"]))
 )]
 #[get("/intake")]
 pub async fn list_intake(
     _principal: Principal,
-    params: web::Query<IntakeParams>,
+    params: crate::http::query::Query<IntakeParams>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {
     let mut errors = Vec::new();

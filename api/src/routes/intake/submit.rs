@@ -84,10 +84,7 @@ fn bound_origin(req: &HttpRequest, principal: &Principal) -> Result<String, ApiE
     responses(
         (status = 201, body = IntakeReceipt, headers(("Idempotent-Replayed" = String, description = "`true` when this answers a retry"))),
         (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a partner key, or an origin not bound to it", body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = ["partner"]))

@@ -11,7 +11,6 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 use serde::Deserialize;
 use tracing_actix_web::RequestId;
 use utoipa::ToSchema;
-use uuid::Uuid;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -29,8 +28,6 @@ pub struct IntakeUpdate {
     request_body = IntakeUpdate,
     responses(
         (status = 200, body = SubmissionView),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
     ),
@@ -40,12 +37,11 @@ pub struct IntakeUpdate {
 pub async fn update_intake(
     principal: Principal,
     request_id: RequestId,
-    id: web::Path<String>,
+    crate::http::path::PathId(id): crate::http::path::PathId,
     req: HttpRequest,
     payload: web::Payload,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
     let text = json_text(&req, payload).await?;
     let update: IntakeUpdate = beacon_core::contract::read::read_json(&text).map_err(|e| rejected(vec![e]))?;
     let mut pooled = pool.get().await?;

@@ -86,8 +86,6 @@ pub struct ComplianceReport {
         (status = 200, body = ComplianceReport, content_type = "application/json"),
         (status = 200, description = "With `format=csv` or `Accept: text/csv`", body = String, content_type = "text/csv"),
         (status = 400, description = "A bad query parameter (`unknown_code` at `/region` for a region the reference data does not have for `region_type`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = ["coordinator", "reporter"]))
 )]
@@ -95,7 +93,7 @@ pub struct ComplianceReport {
 pub async fn compliance_report(
     principal: Principal,
     req: HttpRequest,
-    params: web::Query<ReportParams>,
+    params: crate::http::query::Query<ReportParams>,
     pool: web::Data<DbPool>,
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {

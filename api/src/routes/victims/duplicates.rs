@@ -1,5 +1,5 @@
 use crate::db::{self, DbPool};
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::security::Principal;
 use actix_web::{get, web, HttpResponse};
 use chrono::NaiveDate;
@@ -40,8 +40,6 @@ pub struct Duplicates {
     tag = "victims",
     responses(
         (status = 200, body = Duplicates),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = ["coordinator"]))
 )]

@@ -85,11 +85,8 @@ enum Plan {
     responses(
         (status = 200, description = "The statements' ids, in order", body = Vec<String>),
         (status = 400, description = "No or a wrong version header, or a statement Beacon cannot use (`invalid_statement`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A statement about another agency's person", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "A statement id already used by a different statement (`statement_conflict`)", body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = ["coordinator", "reporter"]))
 )]

@@ -46,10 +46,7 @@ pub struct NewCompletionRequest {
     responses(
         (status = 201, body = CompletionView),
         (status = 400, description = "Not valid JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such person the caller manages", body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Every broken rule; an unknown course is `unknown_code`", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = ["coordinator", "reporter"]))
@@ -87,7 +84,7 @@ pub async fn create_completion(
     };
     let mut pooled = pool.get().await?;
     let conn: &mut AsyncPgConnection = &mut pooled;
-    let person = visible_person(conn, &principal, &body.person_id).await?;
+    let person = visible_person(conn, &principal, Uuid::parse_str(&body.person_id).map_err(ApiError::internal)?).await?;
     let course = match (&body.course_code, &body.course_id) {
         (Some(code), _) => store::course_by_code(conn, code).await?,
         (_, Some(id)) => store::course_by_id(conn, Uuid::parse_str(id).map_err(ApiError::internal)?).await?,

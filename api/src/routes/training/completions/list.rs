@@ -12,15 +12,13 @@ use actix_web::{get, web, HttpResponse};
     params(("id" = uuid::Uuid, Path, description = "Person id")),
     responses(
         (status = 200, body = Vec<CompletionView>),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = ["coordinator", "reporter"]))
 )]
 #[get("/workforce/{id}/completions")]
-pub async fn list_completions(principal: Principal, id: web::Path<String>, pool: web::Data<DbPool>) -> Result<HttpResponse, ApiError> {
+pub async fn list_completions(principal: Principal, crate::http::path::PathId(id): crate::http::path::PathId, pool: web::Data<DbPool>) -> Result<HttpResponse, ApiError> {
     let mut conn = pool.get().await?;
-    let person = visible_person(&mut conn, &principal, &id).await?;
+    let person = visible_person(&mut conn, &principal, id).await?;
     Ok(HttpResponse::Ok().json(views::<_, CompletionView>(store::completions_of(&mut conn, person.id).await?)))
 }

@@ -38,10 +38,7 @@ fn new_course(c: CheckedCourse) -> Result<NewCourse, ApiError> {
     responses(
         (status = 201, body = CourseView),
         (status = 400, description = "Not valid JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The course code is taken (`duplicate_course_code`)", body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Every broken rule", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = ["coordinator"]))

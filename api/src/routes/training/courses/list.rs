@@ -1,7 +1,7 @@
 use crate::db::training as store;
 use crate::routes::training::view::{views, CourseView};
 use crate::db::DbPool;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::security::Principal;
 use actix_web::{get, web, HttpResponse};
 
@@ -10,8 +10,6 @@ use actix_web::{get, web, HttpResponse};
     tag = "training",
     responses(
         (status = 200, body = Vec<CourseView>),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = ["coordinator", "reporter"]))
 )]

@@ -28,8 +28,6 @@ pub struct CaseloadParams {
     responses(
         (status = 200, body = CaseloadEligibility),
         (status = 400, description = "A bad query parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = ["coordinator", "reporter"]))
@@ -37,8 +35,8 @@ pub struct CaseloadParams {
 #[get("/workforce/{id}/caseload-eligibility")]
 pub async fn caseload(
     principal: Principal,
-    id: web::Path<String>,
-    params: web::Query<CaseloadParams>,
+    crate::http::path::PathId(id): crate::http::path::PathId,
+    params: crate::http::query::Query<CaseloadParams>,
     pool: web::Data<DbPool>,
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
@@ -48,7 +46,7 @@ pub async fn caseload(
         return Err(ApiError::BadQuery(errors));
     }
     let mut conn = pool.get().await?;
-    let person = visible_person(&mut conn, &principal, &id).await?;
+    let person = visible_person(&mut conn, &principal, id).await?;
     let completions = counting(&records(&store::completions_of(&mut conn, person.id).await?));
     Ok(HttpResponse::Ok().json(caseload_eligibility(&person_facts(&person)?, &completions, on)))
 }

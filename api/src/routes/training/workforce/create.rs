@@ -53,10 +53,8 @@ pub struct NewPersonRequest {
     responses(
         (status = 201, body = PersonView, headers(("Location" = String, description = "URL of the new person"))),
         (status = 400, description = "Not valid JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a coordinator, nor a reporter of this agency", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The agency already has this `employee_ref` (`duplicate_employee_ref`)", body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Every broken rule", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = ["coordinator", "reporter"]))

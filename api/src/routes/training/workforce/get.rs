@@ -13,25 +13,22 @@ use uuid::Uuid;
     params(("id" = Uuid, Path, description = "Person id")),
     responses(
         (status = 200, body = PersonView),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = ["coordinator", "reporter"]))
 )]
 #[get("/workforce/{id}")]
-pub async fn get_person(principal: Principal, id: web::Path<String>, pool: web::Data<DbPool>) -> Result<HttpResponse, ApiError> {
+pub async fn get_person(principal: Principal, crate::http::path::PathId(id): crate::http::path::PathId, pool: web::Data<DbPool>) -> Result<HttpResponse, ApiError> {
     let mut conn = pool.get().await?;
-    Ok(HttpResponse::Ok().json(PersonView::from(visible_person(&mut conn, &principal, &id).await?)))
+    Ok(HttpResponse::Ok().json(PersonView::from(visible_person(&mut conn, &principal, id).await?)))
 }
 
 /// The person `id` names, when the caller may see it (404 otherwise).
 pub async fn visible_person(
     conn: &mut diesel_async::AsyncPgConnection,
     principal: &Principal,
-    id: &str,
+    id: Uuid,
 ) -> Result<PersonRow, ApiError> {
-    let id = Uuid::parse_str(id).map_err(|_| ApiError::NotFound)?;
     let scope = scope_of(conn, principal).await?;
     store::get_person(conn, id, &scope).await?.ok_or(ApiError::NotFound)
 }

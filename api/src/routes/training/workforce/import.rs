@@ -29,9 +29,7 @@ use tracing_actix_web::RequestId;
     responses(
         (status = 200, body = ImportReport),
         (status = 400, description = "A bad query parameter, or a body that is not UTF-8", body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A reporter whose account has no agency", body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not text/csv", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Every row error; nothing written", body = ImportProblem, content_type = "application/problem+json"),
     ),
@@ -42,7 +40,7 @@ pub async fn import_people(
     principal: Principal,
     request_id: RequestId,
     req: HttpRequest,
-    params: web::Query<ImportParams>,
+    params: crate::http::query::Query<ImportParams>,
     payload: web::Payload,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {

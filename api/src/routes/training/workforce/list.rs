@@ -69,15 +69,13 @@ pub fn flag(name: &str, value: Option<&str>, errors: &mut Vec<ValidationError>) 
     responses(
         (status = 200, body = WorkforcePage),
         (status = 400, description = "A bad query parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = ["coordinator", "reporter"]))
 )]
 #[get("/workforce")]
 pub async fn list_people(
     principal: Principal,
-    params: web::Query<WorkforceParams>,
+    params: crate::http::query::Query<WorkforceParams>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {
     let mut errors = Vec::new();

@@ -21,10 +21,7 @@ use tracing_actix_web::RequestId;
     responses(
         (status = 200, body = PersonView),
         (status = 400, description = "Not valid JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Every broken rule", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = ["coordinator", "reporter"]))
@@ -33,7 +30,7 @@ use tracing_actix_web::RequestId;
 pub async fn update_person(
     principal: Principal,
     request_id: RequestId,
-    id: web::Path<String>,
+    crate::http::path::PathId(id): crate::http::path::PathId,
     req: HttpRequest,
     payload: web::Payload,
     pool: web::Data<DbPool>,
@@ -51,7 +48,7 @@ pub async fn update_person(
     };
     let mut pooled = pool.get().await?;
     let conn: &mut AsyncPgConnection = &mut pooled;
-    let person = visible_person(conn, &principal, &id).await?;
+    let person = visible_person(conn, &principal, id).await?;
     let row = conn
         .transaction(async |conn| {
             let scope = AgencyScope::Only(person.agency.clone());
