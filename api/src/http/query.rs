@@ -99,18 +99,6 @@ impl<T> Page<T> {
     }
 }
 
-/// A whole-number query parameter from 1 to `max` (paging), `default` when absent.
-pub fn number(name: &str, value: Option<&str>, default: i64, max: i64, errors: &mut Vec<ValidationError>) -> i64 {
-    match value.map(|v| v.trim().parse::<i64>()) {
-        None => default,
-        Some(Ok(n)) if (1..=max).contains(&n) => n,
-        Some(_) => {
-            errors.push(ValidationError::new(format!("/{name}"), ErrorCode::Range, format!("Must be a whole number from 1 to {max}.")));
-            default
-        }
-    }
-}
-
 /// `true` / `false` query flag.
 pub fn flag(name: &str, value: Option<&str>, errors: &mut Vec<ValidationError>) -> Option<bool> {
     match value? {
@@ -121,6 +109,15 @@ pub fn flag(name: &str, value: Option<&str>, errors: &mut Vec<ValidationError>) 
             None
         }
     }
+}
+
+/// An optional id query parameter (a UUID).
+pub fn uuid_param(name: &str, value: Option<&str>, errors: &mut Vec<ValidationError>) -> Option<uuid::Uuid> {
+    let parsed = uuid::Uuid::parse_str(value?).ok();
+    if parsed.is_none() {
+        errors.push(ValidationError::new(format!("/{name}"), ErrorCode::Format, "Must be a UUID."));
+    }
+    parsed
 }
 
 /// An optional date query parameter (`YYYY-MM-DD`).

@@ -9,19 +9,18 @@ use crate::db::directory::{self as store, NewReferral, ReferralFilter};
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
 use crate::http::body::{json_text, rejected};
-use crate::http::query::flag;
+use crate::http::query::{flag, uuid_param, Page, Paging};
 use crate::security::audit::{self, Event};
 use crate::security::{Principal, Role};
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use beacon_core::directory::referral::{self, OutcomeUpdate, ReferralInput};
 use beacon_core::fields::date;
 use beacon_core::reference::codes::{CodeList, Service};
-use beacon_core::{ErrorCode, ValidationError};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::str::FromStr;
 use tracing_actix_web::RequestId;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::IntoParams;
 use uuid::Uuid;
 
 /// Record a referral. A reporter's referrals are its account's; the
@@ -132,19 +131,11 @@ pub struct ReferralParams {
     /// `true`: only the caller account's referrals (a reporter always sees only its own).
     pub mine: Option<String>,
     /// From 1 (default 1).
+    #[param(minimum = 1, maximum = 1000000)]
     pub page: Option<i64>,
     /// 1–500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub per_page: Option<i64>,
-}
-
-/// A page of referrals, newest first.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ReferralPage {
-    pub items: Vec<Referral>,
-    pub page: i64,
-    pub per_page: i64,
-    pub total_items: i64,
-    pub total_pages: i64,
 }
 
 /// Referrals, newest first. A reporter sees its own account's only.
@@ -152,7 +143,7 @@ pub struct ReferralPage {
     tag = "directory",
     params(ReferralParams),
     responses(
-        (status = 200, body = ReferralPage),
+        (status = 200, description = "A page of referrals, newest first", body = Page<Referral>),
         (status = 400, description = "A bad query parameter", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = ["coordinator", "reporter"]))
@@ -164,25 +155,12 @@ pub async fn list_referrals(
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {
     let mut errors = Vec::new();
-    let service_id = params.service_id.as_deref().and_then(|v| {
-        let id = Uuid::parse_str(v).ok();
-        if id.is_none() {
-            errors.push(ValidationError::new("/service_id", ErrorCode::Format, "Must be a UUID."));
-        }
-        id
-    });
+    let service_id = uuid_param("service_id", params.service_id.as_deref(), &mut errors);
     let outcome = params.outcome.as_deref().and_then(|v| referral::outcome("/outcome", v, &mut errors)).map(|o| o.code().to_string());
     let from = params.from.as_deref().and_then(|v| date("/from", v, &mut errors));
     let to = params.to.as_deref().and_then(|v| date("/to", v, &mut errors));
     let mine = flag("mine", params.mine.as_deref(), &mut errors).unwrap_or(false);
-    let page = params.page.unwrap_or(1);
-    let per_page = params.per_page.unwrap_or(50);
-    if page < 1 {
-        errors.push(ValidationError::new("/page", ErrorCode::Range, "Must be 1 or more."));
-    }
-    if !(1..=500).contains(&per_page) {
-        errors.push(ValidationError::new("/per_page", ErrorCode::Range, "Must be between 1 and 500."));
-    }
+    let paging = Paging::parse(params.page, params.per_page, 50, 500, &mut errors);
     if !errors.is_empty() {
         return Err(ApiError::BadQuery(errors));
     }
@@ -194,7 +172,7 @@ pub async fn list_referrals(
         account_id: (mine || principal.role != Role::Coordinator).then_some(principal.account_id),
     };
     let mut pooled = pool.get().await?;
-    let (total_items, items) = store::page_referrals(&mut pooled, &filter, (page - 1).saturating_mul(per_page), per_page).await?;
+    let (total_items, items) = store::page_referrals(&mut pooled, &filter, paging.offset(), paging.per_page).await?;
     let items = items.into_iter().map(Referral::from).collect();
-    Ok(HttpResponse::Ok().json(ReferralPage { items, page, per_page, total_items, total_pages: (total_items + per_page - 1) / per_page }))
+    Ok(HttpResponse::Ok().json(Page::new(paging, total_items, items)))
 }

@@ -10,7 +10,7 @@ use crate::clock::Clock;
 use crate::db::directory::{self as store, OrganizationRow, ServiceRow};
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
-use crate::http::query::{flag, number};
+use crate::http::query::{flag, Page, Paging};
 use crate::http::region::region_towns;
 use crate::hsds::{location, HsdsLocation};
 use crate::security::Principal;
@@ -31,7 +31,6 @@ use uuid::Uuid;
 
 const DEFAULT_PER_PAGE: i64 = 20;
 const MAX_PER_PAGE: i64 = 100;
-const MAX_PAGE: i64 = 1_000_000;
 
 // Every parameter is read as text and parsed here, so that one bad value
 // is reported at its path along with the others instead of failing the
@@ -69,11 +68,11 @@ pub struct SearchParams {
     /// Service status (default `active`).
     pub status: Option<String>,
     /// Page number, from 1 (default 1).
-    #[param(value_type = Option<i64>)]
-    pub page: Option<String>,
+    #[param(minimum = 1, maximum = 1000000)]
+    pub page: Option<i64>,
     /// Items per page, 1–100 (default 20).
-    #[param(value_type = Option<i64>)]
-    pub per_page: Option<String>,
+    #[param(minimum = 1, maximum = 100)]
+    pub per_page: Option<i64>,
 }
 
 /// The service, as a referrer needs it.
@@ -125,14 +124,6 @@ pub struct SearchItem {
 }
 
 /// A page of matches.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SearchPage {
-    pub items: Vec<SearchItem>,
-    pub page: i64,
-    pub per_page: i64,
-    pub total_items: i64,
-    pub total_pages: i64,
-}
 
 /// What the parameters ask for, parsed.
 #[derive(Debug)]
@@ -142,8 +133,7 @@ struct Query {
     /// The towns of the region asked for.
     region: Option<BTreeSet<String>>,
     status: ServiceStatus,
-    page: i64,
-    per_page: i64,
+    paging: Paging,
 }
 
 fn parse(p: &SearchParams) -> Result<Query, ApiError> {
@@ -163,16 +153,14 @@ fn parse(p: &SearchParams) -> Result<Query, ApiError> {
     let capacity_available = flag("capacity_available", p.capacity_available.as_deref(), &mut errors).unwrap_or(false);
     let region = region_towns(p.region_type.as_deref(), p.region.as_deref(), &mut errors).map(|ts| ts.into_iter().collect());
     let status = fields::code::<ServiceStatus>("/status", p.status.as_deref().unwrap_or("active"), &mut errors);
-    let page = number("page", p.page.as_deref(), 1, MAX_PAGE, &mut errors);
-    let per_page = number("per_page", p.per_page.as_deref(), DEFAULT_PER_PAGE, MAX_PER_PAGE, &mut errors);
+    let paging = Paging::parse(p.page, p.per_page, DEFAULT_PER_PAGE, MAX_PER_PAGE, &mut errors);
     match status {
         Some(status) if errors.is_empty() => Ok(Query {
             filters: Filters { service, age, population, language, vetted, capacity_available },
             town,
             region,
             status,
-            page,
-            per_page,
+            paging,
         }),
         _ => Err(ApiError::BadQuery(errors)),
     }
@@ -211,7 +199,7 @@ fn candidate(s: &ServiceRow, vetted: bool) -> Candidate<'_> {
     tag = "directory",
     params(SearchParams),
     responses(
-        (status = 200, body = SearchPage),
+        (status = 200, body = Page<SearchItem>),
         (status = 400, description = "Bad query parameters, each at its path", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = ["coordinator", "reporter"]))
@@ -259,8 +247,8 @@ pub async fn search(
     rank(&mut ranked, |m| RankKey::new(m.distance, m.vetted, m.service.capacity_available, &m.service.name, m.service.id));
 
     let total_items = i64::try_from(ranked.len()).unwrap_or(i64::MAX);
-    let skip = usize::try_from((q.page - 1).saturating_mul(q.per_page)).unwrap_or(usize::MAX);
-    let take = usize::try_from(q.per_page).unwrap_or(usize::MAX);
+    let skip = usize::try_from(q.paging.offset()).unwrap_or(usize::MAX);
+    let take = usize::try_from(q.paging.per_page).unwrap_or(usize::MAX);
     let items = ranked
         .into_iter()
         .skip(skip)
@@ -307,11 +295,5 @@ pub async fn search(
             }
         })
         .collect();
-    Ok(HttpResponse::Ok().json(SearchPage {
-        items,
-        page: q.page,
-        per_page: q.per_page,
-        total_items,
-        total_pages: (total_items + q.per_page - 1) / q.per_page,
-    }))
+    Ok(HttpResponse::Ok().json(Page::new(q.paging, total_items, items)))
 }

@@ -15,11 +15,11 @@ pub mod taxonomy_terms;
 use crate::db::directory::ServiceFilter;
 use crate::error::ApiError;
 pub use crate::http::query::Paging;
+use crate::http::query::uuid_param;
 use beacon_core::{ErrorCode, ValidationError};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use utoipa::IntoParams;
-use uuid::Uuid;
 pub use crate::hsds::*;
 
 // ---------------------------------------------------------------- query parameters
@@ -45,15 +45,6 @@ pub struct ListParams {
 
 pub fn paging(params: &ListParams, errors: &mut Vec<ValidationError>) -> Paging {
     Paging::parse(params.page, params.per_page, DEFAULT_PER_PAGE, MAX_PER_PAGE, errors)
-}
-
-fn uuid_param(name: &str, value: Option<&str>, errors: &mut Vec<ValidationError>) -> Option<Uuid> {
-    let v = value?;
-    let parsed = Uuid::parse_str(v).ok();
-    if parsed.is_none() {
-        errors.push(ValidationError::new(format!("/{name}"), ErrorCode::Format, "Must be a UUID."));
-    }
-    parsed
 }
 
 pub fn modified_after(value: Option<&str>, errors: &mut Vec<ValidationError>) -> Option<DateTime<Utc>> {

@@ -6,9 +6,9 @@ use beacon_core::fields::{agency_code, population_code};
 use crate::security::scope::scope_of;
 use crate::security::Principal;
 use actix_web::{get, web, HttpResponse};
-use beacon_core::{ErrorCode, ValidationError};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use crate::http::query::{flag, Page, Paging, Query};
 
 const DEFAULT_PER_PAGE: i64 = 20;
 const MAX_PER_PAGE: i64 = 100;
@@ -23,42 +23,11 @@ pub struct WorkforceParams {
     /// `true` or `false`: only active / inactive people.
     pub active: Option<String>,
     /// Page number, from 1 (default 1).
-    pub page: Option<String>,
+    #[param(minimum = 1, maximum = 1000000)]
+    pub page: Option<i64>,
     /// Items per page, 1–100 (default 20).
-    pub per_page: Option<String>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct WorkforcePage {
-    pub items: Vec<PersonView>,
-    pub page: i64,
-    pub per_page: i64,
-    pub total_items: i64,
-    pub total_pages: i64,
-}
-
-/// A whole-number query parameter from 1 to `max` (paging), `default` when absent.
-pub fn number(name: &str, value: Option<&str>, default: i64, max: i64, errors: &mut Vec<ValidationError>) -> i64 {
-    match value.map(|v| v.trim().parse::<i64>()) {
-        None => default,
-        Some(Ok(n)) if (1..=max).contains(&n) => n,
-        Some(_) => {
-            errors.push(ValidationError::new(format!("/{name}"), ErrorCode::Range, format!("Must be a whole number from 1 to {max}.")));
-            default
-        }
-    }
-}
-
-/// `true` / `false` query flag.
-pub fn flag(name: &str, value: Option<&str>, errors: &mut Vec<ValidationError>) -> Option<bool> {
-    match value? {
-        "true" => Some(true),
-        "false" => Some(false),
-        _ => {
-            errors.push(ValidationError::new(format!("/{name}"), ErrorCode::InvalidType, "Must be `true` or `false`."));
-            None
-        }
-    }
+    #[param(minimum = 1, maximum = 100)]
+    pub per_page: Option<i64>,
 }
 
 /// The workforce, by agency then `employee_ref`, with a pagination envelope.
@@ -67,7 +36,7 @@ pub fn flag(name: &str, value: Option<&str>, errors: &mut Vec<ValidationError>) 
     tag = "workforce",
     params(WorkforceParams),
     responses(
-        (status = 200, body = WorkforcePage),
+        (status = 200, body = Page<PersonView>),
         (status = 400, description = "A bad query parameter", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = ["coordinator", "reporter"]))
@@ -75,7 +44,7 @@ pub fn flag(name: &str, value: Option<&str>, errors: &mut Vec<ValidationError>) 
 #[get("/workforce")]
 pub async fn list_people(
     principal: Principal,
-    params: crate::http::query::Query<WorkforceParams>,
+    params: Query<WorkforceParams>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {
     let mut errors = Vec::new();
@@ -89,19 +58,12 @@ pub async fn list_people(
         active: flag("active", params.active.as_deref(), &mut errors),
         towns: None,
     };
-    let page = number("page", params.page.as_deref(), 1, i64::from(i32::MAX), &mut errors);
-    let per_page = number("per_page", params.per_page.as_deref(), DEFAULT_PER_PAGE, MAX_PER_PAGE, &mut errors);
+    let paging = Paging::parse(params.page, params.per_page, DEFAULT_PER_PAGE, MAX_PER_PAGE, &mut errors);
     if !errors.is_empty() {
         return Err(ApiError::BadQuery(errors));
     }
     let mut conn = pool.get().await?;
     let scope = scope_of(&mut conn, &principal).await?;
-    let (items, total_items) = store::list_people(&mut conn, &scope, &filter, per_page, (page - 1) * per_page).await?;
-    Ok(HttpResponse::Ok().json(WorkforcePage {
-        items: views(items),
-        page,
-        per_page,
-        total_items,
-        total_pages: (total_items + per_page - 1) / per_page,
-    }))
+    let (items, total_items) = store::list_people(&mut conn, &scope, &filter, paging.per_page, paging.offset()).await?;
+    Ok(HttpResponse::Ok().json(Page::new(paging, total_items, views::<_, PersonView>(items))))
 }
