@@ -184,23 +184,25 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
-        if let ApiError::RejectedRows(rows) = self {
-            return crate::import::import_rejected(rows.clone());
-        }
         if let ApiError::Internal(detail) = self {
             tracing::error!(error = %detail, "internal error");
         }
         let errors = match self {
             ApiError::InvalidJson(e) | ApiError::Invalid(e) | ApiError::BadQuery(e) | ApiError::InvalidStatements(e) => {
-                Some(e.clone())
+                Some(Errors::Rules(e))
             }
+            ApiError::RejectedRows(rows) => Some(Errors::Rows(&rows[..rows.len().min(MAX_ROW_ERRORS)])),
             _ => None,
         };
         let detail = match self {
             ApiError::Internal(_) => None,
+            ApiError::RejectedRows(rows) if rows.len() > MAX_ROW_ERRORS => {
+                Some(format!("{} errors (the first {MAX_ROW_ERRORS} listed); nothing was written", rows.len()))
+            }
+            ApiError::RejectedRows(rows) => Some(format!("{} error(s); nothing was written", rows.len())),
             other => Some(other.to_string()),
         };
-        let body = Problem {
+        let body = Body {
             kind: format!("https://beacon.ct.gov/problems/{}", self.code()),
             title: status
                 .canonical_reason()
@@ -226,26 +228,27 @@ impl ResponseError for ApiError {
     }
 }
 
-/// A problem+json answer with Beacon's shape, for the cases `ApiError` words
-/// for JSON bodies (a CSV body's media type, per-row import errors).
-pub fn problem<E: Serialize>(status: StatusCode, code: &str, detail: &str, errors: Option<E>) -> HttpResponse {
-    #[derive(Serialize)]
-    struct Body<'a, E> {
-        #[serde(rename = "type")]
-        kind: String,
-        title: &'a str,
-        status: u16,
-        code: &'a str,
-        detail: &'a str,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        errors: Option<E>,
-    }
-    HttpResponse::build(status).content_type(PROBLEM_JSON).json(Body {
-        kind: format!("https://beacon.ct.gov/problems/{code}"),
-        title: status.canonical_reason().unwrap_or("Error"),
-        status: status.as_u16(),
-        code,
-        detail,
-        errors,
-    })
+/// At most this many row errors of a rejected import are listed.
+const MAX_ROW_ERRORS: usize = 1000;
+
+/// What `errors` holds: broken rules (400, 422) or, for a rejected import, rows.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Errors<'a> {
+    Rules(&'a [ValidationError]),
+    Rows(&'a [crate::import::RowError]),
+}
+
+/// The rendered body: [`Problem`] (and `ImportProblem` for imports) document it.
+#[derive(Serialize)]
+struct Body<'a> {
+    #[serde(rename = "type")]
+    kind: String,
+    title: String,
+    status: u16,
+    code: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    detail: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    errors: Option<Errors<'a>>,
 }

@@ -3,7 +3,7 @@
 use super::{connection, CliError, KeysCommand};
 use crate::config;
 use crate::db;
-use crate::security::audit::{self, key_event};
+use crate::security::audit;
 use crate::security::crypto::Envelope;
 use crate::security::keys;
 use crate::security::Role;
@@ -48,7 +48,7 @@ pub(super) async fn run(command: KeysCommand, now: DateTime<Utc>) -> Result<(), 
             if let Some(agency) = agency {
                 db::training::set_account_agency(&mut conn, issued.account_id, Some(&agency.to_string())).await?;
             }
-            audit::append(&mut conn, key_event(None, "key.create", issued.key_id, None, now)).await?;
+            audit::append(&mut conn, audit::Event::cli(now, "key.create", "api_key", Some(issued.key_id.to_string()))).await?;
             println!(
                 "created {} key {} for account \"{account}\" ({})",
                 role.as_str(),
@@ -76,13 +76,13 @@ pub(super) async fn run(command: KeysCommand, now: DateTime<Utc>) -> Result<(), 
             if !db::keys::revoke(&mut conn, id, now).await? {
                 return Err(CliError::Usage(format!("no key {id}")));
             }
-            audit::append(&mut conn, key_event(None, "key.revoke", id, None, now)).await?;
+            audit::append(&mut conn, audit::Event::cli(now, "key.revoke", "api_key", Some(id.to_string()))).await?;
             println!("revoked {id}");
         }
         KeysCommand::RotateDataKey => return rotate_data_key(now).await,
         KeysCommand::Rotate { id } => {
             let issued = keys::rotate(&mut conn, id, now).await?.ok_or_else(|| CliError::Usage(format!("no key {id}")))?;
-            audit::append(&mut conn, key_event(None, "key.rotate", id, None, now)).await?;
+            audit::append(&mut conn, audit::Event::cli(now, "key.rotate", "api_key", Some(id.to_string()))).await?;
             println!("revoked {id}; new key {} — store it now: it is shown only once", issued.key_id);
             println!("{}", issued.secret);
         }
@@ -114,16 +114,8 @@ pub(super) async fn rotate_data_key(now: DateTime<Utc>) -> Result<(), CliError> 
             for (id, wrapped) in &rewrapped {
                 db::incidents::set_wrapped_key(conn, *id, &current, wrapped).await?;
             }
-            let event = audit::Event {
-                actor: audit::Actor { key_id: None, account_id: None, role: Some("cli".into()) },
-                action: "data_key.rewrap".into(),
-                resource: "incidents".into(),
-                resource_id: None,
-                reason: Some(format!("{} records re-wrapped under {current}", rewrapped.len())),
-                outcome: "success".into(),
-                request_id: None,
-                at: now,
-            };
+            let event = audit::Event::cli(now, "data_key.rewrap", "incidents", None)
+                .because(format!("{} records re-wrapped under {current}", rewrapped.len()));
             audit::append(conn, event).await?;
             Ok::<_, diesel::result::Error>(())
         })

@@ -30,16 +30,8 @@ pub(super) async fn run(older_than: &str, dry_run: bool, now: DateTime<Utc>) -> 
     }
     let purged = diesel_async::AsyncConnection::transaction(conn, async |conn| {
         let purged = db::incidents::purge_sealed(conn, cutoff, now).await?;
-        let event = audit::Event {
-            actor: audit::Actor { key_id: None, account_id: None, role: Some("cli".into()) },
-            action: "retention.purge".into(),
-            resource: "incidents".into(),
-            resource_id: None,
-            reason: Some(format!("closed before {}: {purged} incidents", cutoff.format("%Y-%m-%d"))),
-            outcome: "success".into(),
-            request_id: None,
-            at: now,
-        };
+        let event = audit::Event::cli(now, "retention.purge", "incidents", None)
+            .because(format!("closed before {}: {purged} incidents", cutoff.format("%Y-%m-%d")));
         audit::append(conn, event).await?;
         Ok::<_, diesel::result::Error>(purged)
     })

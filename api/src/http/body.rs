@@ -2,8 +2,8 @@
 //! and CSV.
 
 use crate::error::ApiError;
-use actix_web::http::{header, StatusCode};
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::http::header;
+use actix_web::{web, HttpRequest};
 use beacon_core::{ErrorCode, ValidationError};
 use futures_util::StreamExt;
 
@@ -94,8 +94,4 @@ pub fn rejected(errors: Vec<ValidationError>) -> ApiError {
     }
 }
 
-/// The 415 of an import whose body is not `text/csv`.
-pub fn not_csv() -> HttpResponse {
-    crate::error::problem::<()>(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "the body must be text/csv", None)
-}
 

@@ -5,10 +5,9 @@
 pub mod completions;
 pub mod workforce;
 
-use crate::error::{ApiError, PROBLEM_JSON};
+use crate::error::ApiError;
 use crate::security::audit::{Actor, Event};
 use crate::security::Principal;
-use actix_web::HttpResponse;
 use beacon_core::{ErrorCode, ValidationError};
 use serde::Serialize;
 use tracing_actix_web::RequestId;
@@ -35,20 +34,11 @@ impl Importer {
 
     /// The command line acts for no key or account; the entry says so.
     pub fn cli(at: chrono::DateTime<chrono::Utc>) -> Self {
-        Self { actor: Actor { key_id: None, account_id: None, role: Some("cli".into()) }, request_id: None, at }
+        Self { actor: Actor::cli(), request_id: None, at }
     }
 
     pub fn event(&self, action: &str, resource: &str, id: String, reason: String) -> Event {
-        Event {
-            actor: self.actor.clone(),
-            action: action.to_string(),
-            resource: resource.to_string(),
-            resource_id: Some(id),
-            reason: Some(reason),
-            outcome: "success".to_string(),
-            request_id: self.request_id.clone(),
-            at: self.at,
-        }
+        Event::as_actor(&self.actor, self.at, self.request_id.clone(), action, resource, Some(id)).because(reason)
     }
 }
 
@@ -122,9 +112,6 @@ pub struct ImportProblem {
     pub errors: Vec<RowError>,
 }
 
-/// At most this many row errors are listed.
-const MAX_ROW_ERRORS: usize = 1000;
-
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ImportParams {
@@ -176,25 +163,6 @@ pub fn csv_columns(
     } else {
         Err(errors)
     }
-}
-
-/// The 422 of an import: every row error (the first 1,000), nothing written.
-pub fn import_rejected(mut errors: Vec<RowError>) -> HttpResponse {
-    let total = errors.len();
-    errors.truncate(MAX_ROW_ERRORS);
-    let detail = if total > MAX_ROW_ERRORS {
-        format!("{total} errors (the first {MAX_ROW_ERRORS} listed); nothing was written")
-    } else {
-        format!("{total} error(s); nothing was written")
-    };
-    HttpResponse::UnprocessableEntity().content_type(PROBLEM_JSON).json(ImportProblem {
-        kind: "https://beacon.ct.gov/problems/validation_failed".into(),
-        title: "Unprocessable Entity".into(),
-        status: 422,
-        code: "validation_failed".into(),
-        detail,
-        errors,
-    })
 }
 
 /// A CSV file's columns by name (lower-cased) → their index.

@@ -13,7 +13,9 @@
 use crate::db::{self, audit::EntryRow, audit::NewEntry};
 use chrono::{DateTime, SecondsFormat, SubsecRound, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection, TransactionManager};
+use crate::security::Principal;
 use serde::Serialize;
+use tracing_actix_web::RequestId;
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -259,35 +261,51 @@ fn chain_hash(prev_hash: &[u8], content: &Content<'_>) -> Vec<u8> {
     hasher.finalize().to_vec()
 }
 
-/// An audit entry for a write by `principal`.
-pub fn event(principal: &crate::security::Principal, request_id: &tracing_actix_web::RequestId, action: &str, resource: &str, id: Option<String>) -> Event {
-    Event {
-        actor: Actor::from(principal),
-        action: action.to_string(),
-        resource: resource.to_string(),
-        resource_id: id,
-        reason: None,
-        outcome: "success".to_string(),
-        request_id: Some(request_id.to_string()),
-        at: principal.now,
+impl Event {
+    /// The one place an entry is put together; the constructors below say who acted.
+    fn of(actor: Actor, at: DateTime<Utc>, request_id: Option<String>, action: &str, resource: &str, resource_id: Option<String>) -> Self {
+        Event {
+            actor,
+            action: action.to_string(),
+            resource: resource.to_string(),
+            resource_id,
+            reason: None,
+            outcome: "success".to_string(),
+            request_id,
+            at,
+        }
+    }
+
+    /// What a caller with a key did, in a request, at the request's instant.
+    pub fn by(principal: &Principal, request_id: &RequestId, action: &str, resource: &str, resource_id: impl ToString) -> Self {
+        Self::of(principal.into(), principal.now, Some(request_id.to_string()), action, resource, Some(resource_id.to_string()))
+    }
+
+    /// What the command line did: no key and no account; the role says `cli`.
+    pub fn cli(at: DateTime<Utc>, action: &str, resource: &str, resource_id: Option<String>) -> Self {
+        Self::of(Actor::cli(), at, None, action, resource, resource_id)
+    }
+
+    /// What a caller without a valid key tried (a failed authentication): refused.
+    pub fn anonymous(at: DateTime<Utc>, request_id: Option<String>, action: &str, resource: &str, resource_id: Option<String>) -> Self {
+        Self { outcome: "denied".to_string(), ..Self::of(Actor::default(), at, request_id, action, resource, resource_id) }
+    }
+
+    /// The same entry made by `actor` (an import runs for a key or for the command line).
+    pub fn as_actor(actor: &Actor, at: DateTime<Utc>, request_id: Option<String>, action: &str, resource: &str, resource_id: Option<String>) -> Self {
+        Self::of(actor.clone(), at, request_id, action, resource, resource_id)
+    }
+
+    /// With the caller's free-text reason (a sealed read's, or what a command did).
+    pub fn because(self, reason: impl Into<String>) -> Self {
+        Self { reason: Some(reason.into()), ..self }
     }
 }
 
-/// An audit entry for a key event; without a principal, the command line did it.
-pub fn key_event(principal: Option<&crate::security::Principal>, action: &str, key: Uuid, request_id: Option<&tracing_actix_web::RequestId>, at: DateTime<Utc>) -> Event {
-    Event {
-        actor: principal.map(Actor::from).unwrap_or(Actor {
-            key_id: None,
-            account_id: None,
-            role: Some("cli".to_string()),
-        }),
-        action: action.to_string(),
-        resource: "api_key".to_string(),
-        resource_id: Some(key.to_string()),
-        reason: None,
-        outcome: "success".to_string(),
-        request_id: request_id.map(ToString::to_string),
-        at,
+impl Actor {
+    /// The command line acts for no key or account.
+    pub fn cli() -> Self {
+        Actor { key_id: None, account_id: None, role: Some("cli".to_string()) }
     }
 }
 

@@ -100,16 +100,7 @@ impl FromRequest for Principal {
             let found = db::keys::authenticate(&mut conn, &crate::security::keys::hash(&token), now).await?;
             let Some((key_id, account_id, role, origins)) = found else {
                 // Recorded without the key itself: only that someone failed, and where.
-                let event = audit::Event {
-                    actor: audit::Actor { key_id: None, account_id: None, role: None },
-                    action: "auth.failed".into(),
-                    resource: "route".into(),
-                    resource_id: Some(route),
-                    reason: None,
-                    outcome: "denied".into(),
-                    request_id,
-                    at: now,
-                };
+                let event = audit::Event::anonymous(now, request_id, "auth.failed", "route", Some(route));
                 audit::append(&mut conn, event).await?;
                 return Err(ApiError::Unauthenticated);
             };
@@ -142,24 +133,3 @@ impl From<&Principal> for crate::security::audit::Actor {
     }
 }
 
-impl crate::security::audit::Event {
-    /// A successful action by `principal` on one resource.
-    pub fn success(
-        principal: &Principal,
-        action: &str,
-        resource: &str,
-        resource_id: impl ToString,
-        request_id: &tracing_actix_web::RequestId,
-    ) -> Self {
-        crate::security::audit::Event {
-            actor: principal.into(),
-            action: action.to_string(),
-            resource: resource.to_string(),
-            resource_id: Some(resource_id.to_string()),
-            reason: None,
-            outcome: "success".to_string(),
-            request_id: Some(request_id.to_string()),
-            at: principal.now,
-        }
-    }
-}

@@ -5,7 +5,7 @@ use crate::db::keys::KeyInfo;
 use crate::db::{self, DbPool};
 use crate::error::{ApiError, Problem};
 use crate::http::body::{json_text, rejected};
-use crate::security::audit::{self, key_event};
+use crate::security::audit::{self, Event};
 use crate::security::keys::{self as keyring, IssuedKey};
 use crate::security::{Principal, Role};
 use actix_web::{get, post, web, HttpResponse};
@@ -124,7 +124,7 @@ pub async fn create_key(
     let issued = conn
         .transaction(async |conn| {
             let issued = keyring::issue_expiring(conn, &checked.account, body.role, &checked.origins, checked.expires_at).await?;
-            audit::append(conn, key_event(Some(&principal), "key.create", issued.key_id, Some(&request_id), principal.now)).await?;
+            audit::append(conn, Event::by(&principal, &request_id, "key.create", "api_key", issued.key_id)).await?;
             Ok::<_, diesel::result::Error>(issued)
         })
         .await?;
@@ -155,7 +155,7 @@ pub async fn revoke_key(
             if !db::keys::revoke(conn, id, principal.now).await? {
                 return Ok(None);
             }
-            audit::append(conn, key_event(Some(&principal), "key.revoke", id, Some(&request_id), principal.now)).await?;
+            audit::append(conn, Event::by(&principal, &request_id, "key.revoke", "api_key", id)).await?;
             db::keys::find(conn, id).await
         })
         .await?;
@@ -186,7 +186,7 @@ pub async fn rotate_key(
             let Some(issued) = keyring::rotate(conn, id, principal.now).await? else {
                 return Ok(None);
             };
-            audit::append(conn, key_event(Some(&principal), "key.rotate", id, Some(&request_id), principal.now)).await?;
+            audit::append(conn, Event::by(&principal, &request_id, "key.rotate", "api_key", id)).await?;
             Ok::<_, diesel::result::Error>(Some(issued))
         })
         .await?;

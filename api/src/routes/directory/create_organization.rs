@@ -41,7 +41,7 @@ pub async fn create_organization(
     let row = conn
         .transaction(async |conn| {
             let row = store::insert_organization(conn, &new).await?;
-            let event = Event::success(&principal, "directory.organization.create", "directory_organization", row.id, &request_id);
+            let event = Event::by(&principal, &request_id, "directory.organization.create", "directory_organization", row.id);
             audit::append(conn, event).await?;
             Ok::<_, diesel::result::Error>(row)
         })

@@ -53,7 +53,7 @@ pub async fn create_service(
     let row = conn
         .transaction(async |conn| {
             let row = store::insert_service(conn, &rows).await?;
-            let event = Event::success(&principal, "directory.service.create", "directory_service", row.id, &request_id);
+            let event = Event::by(&principal, &request_id, "directory.service.create", "directory_service", row.id);
             audit::append(conn, event).await?;
             Ok::<_, diesel::result::Error>(row)
         })

@@ -122,7 +122,7 @@ pub async fn export(
     }
     let linked = store::linked(conn, &rows).await?;
     let body = csv(&rows, &linked)?;
-    let mut event = Event::success(&principal, "directory.export", "directory_service", Uuid::nil(), &request_id);
+    let mut event = Event::by(&principal, &request_id, "directory.export", "directory_service", Uuid::nil());
     event.resource_id = None;
     event.reason = Some(format!("format=csv services={}", rows.len()));
     audit::append(conn, event).await?;

@@ -16,7 +16,7 @@ use crate::clock::Clock;
 use crate::db::directory::{self as store, NewOrganization, ServiceRows};
 use crate::error::{ApiError, Problem};
 use crate::http::body::csv_text;
-use crate::import::{dry_run_param, read_csv_rows, import_rejected, report_progress, row_error, without_bom, ImportParams, ImportProblem, ImportStage, Importer, OnProgress, RowError};
+use crate::import::{dry_run_param, read_csv_rows, report_progress, row_error, without_bom, ImportParams, ImportProblem, ImportStage, Importer, OnProgress, RowError};
 use crate::security::audit;
 use crate::security::Principal;
 use crate::db::DbPool;
@@ -660,8 +660,8 @@ pub async fn import(
     let text = csv_text(&req, payload).await?;
     let mut pooled = pool.get().await?;
     let outcome = import_providers(&mut pooled, &text, format, dry_run, clock.now(), &Importer::http(&principal, &request_id), None).await?;
-    Ok(match outcome {
-        Ok(report) => HttpResponse::Ok().json(report),
-        Err(errors) => import_rejected(errors),
-    })
+    match outcome {
+        Ok(report) => Ok(HttpResponse::Ok().json(report)),
+        Err(errors) => Err(ApiError::RejectedRows(errors)),
+    }
 }

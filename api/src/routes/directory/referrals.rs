@@ -66,7 +66,7 @@ pub async fn create_referral(
     let row = conn
         .transaction(async |conn| {
             let row = store::insert_referral(conn, &new).await?;
-            audit::append(conn, Event::success(&principal, "directory.referral.create", "directory_referral", row.id, &request_id)).await?;
+            audit::append(conn, Event::by(&principal, &request_id, "directory.referral.create", "directory_referral", row.id)).await?;
             Ok::<_, diesel::result::Error>(row)
         })
         .await?;
@@ -111,7 +111,7 @@ pub async fn update_referral(
             let Some(row) = store::set_referral_outcome(conn, id, owner, outcome.code(), clock.now()).await? else {
                 return Ok(None);
             };
-            audit::append(conn, Event::success(&principal, "directory.referral.update", "directory_referral", row.id, &request_id)).await?;
+            audit::append(conn, Event::by(&principal, &request_id, "directory.referral.update", "directory_referral", row.id)).await?;
             Ok::<_, diesel::result::Error>(Some(row))
         })
         .await?;

@@ -123,8 +123,6 @@ pub struct SearchItem {
     pub phones: Vec<SearchPhone>,
 }
 
-/// A page of matches.
-
 /// What the parameters ask for, parsed.
 #[derive(Debug)]
 struct Query {

@@ -78,7 +78,7 @@ pub async fn update_organization(
             let Some(row) = store::update_organization(conn, id, expected, &changes, now).await? else {
                 return Ok(None);
             };
-            let event = Event::success(&principal, "directory.organization.update", "directory_organization", row.id, &request_id);
+            let event = Event::by(&principal, &request_id, "directory.organization.update", "directory_organization", row.id);
             audit::append(conn, event).await?;
             Ok::<_, diesel::result::Error>(Some(row))
         })

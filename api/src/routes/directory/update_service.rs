@@ -63,7 +63,7 @@ pub async fn update_service(
             if !parts.is_empty() {
                 store::replace_parts(conn, id, &parts).await?;
             }
-            let event = Event::success(&principal, "directory.service.update", "directory_service", row.id, &request_id);
+            let event = Event::by(&principal, &request_id, "directory.service.update", "directory_service", row.id);
             audit::append(conn, event).await?;
             Ok::<_, diesel::result::Error>(Some(row))
         })

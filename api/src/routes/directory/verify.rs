@@ -66,7 +66,7 @@ pub async fn verify_service(
             let Some(row) = store::verify_service(conn, id, method.code(), input.training_attested, &by, now).await? else {
                 return Ok(None);
             };
-            let event = Event::success(&principal, "directory.service.verify", "directory_service", row.id, &request_id);
+            let event = Event::by(&principal, &request_id, "directory.service.verify", "directory_service", row.id);
             audit::append(conn, event).await?;
             Ok::<_, diesel::result::Error>(Some(row))
         })

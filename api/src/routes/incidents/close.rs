@@ -32,7 +32,7 @@ pub async fn close_incident(
             if !db::incidents::close(conn, id, scope, principal.now).await? {
                 return Ok(false);
             }
-            let event = Event::success(&principal, "incident.close", "incident", id, &request_id);
+            let event = Event::by(&principal, &request_id, "incident.close", "incident", id);
             audit::append(conn, event).await?;
             Ok::<_, diesel::result::Error>(true)
         })

@@ -49,7 +49,7 @@ pub async fn create_incident(
     let received_at = conn
         .transaction(async |conn| {
             let received_at = db::incidents::insert(conn, row, victims).await?;
-            let event = Event::success(&principal, "incident.create", "incident", id, &request_id);
+            let event = Event::by(&principal, &request_id, "incident.create", "incident", id);
             audit::append(conn, event).await?;
             Ok::<_, diesel::result::Error>(received_at)
         })

@@ -61,10 +61,7 @@ pub async fn get_incident(
             if let Some(reason) = &sealed_reason {
                 let columns = db::incidents::sealed_columns(conn, id).await?;
                 view.sealed = Some(open(&envelope, id, columns)?);
-                let event = Event {
-                    reason: Some(reason.clone()),
-                    ..Event::success(&principal, "incident.read_sealed", "incident", id, &request_id)
-                };
+                let event = Event::by(&principal, &request_id, "incident.read_sealed", "incident", id).because(reason.clone());
                 audit::append(conn, event).await?;
             }
             Ok::<_, ApiError>(Some(view))

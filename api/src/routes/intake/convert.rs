@@ -83,7 +83,7 @@ pub async fn convert_intake(
                 return Err(diesel::result::Error::NotFound);
             }
             for (action, resource, rid) in [("incident.create", "incident", incident_id), ("intake.convert", "intake", id)] {
-                let event = Event::success(&principal, action, resource, rid, &request_id);
+                let event = Event::by(&principal, &request_id, action, resource, rid);
                 audit::append(conn, event).await?;
             }
             Ok::<_, diesel::result::Error>(received_at)

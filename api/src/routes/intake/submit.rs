@@ -117,7 +117,7 @@ pub async fn submit_intake(
         .transaction(async |conn| {
             let (receipt, inserted) = db::intake::insert_or_existing(conn, &row).await?;
             if inserted {
-                let event = Event::success(&principal, "intake.submit", "intake", receipt.id, &request_id);
+                let event = Event::by(&principal, &request_id, "intake.submit", "intake", receipt.id);
                 audit::append(conn, event).await?;
             }
             Ok::<_, diesel::result::Error>((receipt, inserted))

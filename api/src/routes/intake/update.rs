@@ -59,10 +59,10 @@ pub async fn update_intake(
             if change.record_dcf_notified {
                 db::intake::mark_dcf_notified(conn, id, principal.now).await?;
             }
-            let event = Event {
-                reason: update.status.clone().map(|s| format!("status={s}")),
-                ..Event::success(&principal, "intake.update", "intake", id, &request_id)
-            };
+            let mut event = Event::by(&principal, &request_id, "intake.update", "intake", id);
+            if let Some(status) = &update.status {
+                event = event.because(format!("status={status}"));
+            }
             audit::append(conn, event).await?;
             Ok::<_, ApiError>(db::intake::get(conn, id).await?)
         })

@@ -5,7 +5,7 @@ use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
 use crate::http::body::json_text;
 use beacon_core::training::xapi::{self, Kind, VERB_VOIDED, XAPI_VERSION};
-use crate::security::audit::event;
+use crate::security::audit::Event;
 use crate::security::scope::scope_of;
 use crate::security::audit;
 use crate::security::Principal;
@@ -253,6 +253,6 @@ async fn apply(
         }
         Plan::Store | Plan::Replay => "xapi.statement",
     };
-    audit::append(conn, event(principal, request_id, action, "xapi_statement", Some(c.id.clone()))).await?;
+    audit::append(conn, Event::by(principal, request_id, action, "xapi_statement", c.id.clone())).await?;
     Ok(())
 }

@@ -7,7 +7,7 @@ use crate::http::body::{json_text, rejected};
 use crate::routes::training::workforce::get::visible_person;
 use beacon_core::fields::reference;
 use beacon_core::training::completion::completed_on;
-use crate::security::audit::event;
+use crate::security::audit::Event;
 use crate::clock::Clock;
 use crate::security::audit;
 use crate::security::Principal;
@@ -107,7 +107,7 @@ pub async fn create_completion(
     let row = conn
         .transaction(async |conn| {
             let row = store::insert_completion(conn, &new).await?;
-            audit::append(conn, event(&principal, &request_id, "completion.create", "completion", Some(row.id.to_string()))).await?;
+            audit::append(conn, Event::by(&principal, &request_id, "completion.create", "completion", row.id.to_string())).await?;
             Ok::<_, diesel::result::Error>(row)
         })
         .await?;

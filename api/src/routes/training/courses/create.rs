@@ -3,7 +3,7 @@ use crate::routes::training::view::CourseView;
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
 use crate::http::body::{json_text, rejected};
-use crate::security::audit::event;
+use crate::security::audit::Event;
 use crate::security::audit;
 use crate::security::Principal;
 use actix_web::{post, web, HttpRequest, HttpResponse};
@@ -62,7 +62,7 @@ pub async fn create_course(
             let Some(row) = store::insert_course(conn, &new).await? else {
                 return Ok(None);
             };
-            audit::append(conn, event(&principal, &request_id, "course.create", "course", Some(row.id.to_string()))).await?;
+            audit::append(conn, Event::by(&principal, &request_id, "course.create", "course", row.id.to_string())).await?;
             Ok::<_, diesel::result::Error>(Some(row))
         })
         .await?

@@ -4,7 +4,7 @@ use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
 use crate::http::body::{json_text, rejected};
 use beacon_core::training::person::{check_person, PersonFields};
-use crate::security::audit::event;
+use crate::security::audit::Event;
 use crate::security::scope::scope_of;
 use crate::security::audit;
 use crate::security::Principal;
@@ -90,7 +90,7 @@ pub async fn create_person(
             let Some(row) = store::insert_person(conn, &new).await? else {
                 return Ok(None);
             };
-            audit::append(conn, event(&principal, &request_id, "workforce.create", "workforce", Some(row.id.to_string()))).await?;
+            audit::append(conn, Event::by(&principal, &request_id, "workforce.create", "workforce", row.id.to_string())).await?;
             Ok::<_, diesel::result::Error>(Some(row))
         })
         .await?

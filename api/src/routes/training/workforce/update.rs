@@ -5,7 +5,7 @@ use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
 use crate::http::body::{json_text, rejected};
 use beacon_core::training::person::{check_person_update, PersonUpdate};
-use crate::security::audit::event;
+use crate::security::audit::Event;
 use crate::security::audit;
 use crate::security::Principal;
 use actix_web::{patch, web, HttpRequest, HttpResponse};
@@ -55,7 +55,7 @@ pub async fn update_person(
             let Some(row) = store::update_person(conn, person.id, &scope, &changes, principal.now).await? else {
                 return Ok(None);
             };
-            audit::append(conn, event(&principal, &request_id, "workforce.update", "workforce", Some(row.id.to_string()))).await?;
+            audit::append(conn, Event::by(&principal, &request_id, "workforce.update", "workforce", row.id.to_string())).await?;
             Ok::<_, diesel::result::Error>(Some(row))
         })
         .await?
