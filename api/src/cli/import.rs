@@ -2,7 +2,7 @@
 //!
 //! The checks and writes are the HTTP imports' own
 //! (`import::workforce::import_roster`, `import::completions::import_completion_file`,
-//! `routes::directory::import::import_providers`), so a
+//! `import::providers::import_providers`), so a
 //! file the command accepts is a file the API accepts. The command acts as
 //! a coordinator (every agency), has no body-size limit, and shows progress
 //! on stderr, since a state-wide roster can take a while.
@@ -14,7 +14,7 @@
 use super::{connection, CliError};
 use chrono::{DateTime, Utc};
 use crate::db::training::AgencyScope;
-use crate::routes::directory::import::{import_providers, ProviderFormat};
+use crate::import::providers::{import_providers, ProviderFormat};
 use crate::import::completions::import_completion_file;
 use crate::import::workforce::import_roster;
 use crate::import::{ImportStage, Importer, RowError};

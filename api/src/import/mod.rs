@@ -3,6 +3,7 @@
 //! that lists them. Nothing is written unless every row is good.
 
 pub mod completions;
+pub mod providers;
 pub mod workforce;
 
 use crate::error::ApiError;

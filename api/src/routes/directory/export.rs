@@ -3,7 +3,7 @@
 
 use beacon_core::ValidationError;
 use super::gap_outputs::safe_cell;
-use super::import::{OPTIONAL, REQUIRED};
+use crate::import::providers::{OPTIONAL, REQUIRED};
 use crate::db::directory::{self as store, Linked, OrganizationRow, ServiceFilter};
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
