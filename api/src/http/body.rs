@@ -68,6 +68,14 @@ pub async fn json_text(req: &HttpRequest, payload: web::Payload) -> Result<Strin
 }
 
 /// The CSV body as text (a leading byte-order mark removed), or the 413 / 400.
+/// A `text/csv` body (415 `NotCsv` for any other media type), as text without its BOM.
+pub async fn csv_body(req: &HttpRequest, payload: web::Payload) -> Result<String, ApiError> {
+    if !is_csv(req) {
+        return Err(ApiError::NotCsv);
+    }
+    csv_text(req, payload).await
+}
+
 pub async fn csv_text(req: &HttpRequest, payload: web::Payload) -> Result<String, ApiError> {
     let text = read_text(req, payload, MAX_CSV_BYTES, not_utf8).await?;
     Ok(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text))

@@ -4,11 +4,10 @@
 use crate::clock::Clock;
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
-use crate::http::body::csv_text;
+use crate::http::body::{csv_text, media_type};
 use crate::import::providers::{import_providers, ProviderFormat, ProviderImportReport};
 use crate::import::{dry_run_param, ImportParams, ImportProblem, Importer};
 use crate::security::Principal;
-use actix_web::http::header;
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use tracing_actix_web::RequestId;
 
@@ -51,13 +50,7 @@ pub async fn import(
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {
     let dry_run = dry_run_param(params.dry_run.as_deref())?;
-    let essence = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| v.split(';').next().unwrap_or_default().trim().to_ascii_lowercase())
-        .unwrap_or_default();
-    let format = match essence.as_str() {
+    let format = match media_type(&req).as_str() {
         "text/csv" => ProviderFormat::Csv,
         "application/json" => ProviderFormat::Hsds,
         _ => return Err(ApiError::UnsupportedMediaType),

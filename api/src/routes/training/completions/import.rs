@@ -2,7 +2,7 @@ use crate::clock::Clock;
 use crate::db::training::AgencyScope;
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
-use crate::http::body::{csv_text, is_csv};
+use crate::http::body::csv_body;
 use crate::import::completions::{import_completion_file, CompletionImportReport};
 use crate::import::{dry_run_param, ImportParams, ImportProblem, Importer};
 use crate::security::scope::scope_of;
@@ -47,10 +47,7 @@ pub async fn import_completions(
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     let dry_run = dry_run_param(params.dry_run.as_deref())?;
-    if !is_csv(&req) {
-        return Err(ApiError::NotCsv);
-    }
-    let text = csv_text(&req, payload).await?;
+    let text = csv_body(&req, payload).await?;
     let mut pooled = pool.get().await?;
     let conn: &mut AsyncPgConnection = &mut pooled;
     let scope = scope_of(conn, &principal).await?;
