@@ -102,8 +102,13 @@ async fn a_bad_query_parameter_is_a_400_naming_it() {
     let lists = [
         ("/v1/incidents", &coordinator),
         ("/v1/audit", &auditor),
+        ("/v1/intake", &coordinator),
+        ("/v1/workforce", &coordinator),
+        ("/v1/directory/referrals", &coordinator),
+        ("/v1/directory/search", &coordinator),
         ("/hsds/services", &coordinator),
         ("/hsds/organizations", &coordinator),
+        ("/hsds/service_at_locations", &coordinator),
     ];
     for (list, key) in lists {
         for (query, path, code) in [("page=abc", "/page", "invalid_type"), ("per_page=0", "/per_page", "range")] {
