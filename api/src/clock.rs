@@ -63,11 +63,6 @@ impl Clock {
 
     /// The state's business day.
     pub fn today(&self) -> NaiveDate {
-        business_day(self.now())
+        beacon_core::reference::dates::date_in_state(self.now())
     }
-}
-
-/// The state's business day (America/New_York) at `instant`.
-pub fn business_day(instant: DateTime<Utc>) -> NaiveDate {
-    instant.with_timezone(&chrono_tz::America::New_York).date_naive()
 }

@@ -116,7 +116,7 @@ pub async fn run(command: ImportCommand, now: DateTime<Utc>) -> Result<(), CliEr
                 &mut conn,
                 &text,
                 &AgencyScope::All,
-                crate::clock::business_day(now),
+                beacon_core::reference::dates::date_in_state(now),
                 dry_run,
                 &Importer::cli(now),
                 Some(&mut |stage: ImportStage, done, total| progress.update(stage.verb(), done, total)),

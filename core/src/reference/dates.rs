@@ -1,6 +1,6 @@
 //! Calendar rules shared by every contract: ISO dates and full years of age.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
 /// Parses a strict `YYYY-MM-DD` calendar date.
 pub fn parse_iso_date(s: &str) -> Option<NaiveDate> {
@@ -26,4 +26,18 @@ pub fn full_years(born: NaiveDate, on: NaiveDate) -> i64 {
         years -= 1;
     }
     years
+}
+
+/// The instant `day` begins in Connecticut (America/New_York): the state's business day, which
+/// is what a date means when someone asks for "the entries of 2 March".
+pub fn start_of_day(day: NaiveDate) -> Option<DateTime<Utc>> {
+    day.and_hms_opt(0, 0, 0)?
+        .and_local_timezone(chrono_tz::America::New_York)
+        .earliest()
+        .map(|t| t.to_utc())
+}
+
+/// The state's date at `instant`.
+pub fn date_in_state(instant: DateTime<Utc>) -> NaiveDate {
+    instant.with_timezone(&chrono_tz::America::New_York).date_naive()
 }

@@ -2,7 +2,9 @@
 //! records it, and which records count towards the training duties.
 
 use chrono::NaiveDate;
+use serde::Deserialize;
 use std::collections::HashMap;
+use uuid::Uuid;
 
 use super::{Completion, TrainingTopic};
 use crate::contract::problem::{ErrorCode, ValidationError};
@@ -89,5 +91,83 @@ impl CompletionFile {
                 Ok(())
             }
         }
+    }
+}
+
+/// Body of `POST /v1/training/completions`: a course completed by a workforce member. Name the
+/// course by `course_code` or by `course_id` (exactly one).
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewCompletionRequest {
+    /// The workforce member.
+    #[cfg_attr(feature = "openapi", schema(value_type = uuid::Uuid))]
+    pub person_id: String,
+    /// The course's code.
+    #[serde(default)]
+    pub course_code: Option<String>,
+    /// The course's id.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<uuid::Uuid>))]
+    pub course_id: Option<String>,
+    /// `YYYY-MM-DD`, not after today.
+    pub completed_on: String,
+}
+
+/// How a completion names its course.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CourseRef {
+    Code(String),
+    Id(Uuid),
+}
+
+impl CourseRef {
+    /// The field it came from, for an "unknown course" error.
+    pub fn path(&self) -> &'static str {
+        match self {
+            CourseRef::Code(_) => "/course_code",
+            CourseRef::Id(_) => "/course_id",
+        }
+    }
+}
+
+/// A completion request that keeps the rules: whose, which course, when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckedCompletion {
+    pub person_id: Uuid,
+    pub course: CourseRef,
+    pub completed_on: NaiveDate,
+}
+
+/// Every broken rule of a completion request at once: the person is an id, the course is named
+/// one way only, and the date is real and not after `today`.
+pub fn check_request(request: &NewCompletionRequest, today: NaiveDate) -> Result<CheckedCompletion, Vec<ValidationError>> {
+    let mut errors = Vec::new();
+    let person_id = Uuid::parse_str(&request.person_id).ok();
+    if person_id.is_none() {
+        errors.push(ValidationError::new("/person_id", ErrorCode::Format, "Must be a workforce member's id (a UUID)."));
+    }
+    let course = match (&request.course_code, &request.course_id) {
+        (Some(code), None) => reference("/course_code", code, &mut errors).map(CourseRef::Code),
+        (None, Some(id)) => {
+            let id = Uuid::parse_str(id).ok();
+            if id.is_none() {
+                errors.push(ValidationError::new("/course_id", ErrorCode::Format, "Must be a course id (a UUID)."));
+            }
+            id.map(CourseRef::Id)
+        }
+        (None, None) => {
+            errors.push(ValidationError::new("/course_code", ErrorCode::Required, "`course_code` (or `course_id`) is required."));
+            None
+        }
+        (Some(_), Some(_)) => {
+            errors.push(ValidationError::new("/course_id", ErrorCode::NotAllowed, "Give course_code or course_id, not both."));
+            None
+        }
+    };
+    let completed_on = completed_on("/completed_on", &request.completed_on, today, &mut errors);
+    match (person_id, course, completed_on) {
+        (Some(person_id), Some(course), Some(completed_on)) if errors.is_empty() => Ok(CheckedCompletion { person_id, course, completed_on }),
+        _ => Err(errors),
     }
 }

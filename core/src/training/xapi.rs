@@ -172,7 +172,7 @@ fn completion_date(statement: &Value, path: &str, today: NaiveDate, errors: &mut
     let on = match statement.get("timestamp") {
         None => today,
         Some(Value::String(t)) => match DateTime::parse_from_rfc3339(t) {
-            Ok(at) => at.with_timezone(&chrono_tz::America::New_York).date_naive(),
+            Ok(at) => crate::reference::dates::date_in_state(at.to_utc()),
             Err(_) => {
                 errors.push(ValidationError::new(format!("{path}/timestamp"), ErrorCode::Format, "Must be an ISO 8601 timestamp with a time zone."));
                 return None;

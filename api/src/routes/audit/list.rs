@@ -5,9 +5,9 @@ use crate::db::{self, DbPool};
 use crate::error::{ApiError, Problem};
 use crate::security::Principal;
 use actix_web::{get, web, HttpResponse};
-use beacon_core::reference::dates::parse_iso_date;
+use beacon_core::reference::dates::{parse_iso_date, start_of_day};
 use beacon_core::{ErrorCode, ValidationError};
-use chrono::{DateTime, NaiveDate, SubsecRound, TimeDelta, Utc};
+use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
@@ -51,14 +51,6 @@ fn actor(value: &Option<String>, errors: &mut Vec<ValidationError>) -> Option<Uu
     parsed
 }
 
-/// Midnight starting `day` in America/New_York (the state's business day).
-fn start_of(day: NaiveDate) -> Option<DateTime<Utc>> {
-    day.and_hms_opt(0, 0, 0)?
-        .and_local_timezone(chrono_tz::America::New_York)
-        .earliest()
-        .map(|t| t.to_utc())
-}
-
 /// An RFC 3339 instant, or a date's day in America/New_York. `end`: the bound
 /// is the exclusive end of the given instant or day, else its inclusive start.
 fn instant(name: &str, value: &Option<String>, end: bool, errors: &mut Vec<ValidationError>) -> Option<DateTime<Utc>> {
@@ -69,7 +61,7 @@ fn instant(name: &str, value: &Option<String>, end: bool, errors: &mut Vec<Valid
         Ok(t) => Some(t.to_utc()),
         Err(_) => parse_iso_date(text)
             .and_then(|day| if end { day.succ_opt() } else { Some(day) })
-            .and_then(start_of),
+            .and_then(start_of_day),
     };
     if parsed.is_none() {
         errors.push(query_error(name, ErrorCode::Format, "Must be an RFC 3339 timestamp or a real date written YYYY-MM-DD."));

@@ -5,8 +5,7 @@ use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
 use crate::http::body::{json_text, rejected};
 use crate::routes::training::workforce::get::visible_person;
-use beacon_core::fields::reference;
-use beacon_core::training::completion::completed_on;
+use beacon_core::training::completion::{check_request, CourseRef, NewCompletionRequest};
 use crate::security::audit::Event;
 use crate::clock::Clock;
 use crate::security::audit;
@@ -14,29 +13,8 @@ use crate::security::Principal;
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use beacon_core::ErrorCode;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
-use serde::Deserialize;
 use tracing_actix_web::RequestId;
-use utoipa::ToSchema;
 use uuid::Uuid;
-
-/// A course completed by a workforce member. Name the course by `course_code`
-/// or by `course_id` (exactly one).
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewCompletionRequest {
-    /// The workforce member.
-    #[schema(value_type = Uuid)]
-    pub person_id: String,
-    /// The course's code.
-    #[serde(default)]
-    pub course_code: Option<String>,
-    /// The course's id.
-    #[serde(default)]
-    #[schema(value_type = Option<Uuid>)]
-    pub course_id: Option<String>,
-    /// `YYYY-MM-DD`, not after today.
-    pub completed_on: String,
-}
 
 /// Record a completion. Its topics are the course's. A person the caller may
 /// not manage (another agency's, for a reporter) is a 404.
@@ -62,43 +40,22 @@ pub async fn create_completion(
 ) -> Result<HttpResponse, ApiError> {
     let text = json_text(&req, payload).await?;
     let body: NewCompletionRequest = beacon_core::contract::read::read_json_objects(&text, &[""]).map_err(|e| rejected(vec![e]))?;
-    let mut errors = Vec::new();
-    if Uuid::parse_str(&body.person_id).is_err() {
-        errors.push(ValidationError::new("/person_id", ErrorCode::Format, "Must be a workforce member's id (a UUID)."));
-    }
-    match (&body.course_code, &body.course_id) {
-        (Some(code), None) => {
-            reference("/course_code", code, &mut errors);
-        }
-        (None, Some(id)) => {
-            if Uuid::parse_str(id).is_err() {
-                errors.push(ValidationError::new("/course_id", ErrorCode::Format, "Must be a course id (a UUID)."));
-            }
-        }
-        (None, None) => errors.push(ValidationError::new("/course_code", ErrorCode::Required, "`course_code` (or `course_id`) is required.")),
-        (Some(_), Some(_)) => errors.push(ValidationError::new("/course_id", ErrorCode::NotAllowed, "Give course_code or course_id, not both.")),
-    }
-    let completed_on = completed_on("/completed_on", &body.completed_on, clock.today(), &mut errors);
-    let Some(completed_on) = completed_on.filter(|_| errors.is_empty()) else {
-        return Err(ApiError::Invalid(errors));
-    };
+    let checked = check_request(&body, clock.today()).map_err(ApiError::Invalid)?;
     let mut pooled = pool.get().await?;
     let conn: &mut AsyncPgConnection = &mut pooled;
-    let person = visible_person(conn, &principal, Uuid::parse_str(&body.person_id).map_err(ApiError::internal)?).await?;
-    let course = match (&body.course_code, &body.course_id) {
-        (Some(code), _) => store::course_by_code(conn, code).await?,
-        (_, Some(id)) => store::course_by_id(conn, Uuid::parse_str(id).map_err(ApiError::internal)?).await?,
-        (None, None) => None,
+    let person = visible_person(conn, &principal, checked.person_id).await?;
+    let course = match &checked.course {
+        CourseRef::Code(code) => store::course_by_code(conn, code).await?,
+        CourseRef::Id(id) => store::course_by_id(conn, *id).await?,
     };
     let Some(course) = course else {
-        let path = if body.course_code.is_some() { "/course_code" } else { "/course_id" };
-        return Err(ApiError::Invalid(vec![ValidationError::new(path, ErrorCode::UnknownCode, "No such course (see GET /v1/training/courses).")]));
+        return Err(ApiError::Invalid(vec![ValidationError::new(checked.course.path(), ErrorCode::UnknownCode, "No such course (see GET /v1/training/courses).")]));
     };
     let new = NewCompletion {
         id: Uuid::new_v4(),
         person_id: person.id,
         course_id: Some(course.id),
-        completed_on,
+        completed_on: checked.completed_on,
         topics: course.topics.clone(),
         source: "api".into(),
         statement_id: None,
