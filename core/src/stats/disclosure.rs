@@ -171,6 +171,7 @@ pub struct Entry {
 
 /// A table after disclosure control: what may be published.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SuppressedTable {
     name: String,
     dimensions: Vec<DimensionLabels>,

@@ -1,0 +1,232 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on the unexpected
+
+//! The statistics request: parsing (each error names its parameter), the
+//! policy, and the tables built from grouped counts.
+
+use beacon_core::stats::period::Period;
+use beacon_core::stats::query::*;
+use beacon_core::stats::{recoverable_together, Policy, SuppressedTable};
+use beacon_core::ErrorCode;
+
+fn raw<'a>(pairs: &[(&str, &'a str)]) -> RawParams<'a> {
+    let mut r = RawParams::default();
+    for &(k, v) in pairs {
+        let slot = match k {
+            "period" => &mut r.period,
+            "from" => &mut r.from,
+            "to" => &mut r.to,
+            "group_by" => &mut r.group_by,
+            "internal" => &mut r.internal,
+            "reason" => &mut r.reason,
+            "status" => &mut r.status,
+            "venue" => &mut r.venue,
+            "county" => &mut r.county,
+            "planning_region" => &mut r.planning_region,
+            "judicial_district" => &mut r.judicial_district,
+            "dcf_region" => &mut r.dcf_region,
+            other => panic!("no parameter {other}"),
+        };
+        *slot = Some(v);
+    }
+    r
+}
+
+fn parse(pairs: &[(&str, &str)], endpoint: Endpoint) -> Result<StatsQuery, Vec<(String, ErrorCode)>> {
+    StatsQuery::parse(Subject::Incidents, &raw(pairs), endpoint)
+        .map_err(|errors| errors.into_iter().map(|e| (e.path.clone(), e.code)).collect())
+}
+
+const REASON: &str = "Quarterly review for the task force";
+
+#[test]
+fn refused_requests_name_their_parameter() {
+    use Endpoint::{Coordinator, Public};
+    let cases: &[(&[(&str, &str)], Endpoint, &str, ErrorCode)] = &[
+        (&[], Public, "/period", ErrorCode::Required),
+        (&[("period", "2026-07-15")], Public, "/period", ErrorCode::NotAllowed),
+        (&[("period", "2026-07-01/2026-07-31")], Public, "/period", ErrorCode::NotAllowed),
+        (&[("period", "last year")], Public, "/period", ErrorCode::Format),
+        (&[("from", "2026-01-01"), ("to", "2026-03-31")], Public, "/from", ErrorCode::NotAllowed),
+        (&[("period", "2026"), ("internal", "true")], Public, "/internal", ErrorCode::NotAllowed),
+        (&[("period", "2026"), ("internal", "yes")], Coordinator, "/internal", ErrorCode::InvalidType),
+        (&[("period", "2026"), ("group_by", "month")], Public, "/group_by", ErrorCode::NotAllowed),
+        (&[("period", "2026"), ("group_by", "year,venue")], Public, "/group_by", ErrorCode::NotAllowed),
+        (&[("period", "2026"), ("group_by", "status")], Public, "/group_by", ErrorCode::NotAllowed),
+        (&[("period", "2026"), ("group_by", "town")], Coordinator, "/group_by", ErrorCode::UnknownCode),
+        (&[("period", "2026"), ("group_by", "year,year")], Coordinator, "/group_by", ErrorCode::Duplicate),
+        (&[("period", "2026"), ("group_by", "year,quarter,month,status")], Coordinator, "/group_by", ErrorCode::Length),
+        (&[("period", "2026"), ("county", "Hartford")], Public, "/county", ErrorCode::NotAllowed),
+        (&[("period", "2026"), ("venue", "casino")], Coordinator, "/venue", ErrorCode::UnknownCode),
+        (&[("period", "2026"), ("status", "withdrawn")], Coordinator, "/status", ErrorCode::UnknownCode),
+        (&[("period", "2026"), ("county", "Gotham")], Coordinator, "/county", ErrorCode::UnknownCode),
+        (&[("period", "2026"), ("dcf_region", "7")], Coordinator, "/dcf_region", ErrorCode::UnknownCode),
+        (&[("period", "2026"), ("internal", "true")], Coordinator, "/reason", ErrorCode::Required),
+        (&[("period", "2026"), ("internal", "true"), ("reason", "why")], Coordinator, "/reason", ErrorCode::Length),
+        (&[("period", "2026"), ("from", "2026-01-01"), ("to", "2026-02-01")], Coordinator, "/from", ErrorCode::NotAllowed),
+        (&[("from", "2026-01-01")], Coordinator, "/to", ErrorCode::Required),
+        (&[("from", "2026-03-01"), ("to", "2026-01-01")], Coordinator, "/to", ErrorCode::DateOrder),
+        (&[("from", "2026-02-30"), ("to", "2026-03-01")], Coordinator, "/from", ErrorCode::Format),
+    ];
+    for (pairs, endpoint, path, code) in cases {
+        let errors = parse(pairs, *endpoint).expect_err(&format!("{pairs:?} should be refused"));
+        assert!(
+            errors.iter().any(|(p, c)| p == path && c == code),
+            "{pairs:?} on {endpoint:?}: expected {path} {code:?}, got {errors:?}"
+        );
+    }
+}
+
+#[test]
+fn accepted_requests_keep_what_was_asked() {
+    use Endpoint::{Coordinator, Public};
+    let q = parse(&[("period", "2026-Q3"), ("group_by", "quarter, county,planning_region")], Public).unwrap();
+    assert_eq!(q.period, Period::Quarter { year: 2026, quarter: 3 });
+    assert_eq!(q.group_by, vec![GroupBy::Quarter, GroupBy::County, GroupBy::PlanningRegion]);
+    assert!(!q.is_internal());
+    assert_eq!(q.key_dimensions(), vec![GroupBy::Quarter]);
+    assert!(q.by_town());
+
+    let q = parse(&[("period", "2026")], Public).unwrap();
+    assert_eq!(q.group_by, vec![GroupBy::Year], "group_by defaults to year");
+
+    let q = parse(
+        &[
+            ("from", "2026-07-01"),
+            ("to", "2026-07-31"),
+            ("group_by", "month,status,venue"),
+            ("internal", "true"),
+            ("reason", REASON),
+            ("status", "confirmed"),
+            ("county", "new london"),
+            ("dcf_region", "3"),
+        ],
+        Coordinator,
+    )
+    .unwrap();
+    assert!(q.is_internal());
+    assert_eq!(q.reason.as_deref(), Some(REASON));
+    assert_eq!(q.filters.county, Some("New London"), "region names are matched without case");
+    assert_eq!(q.filters.dcf_region, Some(3));
+    assert!(!q.by_town());
+}
+
+#[test]
+fn only_an_internal_read_shows_exact_counts_and_k_is_never_below_11() {
+    let public = parse(&[("period", "2026")], Endpoint::Coordinator).unwrap();
+    assert_eq!(public.policy(11).unwrap().k(), Some(11));
+    assert_eq!(public.policy(20).unwrap().k(), Some(20));
+    assert!(public.policy(10).is_err());
+    let internal = parse(&[("period", "2026"), ("internal", "true"), ("reason", REASON)], Endpoint::Coordinator).unwrap();
+    assert_eq!(internal.policy(11).unwrap().k(), None);
+}
+
+#[test]
+fn every_current_status_counts() {
+    assert_eq!(counted_statuses(), vec!["suspected", "confirmed"]);
+}
+
+fn row(keys: &[&str], town: Option<&str>, incidents: u64, victims: u64) -> GroupCount {
+    GroupCount { keys: keys.iter().map(|k| k.to_string()).collect(), town: town.map(str::to_string), incidents, victims }
+}
+
+fn index_of(table: &SuppressedTable, dim: usize, label: &str) -> usize {
+    table.dimensions()[dim].labels().iter().position(|l| *l == label).unwrap()
+}
+
+/// Twenty incidents in Hartford (Hartford County, Capitol region), fifteen in
+/// New Haven, three in Norwich: Norwich's count is below k.
+fn three_towns() -> Vec<GroupCount> {
+    vec![
+        row(&["2026"], Some("Hartford"), 20, 25),
+        row(&["2026"], Some("New Haven"), 15, 15),
+        row(&["2026"], Some("Norwich"), 3, 4),
+    ]
+}
+
+#[test]
+fn internal_tables_hold_the_exact_counts_and_victims() {
+    let q = parse(&[("period", "2026"), ("group_by", "year,county")], Endpoint::Coordinator).unwrap();
+    let out = build(&q, &three_towns(), &Policy::internal()).unwrap();
+    assert!(out.internal);
+    assert_eq!(out.tables.len(), 2, "one county table per measure");
+    let incidents = out.table(Measure::Incidents, "county").unwrap();
+    let victims = out.table(Measure::Victims, "county").unwrap();
+    let hartford = index_of(incidents, 1, "Hartford");
+    let new_london = index_of(incidents, 1, "New London");
+    assert_eq!(incidents.cell(&[0, hartford]).unwrap().get(), Some(20));
+    assert_eq!(incidents.cell(&[0, new_london]).unwrap().get(), Some(3));
+    assert_eq!(victims.cell(&[0, hartford]).unwrap().get(), Some(25));
+    assert_eq!(incidents.get(&[None, None]).unwrap().get(), Some(38));
+    assert_eq!(victims.get(&[None, None]).unwrap().get(), Some(44));
+}
+
+#[test]
+fn a_count_below_k_is_withheld_and_cannot_be_worked_out() {
+    let q = parse(&[("period", "2026"), ("group_by", "county")], Endpoint::Public).unwrap();
+    let out = build(&q, &three_towns(), &Policy::public(11).unwrap()).unwrap();
+    assert_eq!(out.k, Some(11));
+    assert!(!out.internal);
+    let t = out.table(Measure::Incidents, "county").unwrap();
+    let new_london = index_of(t, 0, "New London");
+    let cell = t.cell(&[new_london]).unwrap();
+    assert!(cell.suppressed && cell.value.is_none());
+    assert!(recoverable_together(std::slice::from_ref(t)).unwrap().is_empty());
+    let csv = out.to_csv();
+    assert!(csv.starts_with("measure,table,county,count\n"), "{csv}");
+    assert!(csv.contains("incidents,incidents by county,New London,*\n"), "{csv}");
+}
+
+#[test]
+fn geography_tables_of_one_period_are_suppressed_as_one_model() {
+    // Windham's 2 is below k in both its county and its region. Bristol is in
+    // Hartford County but the Naugatuck Valley region, Stafford in Tolland
+    // County but the Capitol region with Hartford: the two tables cut these
+    // towns differently, which is what a difference of them would exploit.
+    let rows = vec![
+        row(&["2026"], Some("Hartford"), 30, 30),
+        row(&["2026"], Some("New Britain"), 12, 12),
+        row(&["2026"], Some("Bristol"), 14, 14),
+        row(&["2026"], Some("Windham"), 2, 2),
+        row(&["2026"], Some("Stafford"), 13, 13),
+    ];
+    let policy = Policy::public(11).unwrap();
+    let both = parse(&[("period", "2026"), ("group_by", "county,planning_region")], Endpoint::Public).unwrap();
+    let out = build(&both, &rows, &policy).unwrap();
+    let published: Vec<SuppressedTable> = out
+        .tables
+        .iter()
+        .filter(|t| t.measure == Measure::Incidents)
+        .map(|t| t.table.clone())
+        .collect();
+    assert_eq!(published.len(), 2);
+    assert!(published.iter().all(|t| !t.withheld().is_empty()), "Windham's 2 is withheld in both tables");
+    assert!(recoverable_together(&published).unwrap().is_empty());
+
+    // Asked for one at a time, each withholds the same cells as when asked
+    // together, so two requests difference to nothing either.
+    for g in ["county", "planning_region"] {
+        let alone = parse(&[("period", "2026"), ("group_by", g)], Endpoint::Public).unwrap();
+        let one = build(&alone, &rows, &policy).unwrap();
+        assert_eq!(one.table(Measure::Incidents, g).unwrap(), out.table(Measure::Incidents, g).unwrap(), "{g}");
+    }
+}
+
+#[test]
+fn quarters_and_months_cover_the_period() {
+    let q = parse(
+        &[("from", "2026-11-15"), ("to", "2027-02-01"), ("group_by", "quarter,month"), ("internal", "true"), ("reason", REASON)],
+        Endpoint::Coordinator,
+    )
+    .unwrap();
+    let out = build(&q, &[row(&["2026-Q4", "2026-12"], None, 2, 3)], &Policy::internal()).unwrap();
+    let t = out.table(Measure::Incidents, "incidents by quarter, month").unwrap();
+    assert_eq!(t.dimensions()[0].labels(), vec!["2026-Q4", "2027-Q1"]);
+    assert_eq!(t.dimensions()[1].labels(), vec!["2026-11", "2026-12", "2027-01", "2027-02"]);
+    assert_eq!(t.cell(&[0, 1]).unwrap().get(), Some(2));
+}
+
+#[test]
+fn a_count_outside_the_categories_is_an_error_not_a_dropped_count() {
+    let q = parse(&[("period", "2026"), ("group_by", "year")], Endpoint::Coordinator).unwrap();
+    assert!(matches!(build(&q, &[row(&["2025"], None, 1, 1)], &Policy::internal()), Err(BuildError::UnknownKey(_))));
+}
