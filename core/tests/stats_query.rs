@@ -38,10 +38,13 @@ fn parse(pairs: &[(&str, &str)], endpoint: Endpoint) -> Result<StatsQuery, Vec<(
 
 const REASON: &str = "Quarterly review for the task force";
 
+/// Parameters, where they are sent, and the error expected: its path and code.
+type Refusal = (&'static [(&'static str, &'static str)], Endpoint, &'static str, ErrorCode);
+
 #[test]
 fn refused_requests_name_their_parameter() {
     use Endpoint::{Coordinator, Public};
-    let cases: &[(&[(&str, &str)], Endpoint, &str, ErrorCode)] = &[
+    let cases: &[Refusal] = &[
         (&[], Public, "/period", ErrorCode::Required),
         (&[("period", "2026-07-15")], Public, "/period", ErrorCode::NotAllowed),
         (&[("period", "2026-07-01/2026-07-31")], Public, "/period", ErrorCode::NotAllowed),
