@@ -138,11 +138,21 @@ fn index_of(table: &SuppressedTable, dim: usize, label: &str) -> usize {
 
 /// Twenty incidents in Hartford (Hartford County, Capitol region), fifteen in
 /// New Haven, three in Norwich: Norwich's count is below k.
+/// Keyed by year, as the coordinator's `group_by=year,county` is counted.
 fn three_towns() -> Vec<GroupCount> {
     vec![
         row(&["2026"], Some("Hartford"), 20, 25),
         row(&["2026"], Some("New Haven"), 15, 15),
         row(&["2026"], Some("Norwich"), 3, 4),
+    ]
+}
+
+/// Keyed by quarter, as every public request of 2026 is counted.
+fn three_towns_by_quarter() -> Vec<GroupCount> {
+    vec![
+        row(&["2026-Q1"], Some("Hartford"), 20, 25),
+        row(&["2026-Q2"], Some("New Haven"), 15, 15),
+        row(&["2026-Q3"], Some("Norwich"), 3, 4),
     ]
 }
 
@@ -166,7 +176,7 @@ fn internal_tables_hold_the_exact_counts_and_victims() {
 #[test]
 fn a_count_below_k_is_withheld_and_cannot_be_worked_out() {
     let q = parse(&[("period", "2026"), ("group_by", "county")], Endpoint::Public).unwrap();
-    let out = build(&q, &three_towns(), &Policy::public(11).unwrap()).unwrap();
+    let out = build(&q, &three_towns_by_quarter(), &Policy::public(11).unwrap()).unwrap();
     assert_eq!(out.k, Some(11));
     assert!(!out.internal);
     let t = out.table(Measure::Incidents, "county").unwrap();
@@ -186,11 +196,11 @@ fn geography_tables_of_one_period_are_suppressed_as_one_model() {
     // County but the Capitol region with Hartford: the two tables cut these
     // towns differently, which is what a difference of them would exploit.
     let rows = vec![
-        row(&["2026"], Some("Hartford"), 30, 30),
-        row(&["2026"], Some("New Britain"), 12, 12),
-        row(&["2026"], Some("Bristol"), 14, 14),
-        row(&["2026"], Some("Windham"), 2, 2),
-        row(&["2026"], Some("Stafford"), 13, 13),
+        row(&["2026-Q1"], Some("Hartford"), 30, 30),
+        row(&["2026-Q1"], Some("New Britain"), 12, 12),
+        row(&["2026-Q2"], Some("Bristol"), 14, 14),
+        row(&["2026-Q3"], Some("Windham"), 2, 2),
+        row(&["2026-Q4"], Some("Stafford"), 13, 13),
     ];
     let policy = Policy::public(11).unwrap();
     let both = parse(&[("period", "2026"), ("group_by", "county,planning_region")], Endpoint::Public).unwrap();
@@ -232,4 +242,173 @@ fn quarters_and_months_cover_the_period() {
 fn a_count_outside_the_categories_is_an_error_not_a_dropped_count() {
     let q = parse(&[("period", "2026"), ("group_by", "year")], Endpoint::Coordinator).unwrap();
     assert!(matches!(build(&q, &[row(&["2025"], None, 1, 1)], &Policy::internal()), Err(BuildError::UnknownKey(_))));
+}
+
+#[test]
+fn a_public_request_counts_the_whole_year_by_quarter_and_town() {
+    let q = parse(&[("period", "2026-Q3"), ("group_by", "county")], Endpoint::Public).unwrap();
+    let plan = q.count_plan();
+    assert_eq!((plan.from.to_string(), plan.to.to_string()), ("2026-01-01".into(), "2026-12-31".into()));
+    assert_eq!((plan.keys, plan.by_town), (vec![GroupBy::Quarter], true));
+    let q = parse(&[("period", "2026-Q3"), ("group_by", "month,status")], Endpoint::Coordinator).unwrap();
+    let plan = q.count_plan();
+    assert_eq!((plan.from.to_string(), plan.to.to_string()), ("2026-07-01".into(), "2026-09-30".into()));
+    assert_eq!((plan.keys, plan.by_town), (vec![GroupBy::Month, GroupBy::Status], false));
+}
+
+// ---------------------------------------------------------------------------
+// Public answers of one year, differenced: checked independently over the
+// year's finest cells (quarter × town), by rank modulo a large prime.
+
+const P: u128 = (1 << 61) - 1;
+
+fn pow(mut b: u128, mut e: u128) -> u128 {
+    let mut r = 1;
+    while e > 0 {
+        if e & 1 == 1 {
+            r = r * b % P;
+        }
+        b = b * b % P;
+        e >>= 1;
+    }
+    r
+}
+
+fn rank(rows: &[Vec<u128>]) -> usize {
+    let mut m = rows.to_vec();
+    let columns = m.first().map_or(0, Vec::len);
+    let mut rank = 0;
+    for c in 0..columns {
+        let Some(p) = (rank..m.len()).find(|&r| m[r][c] != 0) else { continue };
+        m.swap(rank, p);
+        let inv = pow(m[rank][c], P - 2);
+        let pivot: Vec<u128> = m[rank].iter().map(|x| x * inv % P).collect();
+        for (r, row) in m.iter_mut().enumerate() {
+            if r != rank && row[c] != 0 {
+                let f = row[c];
+                for (x, y) in row.iter_mut().zip(&pivot) {
+                    *x = (*x + P - f * y % P) % P;
+                }
+            }
+        }
+        m[rank] = pivot;
+        rank += 1;
+    }
+    rank
+}
+
+/// Every entry of every table of `outputs` as (name, indicator over quarter
+/// × town, shown?).
+fn equations(outputs: &[StatsOutput]) -> Vec<(String, Vec<u128>, bool)> {
+    let towns = beacon_core::reference::geo::towns();
+    let mut out = Vec::new();
+    for o in outputs {
+        // The period's quarters: all four, or the one named.
+        let base: Vec<usize> = match o.period.split_once("-Q") {
+            Some((_, q)) => vec![q.parse::<usize>().unwrap() - 1],
+            None => (0..4).collect(),
+        };
+        for t in o.tables.iter().filter(|t| t.measure == Measure::Incidents) {
+            let dims = t.table.dimensions();
+            for e in t.table.entries() {
+                let mut quarters = base.clone();
+                let mut places: Vec<&str> = towns.iter().map(|t| t.town).collect();
+                for (d, c) in dims.iter().zip(&e.at) {
+                    let Some(c) = c else { continue };
+                    match d.name() {
+                        "year" => {}
+                        "quarter" => {
+                            let q = d.labels()[*c].rsplit_once('Q').unwrap().1.parse::<usize>().unwrap() - 1;
+                            quarters.retain(|x| *x == q);
+                        }
+                        _ => {
+                            let members = d.members(*c).unwrap();
+                            places.retain(|p| members.contains(p));
+                        }
+                    }
+                }
+                let vector = (0..4)
+                    .flat_map(|q| towns.iter().map(move |t| (q, t.town)))
+                    .map(|(q, town)| u128::from(quarters.contains(&q) && places.contains(&town)))
+                    .collect();
+                out.push((format!("{} {} {:?}", o.period, t.table.name(), e.at), vector, !e.cell.suppressed));
+            }
+        }
+    }
+    out
+}
+
+fn recovered(outputs: &[StatsOutput]) -> Vec<String> {
+    let eqs = equations(outputs);
+    let shown: Vec<Vec<u128>> = eqs.iter().filter(|e| e.2).map(|e| e.1.clone()).collect();
+    let base = rank(&shown);
+    eqs.iter()
+        .filter(|e| !e.2)
+        .filter(|e| {
+            let mut with = shown.clone();
+            with.push(e.1.clone());
+            rank(&with) == base
+        })
+        .map(|e| e.0.clone())
+        .collect()
+}
+
+/// A year with small counts in the east and in the first quarter.
+fn a_year() -> Vec<GroupCount> {
+    let mut rows = Vec::new();
+    for (town, by_quarter) in [
+        ("Hartford", [3, 15, 14, 12]),
+        ("New Haven", [20, 2, 16, 18]),
+        ("Norwich", [12, 13, 4, 11]),
+        ("Putnam", [1, 0, 5, 2]),
+        ("Windham", [0, 3, 0, 1]),
+        ("Bristol", [11, 12, 13, 2]),
+        ("Stafford", [6, 0, 0, 7]),
+    ] {
+        for (q, n) in by_quarter.into_iter().enumerate().filter(|(_, n)| *n > 0) {
+            rows.push(row(&[&format!("2026-Q{}", q + 1)], Some(town), n, n));
+        }
+    }
+    rows
+}
+
+const PUBLIC_REQUESTS: &[(&str, &str)] = &[
+    ("2026", "year,county"),
+    ("2026", "quarter,county"),
+    ("2026", "quarter,planning_region"),
+    ("2026", "year,judicial_district,dcf_region"),
+    ("2026", "quarter"),
+    ("2026-Q1", "county"),
+    ("2026-Q1", "county,planning_region"),
+    ("2026-Q2", "year,dcf_region"),
+    ("2026-Q3", "quarter,planning_region"),
+    ("2026-Q4", "year"),
+];
+
+#[test]
+fn public_answers_of_one_year_difference_to_nothing() {
+    let rows = a_year();
+    let policy = Policy::public(11).unwrap();
+    let outputs: Vec<StatsOutput> = PUBLIC_REQUESTS
+        .iter()
+        .map(|(period, group_by)| {
+            let q = parse(&[("period", period), ("group_by", group_by)], Endpoint::Public).unwrap();
+            build(&q, &rows, &policy).unwrap()
+        })
+        .collect();
+    let withheld = equations(&outputs).iter().filter(|e| !e.2).count();
+    assert!(withheld > 0, "the example should exercise suppression");
+    assert_eq!(recovered(&outputs), Vec::<String>::new());
+}
+
+#[test]
+fn public_answers_show_the_exact_counts_they_do_not_withhold() {
+    let q = parse(&[("period", "2026-Q2"), ("group_by", "county")], Endpoint::Public).unwrap();
+    let out = build(&q, &a_year(), &Policy::public(11).unwrap()).unwrap();
+    let t = out.table(Measure::Incidents, "county").unwrap();
+    let total = t.get(&[None]).unwrap();
+    assert_eq!(total.get(), Some(15 + 2 + 13 + 3 + 12), "the quarter's total, shown");
+    for e in t.entries() {
+        assert!(e.cell.suppressed || e.cell.value.is_some_and(|v| v == 0 || v >= 11), "{e:?}");
+    }
 }

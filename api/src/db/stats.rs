@@ -1,7 +1,7 @@
 //! Grouped counts for the statistics endpoints. Only whitelisted column
 //! expressions go into the SQL text; every value the caller gave is a bind.
 
-use beacon_core::stats::query::{counted_statuses, GroupBy, GroupCount, StatsQuery};
+use beacon_core::stats::query::{counted_statuses, CountPlan, GroupBy, GroupCount, StatsQuery};
 use diesel::sql_types::{Array, BigInt, Date, Nullable, SmallInt, Text};
 use diesel::QueryableByName;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
@@ -37,14 +37,16 @@ struct Row {
     victims: i64,
 }
 
-/// Incidents and victims (the sum of `victim_count`) in the query's period
-/// and filters, grouped by its key dimensions and, when it splits by place,
-/// by town. One aggregate in the database; no incident row leaves it.
+/// Incidents and victims (the sum of `victim_count`) as the query's
+/// [`CountPlan`] asks: its days and filters, grouped by its key dimensions
+/// and, when it splits by place, by town. One aggregate in the database; no
+/// incident row leaves it.
 pub async fn incident_counts(conn: &mut AsyncPgConnection, query: &StatsQuery) -> diesel::QueryResult<Vec<GroupCount>> {
-    let keys = query.key_dimensions();
+    let plan: CountPlan = query.count_plan();
+    let keys = &plan.keys;
     let mut select: Vec<&str> = keys.iter().map(|g| key_expression(*g)).collect();
     select.resize(3, "NULL::text");
-    let town = if query.by_town() { "town" } else { "NULL::text" };
+    let town = if plan.by_town { "town" } else { "NULL::text" };
     let sql = format!(
         "SELECT {} AS k1, {} AS k2, {} AS k3, {town} AS town, \
                 count(*) AS incidents, COALESCE(sum(victim_count), 0)::int8 AS victims \
@@ -61,8 +63,8 @@ pub async fn incident_counts(conn: &mut AsyncPgConnection, query: &StatsQuery) -
     );
     let f = &query.filters;
     let rows: Vec<Row> = diesel::sql_query(sql)
-        .bind::<Date, _>(query.period.first_day().unwrap_or_default())
-        .bind::<Date, _>(query.period.last_day().unwrap_or_default())
+        .bind::<Date, _>(plan.from)
+        .bind::<Date, _>(plan.to)
         .bind::<Array<Text>, _>(counted_statuses())
         .bind::<Nullable<Text>, _>(f.status.map(|s| s.to_string()))
         .bind::<Nullable<Text>, _>(f.venue.map(|v| v.to_string()))

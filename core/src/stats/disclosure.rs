@@ -290,7 +290,7 @@ pub fn suppress_together(tables: &[Table], policy: &Policy) -> Result<Vec<Suppre
     Ok(out)
 }
 
-fn publish(table: &Table, withheld: &[bool], policy: &Policy) -> SuppressedTable {
+pub(crate) fn publish(table: &Table, withheld: &[bool], policy: &Policy) -> SuppressedTable {
     let entries = all_keys(table.dimensions())
         .into_iter()
         .zip(table.values())

@@ -10,7 +10,7 @@
 //! [`Table`]s here, and the policy that suppresses them is decided here; the
 //! API only runs the one grouped count this module asks for.
 
-use super::disclosure::{suppress_together, DisclosureError, Policy, PolicyError, SuppressedTable};
+use super::disclosure::{publish, suppress_together, DisclosureError, Policy, PolicyError, SuppressedTable};
 use super::period::{Audience, Period};
 use super::table::{Dimension, Table, TableError};
 use crate::reference::codes::{CodeList, IncidentStatus, Venue};
@@ -195,6 +195,7 @@ pub struct StatsQuery {
     pub filters: Filters,
     /// `Some` only for an internal (exact) read: why it is needed.
     pub reason: Option<String>,
+    pub endpoint: Endpoint,
 }
 
 fn error(param: &str, code: ErrorCode, message: impl Into<String>) -> ValidationError {
@@ -226,7 +227,7 @@ impl StatsQuery {
         let group_by = parse_group_by(raw.group_by, endpoint, &mut errors);
         let filters = parse_filters(raw, endpoint, &mut errors);
         match period {
-            Some(period) if errors.is_empty() => Ok(StatsQuery { subject, period, group_by, filters, reason }),
+            Some(period) if errors.is_empty() => Ok(StatsQuery { subject, period, group_by, filters, reason, endpoint }),
             _ => Err(errors),
         }
     }
@@ -415,7 +416,7 @@ fn parse_filters(raw: &RawParams<'_>, endpoint: Endpoint, errors: &mut Vec<Valid
     }
 }
 
-/// One row of the grouped SQL count: a key per [`StatsQuery::key_dimensions`]
+/// One row of the grouped SQL count: a key per [`CountPlan::keys`]
 /// (the same text the key expression yields: `2026`, `2026-Q3`, `2026-07`,
 /// a status or venue code, `unknown` for no venue), the town when grouped by
 /// place, and the two measures.
@@ -499,72 +500,123 @@ fn key_labels(g: GroupBy, period: &Period) -> Vec<String> {
     labels
 }
 
-/// Builds every table the request models from the grouped counts, applies
-/// `policy` to each measure's tables together, and keeps the ones asked for.
-pub fn build(query: &StatsQuery, rows: &[GroupCount], policy: &Policy) -> Result<StatsOutput, BuildError> {
-    let keys = query.key_dimensions();
-    let key_dims = keys
-        .iter()
-        .map(|g| Dimension::new(g.code(), key_labels(*g, &query.period)))
-        .collect::<Result<Vec<_>, _>>()?;
-    let geographies = query.modelled_geographies(policy.is_public());
-    let geo_dims = geographies
-        .iter()
-        .filter_map(|g| g.towns_dimension().transpose())
-        .collect::<Result<Vec<_>, _>>()?;
-    let town_units: Vec<String> = geo::towns().iter().map(|t| t.town.to_string()).collect();
+/// What the database is asked to count: the days, the key dimensions (see
+/// [`GroupCount`]) and whether to split by town.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CountPlan {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub keys: Vec<GroupBy>,
+    pub by_town: bool,
+}
 
-    // Each row's place in the key dimensions, and its town's unit.
-    let mut located = Vec::with_capacity(rows.len());
-    for row in rows {
-        let mut at = Vec::with_capacity(keys.len());
-        for (d, key) in key_dims.iter().zip(&row.keys) {
-            let i = d.labels().iter().position(|l| l == key).ok_or_else(|| BuildError::UnknownKey(key.clone()))?;
-            at.push(i);
-        }
-        if at.len() != key_dims.len() {
-            return Err(BuildError::UnknownKey(String::new()));
-        }
-        let unit = match &row.town {
-            Some(town) if !geo_dims.is_empty() => {
-                Some(town_units.iter().position(|u| u == town).ok_or_else(|| BuildError::UnknownKey(town.clone()))?)
-            }
+impl StatsQuery {
+    /// The year whose public tables this request is cut from, for a public
+    /// request. Public periods overlap (a year holds its quarters), so the
+    /// public answers of one year are all cut from one model of it.
+    fn public_year(&self) -> Option<i32> {
+        match (self.endpoint, self.period) {
+            (Endpoint::Public, Period::Year { year } | Period::Quarter { year, .. }) => Some(year),
             _ => None,
-        };
-        located.push((at, unit, row));
+        }
     }
 
-    let mut tables = Vec::new();
-    for measure in [Measure::Incidents, Measure::Victims] {
-        let value = |row: &GroupCount| match measure {
-            Measure::Incidents => row.incidents,
-            Measure::Victims => row.victims,
-        };
-        let mut built = Vec::new();
-        if geo_dims.is_empty() {
-            let cells = sum_cells(located.iter().map(|(at, _, row)| (at.clone(), value(row))));
-            built.push(Table::new(table_name(measure, &keys, None), key_dims.clone(), cells)?);
-        } else {
-            for (g, dim) in geographies.iter().zip(&geo_dims) {
-                let mut cells = Vec::with_capacity(located.len());
-                for (at, unit, row) in &located {
-                    let c = unit.and_then(|u| dim.category_of(u)).ok_or_else(|| BuildError::UnknownKey(g.code().into()))?;
-                    let mut at = at.clone();
-                    at.push(c);
-                    cells.push((at, value(row)));
-                }
-                let mut dims = key_dims.clone();
-                dims.push(dim.clone());
-                built.push(Table::new(table_name(measure, &keys, Some(*g)), dims, sum_cells(cells))?);
-            }
+    /// The grouped count this request needs: for a public request, the whole
+    /// year by quarter and town (the model every public answer of the year is
+    /// cut from); otherwise the period by the requested dimensions.
+    pub fn count_plan(&self) -> CountPlan {
+        match self.public_year().map(|year| Period::Year { year }) {
+            Some(year) => CountPlan {
+                from: year.first_day().unwrap_or_default(),
+                to: year.last_day().unwrap_or_default(),
+                keys: vec![GroupBy::Quarter],
+                by_town: true,
+            },
+            None => CountPlan {
+                from: self.period.first_day().unwrap_or_default(),
+                to: self.period.last_day().unwrap_or_default(),
+                keys: self.key_dimensions(),
+                by_town: self.by_town(),
+            },
         }
-        let suppressed = suppress_together(&built, policy)?;
-        let wanted = |t: &SuppressedTable| {
-            geographies.is_empty()
-                || t.dimensions().last().is_some_and(|d| query.group_by.iter().any(|g| g.code() == d.name()))
-        };
-        tables.extend(suppressed.into_iter().filter(|t| wanted(t)).map(|table| MeasureTable { measure, table }));
     }
+}
+
+/// Count rows placed in a set of tables: key coordinates and town unit.
+struct Shaped {
+    keys: Vec<GroupBy>,
+    key_dims: Vec<Dimension>,
+    geographies: Vec<GroupBy>,
+    geo_dims: Vec<Dimension>,
+    located: Vec<(Vec<usize>, Option<usize>, u64, u64)>,
+}
+
+impl Shaped {
+    fn new(keys: Vec<GroupBy>, period: &Period, geographies: Vec<GroupBy>, rows: &[GroupCount]) -> Result<Self, BuildError> {
+        let key_dims = keys
+            .iter()
+            .map(|g| Dimension::new(g.code(), key_labels(*g, period)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let geo_dims = geographies
+            .iter()
+            .filter_map(|g| g.towns_dimension().transpose())
+            .collect::<Result<Vec<_>, _>>()?;
+        let town_units = geo::towns();
+        let mut located = Vec::with_capacity(rows.len());
+        for row in rows {
+            if row.keys.len() != key_dims.len() {
+                return Err(BuildError::UnknownKey(row.keys.join(",")));
+            }
+            let mut at = Vec::with_capacity(keys.len());
+            for (d, key) in key_dims.iter().zip(&row.keys) {
+                let i = d.labels().iter().position(|l| l == key).ok_or_else(|| BuildError::UnknownKey(key.clone()))?;
+                at.push(i);
+            }
+            let unit = match &row.town {
+                Some(town) if !geo_dims.is_empty() => {
+                    Some(town_units.iter().position(|u| u.town == town).ok_or_else(|| BuildError::UnknownKey(town.clone()))?)
+                }
+                _ => None,
+            };
+            located.push((at, unit, row.incidents, row.victims));
+        }
+        Ok(Self { keys, key_dims, geographies, geo_dims, located })
+    }
+
+    /// The exact tables of `measure`: one per geography, or one without.
+    fn tables(&self, measure: Measure) -> Result<Vec<Table>, BuildError> {
+        let value = |inc: u64, vic: u64| match measure {
+            Measure::Incidents => inc,
+            Measure::Victims => vic,
+        };
+        if self.geo_dims.is_empty() {
+            let cells = sum_cells(self.located.iter().map(|(at, _, i, v)| (at.clone(), value(*i, *v))));
+            return Ok(vec![Table::new(table_name(measure, &self.keys, None), self.key_dims.clone(), cells)?]);
+        }
+        let mut out = Vec::with_capacity(self.geo_dims.len());
+        for (g, dim) in self.geographies.iter().zip(&self.geo_dims) {
+            let mut cells = Vec::with_capacity(self.located.len());
+            for (at, unit, i, v) in &self.located {
+                let c = unit.and_then(|u| dim.category_of(u)).ok_or_else(|| BuildError::UnknownKey(g.code().into()))?;
+                let mut at = at.clone();
+                at.push(c);
+                cells.push((at, value(*i, *v)));
+            }
+            let mut dims = self.key_dims.clone();
+            dims.push(dim.clone());
+            out.push(Table::new(table_name(measure, &self.keys, Some(*g)), dims, sum_cells(cells))?);
+        }
+        Ok(out)
+    }
+}
+
+/// Builds the tables the request asks for from the grouped counts of its
+/// [`StatsQuery::count_plan`], with `policy` applied.
+pub fn build(query: &StatsQuery, rows: &[GroupCount], policy: &Policy) -> Result<StatsOutput, BuildError> {
+    let tables = match query.public_year() {
+        Some(year) if policy.is_public() => public_tables(query, year, rows, policy)?,
+        _ => direct_tables(query, rows, policy)?,
+    };
     Ok(StatsOutput {
         subject: query.subject,
         period: query.period.label(),
@@ -575,6 +627,103 @@ pub fn build(query: &StatsQuery, rows: &[GroupCount], policy: &Policy) -> Result
         rule: policy.rule(),
         tables,
     })
+}
+
+/// The coordinator's tables: the requested ones, suppressed (unless
+/// internal) together with every geography when split by place.
+fn direct_tables(query: &StatsQuery, rows: &[GroupCount], policy: &Policy) -> Result<Vec<MeasureTable>, BuildError> {
+    let shaped = Shaped::new(query.key_dimensions(), &query.period, query.modelled_geographies(policy.is_public()), rows)?;
+    let mut out = Vec::new();
+    for measure in [Measure::Incidents, Measure::Victims] {
+        let suppressed = suppress_together(&shaped.tables(measure)?, policy)?;
+        let wanted = |t: &SuppressedTable| {
+            shaped.geographies.is_empty()
+                || t.dimensions().last().is_some_and(|d| query.group_by.iter().any(|g| g.code() == d.name()))
+        };
+        out.extend(suppressed.into_iter().filter(|t| wanted(t)).map(|table| MeasureTable { measure, table }));
+    }
+    Ok(out)
+}
+
+/// Where an entry sits in the year's public model: a quarter (`None`: the
+/// whole year) and a region of one geography (`None`: the whole state).
+type ModelKey = (Option<usize>, Option<(GroupBy, usize)>);
+
+/// A public answer, cut from the year's model.
+///
+/// Every count a public table can show is the count of a quarter or the
+/// year in a region of some geography or the state, so one model of the
+/// year (quarter × each geography, suppressed together) holds them all.
+/// Each entry the request shows takes the model's verdict: withheld only
+/// where every copy of it in the model is withheld. Whatever is published
+/// for the year, in one request or many, is then a part of one publication
+/// that the audit found safe, so no difference of two public answers (a
+/// year and its quarter, a county and a region) recovers a withheld count.
+fn public_tables(query: &StatsQuery, year: i32, rows: &[GroupCount], policy: &Policy) -> Result<Vec<MeasureTable>, BuildError> {
+    let whole = Period::Year { year };
+    let model = Shaped::new(vec![GroupBy::Quarter], &whole, GroupBy::GEOGRAPHIES.to_vec(), rows)?;
+    let quarter_of = |label: &str| label.strip_prefix(&format!("{year}-Q")).and_then(|q| q.parse::<usize>().ok()).and_then(|q| q.checked_sub(1));
+    let period_quarter = match query.period {
+        Period::Quarter { quarter, .. } => Some(usize::from(quarter).saturating_sub(1)),
+        _ => None,
+    };
+
+    // The request's own rows: the model's, inside the period, keyed as asked.
+    let keys = query.key_dimensions();
+    let mut asked = Vec::with_capacity(rows.len());
+    for row in rows {
+        let label = row.keys.first().ok_or_else(|| BuildError::UnknownKey(String::new()))?;
+        let quarter = quarter_of(label).ok_or_else(|| BuildError::UnknownKey(label.clone()))?;
+        if period_quarter.is_some_and(|q| q != quarter) {
+            continue;
+        }
+        let keyed = keys
+            .iter()
+            .map(|g| match g {
+                GroupBy::Year => Ok(year.to_string()),
+                GroupBy::Quarter => Ok(label.clone()),
+                other => Err(BuildError::UnknownKey(other.code().into())),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        asked.push(GroupCount { keys: keyed, ..row.clone() });
+    }
+    let geographies: Vec<GroupBy> = query.group_by.iter().copied().filter(|g| g.is_geography()).collect();
+    let request = Shaped::new(keys.clone(), &query.period, geographies, &asked)?;
+    let quarter_dim = keys.iter().position(|g| *g == GroupBy::Quarter);
+
+    let mut out = Vec::new();
+    for measure in [Measure::Incidents, Measure::Victims] {
+        let mut withheld: std::collections::HashMap<ModelKey, bool> = std::collections::HashMap::new();
+        for (g, t) in GroupBy::GEOGRAPHIES.iter().zip(suppress_together(&model.tables(measure)?, policy)?) {
+            for e in t.entries() {
+                let key = (e.at.first().copied().flatten(), e.at.get(1).copied().flatten().map(|c| (*g, c)));
+                let w = withheld.entry(key).or_insert(true);
+                *w = *w && e.cell.suppressed;
+            }
+        }
+        for table in request.tables(measure)? {
+            let flags: Vec<bool> = table
+                .keys()
+                .iter()
+                .map(|at| {
+                    let time = match quarter_dim.and_then(|i| at.get(i).copied().flatten()) {
+                        Some(c) => request.key_dims.get(quarter_dim.unwrap_or_default()).and_then(|d| d.labels().get(c).and_then(|l| quarter_of(l))),
+                        None => period_quarter,
+                    };
+                    let place = table_geography(&table).zip(at.get(keys.len()).copied().flatten());
+                    // An entry the model does not hold is withheld, never guessed.
+                    withheld.get(&(time, place)).copied().unwrap_or(true)
+                })
+                .collect();
+            out.push(MeasureTable { measure, table: publish(&table, &flags, policy) });
+        }
+    }
+    Ok(out)
+}
+
+/// The geography a table is split by (its last dimension), if any.
+fn table_geography(table: &Table) -> Option<GroupBy> {
+    table.dimensions().last().and_then(|d| GroupBy::parse(d.name())).filter(|g| g.is_geography())
 }
 
 /// Towns of one region fall in one cell: their counts add.

@@ -308,6 +308,13 @@ fn recoverable(tables: &[&Value]) -> Vec<String> {
         .collect()
 }
 
+/// On Connecticut's own map the counties and planning regions overlap in one
+/// connected web, so a pair of tables each suppressed on its own gives a
+/// cell away only in rare patterns; this test guards the public endpoint
+/// end to end. The attacks the joint model exists for are shown to succeed
+/// against separately suppressed tables in `core/tests/stats_disclosure.rs`
+/// (invented geography) and `core/tests/stats_query.rs` (a year and its
+/// quarters across public requests).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn differencing_the_county_and_planning_region_tables_recovers_no_withheld_cell() {
     let app = TestApp::spawn().await.unwrap();
