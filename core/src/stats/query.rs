@@ -689,7 +689,11 @@ fn public_tables(query: &StatsQuery, year: i32, rows: &[GroupCount], policy: &Po
     }
     let geographies: Vec<GroupBy> = query.group_by.iter().copied().filter(|g| g.is_geography()).collect();
     let request = Shaped::new(keys.clone(), &query.period, geographies, &asked)?;
-    let quarter_dim = keys.iter().position(|g| *g == GroupBy::Quarter);
+    // The request's quarter categories as the model's quarters (0–3).
+    let quarters: Option<(usize, Vec<Option<usize>>)> = keys.iter().position(|g| *g == GroupBy::Quarter).map(|i| {
+        let labels = request.key_dims.get(i).map(Dimension::labels).unwrap_or_default();
+        (i, labels.into_iter().map(quarter_of).collect())
+    });
 
     let mut out = Vec::new();
     for measure in [Measure::Incidents, Measure::Victims] {
@@ -702,17 +706,20 @@ fn public_tables(query: &StatsQuery, year: i32, rows: &[GroupCount], policy: &Po
             }
         }
         for table in request.tables(measure)? {
+            let geography = table_geography(&table);
             let flags: Vec<bool> = table
                 .keys()
                 .iter()
                 .map(|at| {
-                    let time = match quarter_dim.and_then(|i| at.get(i).copied().flatten()) {
-                        Some(c) => request.key_dims.get(quarter_dim.unwrap_or_default()).and_then(|d| d.labels().get(c).and_then(|l| quarter_of(l))),
-                        None => period_quarter,
+                    // A quarter category names its quarter; a quarter margin, or
+                    // no quarter dimension, means the whole period.
+                    let time = match quarters.as_ref().and_then(|(i, map)| Some((at.get(*i).copied().flatten()?, map))) {
+                        Some((c, map)) => map.get(c).copied().flatten().map(Some),
+                        None => Some(period_quarter),
                     };
-                    let place = table_geography(&table).zip(at.get(keys.len()).copied().flatten());
+                    let place = geography.zip(at.get(keys.len()).copied().flatten());
                     // An entry the model does not hold is withheld, never guessed.
-                    withheld.get(&(time, place)).copied().unwrap_or(true)
+                    time.and_then(|time| withheld.get(&(time, place)).copied()).unwrap_or(true)
                 })
                 .collect();
             out.push(MeasureTable { measure, table: publish(&table, &flags, policy) });
