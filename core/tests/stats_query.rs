@@ -412,3 +412,43 @@ fn public_answers_show_the_exact_counts_they_do_not_withhold() {
         assert!(e.cell.suppressed || e.cell.value.is_some_and(|v| v == 0 || v >= 11), "{e:?}");
     }
 }
+
+#[test]
+fn a_victims_trait_classifies_victims_not_incidents() {
+    let errors = parse(&[("period", "2026"), ("group_by", "sex")], Endpoint::Coordinator).unwrap_err();
+    assert_eq!(errors, vec![("/group_by".to_string(), ErrorCode::NotAllowed)]);
+    let q = StatsQuery::parse(
+        Subject::Victims,
+        &raw(&[("period", "2026"), ("group_by", "sex,age_band,citizenship")]),
+        Endpoint::Coordinator,
+    )
+    .unwrap();
+    assert_eq!(q.group_by, vec![GroupBy::Sex, GroupBy::AgeBand, GroupBy::Citizenship]);
+    assert_eq!(Subject::Victims.measures(), &[Measure::Victims]);
+}
+
+#[test]
+fn ages_fall_in_the_intake_forms_age_groups() {
+    use beacon_core::reference::codes::CodeList;
+    let cases = [(None, "unknown"), (Some(0), "under_12"), (Some(11), "under_12"), (Some(12), "12_17"), (Some(17), "12_17"),
+        (Some(18), "18_24"), (Some(24), "18_24"), (Some(25), "25_59"), (Some(59), "25_59"), (Some(60), "60_plus"), (Some(120), "60_plus")];
+    for (age, band) in cases {
+        assert_eq!(age_band(age).code(), band, "{age:?}");
+    }
+}
+
+#[test]
+fn victims_are_counted_by_age_band_from_their_ages() {
+    let q = StatsQuery::parse(
+        Subject::Victims,
+        &raw(&[("period", "2026"), ("group_by", "age_band"), ("internal", "true"), ("reason", REASON)]),
+        Endpoint::Coordinator,
+    )
+    .unwrap();
+    let rows = vec![row(&["15"], None, 1, 2), row(&["16"], None, 1, 3), row(&["40"], None, 1, 1), row(&[""], None, 1, 4)];
+    let out = build(&q, &rows, &Policy::internal()).unwrap();
+    assert_eq!(out.tables.len(), 1);
+    let t = out.table(Measure::Victims, "victims by age_band").unwrap();
+    let at = |band: &str| t.cell(&[index_of(t, 0, band)]).unwrap().get();
+    assert_eq!((at("12_17"), at("25_59"), at("unknown"), at("under_12")), (Some(5), Some(1), Some(4), Some(0)));
+}

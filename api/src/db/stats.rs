@@ -1,7 +1,7 @@
 //! Grouped counts for the statistics endpoints. Only whitelisted column
 //! expressions go into the SQL text; every value the caller gave is a bind.
 
-use beacon_core::stats::query::{counted_statuses, CountPlan, GroupBy, GroupCount, StatsQuery};
+use beacon_core::stats::query::{counted_statuses, CountPlan, GroupBy, GroupCount, StatsQuery, Subject};
 use diesel::sql_types::{Array, BigInt, Date, Nullable, SmallInt, Text};
 use diesel::QueryableByName;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
@@ -15,6 +15,10 @@ fn key_expression(g: GroupBy) -> &'static str {
         GroupBy::Month => "to_char(incident_date, 'YYYY-MM')",
         GroupBy::Status => "status",
         GroupBy::Venue => "COALESCE(venue, 'unknown')",
+        GroupBy::Sex => "victims.sex",
+        // The raw age: core bands it (`beacon_core::stats::query::age_band`).
+        GroupBy::AgeBand => "COALESCE(victims.age::text, '')",
+        GroupBy::Citizenship => "COALESCE(victims.citizenship, 'unknown')",
         // Regions are derived from the town by core, so that every geography
         // of one period cuts the same units.
         GroupBy::County | GroupBy::PlanningRegion | GroupBy::JudicialDistrict | GroupBy::DcfRegion => "town",
@@ -37,7 +41,19 @@ struct Row {
     victims: i64,
 }
 
-/// Incidents and victims (the sum of `victim_count`) as the query's
+/// What is counted, from where: the subject decides the rows, never the caller's text.
+fn source(subject: Subject) -> (&'static str, &'static str) {
+    match subject {
+        Subject::Incidents => ("incidents", "count(*) AS incidents, COALESCE(sum(victim_count), 0)::int8 AS victims"),
+        Subject::Victims => (
+            "victims JOIN incidents ON incidents.id = victims.incident_id",
+            "count(DISTINCT incidents.id) AS incidents, count(*) AS victims",
+        ),
+    }
+}
+
+/// Incidents and victims (the sum of `victim_count`; for the victims
+/// subject, victim records) as the query's
 /// [`CountPlan`] asks: its days and filters, grouped by its key dimensions
 /// and, when it splits by place, by town. One aggregate in the database; no
 /// incident row leaves it.
@@ -47,10 +63,10 @@ pub async fn incident_counts(conn: &mut AsyncPgConnection, query: &StatsQuery) -
     let mut select: Vec<&str> = keys.iter().map(|g| key_expression(*g)).collect();
     select.resize(3, "NULL::text");
     let town = if plan.by_town { "town" } else { "NULL::text" };
+    let (from, measures) = source(query.subject);
     let sql = format!(
-        "SELECT {} AS k1, {} AS k2, {} AS k3, {town} AS town, \
-                count(*) AS incidents, COALESCE(sum(victim_count), 0)::int8 AS victims \
-         FROM incidents \
+        "SELECT {} AS k1, {} AS k2, {} AS k3, {town} AS town, {measures} \
+         FROM {from} \
          WHERE incident_date BETWEEN $1 AND $2 AND status = ANY($3) \
            AND ($4::text IS NULL OR status = $4) \
            AND ($5::text IS NULL OR venue = $5) \

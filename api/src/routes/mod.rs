@@ -69,7 +69,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(directory::import::import)
                 .service(directory::export::export)
                 .service(directory::search::search)
-                .service(stats::incidents::incident_stats),
+                .service(stats::incidents::incident_stats)
+                .service(stats::victims::victim_stats),
         )
         .service(utoipa_actix_web::scope("/public").service(stats::public_incidents::public_incident_stats))
         .service(

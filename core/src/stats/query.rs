@@ -13,7 +13,7 @@
 use super::disclosure::{publish, suppress_together, DisclosureError, Policy, PolicyError, SuppressedTable};
 use super::period::{Audience, Period};
 use super::table::{Dimension, Table, TableError};
-use crate::reference::codes::{CodeList, IncidentStatus, Venue};
+use crate::reference::codes::{AgeGroup, Citizenship, CodeList, IncidentStatus, Sex, Venue};
 use crate::reference::geo;
 use crate::{ErrorCode, ValidationError};
 use chrono::{Datelike, NaiveDate};
@@ -41,6 +41,26 @@ pub enum Endpoint {
 #[serde(rename_all = "snake_case")]
 pub enum Subject {
     Incidents,
+    Victims,
+}
+
+impl Subject {
+    pub fn code(self) -> &'static str {
+        match self {
+            Subject::Incidents => "incidents",
+            Subject::Victims => "victims",
+        }
+    }
+
+    /// What each cell counts. A table of victims by sex counts victims only:
+    /// an incident with a woman and a man would sit in both columns, and a
+    /// column that does not add up invites subtraction.
+    pub fn measures(self) -> &'static [Measure] {
+        match self {
+            Subject::Incidents => &[Measure::Incidents, Measure::Victims],
+            Subject::Victims => &[Measure::Victims],
+        }
+    }
 }
 
 /// One number per cell: incidents, or the victims they involve.
@@ -66,10 +86,13 @@ pub enum GroupBy {
     DcfRegion,
     Status,
     Venue,
+    Sex,
+    AgeBand,
+    Citizenship,
 }
 
 impl GroupBy {
-    pub const ALL: [GroupBy; 9] = [
+    pub const ALL: [GroupBy; 12] = [
         GroupBy::Year,
         GroupBy::Quarter,
         GroupBy::Month,
@@ -79,6 +102,9 @@ impl GroupBy {
         GroupBy::DcfRegion,
         GroupBy::Status,
         GroupBy::Venue,
+        GroupBy::Sex,
+        GroupBy::AgeBand,
+        GroupBy::Citizenship,
     ];
 
     /// The geographies, each a grouping of the same 169 towns.
@@ -96,6 +122,18 @@ impl GroupBy {
             GroupBy::DcfRegion => "dcf_region",
             GroupBy::Status => "status",
             GroupBy::Venue => "venue",
+            GroupBy::Sex => "sex",
+            GroupBy::AgeBand => "age_band",
+            GroupBy::Citizenship => "citizenship",
+        }
+    }
+
+    /// Whether `subject` can be grouped by it: a victim's traits classify
+    /// victims, not incidents (see [`Subject::measures`]).
+    pub fn allows(self, subject: Subject) -> bool {
+        match self {
+            GroupBy::Sex | GroupBy::AgeBand | GroupBy::Citizenship => subject == Subject::Victims,
+            _ => true,
         }
     }
 
@@ -224,7 +262,7 @@ impl StatsQuery {
         }
         let reason = parse_reason(raw.reason, internal && endpoint == Endpoint::Coordinator, &mut errors);
         let period = parse_period(raw, endpoint, &mut errors);
-        let group_by = parse_group_by(raw.group_by, endpoint, &mut errors);
+        let group_by = parse_group_by(raw.group_by, subject, endpoint, &mut errors);
         let filters = parse_filters(raw, endpoint, &mut errors);
         match period {
             Some(period) if errors.is_empty() => Ok(StatsQuery { subject, period, group_by, filters, reason, endpoint }),
@@ -322,14 +360,17 @@ fn parse_period(raw: &RawParams<'_>, endpoint: Endpoint, errors: &mut Vec<Valida
     }
 }
 
-fn parse_group_by(text: Option<&str>, endpoint: Endpoint, errors: &mut Vec<ValidationError>) -> Vec<GroupBy> {
+fn parse_group_by(text: Option<&str>, subject: Subject, endpoint: Endpoint, errors: &mut Vec<ValidationError>) -> Vec<GroupBy> {
     let Some(text) = text.filter(|t| !t.trim().is_empty()) else {
         return vec![GroupBy::Year];
     };
-    let allowed = |g: &GroupBy| endpoint == Endpoint::Coordinator || g.is_public();
+    let allowed = |g: &GroupBy| g.allows(subject) && (endpoint == Endpoint::Coordinator || g.is_public());
     let mut out = Vec::new();
     for code in text.split(',').map(str::trim) {
         match GroupBy::parse(code) {
+            Some(g) if !g.allows(subject) => {
+                errors.push(error("group_by", ErrorCode::NotAllowed, format!("`{code}` classifies victims: ask /stats/victims.")));
+            }
             Some(g) if !allowed(&g) => {
                 let coarse: Vec<&str> = GroupBy::ALL.iter().filter(|g| g.is_public()).map(|g| g.code()).collect();
                 errors.push(error(
@@ -494,6 +535,9 @@ fn key_labels(g: GroupBy, period: &Period) -> Vec<String> {
         GroupBy::Month => months().into_iter().map(|m| m.format("%Y-%m").to_string()).collect(),
         GroupBy::Status => counted_statuses().into_iter().map(str::to_string).collect(),
         GroupBy::Venue => Venue::ALL.iter().map(|v| v.code().to_string()).chain(std::iter::once("unknown".into())).collect(),
+        GroupBy::Sex => Sex::ALL.iter().map(|v| v.code().to_string()).collect(),
+        GroupBy::AgeBand => AgeGroup::ALL.iter().map(|v| v.code().to_string()).collect(),
+        GroupBy::Citizenship => Citizenship::ALL.iter().map(|v| v.code().to_string()).collect(),
         GroupBy::County | GroupBy::PlanningRegion | GroupBy::JudicialDistrict | GroupBy::DcfRegion => Vec::new(),
     };
     labels.dedup();
@@ -542,6 +586,28 @@ impl StatsQuery {
     }
 }
 
+/// The age band of an age: the intake form's age groups, so the two sources
+/// count alike. No age on file is `unknown`, never a guess.
+pub fn age_band(age: Option<u8>) -> AgeGroup {
+    match age {
+        None => AgeGroup::Unknown,
+        Some(0..=11) => AgeGroup::Under12,
+        Some(12..=17) => AgeGroup::From12To17,
+        Some(18..=24) => AgeGroup::From18To24,
+        Some(25..=59) => AgeGroup::From25To59,
+        Some(_) => AgeGroup::From60,
+    }
+}
+
+/// A count row's key as a category label. The database groups by the raw
+/// age (an empty key for none) so that banding stays a rule here.
+fn category_of_key(g: GroupBy, key: &str) -> String {
+    match g {
+        GroupBy::AgeBand => age_band(key.trim().parse().ok()).code().to_string(),
+        _ => key.to_string(),
+    }
+}
+
 /// Count rows placed in a set of tables: key coordinates and town unit.
 struct Shaped {
     keys: Vec<GroupBy>,
@@ -568,8 +634,9 @@ impl Shaped {
                 return Err(BuildError::UnknownKey(row.keys.join(",")));
             }
             let mut at = Vec::with_capacity(keys.len());
-            for (d, key) in key_dims.iter().zip(&row.keys) {
-                let i = d.labels().iter().position(|l| l == key).ok_or_else(|| BuildError::UnknownKey(key.clone()))?;
+            for ((g, d), key) in keys.iter().zip(&key_dims).zip(&row.keys) {
+                let key = category_of_key(*g, key);
+                let i = d.labels().iter().position(|l| *l == key).ok_or_else(|| BuildError::UnknownKey(key.clone()))?;
                 at.push(i);
             }
             let unit = match &row.town {
@@ -634,7 +701,7 @@ pub fn build(query: &StatsQuery, rows: &[GroupCount], policy: &Policy) -> Result
 fn direct_tables(query: &StatsQuery, rows: &[GroupCount], policy: &Policy) -> Result<Vec<MeasureTable>, BuildError> {
     let shaped = Shaped::new(query.key_dimensions(), &query.period, query.modelled_geographies(policy.is_public()), rows)?;
     let mut out = Vec::new();
-    for measure in [Measure::Incidents, Measure::Victims] {
+    for &measure in query.subject.measures() {
         let suppressed = suppress_together(&shaped.tables(measure)?, policy)?;
         let wanted = |t: &SuppressedTable| {
             shaped.geographies.is_empty()
@@ -696,7 +763,7 @@ fn public_tables(query: &StatsQuery, year: i32, rows: &[GroupCount], policy: &Po
     });
 
     let mut out = Vec::new();
-    for measure in [Measure::Incidents, Measure::Victims] {
+    for &measure in query.subject.measures() {
         let mut withheld: std::collections::HashMap<ModelKey, bool> = std::collections::HashMap::new();
         for (g, t) in GroupBy::GEOGRAPHIES.iter().zip(suppress_together(&model.tables(measure)?, policy)?) {
             for e in t.entries() {

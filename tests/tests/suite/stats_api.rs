@@ -13,6 +13,10 @@ const REASON: &str = "Quarterly review for the task force";
 /// Reports an incident through the API, with `victims` victims.
 async fn report(app: &TestApp, key: &str, town: &str, date: &str, victims: usize) {
     let victim = json!({"sex": "female", "age": 30, "services_needed": ["shelter"]});
+    report_victims(app, key, town, date, vec![victim; victims]).await;
+}
+
+async fn report_victims(app: &TestApp, key: &str, town: &str, date: &str, victims: Vec<Value>) {
     let body = json!({
         "reporting_agency": "dcf",
         "status": "suspected",
@@ -22,7 +26,8 @@ async fn report(app: &TestApp, key: &str, town: &str, date: &str, victims: usize
         "trafficking_types": ["sex"],
         "venue": "hotel_motel",
         "control_methods": ["threats"],
-        "victims": vec![victim; victims],
+        "dcf_notified": true,
+        "victims": victims,
     });
     let r = app.post_json("/v1/incidents", key, body.to_string()).await.unwrap();
     assert_eq!(r.status().as_u16(), 201, "{}", r.text().await.unwrap());
@@ -111,6 +116,33 @@ async fn internal_counts_match_what_was_reported() {
     assert_eq!(entry(victims, Some("Hartford"))["value"], 6);
     assert_eq!(entry(victims, None)["value"], 7);
     assert!(body["tables"].as_array().unwrap().iter().all(|t| t["entries"].as_array().unwrap().iter().all(|e| e["suppressed"] == false)));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn victims_are_counted_by_their_own_traits() {
+    let app = TestApp::spawn().await.unwrap();
+    let reporter = app.key("DCF", Role::Reporter).await.unwrap();
+    let coordinator = app.key("OPM coordinator", Role::Coordinator).await.unwrap();
+    let person = |sex: &str, age: u8| json!({"sex": sex, "age": age, "services_needed": ["shelter"]});
+    report_victims(&app, &reporter, "Hartford", "2026-03-01", vec![person("female", 16), person("male", 40)]).await;
+    report_victims(&app, &reporter, "Hartford", "2026-04-01", vec![person("female", 15)]).await;
+
+    let path = format!("/v1/stats/victims?period=2026&group_by=sex,age_band&internal=true&reason={}", REASON.replace(' ', "+"));
+    let body = json_ok(&app, &path, Some(&coordinator)).await;
+    let tables = body["tables"].as_array().unwrap();
+    assert_eq!(tables.len(), 1, "victims only: an incident cannot be split by a victim's trait");
+    let t = &tables[0];
+    assert_eq!(t["measure"], "victims");
+    let index = |dim: usize, label: &str| {
+        t["dimensions"][dim]["categories"].as_array().unwrap().iter().position(|c| c == label).unwrap()
+    };
+    let value = |sex: &str, band: &str| {
+        let at = json!([index(0, sex), index(1, band)]);
+        t["entries"].as_array().unwrap().iter().find(|e| e["at"] == at).unwrap()["value"].clone()
+    };
+    assert_eq!(value("female", "12_17"), 2);
+    assert_eq!(value("male", "25_59"), 1);
+    assert_eq!(value("male", "12_17"), 0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -22,7 +22,8 @@ pub struct StatsParams {
     pub from: Option<String>,
     /// Last day counted (`YYYY-MM-DD`), with `from`.
     pub to: Option<String>,
-    /// Up to 3, comma-separated: `year quarter month county planning_region judicial_district dcf_region status venue`
+    /// Up to 3, comma-separated: `year quarter month county planning_region judicial_district dcf_region status venue`,
+    /// and for victims also `sex age_band citizenship`
     /// (default `year`). Each geography gives a table of its own.
     pub group_by: Option<String>,
     /// `true`: exact counts, nothing withheld; needs `reason`, and the read is audited.
@@ -95,9 +96,24 @@ pub async fn incident_stats(
     pool: web::Data<DbPool>,
     config: web::Data<StatsConfig>,
 ) -> Result<HttpResponse, ApiError> {
+    coordinator_read(Subject::Incidents, &principal, &request_id, &req, &params, &pool, &config).await
+}
+
+/// The coordinator's read of any subject: parse, count in one transaction
+/// with the audit entry of an internal read (no exact read without its
+/// record), then build and suppress off the worker thread.
+pub(super) async fn coordinator_read(
+    subject: Subject,
+    principal: &Principal,
+    request_id: &RequestId,
+    req: &HttpRequest,
+    params: &StatsParams,
+    pool: &DbPool,
+    config: &StatsConfig,
+) -> Result<HttpResponse, ApiError> {
     let mut errors = Vec::new();
-    let csv = wants_csv(&req, params.format.as_deref(), &mut errors);
-    let query = match StatsQuery::parse(Subject::Incidents, &params.raw(), Endpoint::Coordinator) {
+    let csv = wants_csv(req, params.format.as_deref(), &mut errors);
+    let query = match StatsQuery::parse(subject, &params.raw(), Endpoint::Coordinator) {
         Ok(query) if errors.is_empty() => query,
         Ok(_) => return Err(ApiError::BadQuery(errors)),
         Err(mut found) => {
@@ -112,10 +128,15 @@ pub async fn incident_stats(
         .transaction(async |conn| {
             let counts = db::stats::incident_counts(conn, &query).await?;
             if let Some(reason) = &query.reason {
-                let what = format!("incidents {} by {}", query.period.label(), params.group_by.as_deref().unwrap_or("year"));
+                let what = format!(
+                    "{} {} by {}",
+                    subject.code(),
+                    query.period.label(),
+                    query.group_by.iter().map(|g| g.code()).collect::<Vec<_>>().join(",")
+                );
                 let event = Event {
                     reason: Some(reason.clone()),
-                    ..Event::success(&principal, "stats.read_internal", "stats", what, &request_id)
+                    ..Event::success(principal, "stats.read_internal", "stats", what, request_id)
                 };
                 audit::append(conn, event).await?;
             }

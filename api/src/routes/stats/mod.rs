@@ -4,3 +4,4 @@
 pub mod incidents;
 pub mod public_incidents;
 mod respond;
+pub mod victims;
