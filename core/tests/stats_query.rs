@@ -83,14 +83,14 @@ fn refused_requests_name_their_parameter() {
 fn accepted_requests_keep_what_was_asked() {
     use Endpoint::{Coordinator, Public};
     let q = parse(&[("period", "2026-Q3"), ("group_by", "quarter, county,planning_region")], Public).unwrap();
-    assert_eq!(q.period, Period::Quarter { year: 2026, quarter: 3 });
-    assert_eq!(q.group_by, vec![GroupBy::Quarter, GroupBy::County, GroupBy::PlanningRegion]);
+    assert_eq!(q.period(), Period::Quarter { year: 2026, quarter: 3 });
+    assert_eq!(q.group_by(), vec![GroupBy::Quarter, GroupBy::County, GroupBy::PlanningRegion]);
     assert!(!q.is_internal());
     assert_eq!(q.key_dimensions(), vec![GroupBy::Quarter]);
     assert!(q.by_town());
 
     let q = parse(&[("period", "2026")], Public).unwrap();
-    assert_eq!(q.group_by, vec![GroupBy::Year], "group_by defaults to year");
+    assert_eq!(q.group_by(), vec![GroupBy::Year], "group_by defaults to year");
 
     let q = parse(
         &[
@@ -107,9 +107,9 @@ fn accepted_requests_keep_what_was_asked() {
     )
     .unwrap();
     assert!(q.is_internal());
-    assert_eq!(q.reason.as_deref(), Some(REASON));
-    assert_eq!(q.filters.county, Some("New London"), "region names are matched without case");
-    assert_eq!(q.filters.dcf_region, Some(3));
+    assert_eq!(q.reason(), Some(REASON));
+    assert_eq!(q.filters().county, Some("New London"), "region names are matched without case");
+    assert_eq!(q.filters().dcf_region, Some(3));
     assert!(!q.by_town());
 }
 
@@ -423,7 +423,7 @@ fn a_victims_trait_classifies_victims_not_incidents() {
         Endpoint::Coordinator,
     )
     .unwrap();
-    assert_eq!(q.group_by, vec![GroupBy::Sex, GroupBy::AgeBand, GroupBy::Citizenship]);
+    assert_eq!(q.group_by(), vec![GroupBy::Sex, GroupBy::AgeBand, GroupBy::Citizenship]);
     assert_eq!(Subject::Victims.measures(), &[Measure::Victims]);
 }
 

@@ -63,7 +63,7 @@ pub async fn incident_counts(conn: &mut AsyncPgConnection, query: &StatsQuery) -
     let mut select: Vec<&str> = keys.iter().map(|g| key_expression(*g)).collect();
     select.resize(3, "NULL::text");
     let town = if plan.by_town { "town" } else { "NULL::text" };
-    let (from, measures) = source(query.subject);
+    let (from, measures) = source(query.subject());
     let sql = format!(
         "SELECT {} AS k1, {} AS k2, {} AS k3, {town} AS town, {measures} \
          FROM {from} \
@@ -77,7 +77,7 @@ pub async fn incident_counts(conn: &mut AsyncPgConnection, query: &StatsQuery) -
          GROUP BY 1, 2, 3, 4",
         select[0], select[1], select[2]
     );
-    let f = &query.filters;
+    let f = query.filters();
     let rows: Vec<Row> = diesel::sql_query(sql)
         .bind::<Date, _>(plan.from)
         .bind::<Date, _>(plan.to)

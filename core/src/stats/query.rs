@@ -223,17 +223,17 @@ pub struct RawParams<'a> {
     pub dcf_region: Option<&'a str>,
 }
 
-/// A parsed request: every value checked.
+/// A parsed request: every value checked. Built only by [`StatsQuery::parse`],
+/// so an internal read always carries its reason and never comes from the
+/// public endpoint.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatsQuery {
-    pub subject: Subject,
-    pub period: Period,
-    /// As requested, in order, without repeats.
-    pub group_by: Vec<GroupBy>,
-    pub filters: Filters,
-    /// `Some` only for an internal (exact) read: why it is needed.
-    pub reason: Option<String>,
-    pub endpoint: Endpoint,
+    subject: Subject,
+    period: Period,
+    group_by: Vec<GroupBy>,
+    filters: Filters,
+    reason: Option<String>,
+    endpoint: Endpoint,
 }
 
 fn error(param: &str, code: ErrorCode, message: impl Into<String>) -> ValidationError {
@@ -268,6 +268,28 @@ impl StatsQuery {
             Some(period) if errors.is_empty() => Ok(StatsQuery { subject, period, group_by, filters, reason, endpoint }),
             _ => Err(errors),
         }
+    }
+
+    pub fn subject(&self) -> Subject {
+        self.subject
+    }
+
+    pub fn period(&self) -> Period {
+        self.period
+    }
+
+    /// As requested, in order, without repeats.
+    pub fn group_by(&self) -> &[GroupBy] {
+        &self.group_by
+    }
+
+    pub fn filters(&self) -> &Filters {
+        &self.filters
+    }
+
+    /// `Some` only for an internal (exact) read: why it is needed.
+    pub fn reason(&self) -> Option<&str> {
+        self.reason.as_deref()
     }
 
     /// Whether the counts are shown exactly.

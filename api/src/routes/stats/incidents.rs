@@ -127,15 +127,15 @@ pub(super) async fn coordinator_read(
     let counts = conn
         .transaction(async |conn| {
             let counts = db::stats::incident_counts(conn, &query).await?;
-            if let Some(reason) = &query.reason {
+            if let Some(reason) = query.reason() {
                 let what = format!(
                     "{} {} by {}",
                     subject.code(),
-                    query.period.label(),
-                    query.group_by.iter().map(|g| g.code()).collect::<Vec<_>>().join(",")
+                    query.period().label(),
+                    query.group_by().iter().map(|g| g.code()).collect::<Vec<_>>().join(",")
                 );
                 let event = Event {
-                    reason: Some(reason.clone()),
+                    reason: Some(reason.to_string()),
                     ..Event::success(principal, "stats.read_internal", "stats", what, request_id)
                 };
                 audit::append(conn, event).await?;
