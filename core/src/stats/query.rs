@@ -319,19 +319,13 @@ impl StatsQuery {
         self.group_by.iter().any(|g| g.is_geography())
     }
 
-    /// The geographies of the tables built and suppressed together: every
-    /// geography when the output is suppressed and any is asked for, so that
-    /// a county table and a planning-region table of one period, fetched in
-    /// one request or in two, withhold the same cells; the ones asked for
-    /// otherwise.
-    fn modelled_geographies(&self, suppressed: bool) -> Vec<GroupBy> {
-        if !self.by_town() {
-            Vec::new()
-        } else if suppressed {
-            GroupBy::GEOGRAPHIES.to_vec()
-        } else {
-            self.group_by.iter().copied().filter(|g| g.is_geography()).collect()
-        }
+    /// The geographies asked for, suppressed together. The coordinator's own
+    /// view does not model the others: the joint audit grows from a
+    /// millisecond for one geography by months to seconds for three, and what
+    /// is published comes from the public endpoint, whose answers are all cut
+    /// from one model of their year (see `public_tables`).
+    fn requested_geographies(&self) -> Vec<GroupBy> {
+        self.group_by.iter().copied().filter(|g| g.is_geography()).collect()
     }
 }
 
@@ -718,18 +712,14 @@ pub fn build(query: &StatsQuery, rows: &[GroupCount], policy: &Policy) -> Result
     })
 }
 
-/// The coordinator's tables: the requested ones, suppressed (unless
-/// internal) together with every geography when split by place.
+/// The coordinator's tables: the requested ones, suppressed together
+/// (unless internal).
 fn direct_tables(query: &StatsQuery, rows: &[GroupCount], policy: &Policy) -> Result<Vec<MeasureTable>, BuildError> {
-    let shaped = Shaped::new(query.key_dimensions(), &query.period, query.modelled_geographies(policy.is_public()), rows)?;
+    let shaped = Shaped::new(query.key_dimensions(), &query.period, query.requested_geographies(), rows)?;
     let mut out = Vec::new();
     for &measure in query.subject.measures() {
         let suppressed = suppress_together(&shaped.tables(measure)?, policy)?;
-        let wanted = |t: &SuppressedTable| {
-            shaped.geographies.is_empty()
-                || t.dimensions().last().is_some_and(|d| query.group_by.iter().any(|g| g.code() == d.name()))
-        };
-        out.extend(suppressed.into_iter().filter(|t| wanted(t)).map(|table| MeasureTable { measure, table }));
+        out.extend(suppressed.into_iter().map(|table| MeasureTable { measure, table }));
     }
     Ok(out)
 }
