@@ -109,6 +109,38 @@ fn parse_per_minute(text: &str) -> Option<NonZeroU32> {
         .and_then(NonZeroU32::new)
 }
 
+/// Disclosure control of the statistics endpoints. `BEACON_STATS_K`: counts
+/// from 1 to k − 1 are withheld; default 11, and a smaller k is refused at
+/// startup (`beacon_core::stats::Policy::public` holds the floor). Never a
+/// request parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatsConfig {
+    pub k: u64,
+}
+
+impl Default for StatsConfig {
+    fn default() -> Self {
+        StatsConfig { k: beacon_core::stats::MIN_PUBLIC_K }
+    }
+}
+
+impl StatsConfig {
+    pub fn from_env() -> Result<StatsConfig, ConfigError> {
+        const VAR: &str = "BEACON_STATS_K";
+        match std::env::var(VAR) {
+            Err(std::env::VarError::NotPresent) => Ok(StatsConfig::default()),
+            Err(std::env::VarError::NotUnicode(_)) => Err(bad(VAR, "is not valid UTF-8")),
+            Ok(text) => Self::parse(&text).map_err(|problem| bad(VAR, problem)),
+        }
+    }
+
+    fn parse(text: &str) -> Result<StatsConfig, String> {
+        let k: u64 = text.trim().parse().map_err(|_| "must be a whole number, 11 or more".to_string())?;
+        beacon_core::stats::Policy::public(k).map_err(|e| e.to_string())?;
+        Ok(StatsConfig { k })
+    }
+}
+
 pub fn database_url() -> Result<String, ConfigError> {
     match std::env::var("DATABASE_URL") {
         Ok(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => Ok(url),
@@ -191,6 +223,15 @@ mod tests {
         assert_eq!(parse_per_minute("1000000"), NonZeroU32::new(1_000_000));
         for bad in ["", "0", "-1", "1.5", "ten", "1000001", "99999999999"] {
             assert_eq!(parse_per_minute(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn stats_k_defaults_to_11_and_is_never_below_it() {
+        assert_eq!(StatsConfig::default().k, 11);
+        assert_eq!(StatsConfig::parse(" 20 "), Ok(StatsConfig { k: 20 }));
+        for bad in ["", "10", "0", "-11", "eleven"] {
+            assert!(StatsConfig::parse(bad).is_err(), "{bad:?}");
         }
     }
 

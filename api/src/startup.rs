@@ -19,6 +19,8 @@ pub enum StartupError {
     Db(#[from] db::DbError),
     #[error("invalid access policy: {0}")]
     Policy(String),
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
     #[error("cannot listen: {0}")]
     Listen(#[from] std::io::Error),
 }
@@ -49,6 +51,9 @@ impl Application {
         let pool = web::Data::new(pool);
         let envelope = web::Data::new(settings.envelope);
         let clock = web::Data::new(settings.clock);
+        // Read here rather than carried in `Settings`, whose builders (the CLI,
+        // the test app) are being reworked; still only `config` reads the env.
+        let stats = web::Data::new(crate::config::StatsConfig::from_env()?);
         let policy = web::Data::new(
             Policy::from_openapi(&crate::openapi::document()).map_err(StartupError::Policy)?,
         );
@@ -61,6 +66,7 @@ impl Application {
                 .app_data(pool.clone())
                 .app_data(envelope.clone())
                 .app_data(clock.clone())
+                .app_data(stats.clone())
                 .app_data(policy.clone())
                 .app_data(web::QueryConfig::default().error_handler(|_, _| {
                     ApiError::BadQuery(Vec::new()).into()

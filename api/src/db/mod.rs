@@ -6,6 +6,7 @@ pub mod incidents;
 pub mod intake;
 pub mod keys;
 pub mod schema;
+pub mod stats;
 pub mod training;
 pub mod victims;
 

@@ -10,6 +10,7 @@ pub mod health;
 pub mod hsds;
 pub mod incidents;
 pub mod intake;
+pub mod stats;
 pub mod training;
 pub mod victims;
 pub mod xapi;
@@ -67,8 +68,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(directory::referrals::list_referrals)
                 .service(directory::import::import)
                 .service(directory::export::export)
-                .service(directory::search::search),
+                .service(directory::search::search)
+                .service(stats::incidents::incident_stats)
+                .service(stats::victims::victim_stats),
         )
+        .service(utoipa_actix_web::scope("/public").service(stats::public_incidents::public_incident_stats))
         .service(
             utoipa_actix_web::scope("/hsds")
                 .service(hsds::about::about)

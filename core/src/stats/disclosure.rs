@@ -171,6 +171,7 @@ pub struct Entry {
 
 /// A table after disclosure control: what may be published.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SuppressedTable {
     name: String,
     dimensions: Vec<DimensionLabels>,
@@ -289,7 +290,7 @@ pub fn suppress_together(tables: &[Table], policy: &Policy) -> Result<Vec<Suppre
     Ok(out)
 }
 
-fn publish(table: &Table, withheld: &[bool], policy: &Policy) -> SuppressedTable {
+pub(crate) fn publish(table: &Table, withheld: &[bool], policy: &Policy) -> SuppressedTable {
     let entries = all_keys(table.dimensions())
         .into_iter()
         .zip(table.values())

@@ -21,6 +21,7 @@ pub use table::{Dimension, DimensionLabels, Key, Table, TableError};
 pub mod derived;
 pub mod multi;
 pub mod period;
+pub mod query;
 
 pub use multi::{suppress_multi, HasHasNot, MultiValued, MultiValuedTable};
 pub use period::{Audience, Period};

@@ -21,6 +21,7 @@ mod intake_vectors;
 mod openapi_contract;
 mod privacy;
 mod retention_and_keys;
+mod stats_api;
 mod training_api;
 mod training_cli;
 mod training_vectors;

@@ -26,8 +26,10 @@ fn the_document_is_openapi_3_1_and_only_public_routes_lack_security() {
     for (path, item) in doc["paths"].as_object().unwrap() {
         for (method, op) in item.as_object().unwrap() {
             let secured = op["security"].as_array().is_some_and(|s| !s.is_empty());
-            // Public by design: health checks, the embeddable form's files, xAPI discovery.
+            // Public by design: health checks, the embeddable form's files, xAPI discovery,
+            // the directory as HSDS, suppressed statistics under /public.
             let public = path.starts_with("/health/")
+                || path.starts_with("/public/")
                 || path.starts_with("/embed/")
                 || path == "/xapi/about"
                 || path.starts_with("/hsds");

@@ -1,0 +1,143 @@
+use super::respond::{respond, tables};
+use crate::config::StatsConfig;
+use crate::db::{self, DbPool};
+use crate::error::{ApiError, Problem};
+use crate::http::negotiate::wants_csv;
+use crate::http::query::Query;
+use crate::security::audit::{self, Event};
+use crate::security::Principal;
+use actix_web::{get, web, HttpRequest, HttpResponse};
+use beacon_core::stats::query::{Endpoint, RawParams, StatsOutput, StatsQuery, Subject};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use serde::Deserialize;
+use tracing_actix_web::RequestId;
+use utoipa::IntoParams;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StatsParams {
+    /// `2026`, `2026-Q3`, a day (`2026-07-15`) or a range (`2026-07-01/2026-09-30`). Or `from` and `to`.
+    pub period: Option<String>,
+    /// First day counted (`YYYY-MM-DD`), with `to`; instead of `period`.
+    pub from: Option<String>,
+    /// Last day counted (`YYYY-MM-DD`), with `from`.
+    pub to: Option<String>,
+    /// Up to 3, comma-separated: `year quarter month county planning_region judicial_district dcf_region status venue`,
+    /// and for victims also `sex age_band citizenship`
+    /// (default `year`). Each geography gives a table of its own.
+    pub group_by: Option<String>,
+    /// `true`: exact counts, nothing withheld; needs `reason`, and the read is audited.
+    pub internal: Option<String>,
+    /// Why exact counts are needed (10–500 characters); recorded in the audit trail.
+    pub reason: Option<String>,
+    /// Only this status (`suspected`, `confirmed`).
+    pub status: Option<String>,
+    /// Only this venue code.
+    pub venue: Option<String>,
+    /// Only this county.
+    pub county: Option<String>,
+    /// Only this planning region.
+    pub planning_region: Option<String>,
+    /// Only this judicial district.
+    pub judicial_district: Option<String>,
+    /// Only this DCF region (1–6).
+    pub dcf_region: Option<String>,
+    /// `json` (default) or `csv`; or send `Accept: text/csv`.
+    pub format: Option<String>,
+}
+
+impl StatsParams {
+    pub fn raw(&self) -> RawParams<'_> {
+        RawParams {
+            period: self.period.as_deref(),
+            from: self.from.as_deref(),
+            to: self.to.as_deref(),
+            group_by: self.group_by.as_deref(),
+            internal: self.internal.as_deref(),
+            reason: self.reason.as_deref(),
+            status: self.status.as_deref(),
+            venue: self.venue.as_deref(),
+            county: self.county.as_deref(),
+            planning_region: self.planning_region.as_deref(),
+            judicial_district: self.judicial_district.as_deref(),
+            dcf_region: self.dcf_region.as_deref(),
+        }
+    }
+}
+
+/// Counts of incidents and of the victims they involve, grouped and
+/// filtered, with disclosure control: counts from 1 to k − 1 (k from the
+/// server's `BEACON_STATS_K`, at least 11) are `null` with
+/// `"suppressed": true` (`*` in CSV), and further cells are withheld where a
+/// withheld one could be worked out from the totals. With
+/// `internal=true&reason=…` the counts are exact and the read is written to
+/// the audit trail (`stats.read_internal`). Only statuses that count are
+/// counted. `format=csv` or `Accept: text/csv` gives long-format CSV; the
+/// rule is in the `Beacon-Disclosure-Rule` header.
+#[utoipa::path(
+    tag = "stats",
+    operation_id = "stats_incidents",
+    params(StatsParams),
+    responses(
+        (status = 200, description = "The tables; with `format=csv` or `Accept: text/csv`, long-format CSV (`measure,table,<dimensions…>,count`, `*` withheld)",
+            content((StatsOutput = "application/json"), (String = "text/csv"))),
+        (status = 400, description = "A bad query parameter, named in `errors`; `reason` missing or of the wrong length with `internal=true`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = ["coordinator"]))
+)]
+#[get("/stats/incidents")]
+pub async fn incident_stats(
+    principal: Principal,
+    request_id: RequestId,
+    req: HttpRequest,
+    params: Query<StatsParams>,
+    pool: web::Data<DbPool>,
+    config: web::Data<StatsConfig>,
+) -> Result<HttpResponse, ApiError> {
+    coordinator_read(Subject::Incidents, &principal, &request_id, &req, &params, &pool, &config).await
+}
+
+/// The coordinator's read of any subject: parse, count in one transaction
+/// with the audit entry of an internal read (no exact read without its
+/// record), then build and suppress off the worker thread.
+pub(super) async fn coordinator_read(
+    subject: Subject,
+    principal: &Principal,
+    request_id: &RequestId,
+    req: &HttpRequest,
+    params: &StatsParams,
+    pool: &DbPool,
+    config: &StatsConfig,
+) -> Result<HttpResponse, ApiError> {
+    let mut errors = Vec::new();
+    let csv = wants_csv(req, params.format.as_deref(), &mut errors);
+    let query = match StatsQuery::parse(subject, &params.raw(), Endpoint::Coordinator) {
+        Ok(query) if errors.is_empty() => query,
+        Ok(_) => return Err(ApiError::BadQuery(errors)),
+        Err(mut found) => {
+            found.extend(errors);
+            return Err(ApiError::BadQuery(found));
+        }
+    };
+    let policy = query.policy(config.k).map_err(ApiError::internal)?;
+    let mut pooled = pool.get().await?;
+    let conn: &mut AsyncPgConnection = &mut pooled;
+    let counts = conn
+        .transaction(async |conn| {
+            let counts = db::stats::incident_counts(conn, &query).await?;
+            if let Some(reason) = query.reason() {
+                let what = format!(
+                    "{} {} by {}",
+                    subject.code(),
+                    query.period().label(),
+                    query.group_by().iter().map(|g| g.code()).collect::<Vec<_>>().join(",")
+                );
+                let event = Event::by(principal, request_id, "stats.read_internal", "stats", what).because(reason);
+                audit::append(conn, event).await?;
+            }
+            Ok::<_, diesel::result::Error>(counts)
+        })
+        .await?;
+    let output = tables(query, counts, policy).await?;
+    Ok(respond(&output, csv, "no-store"))
+}

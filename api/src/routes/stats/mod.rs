@@ -1,0 +1,7 @@
+//! Statistics with disclosure control: the coordinator's counts (`/v1/stats/…`)
+//! and the public's (`/public/stats/…`). The rules are `beacon_core::stats`.
+
+pub mod incidents;
+pub mod public_incidents;
+mod respond;
+pub mod victims;

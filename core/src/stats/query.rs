@@ -1,0 +1,899 @@
+//! A statistics request: what the caller may ask for, how the counts become
+//! tables, and which disclosure policy applies.
+//!
+//! The coordinator "shall create a database for state agencies to report
+//! incidents of human trafficking in the state. Such database shall protect
+//! the personal information of any victims of human trafficking" (Raised Bill
+//! 5476, Sec. 1(d)); the task force's duty of "Reviewing trafficking trends"
+//! (Sec. 8(b)(6)) and the coordinator's annual report (Sec. 1(f)) need counts
+//! out of it. So every request is parsed here, its counts are shaped into
+//! [`Table`]s here, and the policy that suppresses them is decided here; the
+//! API only runs the one grouped count this module asks for.
+
+use super::disclosure::{publish, suppress_together, DisclosureError, Policy, PolicyError, SuppressedTable};
+use super::period::{Audience, Period};
+use super::table::{Dimension, Table, TableError};
+use crate::reference::codes::{AgeGroup, Citizenship, CodeList, IncidentStatus, Sex, Venue};
+use crate::reference::geo;
+use crate::{ErrorCode, ValidationError};
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+use thiserror::Error;
+
+/// Most dimensions one request may group by (a table has at most three).
+pub const MAX_GROUP_BY: usize = 3;
+
+/// A reason for exact counts is as long as a reason for a sealed read.
+pub const REASON_CHARS: std::ops::RangeInclusive<usize> = 10..=500;
+
+/// Who is asking, which decides what may be asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Endpoint {
+    /// `/public/stats/…`: no key, always suppressed.
+    Public,
+    /// `/v1/stats/…`: the coordinator; suppressed unless `internal=true`.
+    Coordinator,
+}
+
+/// What is counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Subject {
+    Incidents,
+    Victims,
+}
+
+impl Subject {
+    pub fn code(self) -> &'static str {
+        match self {
+            Subject::Incidents => "incidents",
+            Subject::Victims => "victims",
+        }
+    }
+
+    /// What each cell counts. A table of victims by sex counts victims only:
+    /// an incident with a woman and a man would sit in both columns, and a
+    /// column that does not add up invites subtraction.
+    pub fn measures(self) -> &'static [Measure] {
+        match self {
+            Subject::Incidents => &[Measure::Incidents, Measure::Victims],
+            Subject::Victims => &[Measure::Victims],
+        }
+    }
+}
+
+/// One number per cell: incidents, or the victims they involve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Measure {
+    Incidents,
+    Victims,
+}
+
+/// A dimension a request may group by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum GroupBy {
+    Year,
+    Quarter,
+    Month,
+    County,
+    PlanningRegion,
+    JudicialDistrict,
+    DcfRegion,
+    Status,
+    Venue,
+    Sex,
+    AgeBand,
+    Citizenship,
+}
+
+impl GroupBy {
+    pub const ALL: [GroupBy; 12] = [
+        GroupBy::Year,
+        GroupBy::Quarter,
+        GroupBy::Month,
+        GroupBy::County,
+        GroupBy::PlanningRegion,
+        GroupBy::JudicialDistrict,
+        GroupBy::DcfRegion,
+        GroupBy::Status,
+        GroupBy::Venue,
+        GroupBy::Sex,
+        GroupBy::AgeBand,
+        GroupBy::Citizenship,
+    ];
+
+    /// The geographies, each a grouping of the same 169 towns.
+    pub const GEOGRAPHIES: [GroupBy; 4] =
+        [GroupBy::County, GroupBy::PlanningRegion, GroupBy::JudicialDistrict, GroupBy::DcfRegion];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            GroupBy::Year => "year",
+            GroupBy::Quarter => "quarter",
+            GroupBy::Month => "month",
+            GroupBy::County => "county",
+            GroupBy::PlanningRegion => "planning_region",
+            GroupBy::JudicialDistrict => "judicial_district",
+            GroupBy::DcfRegion => "dcf_region",
+            GroupBy::Status => "status",
+            GroupBy::Venue => "venue",
+            GroupBy::Sex => "sex",
+            GroupBy::AgeBand => "age_band",
+            GroupBy::Citizenship => "citizenship",
+        }
+    }
+
+    /// Whether `subject` can be grouped by it: a victim's traits classify
+    /// victims, not incidents (see [`Subject::measures`]).
+    pub fn allows(self, subject: Subject) -> bool {
+        match self {
+            GroupBy::Sex | GroupBy::AgeBand | GroupBy::Citizenship => subject == Subject::Victims,
+            _ => true,
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<GroupBy> {
+        Self::ALL.into_iter().find(|g| g.code() == code)
+    }
+
+    /// Whether the public may group by it. A month of a few incidents, or a
+    /// venue within a region, narrows a count to a handful of people faster
+    /// than suppression can keep up; years, quarters and regions do not.
+    pub fn is_public(self) -> bool {
+        matches!(
+            self,
+            GroupBy::Year
+                | GroupBy::Quarter
+                | GroupBy::County
+                | GroupBy::PlanningRegion
+                | GroupBy::JudicialDistrict
+                | GroupBy::DcfRegion
+        )
+    }
+
+    pub fn is_geography(self) -> bool {
+        Self::GEOGRAPHIES.contains(&self)
+    }
+
+    /// The geography as a grouping of towns, so two geographies of one
+    /// period are seen by disclosure control as cutting the same units.
+    fn towns_dimension(self) -> Result<Option<Dimension>, TableError> {
+        let group: fn(&geo::Town) -> Option<&'static str> = match self {
+            GroupBy::County => |t| t.county,
+            GroupBy::PlanningRegion => |t| t.planning_region,
+            GroupBy::JudicialDistrict => |t| t.judicial_district,
+            GroupBy::DcfRegion => |t| t.dcf_region.and_then(dcf_region_label),
+            _ => return Ok(None),
+        };
+        Dimension::towns_by(self.code(), group).map(Some)
+    }
+}
+
+const DCF_REGIONS: [&str; 6] = ["Region 1", "Region 2", "Region 3", "Region 4", "Region 5", "Region 6"];
+
+fn dcf_region_label(region: u8) -> Option<&'static str> {
+    DCF_REGIONS.get(usize::from(region).checked_sub(1)?).copied()
+}
+
+/// Whether an incident of this status counts in statistics. Written as a
+/// match so that a new status (the fidelity issue's `withdrawn`) cannot be
+/// added without deciding here: a withdrawn report was never an incident
+/// and must never count.
+pub fn counts(status: IncidentStatus) -> bool {
+    match status {
+        IncidentStatus::Suspected | IncidentStatus::Confirmed => true,
+    }
+}
+
+/// The statuses that count, as stored codes, for the query's filter.
+pub fn counted_statuses() -> Vec<&'static str> {
+    IncidentStatus::ALL.iter().copied().filter(|s| counts(*s)).map(CodeList::code).collect()
+}
+
+/// Restrictions on which incidents are counted (coordinator only).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filters {
+    pub status: Option<IncidentStatus>,
+    pub venue: Option<Venue>,
+    pub county: Option<&'static str>,
+    pub planning_region: Option<&'static str>,
+    pub judicial_district: Option<&'static str>,
+    pub dcf_region: Option<u8>,
+}
+
+/// The query parameters as they arrived, before any is trusted.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RawParams<'a> {
+    pub period: Option<&'a str>,
+    pub from: Option<&'a str>,
+    pub to: Option<&'a str>,
+    pub group_by: Option<&'a str>,
+    pub internal: Option<&'a str>,
+    pub reason: Option<&'a str>,
+    pub status: Option<&'a str>,
+    pub venue: Option<&'a str>,
+    pub county: Option<&'a str>,
+    pub planning_region: Option<&'a str>,
+    pub judicial_district: Option<&'a str>,
+    pub dcf_region: Option<&'a str>,
+}
+
+/// A parsed request: every value checked. Built only by [`StatsQuery::parse`],
+/// so an internal read always carries its reason and never comes from the
+/// public endpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatsQuery {
+    subject: Subject,
+    period: Period,
+    group_by: Vec<GroupBy>,
+    filters: Filters,
+    reason: Option<String>,
+    endpoint: Endpoint,
+}
+
+fn error(param: &str, code: ErrorCode, message: impl Into<String>) -> ValidationError {
+    ValidationError::new(format!("/{param}"), code, message)
+}
+
+impl StatsQuery {
+    /// Parses a request to `endpoint`. Every broken parameter is reported,
+    /// each naming its parameter.
+    pub fn parse(subject: Subject, raw: &RawParams<'_>, endpoint: Endpoint) -> Result<StatsQuery, Vec<ValidationError>> {
+        let mut errors = Vec::new();
+        let internal = match raw.internal {
+            None | Some("false") => false,
+            Some("true") => true,
+            Some(_) => {
+                errors.push(error("internal", ErrorCode::InvalidType, "Must be `true` or `false`."));
+                false
+            }
+        };
+        if internal && endpoint == Endpoint::Public {
+            errors.push(error(
+                "internal",
+                ErrorCode::NotAllowed,
+                "Public statistics are always suppressed; exact counts are for the coordinator (GET /v1/stats/…).",
+            ));
+        }
+        let reason = parse_reason(raw.reason, internal && endpoint == Endpoint::Coordinator, &mut errors);
+        let period = parse_period(raw, endpoint, &mut errors);
+        let group_by = parse_group_by(raw.group_by, subject, endpoint, &mut errors);
+        let filters = parse_filters(raw, endpoint, &mut errors);
+        match period {
+            Some(period) if errors.is_empty() => Ok(StatsQuery { subject, period, group_by, filters, reason, endpoint }),
+            _ => Err(errors),
+        }
+    }
+
+    pub fn subject(&self) -> Subject {
+        self.subject
+    }
+
+    pub fn period(&self) -> Period {
+        self.period
+    }
+
+    /// As requested, in order, without repeats.
+    pub fn group_by(&self) -> &[GroupBy] {
+        &self.group_by
+    }
+
+    pub fn filters(&self) -> &Filters {
+        &self.filters
+    }
+
+    /// `Some` only for an internal (exact) read: why it is needed.
+    pub fn reason(&self) -> Option<&str> {
+        self.reason.as_deref()
+    }
+
+    /// Whether the counts are shown exactly.
+    pub fn is_internal(&self) -> bool {
+        self.reason.is_some()
+    }
+
+    /// The policy for this request. `k` is the server's threshold and is
+    /// never a request parameter; anything not internal is suppressed with
+    /// it, and `Policy::public` refuses a k below 11.
+    pub fn policy(&self, k: u64) -> Result<Policy, PolicyError> {
+        if self.is_internal() {
+            Ok(Policy::internal())
+        } else {
+            Policy::public(k)
+        }
+    }
+
+    /// The dimensions the SQL count groups by, other than place: each count
+    /// row carries one key per entry here, in this order.
+    pub fn key_dimensions(&self) -> Vec<GroupBy> {
+        self.group_by.iter().copied().filter(|g| !g.is_geography()).collect()
+    }
+
+    /// Whether the SQL count must also group by town (some table is split by place).
+    pub fn by_town(&self) -> bool {
+        self.group_by.iter().any(|g| g.is_geography())
+    }
+
+    /// The geographies asked for, suppressed together. The coordinator's own
+    /// view does not model the others: the joint audit grows from a
+    /// millisecond for one geography by months to seconds for three, and what
+    /// is published comes from the public endpoint, whose answers are all cut
+    /// from one model of their year (see `public_tables`).
+    fn requested_geographies(&self) -> Vec<GroupBy> {
+        self.group_by.iter().copied().filter(|g| g.is_geography()).collect()
+    }
+}
+
+fn parse_reason(reason: Option<&str>, needed: bool, errors: &mut Vec<ValidationError>) -> Option<String> {
+    if !needed {
+        return None;
+    }
+    let reason = reason.map(str::trim).unwrap_or_default();
+    let length = reason.chars().count();
+    if length == 0 {
+        errors.push(error("reason", ErrorCode::Required, "A reason is required for exact counts (internal=true)."));
+        None
+    } else if !REASON_CHARS.contains(&length) {
+        errors.push(error("reason", ErrorCode::Length, "Must have between 10 and 500 characters."));
+        None
+    } else {
+        Some(reason.to_string())
+    }
+}
+
+fn parse_period(raw: &RawParams<'_>, endpoint: Endpoint, errors: &mut Vec<ValidationError>) -> Option<Period> {
+    // The coordinator may count any range; only a public output needs the
+    // fixed periods that leave nothing to subtract between two requests.
+    let audience = match endpoint {
+        Endpoint::Public => Audience::Public,
+        Endpoint::Coordinator => Audience::Internal,
+    };
+    match (raw.period, raw.from, raw.to) {
+        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
+            let param = if raw.from.is_some() { "from" } else { "to" };
+            errors.push(error(param, ErrorCode::NotAllowed, "Give either `period` or `from` and `to`, not both."));
+            None
+        }
+        (Some(text), None, None) => Period::parse(text, "period", audience).map_err(|e| errors.push(e)).ok(),
+        (None, Some(from), Some(to)) => Period::between(from, to, ("from", "to"), audience).map_err(|e| errors.extend(e)).ok(),
+        (None, Some(_), None) => {
+            errors.push(error("to", ErrorCode::Required, "`from` needs `to`."));
+            None
+        }
+        (None, None, Some(_)) => {
+            errors.push(error("from", ErrorCode::Required, "`to` needs `from`."));
+            None
+        }
+        (None, None, None) => {
+            errors.push(error("period", ErrorCode::Required, "Give a period (2026 or 2026-Q3)."));
+            None
+        }
+    }
+}
+
+fn parse_group_by(text: Option<&str>, subject: Subject, endpoint: Endpoint, errors: &mut Vec<ValidationError>) -> Vec<GroupBy> {
+    let Some(text) = text.filter(|t| !t.trim().is_empty()) else {
+        return vec![GroupBy::Year];
+    };
+    let allowed = |g: &GroupBy| g.allows(subject) && (endpoint == Endpoint::Coordinator || g.is_public());
+    let mut out = Vec::new();
+    for code in text.split(',').map(str::trim) {
+        match GroupBy::parse(code) {
+            Some(g) if !g.allows(subject) => {
+                errors.push(error("group_by", ErrorCode::NotAllowed, format!("`{code}` classifies victims: ask /stats/victims.")));
+            }
+            Some(g) if !allowed(&g) => {
+                let coarse: Vec<&str> = GroupBy::ALL.iter().filter(|g| g.is_public()).map(|g| g.code()).collect();
+                errors.push(error(
+                    "group_by",
+                    ErrorCode::NotAllowed,
+                    format!("`{code}` is not published; public statistics group by {}.", coarse.join(", ")),
+                ));
+            }
+            Some(g) if out.contains(&g) => {
+                errors.push(error("group_by", ErrorCode::Duplicate, format!("`{code}` is given twice.")));
+            }
+            Some(g) => out.push(g),
+            None => {
+                let all: Vec<&str> = GroupBy::ALL.iter().filter(|g| allowed(g)).map(|g| g.code()).collect();
+                errors.push(error("group_by", ErrorCode::UnknownCode, format!("`{code}` is not one of {}.", all.join(", "))));
+            }
+        }
+    }
+    if out.len() > MAX_GROUP_BY {
+        errors.push(error("group_by", ErrorCode::Length, format!("At most {MAX_GROUP_BY} dimensions.")));
+    }
+    out
+}
+
+fn parse_code<T: CodeList>(param: &str, text: Option<&str>, errors: &mut Vec<ValidationError>) -> Option<T> {
+    let text = text?;
+    let found = T::ALL.iter().copied().find(|c| c.code() == text);
+    if found.is_none() {
+        let codes: Vec<&str> = T::ALL.iter().map(|c| c.code()).collect();
+        errors.push(error(param, ErrorCode::UnknownCode, format!("Must be one of {}.", codes.join(", "))));
+    }
+    found
+}
+
+/// A region name as the town table spells it, matched without regard to case.
+fn parse_region(
+    param: &str,
+    text: Option<&str>,
+    of: fn(&geo::Town) -> Option<&'static str>,
+    errors: &mut Vec<ValidationError>,
+) -> Option<&'static str> {
+    let text = text?.trim();
+    let found = geo::towns().iter().filter_map(of).find(|r| r.eq_ignore_ascii_case(text));
+    if found.is_none() {
+        let mut names: Vec<&str> = geo::towns().iter().filter_map(of).collect();
+        names.sort_unstable();
+        names.dedup();
+        errors.push(error(param, ErrorCode::UnknownCode, format!("Must be one of {}.", names.join(", "))));
+    }
+    found
+}
+
+fn parse_filters(raw: &RawParams<'_>, endpoint: Endpoint, errors: &mut Vec<ValidationError>) -> Filters {
+    let given = [
+        ("status", raw.status),
+        ("venue", raw.venue),
+        ("county", raw.county),
+        ("planning_region", raw.planning_region),
+        ("judicial_district", raw.judicial_district),
+        ("dcf_region", raw.dcf_region),
+    ];
+    if endpoint == Endpoint::Public {
+        // A filtered table, suppressed on its own, differenced with the
+        // unfiltered one, would give back what each withholds.
+        for (param, _) in given.iter().filter(|(_, v)| v.is_some()) {
+            errors.push(error(param, ErrorCode::NotAllowed, "Public statistics take no filters; group by the dimension instead."));
+        }
+        return Filters::default();
+    }
+    let dcf_region = raw.dcf_region.and_then(|text| {
+        let region = text.trim().parse::<u8>().ok().filter(|r| dcf_region_label(*r).is_some());
+        if region.is_none() {
+            errors.push(error("dcf_region", ErrorCode::UnknownCode, "Must be a DCF region from 1 to 6."));
+        }
+        region
+    });
+    Filters {
+        status: parse_code("status", raw.status, errors),
+        venue: parse_code("venue", raw.venue, errors),
+        county: parse_region("county", raw.county, |t| t.county, errors),
+        planning_region: parse_region("planning_region", raw.planning_region, |t| t.planning_region, errors),
+        judicial_district: parse_region("judicial_district", raw.judicial_district, |t| t.judicial_district, errors),
+        dcf_region,
+    }
+}
+
+/// One row of the grouped SQL count: a key per [`CountPlan::keys`]
+/// (the same text the key expression yields: `2026`, `2026-Q3`, `2026-07`,
+/// a status or venue code, `unknown` for no venue), the town when grouped by
+/// place, and the two measures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupCount {
+    pub keys: Vec<String>,
+    pub town: Option<String>,
+    pub incidents: u64,
+    pub victims: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum BuildError {
+    #[error(transparent)]
+    Table(#[from] TableError),
+    #[error(transparent)]
+    Disclosure(#[from] DisclosureError),
+    #[error("a count row has no category `{0}`")]
+    UnknownKey(String),
+}
+
+impl BuildError {
+    /// The request asked for more cells than a table may have; the caller's
+    /// fault, so a 400 on `group_by` (or the period) rather than a 500.
+    pub fn too_large(&self) -> bool {
+        matches!(self, BuildError::Table(TableError::TooLarge) | BuildError::Disclosure(DisclosureError::TooLarge))
+    }
+}
+
+/// A published table and what it counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MeasureTable {
+    pub measure: Measure,
+    #[serde(flatten)]
+    pub table: SuppressedTable,
+}
+
+/// The answer to a statistics request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StatsOutput {
+    pub subject: Subject,
+    /// `2026`, `2026-Q3`, or `2026-07-01/2026-09-30`.
+    pub period: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// `true`: exact counts, not for publication.
+    pub internal: bool,
+    /// The threshold: counts from 1 to k − 1 are withheld; `null` when nothing is.
+    pub k: Option<u64>,
+    /// The disclosure rule that applied, in words.
+    pub rule: String,
+    /// Per measure, one table per geography asked for (or one table).
+    pub tables: Vec<MeasureTable>,
+}
+
+/// The categories of a key dimension over `period`, as the SQL key text.
+fn key_labels(g: GroupBy, period: &Period) -> Vec<String> {
+    let (Some(first), Some(last)) = (period.first_day(), period.last_day()) else {
+        return Vec::new();
+    };
+    let months = || {
+        let mut out = Vec::new();
+        let mut at = NaiveDate::from_ymd_opt(first.year(), first.month(), 1);
+        while let Some(m) = at.filter(|m| *m <= last) {
+            out.push(m);
+            at = m.checked_add_months(chrono::Months::new(1));
+        }
+        out
+    };
+    let mut labels: Vec<String> = match g {
+        GroupBy::Year => (first.year()..=last.year()).map(|y| y.to_string()).collect(),
+        GroupBy::Quarter => months().into_iter().map(|m| Period::quarter_of(m).label()).collect(),
+        GroupBy::Month => months().into_iter().map(|m| m.format("%Y-%m").to_string()).collect(),
+        GroupBy::Status => counted_statuses().into_iter().map(str::to_string).collect(),
+        GroupBy::Venue => Venue::ALL.iter().map(|v| v.code().to_string()).chain(std::iter::once("unknown".into())).collect(),
+        GroupBy::Sex => Sex::ALL.iter().map(|v| v.code().to_string()).collect(),
+        GroupBy::AgeBand => AgeGroup::ALL.iter().map(|v| v.code().to_string()).collect(),
+        GroupBy::Citizenship => Citizenship::ALL.iter().map(|v| v.code().to_string()).collect(),
+        GroupBy::County | GroupBy::PlanningRegion | GroupBy::JudicialDistrict | GroupBy::DcfRegion => Vec::new(),
+    };
+    labels.dedup();
+    labels
+}
+
+/// What the database is asked to count: the days, the key dimensions (see
+/// [`GroupCount`]) and whether to split by town.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CountPlan {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub keys: Vec<GroupBy>,
+    pub by_town: bool,
+}
+
+impl StatsQuery {
+    /// The year whose public tables this request is cut from, for a public
+    /// request. Public periods overlap (a year holds its quarters), so the
+    /// public answers of one year are all cut from one model of it.
+    fn public_year(&self) -> Option<i32> {
+        match (self.endpoint, self.period) {
+            (Endpoint::Public, Period::Year { year } | Period::Quarter { year, .. }) => Some(year),
+            _ => None,
+        }
+    }
+
+    /// The grouped count this request needs: for a public request, the whole
+    /// year by quarter and town (the model every public answer of the year is
+    /// cut from); otherwise the period by the requested dimensions.
+    pub fn count_plan(&self) -> CountPlan {
+        match self.public_year().map(|year| Period::Year { year }) {
+            Some(year) => CountPlan {
+                from: year.first_day().unwrap_or_default(),
+                to: year.last_day().unwrap_or_default(),
+                keys: vec![GroupBy::Quarter],
+                by_town: true,
+            },
+            None => CountPlan {
+                from: self.period.first_day().unwrap_or_default(),
+                to: self.period.last_day().unwrap_or_default(),
+                keys: self.key_dimensions(),
+                by_town: self.by_town(),
+            },
+        }
+    }
+}
+
+/// The age band of an age: the intake form's age groups, so the two sources
+/// count alike. No age on file is `unknown`, never a guess.
+pub fn age_band(age: Option<u8>) -> AgeGroup {
+    match age {
+        None => AgeGroup::Unknown,
+        Some(0..=11) => AgeGroup::Under12,
+        Some(12..=17) => AgeGroup::From12To17,
+        Some(18..=24) => AgeGroup::From18To24,
+        Some(25..=59) => AgeGroup::From25To59,
+        Some(_) => AgeGroup::From60,
+    }
+}
+
+/// A count row's key as a category label. The database groups by the raw
+/// age (an empty key for none) so that banding stays a rule here.
+fn category_of_key(g: GroupBy, key: &str) -> String {
+    match g {
+        GroupBy::AgeBand => age_band(key.trim().parse().ok()).code().to_string(),
+        _ => key.to_string(),
+    }
+}
+
+/// Count rows placed in a set of tables: key coordinates and town unit.
+struct Shaped {
+    keys: Vec<GroupBy>,
+    key_dims: Vec<Dimension>,
+    geographies: Vec<GroupBy>,
+    geo_dims: Vec<Dimension>,
+    located: Vec<(Vec<usize>, Option<usize>, u64, u64)>,
+}
+
+impl Shaped {
+    fn new(keys: Vec<GroupBy>, period: &Period, geographies: Vec<GroupBy>, rows: &[GroupCount]) -> Result<Self, BuildError> {
+        let key_dims = keys
+            .iter()
+            .map(|g| Dimension::new(g.code(), key_labels(*g, period)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let geo_dims = geographies
+            .iter()
+            .filter_map(|g| g.towns_dimension().transpose())
+            .collect::<Result<Vec<_>, _>>()?;
+        let town_units = geo::towns();
+        let mut located = Vec::with_capacity(rows.len());
+        for row in rows {
+            if row.keys.len() != key_dims.len() {
+                return Err(BuildError::UnknownKey(row.keys.join(",")));
+            }
+            let mut at = Vec::with_capacity(keys.len());
+            for ((g, d), key) in keys.iter().zip(&key_dims).zip(&row.keys) {
+                let key = category_of_key(*g, key);
+                let i = d.labels().iter().position(|l| *l == key).ok_or_else(|| BuildError::UnknownKey(key.clone()))?;
+                at.push(i);
+            }
+            let unit = match &row.town {
+                Some(town) if !geo_dims.is_empty() => {
+                    Some(town_units.iter().position(|u| u.town == town).ok_or_else(|| BuildError::UnknownKey(town.clone()))?)
+                }
+                _ => None,
+            };
+            located.push((at, unit, row.incidents, row.victims));
+        }
+        Ok(Self { keys, key_dims, geographies, geo_dims, located })
+    }
+
+    /// The exact tables of `measure`: one per geography, or one without.
+    fn tables(&self, measure: Measure) -> Result<Vec<Table>, BuildError> {
+        let value = |inc: u64, vic: u64| match measure {
+            Measure::Incidents => inc,
+            Measure::Victims => vic,
+        };
+        if self.geo_dims.is_empty() {
+            let cells = sum_cells(self.located.iter().map(|(at, _, i, v)| (at.clone(), value(*i, *v))));
+            return Ok(vec![Table::new(table_name(measure, &self.keys, None), self.key_dims.clone(), cells)?]);
+        }
+        let mut out = Vec::with_capacity(self.geo_dims.len());
+        for (g, dim) in self.geographies.iter().zip(&self.geo_dims) {
+            let mut cells = Vec::with_capacity(self.located.len());
+            for (at, unit, i, v) in &self.located {
+                let c = unit.and_then(|u| dim.category_of(u)).ok_or_else(|| BuildError::UnknownKey(g.code().into()))?;
+                let mut at = at.clone();
+                at.push(c);
+                cells.push((at, value(*i, *v)));
+            }
+            let mut dims = self.key_dims.clone();
+            dims.push(dim.clone());
+            out.push(Table::new(table_name(measure, &self.keys, Some(*g)), dims, sum_cells(cells))?);
+        }
+        Ok(out)
+    }
+}
+
+/// Builds the tables the request asks for from the grouped counts of its
+/// [`StatsQuery::count_plan`], with `policy` applied.
+pub fn build(query: &StatsQuery, rows: &[GroupCount], policy: &Policy) -> Result<StatsOutput, BuildError> {
+    let tables = match query.public_year() {
+        Some(year) if policy.is_public() => public_tables(query, year, rows, policy)?,
+        _ => direct_tables(query, rows, policy)?,
+    };
+    Ok(StatsOutput {
+        subject: query.subject,
+        period: query.period.label(),
+        from: query.period.first_day().unwrap_or_default(),
+        to: query.period.last_day().unwrap_or_default(),
+        internal: !policy.is_public(),
+        k: policy.k(),
+        rule: policy.rule(),
+        tables,
+    })
+}
+
+/// The coordinator's tables: the requested ones, suppressed together
+/// (unless internal).
+fn direct_tables(query: &StatsQuery, rows: &[GroupCount], policy: &Policy) -> Result<Vec<MeasureTable>, BuildError> {
+    let shaped = Shaped::new(query.key_dimensions(), &query.period, query.requested_geographies(), rows)?;
+    let mut out = Vec::new();
+    for &measure in query.subject.measures() {
+        let suppressed = suppress_together(&shaped.tables(measure)?, policy)?;
+        out.extend(suppressed.into_iter().map(|table| MeasureTable { measure, table }));
+    }
+    Ok(out)
+}
+
+/// Where an entry sits in the year's public model: a quarter (`None`: the
+/// whole year) and a region of one geography (`None`: the whole state).
+type ModelKey = (Option<usize>, Option<(GroupBy, usize)>);
+
+/// A public answer, cut from the year's model.
+///
+/// Every count a public table can show is the count of a quarter or the
+/// year in a region of some geography or the state, so one model of the
+/// year (quarter × each geography, suppressed together) holds them all.
+/// Each entry the request shows takes the model's verdict: withheld only
+/// where every copy of it in the model is withheld. Whatever is published
+/// for the year, in one request or many, is then a part of one publication
+/// that the audit found safe, so no difference of two public answers (a
+/// year and its quarter, a county and a region) recovers a withheld count.
+fn public_tables(query: &StatsQuery, year: i32, rows: &[GroupCount], policy: &Policy) -> Result<Vec<MeasureTable>, BuildError> {
+    let whole = Period::Year { year };
+    let model = Shaped::new(vec![GroupBy::Quarter], &whole, GroupBy::GEOGRAPHIES.to_vec(), rows)?;
+    let quarter_of = |label: &str| label.strip_prefix(&format!("{year}-Q")).and_then(|q| q.parse::<usize>().ok()).and_then(|q| q.checked_sub(1));
+    let period_quarter = match query.period {
+        Period::Quarter { quarter, .. } => Some(usize::from(quarter).saturating_sub(1)),
+        _ => None,
+    };
+
+    // The request's own rows: the model's, inside the period, keyed as asked.
+    let keys = query.key_dimensions();
+    let mut asked = Vec::with_capacity(rows.len());
+    for row in rows {
+        let label = row.keys.first().ok_or_else(|| BuildError::UnknownKey(String::new()))?;
+        let quarter = quarter_of(label).ok_or_else(|| BuildError::UnknownKey(label.clone()))?;
+        if period_quarter.is_some_and(|q| q != quarter) {
+            continue;
+        }
+        let keyed = keys
+            .iter()
+            .map(|g| match g {
+                GroupBy::Year => Ok(year.to_string()),
+                GroupBy::Quarter => Ok(label.clone()),
+                other => Err(BuildError::UnknownKey(other.code().into())),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        asked.push(GroupCount { keys: keyed, ..row.clone() });
+    }
+    let geographies: Vec<GroupBy> = query.group_by.iter().copied().filter(|g| g.is_geography()).collect();
+    let request = Shaped::new(keys.clone(), &query.period, geographies, &asked)?;
+    // The request's quarter categories as the model's quarters (0–3).
+    let quarters: Option<(usize, Vec<Option<usize>>)> = keys.iter().position(|g| *g == GroupBy::Quarter).map(|i| {
+        let labels = request.key_dims.get(i).map(Dimension::labels).unwrap_or_default();
+        (i, labels.into_iter().map(quarter_of).collect())
+    });
+
+    let mut out = Vec::new();
+    for &measure in query.subject.measures() {
+        let mut withheld: std::collections::HashMap<ModelKey, bool> = std::collections::HashMap::new();
+        for (g, t) in GroupBy::GEOGRAPHIES.iter().zip(suppress_together(&model.tables(measure)?, policy)?) {
+            for e in t.entries() {
+                let key = (e.at.first().copied().flatten(), e.at.get(1).copied().flatten().map(|c| (*g, c)));
+                let w = withheld.entry(key).or_insert(true);
+                *w = *w && e.cell.suppressed;
+            }
+        }
+        for table in request.tables(measure)? {
+            let geography = table_geography(&table);
+            let flags: Vec<bool> = table
+                .keys()
+                .iter()
+                .map(|at| {
+                    // A quarter category names its quarter; a quarter margin, or
+                    // no quarter dimension, means the whole period.
+                    let time = match quarters.as_ref().and_then(|(i, map)| Some((at.get(*i).copied().flatten()?, map))) {
+                        Some((c, map)) => map.get(c).copied().flatten().map(Some),
+                        None => Some(period_quarter),
+                    };
+                    let place = geography.zip(at.get(keys.len()).copied().flatten());
+                    // An entry the model does not hold is withheld, never guessed.
+                    time.and_then(|time| withheld.get(&(time, place)).copied()).unwrap_or(true)
+                })
+                .collect();
+            out.push(MeasureTable { measure, table: publish(&table, &flags, policy) });
+        }
+    }
+    Ok(out)
+}
+
+/// The geography a table is split by (its last dimension), if any.
+fn table_geography(table: &Table) -> Option<GroupBy> {
+    table.dimensions().last().and_then(|d| GroupBy::parse(d.name())).filter(|g| g.is_geography())
+}
+
+/// Towns of one region fall in one cell: their counts add.
+fn sum_cells(cells: impl IntoIterator<Item = (Vec<usize>, u64)>) -> Vec<(Vec<usize>, u64)> {
+    let mut out: Vec<(Vec<usize>, u64)> = Vec::new();
+    for (at, n) in cells {
+        match out.iter_mut().find(|(a, _)| *a == at) {
+            Some((_, sum)) => *sum = sum.saturating_add(n),
+            None => out.push((at, n)),
+        }
+    }
+    out
+}
+
+fn table_name(measure: Measure, keys: &[GroupBy], geography: Option<GroupBy>) -> String {
+    let by: Vec<&str> = keys.iter().chain(geography.as_ref()).map(|g| g.code()).collect();
+    let what = match measure {
+        Measure::Incidents => "incidents",
+        Measure::Victims => "victims",
+    };
+    format!("{what} by {}", by.join(", "))
+}
+
+impl StatsOutput {
+    /// Long-format CSV of every table: `measure`, `table`, one column per
+    /// dimension that appears in any table (empty where a table lacks it,
+    /// `Total` for a margin), then `count` with `*` for a withheld count.
+    pub fn to_csv(&self) -> String {
+        let mut columns: Vec<String> = Vec::new();
+        for t in &self.tables {
+            for d in t.table.dimensions() {
+                if !columns.iter().any(|c| c == d.name()) {
+                    columns.push(d.name().to_string());
+                }
+            }
+        }
+        let mut out = String::new();
+        let header: Vec<String> = ["measure", "table"]
+            .iter()
+            .map(|s| s.to_string())
+            .chain(columns.iter().cloned())
+            .chain(std::iter::once("count".to_string()))
+            .collect();
+        out.push_str(&header.join(","));
+        out.push('\n');
+        for t in &self.tables {
+            let dims = t.table.dimensions();
+            let measure = match t.measure {
+                Measure::Incidents => "incidents",
+                Measure::Victims => "victims",
+            };
+            for e in t.table.entries() {
+                let mut row = vec![measure.to_string(), csv_field(t.table.name())];
+                for column in &columns {
+                    let cell = dims.iter().position(|d| d.name() == column).map(|i| {
+                        match e.at.get(i).copied().flatten().and_then(|c| dims.get(i)?.labels().get(c).map(|l| l.to_string())) {
+                            Some(label) => csv_field(&label),
+                            None => "Total".to_string(),
+                        }
+                    });
+                    row.push(cell.unwrap_or_default());
+                }
+                row.push(e.cell.to_csv());
+                out.push_str(&row.join(","));
+                out.push('\n');
+            }
+        }
+        out
+    }
+
+    /// The table of `measure` whose last dimension is `name`, or the only one.
+    pub fn table(&self, measure: Measure, name: &str) -> Option<&SuppressedTable> {
+        self.tables
+            .iter()
+            .filter(|t| t.measure == measure)
+            .map(|t| &t.table)
+            .find(|t| t.name() == name || t.dimensions().last().is_some_and(|d| d.name() == name))
+    }
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
