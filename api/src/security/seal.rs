@@ -5,13 +5,10 @@
 use crate::db::incidents::{NewIncident, NewVictim};
 use crate::error::ApiError;
 use crate::security::crypto::{field_aad, Envelope};
-use beacon_core::reference::codes::CodeList;
+use beacon_core::reference::codes::{code_strings, CodeList};
 use beacon_core::Incident;
 use uuid::Uuid;
 
-fn codes<T: CodeList>(items: &[T]) -> Vec<String> {
-    items.iter().map(|c| c.code().to_string()).collect()
-}
 
 pub fn incident_rows(
     id: Uuid,
@@ -49,7 +46,7 @@ pub fn incident_rows(
             citizenship: v.citizenship.map(|c| c.code().to_string()),
             language: v.language.clone(),
             relationship_to_trafficker: v.relationship_to_trafficker.map(|r| r.code().to_string()),
-            services_needed: codes(&v.services_needed),
+            services_needed: code_strings(&v.services_needed),
             minor: v.minor,
             identity_sealed,
             identity_index,
@@ -70,10 +67,10 @@ pub fn incident_rows(
         planning_region: d.planning_region.clone(),
         judicial_district: d.judicial_district.clone(),
         dcf_region: d.dcf_region.map(i16::from),
-        trafficking_types: codes(&incident.trafficking_types),
+        trafficking_types: code_strings(&incident.trafficking_types),
         nibrs_offenses: d.nibrs_offenses.clone(),
         venue: incident.venue.map(|v| v.code().to_string()),
-        control_methods: codes(&incident.control_methods),
+        control_methods: code_strings(&incident.control_methods),
         dcf_notified: incident.dcf_notified,
         law_enforcement_agency: incident.law_enforcement_agency.clone(),
         minor_involved: d.minor_involved,

@@ -8,7 +8,7 @@ use uuid::Uuid;
 use beacon_core::directory::location::Location;
 use beacon_core::directory::service::{Current, Funding, Phone, Service, ServicePatch};
 use beacon_core::directory::vetting;
-use beacon_core::reference::codes::CodeList;
+use beacon_core::reference::codes::{code_strings, CodeList};
 
 
 #[derive(Debug, Insertable)]
@@ -399,9 +399,6 @@ fn phone_row(service_id: Uuid, p: &Phone) -> NewPhone {
     }
 }
 
-fn codes<C: CodeList>(list: &[C]) -> Vec<String> {
-    list.iter().map(|c| c.code().to_string()).collect()
-}
 
 impl ServiceRows {
     /// The rows of a checked service written at `now`; every part gets a fresh id.
@@ -414,10 +411,10 @@ impl ServiceRows {
                 name: s.name.clone(),
                 description: s.description.clone(),
                 status: s.status.code().to_string(),
-                categories: codes(&s.categories),
+                categories: code_strings(&s.categories),
                 min_age: s.min_age,
                 max_age: s.max_age,
-                populations: codes(&s.populations),
+                populations: code_strings(&s.populations),
                 languages: s.languages.clone(),
                 capacity_unit: capacity.map(|c| c.unit.clone()),
                 capacity_available: capacity.map(|c| c.available),
@@ -440,10 +437,10 @@ impl From<&ServicePatch> for ServiceChanges {
             name: p.name.clone(),
             description: p.description.clone(),
             status: p.status.map(|s| s.code().to_string()),
-            categories: p.categories.as_deref().map(codes),
+            categories: p.categories.as_deref().map(code_strings),
             min_age: p.min_age,
             max_age: p.max_age,
-            populations: p.populations.as_deref().map(codes),
+            populations: p.populations.as_deref().map(code_strings),
             languages: p.languages.clone(),
             capacity_unit: p.capacity_unit.clone(),
             capacity_available: p.capacity_available,

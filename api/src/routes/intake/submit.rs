@@ -8,7 +8,7 @@ use crate::security::crypto::{field_aad, Envelope};
 use crate::security::Principal;
 use actix_web::http::header;
 use actix_web::{post, web, HttpRequest, HttpResponse};
-use beacon_core::reference::codes::CodeList;
+use beacon_core::reference::codes::{code_strings, CodeList};
 use beacon_core::intake::IntakeSubmissionWire;
 use beacon_core::{check_intake, Intake};
 use chrono::{DateTime, Utc};
@@ -131,9 +131,6 @@ pub async fn submit_intake(
         .json(IntakeReceipt::from(receipt)))
 }
 
-fn codes<T: CodeList>(items: &[T]) -> Vec<String> {
-    items.iter().map(|c| c.code().to_string()).collect()
-}
 
 fn sealed_row(
     id: Uuid,
@@ -171,9 +168,9 @@ fn sealed_row(
         planning_region: d.planning_region.clone(),
         judicial_district: d.judicial_district.clone(),
         dcf_region: d.dcf_region.map(i16::from),
-        concern_types: codes(&intake.concern_types),
+        concern_types: code_strings(&intake.concern_types),
         age_group: intake.age_group.code().to_string(),
-        needs: codes(&intake.needs),
+        needs: code_strings(&intake.needs),
         safe_to_contact: intake.safe_to_contact,
         consent_to_share: intake.consent_to_share,
         preferred_language: intake.preferred_language.clone(),

@@ -13,6 +13,11 @@ pub struct CodeEntry {
     pub label: &'static str,
 }
 
+/// The codes of `items`, as stored (text arrays in the database).
+pub fn code_strings<T: CodeList>(items: &[T]) -> Vec<String> {
+    items.iter().map(|c| c.code().to_string()).collect()
+}
+
 pub trait CodeList: Sized + Copy + 'static {
     const NAME: &'static str;
     const ALL: &'static [Self];
