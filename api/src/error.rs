@@ -17,6 +17,9 @@ pub enum ApiError {
     Unauthenticated,
     #[error("this key's role may not use this operation")]
     Forbidden,
+    /// A valid request this key may not make: the field that makes it someone else's is named.
+    #[error("this key may not do this for the value given")]
+    NotYours(Vec<ValidationError>),
     #[error("not found")]
     NotFound,
     #[error("the body must be application/json")]
@@ -72,7 +75,7 @@ impl ApiError {
             ApiError::InvalidJson(_) => "invalid_json",
             ApiError::Invalid(_) => "validation_failed",
             ApiError::Unauthenticated => "unauthenticated",
-            ApiError::Forbidden => "forbidden",
+            ApiError::Forbidden | ApiError::NotYours(_) => "forbidden",
             ApiError::NotFound => "not_found",
             ApiError::UnsupportedMediaType => "unsupported_media_type",
             ApiError::PayloadTooLarge(_) => "payload_too_large",
@@ -168,7 +171,7 @@ impl ResponseError for ApiError {
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Unauthenticated => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden => StatusCode::FORBIDDEN,
+            ApiError::Forbidden | ApiError::NotYours(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -188,7 +191,11 @@ impl ResponseError for ApiError {
             tracing::error!(error = %detail, "internal error");
         }
         let errors = match self {
-            ApiError::InvalidJson(e) | ApiError::Invalid(e) | ApiError::BadQuery(e) | ApiError::InvalidStatements(e) => {
+            ApiError::InvalidJson(e)
+            | ApiError::Invalid(e)
+            | ApiError::BadQuery(e)
+            | ApiError::InvalidStatements(e)
+            | ApiError::NotYours(e) => {
                 Some(Errors::Rules(e))
             }
             ApiError::RejectedRows(rows) => Some(Errors::Rows(&rows[..rows.len().min(MAX_ROW_ERRORS)])),

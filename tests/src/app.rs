@@ -106,6 +106,15 @@ impl TestApp {
         Ok(keys::issue(&mut conn, org, role, &[]).await?.secret)
     }
 
+    /// A reporter key of account `org`, which reports for the agency `agency` (an agency code,
+    /// such as `dcf`): a reporter files incidents only as its own agency.
+    pub async fn reporter(&self, org: &str, agency: &str) -> Result<String> {
+        let mut conn = self.conn().await?;
+        let issued = keys::issue(&mut conn, org, Role::Reporter, &[]).await?;
+        beacon_api::db::training::set_account_agency(&mut conn, issued.account_id, Some(agency)).await?;
+        Ok(issued.secret)
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }

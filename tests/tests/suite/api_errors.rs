@@ -28,7 +28,7 @@ async fn no_key_or_a_wrong_key_is_401_problem_json() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_body_that_is_not_json_typed_is_415() {
     let app = TestApp::spawn().await.unwrap();
-    let key = app.key("DCF", Role::Reporter).await.unwrap();
+    let key = app.reporter("DCF", "dcf").await.unwrap();
     let r = app
         .client
         .post(app.url("/v1/incidents"))
@@ -44,7 +44,7 @@ async fn a_body_that_is_not_json_typed_is_415() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_body_over_256_kib_is_413() {
     let app = TestApp::spawn().await.unwrap();
-    let key = app.key("DCF", Role::Reporter).await.unwrap();
+    let key = app.reporter("DCF", "dcf").await.unwrap();
     let mut body = incident("Hartford", "2026-06-01");
     body["narrative"] = Value::String("x".repeat(300 * 1024));
     let r = app.post_json("/v1/incidents", &key, body.to_string()).await.unwrap();
@@ -54,7 +54,7 @@ async fn a_body_over_256_kib_is_413() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn broken_json_is_400_with_invalid_json_at_the_root() {
     let app = TestApp::spawn().await.unwrap();
-    let key = app.key("DCF", Role::Reporter).await.unwrap();
+    let key = app.reporter("DCF", "dcf").await.unwrap();
     let r = app.post_json("/v1/incidents", &key, "{\"status\": ".into()).await.unwrap();
     let (status, body) = problem(r).await;
     assert_eq!(status, 400);
@@ -65,7 +65,7 @@ async fn broken_json_is_400_with_invalid_json_at_the_root() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_invalid_report_is_422_and_writes_nothing() {
     let app = TestApp::spawn().await.unwrap();
-    let key = app.key("DCF", Role::Reporter).await.unwrap();
+    let key = app.reporter("DCF", "dcf").await.unwrap();
     let mut body = incident("Hartford", "2026-06-01");
     let mut second = body["victims"][0].clone();
     second["age"] = Value::from(200);
@@ -87,7 +87,7 @@ async fn an_invalid_report_is_422_and_writes_nothing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unknown_route_or_id_is_a_404_problem() {
     let app = TestApp::spawn().await.unwrap();
-    let key = app.key("DCF", Role::Reporter).await.unwrap();
+    let key = app.reporter("DCF", "dcf").await.unwrap();
     assert_eq!(problem(app.get("/v1/nothing-here", &key).await.unwrap()).await.0, 404);
     assert_eq!(problem(app.get("/v1/incidents/not-a-uuid", &key).await.unwrap()).await.0, 404);
 }

@@ -29,7 +29,7 @@ async fn create(app: &TestApp, key: &str, body: &Value) -> Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_valid_incident_is_created_with_location_and_derived_fields() {
     let app = TestApp::spawn().await.unwrap();
-    let key = app.key("DCF", Role::Reporter).await.unwrap();
+    let key = app.reporter("DCF", "dcf").await.unwrap();
     let r = app.post_json("/v1/incidents", &key, incident("new london", "2026-06-01").to_string()).await.unwrap();
     assert_eq!(r.status().as_u16(), 201);
     let location = r.headers()["location"].to_str().unwrap().to_string();
@@ -45,7 +45,7 @@ async fn a_valid_incident_is_created_with_location_and_derived_fields() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reading_an_incident_returns_it_without_sealed_fields() {
     let app = TestApp::spawn().await.unwrap();
-    let key = app.key("DCF", Role::Reporter).await.unwrap();
+    let key = app.reporter("DCF", "dcf").await.unwrap();
     let created = create(&app, &key, &incident("Hartford", "2026-06-01")).await;
     let r = app.get(&format!("/v1/incidents/{}", created["id"].as_str().unwrap()), &key).await.unwrap();
     assert_eq!(r.status().as_u16(), 200);
@@ -63,8 +63,8 @@ async fn reading_an_incident_returns_it_without_sealed_fields() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn another_accounts_incident_is_not_found_for_a_reporter() {
     let app = TestApp::spawn().await.unwrap();
-    let a = app.key("Agency A", Role::Reporter).await.unwrap();
-    let b = app.key("Agency B", Role::Reporter).await.unwrap();
+    let a = app.reporter("Agency A", "dcf").await.unwrap();
+    let b = app.reporter("Agency B", "dcf").await.unwrap();
     let created = create(&app, &a, &incident("Hartford", "2026-06-01")).await;
     let path = format!("/v1/incidents/{}", created["id"].as_str().unwrap());
     assert_eq!(app.get(&path, &b).await.unwrap().status().as_u16(), 404);
@@ -75,8 +75,8 @@ async fn another_accounts_incident_is_not_found_for_a_reporter() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_coordinator_reads_every_accounts_incidents() {
     let app = TestApp::spawn().await.unwrap();
-    let a = app.key("Agency A", Role::Reporter).await.unwrap();
-    let b = app.key("Agency B", Role::Reporter).await.unwrap();
+    let a = app.reporter("Agency A", "dcf").await.unwrap();
+    let b = app.reporter("Agency B", "dcf").await.unwrap();
     let coordinator = app.key("OPM coordinator", Role::Coordinator).await.unwrap();
     let created = create(&app, &a, &incident("Hartford", "2026-06-01")).await;
     create(&app, &b, &incident("Stamford", "2026-06-02")).await;
@@ -89,7 +89,7 @@ async fn a_coordinator_reads_every_accounts_incidents() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_list_pages_and_filters_by_town_and_dates() {
     let app = TestApp::spawn().await.unwrap();
-    let key = app.key("DCF", Role::Reporter).await.unwrap();
+    let key = app.reporter("DCF", "dcf").await.unwrap();
     for (town, date) in [("Hartford", "2026-01-10"), ("hartford", "2026-03-10"), ("Bristol", "2026-03-11"), ("Hartford", "2026-05-01")] {
         create(&app, &key, &incident(town, date)).await;
     }
@@ -104,7 +104,7 @@ async fn the_list_pages_and_filters_by_town_and_dates() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_list_parameters_are_a_400_naming_each() {
     let app = TestApp::spawn().await.unwrap();
-    let key = app.key("DCF", Role::Reporter).await.unwrap();
+    let key = app.reporter("DCF", "dcf").await.unwrap();
     let r = app.get("/v1/incidents?per_page=500&town=Gotham&from=2026-13-01", &key).await.unwrap();
     assert_eq!(r.status().as_u16(), 400);
     let body: Value = r.json().await.unwrap();
@@ -115,11 +115,44 @@ async fn bad_list_parameters_are_a_400_naming_each() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn roles_without_incident_access_are_forbidden() {
     let app = TestApp::spawn().await.unwrap();
-    let coordinator = app.key("OPM", Role::Coordinator).await.unwrap();
-    let r = app.post_json("/v1/incidents", &coordinator, incident("Hartford", "2026-06-01").to_string()).await.unwrap();
-    assert_eq!(r.status().as_u16(), 403);
     for role in [Role::Partner, Role::Auditor, Role::Admin] {
         let key = app.key("Other", role).await.unwrap();
+        let r = app.post_json("/v1/incidents", &key, incident("Hartford", "2026-06-01").to_string()).await.unwrap();
+        assert_eq!(r.status().as_u16(), 403, "{role:?} files");
         assert_eq!(app.get("/v1/incidents", &key).await.unwrap().status().as_u16(), 403, "{role:?}");
     }
+}
+
+/// Sec. 1(d): agencies report their own incidents. A reporter key files only as its account's
+/// agency; a contract error is still a 422 first; the coordinator files on an agency's behalf and
+/// the audit trail says so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_files_only_as_its_own_agency_and_the_coordinator_on_behalf() {
+    let app = TestApp::spawn().await.unwrap();
+    let dcf = app.reporter("DCF", "dcf").await.unwrap();
+    let no_agency = app.key("Unassigned", Role::Reporter).await.unwrap();
+    let coordinator = app.key("OPM", Role::Coordinator).await.unwrap();
+    let auditor = app.key("Audit", Role::Auditor).await.unwrap();
+    let mut as_desp = incident("Hartford", "2026-06-01");
+    as_desp["reporting_agency"] = json!("desp");
+
+    for key in [&dcf, &no_agency] {
+        let r = app.post_json("/v1/incidents", key, as_desp.to_string()).await.unwrap();
+        assert_eq!(r.status().as_u16(), 403);
+        let body: Value = r.json().await.unwrap();
+        assert_eq!(body["code"], "forbidden");
+        assert_eq!(body["errors"][0]["path"], "/reporting_agency", "{body}");
+    }
+    let mut broken = as_desp.clone();
+    broken["town"] = json!("Atlantis");
+    let r = app.post_json("/v1/incidents", &dcf, broken.to_string()).await.unwrap();
+    assert_eq!(r.status().as_u16(), 422, "the contract is checked before the agency");
+    let listed: Value = app.get("/v1/incidents", &coordinator).await.unwrap().json().await.unwrap();
+    assert_eq!(listed["total_items"], 0, "a refused report stores nothing");
+
+    let created = create(&app, &coordinator, &as_desp).await;
+    let id = created["id"].as_str().unwrap();
+    let trail: Value = app.get(&format!("/v1/audit?action=incident.create&resource_id={id}"), &auditor).await.unwrap().json().await.unwrap();
+    assert_eq!(trail["items"][0]["reason"], "filed on behalf of desp", "{trail}");
+    create(&app, &dcf, &incident("Hartford", "2026-06-01")).await;
 }

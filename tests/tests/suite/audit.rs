@@ -286,7 +286,7 @@ async fn bad_audit_query_parameters_are_400_naming_each() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_auditors_read_the_trail() {
     let app = TestApp::spawn().await.unwrap();
-    let reporter = app.key("DCF", Role::Reporter).await.unwrap();
+    let reporter = app.reporter("DCF", "dcf").await.unwrap();
     let auditor = app.key("State Auditor", Role::Auditor).await.unwrap();
     seed(&mut app.conn().await.unwrap(), "test.access", 1).await;
     for path in ["/v1/audit", "/v1/audit/verify"] {

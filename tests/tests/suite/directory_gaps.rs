@@ -156,8 +156,8 @@ async fn referrals_are_checked_scoped_to_their_account_and_listed() {
     let app = TestApp::spawn().await.unwrap();
     let key = app.key("Coordinator", Role::Coordinator).await.unwrap();
     let (_, shelter, _) = seed(&app, &key).await;
-    let reporter = app.key("Agency A", Role::Reporter).await.unwrap();
-    let other = app.key("Agency B", Role::Reporter).await.unwrap();
+    let reporter = app.reporter("Agency A", "dcf").await.unwrap();
+    let other = app.reporter("Agency B", "dcf").await.unwrap();
     let (s, _, p) = post(&app, "/v1/directory/referrals", &reporter,
         json!({"service_id": shelter, "category": "legal", "town": "Gotham", "referred_on": "2026-06-16", "outcome": "lost"})).await;
     assert_eq!(s, 422, "{p}");

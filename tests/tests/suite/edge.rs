@@ -3,7 +3,6 @@
 
 use crate::api_incidents::incident;
 use beacon_api::config::RateLimits;
-use beacon_api::security::Role;
 use beacon_tests::app::TestApp;
 use serde_json::{json, Value};
 use std::num::NonZeroU32;
@@ -76,7 +75,7 @@ async fn too_many_requests_from_one_address_are_429_with_retry_after() {
     let retry = assert_rate_limited(r).await;
     assert!(retry <= 20, "Retry-After {retry}");
     // Every route shares the address's budget, and a key does not help.
-    let key = app.key("DCF", Role::Reporter).await.unwrap();
+    let key = app.reporter("DCF", "dcf").await.unwrap();
     assert_rate_limited(app.get("/v1/incidents", &key).await.unwrap()).await;
     // Another address has its own budget.
     let r = from_other_address().get(app.url("/health/live")).send().await.unwrap();
@@ -94,8 +93,8 @@ fn from_other_address() -> reqwest::Client {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_per_key_budget_is_independent_of_the_address_budget() {
     let app = TestApp::spawn_with_limits(limits(1000, 2, 1000)).await.unwrap();
-    let first = app.key("DCF", Role::Reporter).await.unwrap();
-    let second = app.key("DCF", Role::Reporter).await.unwrap();
+    let first = app.reporter("DCF", "dcf").await.unwrap();
+    let second = app.reporter("DCF", "dcf").await.unwrap();
     for _ in 0..2 {
         assert_eq!(app.get("/v1/incidents", &first).await.unwrap().status().as_u16(), 200);
     }
@@ -119,7 +118,7 @@ async fn the_per_key_budget_is_independent_of_the_address_budget() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn repeated_failed_authentication_locks_the_address_out() {
     let app = TestApp::spawn_with_limits(limits(1000, 1000, 3)).await.unwrap();
-    let good = app.key("DCF", Role::Reporter).await.unwrap();
+    let good = app.reporter("DCF", "dcf").await.unwrap();
     for attempt in 0..3 {
         let r = app.get("/v1/incidents", &format!("bk_guess{attempt}")).await.unwrap();
         assert_eq!(r.status().as_u16(), 401, "attempt {attempt}");
@@ -139,7 +138,7 @@ async fn repeated_failed_authentication_locks_the_address_out() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn successful_requests_do_not_spend_the_failed_authentication_budget() {
     let app = TestApp::spawn_with_limits(limits(1000, 1000, 2)).await.unwrap();
-    let good = app.key("DCF", Role::Reporter).await.unwrap();
+    let good = app.reporter("DCF", "dcf").await.unwrap();
     for _ in 0..5 {
         assert_eq!(app.get("/v1/incidents", &good).await.unwrap().status().as_u16(), 200);
     }
@@ -171,7 +170,7 @@ async fn a_cross_origin_preflight_gets_no_allow_origin() {
     }
     // A plain cross-origin request still runs (a browser will not show
     // another origin the answer without the header), and gets no grant.
-    let key = app.key("DCF", Role::Reporter).await.unwrap();
+    let key = app.reporter("DCF", "dcf").await.unwrap();
     let r = app
         .client
         .get(app.url("/v1/incidents"))
@@ -187,7 +186,7 @@ async fn a_cross_origin_preflight_gets_no_allow_origin() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn security_headers_are_on_every_response() {
     let app = TestApp::spawn().await.unwrap();
-    let key = app.key("DCF", Role::Reporter).await.unwrap();
+    let key = app.reporter("DCF", "dcf").await.unwrap();
     let r = app.post_json("/v1/incidents", &key, incident("Hartford", "2026-06-01").to_string()).await.unwrap();
     assert_eq!(r.status().as_u16(), 201);
     assert_security_headers(&r);
@@ -288,7 +287,7 @@ async fn the_most_verbose_log_holds_no_sealed_value_body_query_or_key() {
     let index_key = base64::engine::general_purpose::STANDARD.encode(rand::random::<[u8; 32]>());
 
     let out = Command::new(&bin)
-        .args(["keys", "create", "--account", "Edge Log Test", "--role", "reporter"])
+        .args(["keys", "create", "--account", "Edge Log Test", "--role", "reporter", "--agency", "dcf"])
         .env("DATABASE_URL", &db.url)
         .output()
         .unwrap();

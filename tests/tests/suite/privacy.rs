@@ -9,7 +9,7 @@ use serde_json::json;
 const MARKERS: [&str; 4] = ["MARKER-GIVEN-7f3a", "MARKER-FAMILY-7f3a", "MARKER-NARRATIVE-7f3a", "marker-7f3a@example.org"];
 
 async fn seed(app: &TestApp) {
-    let key = app.key("DCF", Role::Reporter).await.unwrap();
+    let key = app.reporter("DCF", "dcf").await.unwrap();
     let mut body = incident("Hartford", "2026-06-01");
     body["narrative"] = json!(MARKERS[2]);
     body["victims"][0]["identity"] = json!({"given_name": MARKERS[0], "family_name": MARKERS[1], "email": MARKERS[3], "date_of_birth": "1992-01-01"});
@@ -65,7 +65,7 @@ async fn a_pg_dump_of_the_database_holds_no_sealed_value() {
 }
 
 async fn seeded_incident(app: &TestApp) -> String {
-    let key = app.key("DCF", Role::Reporter).await.unwrap();
+    let key = app.reporter("DCF", "dcf").await.unwrap();
     let mut body = incident("Hartford", "2026-06-01");
     body["narrative"] = json!(MARKERS[2]);
     body["victims"][0]["identity"] = json!({"given_name": MARKERS[0], "family_name": MARKERS[1]});
@@ -90,7 +90,7 @@ async fn reading_sealed_fields_needs_a_reason() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reporter_may_not_read_sealed_fields_even_of_its_own_incident() {
     let app = TestApp::spawn().await.unwrap();
-    let key = app.key("DCF", Role::Reporter).await.unwrap();
+    let key = app.reporter("DCF", "dcf").await.unwrap();
     let created: serde_json::Value = app
         .post_json("/v1/incidents", &key, incident("Hartford", "2026-06-01").to_string())
         .await

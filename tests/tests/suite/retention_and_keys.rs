@@ -9,8 +9,9 @@ use beacon_tests::app::TestApp;
 use diesel_async::RunQueryDsl;
 use serde_json::{json, Value};
 
-async fn report(app: &TestApp, key: &str, identity: Value, narrative: &str) -> String {
+async fn report(app: &TestApp, key: &str, agency: &str, identity: Value, narrative: &str) -> String {
     let mut body = incident("Hartford", "2026-06-01");
+    body["reporting_agency"] = json!(agency);
     body["victims"][0]["identity"] = identity;
     body["victims"][0].as_object_mut().unwrap().remove("age");
     body["narrative"] = json!(narrative);
@@ -23,13 +24,13 @@ async fn report(app: &TestApp, key: &str, identity: Value, narrative: &str) -> S
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_blind_index_finds_one_person_reported_by_two_agencies() {
     let app = TestApp::spawn().await.unwrap();
-    let dcf = app.key("DCF", Role::Reporter).await.unwrap();
-    let police = app.key("Hartford Police", Role::Reporter).await.unwrap();
+    let dcf = app.reporter("DCF", "dcf").await.unwrap();
+    let police = app.reporter("Hartford Police", "local_police").await.unwrap();
     let coordinator = app.key("OPM", Role::Coordinator).await.unwrap();
-    let first = report(&app, &dcf, json!({"given_name": "José", "family_name": "O'Neil-Díaz", "date_of_birth": "1990-04-02"}), "a").await;
-    let second = report(&app, &police, json!({"given_name": "jose", "family_name": "oneil diaz", "date_of_birth": "1990-04-02"}), "b").await;
-    report(&app, &police, json!({"given_name": "Jose", "family_name": "O'Neil-Diaz", "date_of_birth": "1991-04-02"}), "c").await;
-    report(&app, &police, json!({"given_name": "Ana"}), "d").await;
+    let first = report(&app, &dcf, "dcf", json!({"given_name": "José", "family_name": "O'Neil-Díaz", "date_of_birth": "1990-04-02"}), "a").await;
+    let second = report(&app, &police, "local_police", json!({"given_name": "jose", "family_name": "oneil diaz", "date_of_birth": "1990-04-02"}), "b").await;
+    report(&app, &police, "local_police", json!({"given_name": "Jose", "family_name": "O'Neil-Diaz", "date_of_birth": "1991-04-02"}), "c").await;
+    report(&app, &police, "local_police", json!({"given_name": "Ana"}), "d").await;
     let dups: Value = app.get("/v1/victims/duplicates", &coordinator).await.unwrap().json().await.unwrap();
     let groups = dups["groups"].as_array().unwrap();
     assert_eq!(groups.len(), 1, "{dups}");
@@ -47,9 +48,9 @@ async fn the_blind_index_finds_one_person_reported_by_two_agencies() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn purge_removes_sealed_fields_of_old_closed_incidents_and_keeps_the_rest() {
     let app = TestApp::spawn().await.unwrap();
-    let dcf = app.key("DCF", Role::Reporter).await.unwrap();
-    let old = report(&app, &dcf, json!({"given_name": "A", "family_name": "B", "date_of_birth": "1990-01-01"}), "old narrative").await;
-    let recent = report(&app, &dcf, json!({"given_name": "C"}), "recent narrative").await;
+    let dcf = app.reporter("DCF", "dcf").await.unwrap();
+    let old = report(&app, &dcf, "dcf", json!({"given_name": "A", "family_name": "B", "date_of_birth": "1990-01-01"}), "old narrative").await;
+    let recent = report(&app, &dcf, "dcf", json!({"given_name": "C"}), "recent narrative").await;
     for id in [&old, &recent] {
         let r = app.post_json(&format!("/v1/incidents/{id}/close"), &dcf, String::new()).await.unwrap();
         assert_eq!(r.status().as_u16(), 204);
@@ -94,8 +95,8 @@ async fn purge_removes_sealed_fields_of_old_closed_incidents_and_keeps_the_rest(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rotating_the_master_key_rewraps_every_record_and_keeps_them_readable() {
     let app = TestApp::spawn().await.unwrap();
-    let dcf = app.key("DCF", Role::Reporter).await.unwrap();
-    let id = report(&app, &dcf, json!({"given_name": "A"}), "narrative under the old key").await;
+    let dcf = app.reporter("DCF", "dcf").await.unwrap();
+    let id = report(&app, &dcf, "dcf", json!({"given_name": "A"}), "narrative under the old key").await;
     let new_key: [u8; 32] = rand::random();
     let b64 = |k: &[u8; 32]| base64::engine::general_purpose::STANDARD.encode(k);
     let out = app
@@ -131,9 +132,9 @@ async fn rotating_the_master_key_rewraps_every_record_and_keeps_them_readable() 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_audit_verify_command_names_a_tampered_entry() {
     let app = TestApp::spawn().await.unwrap();
-    let dcf = app.key("DCF", Role::Reporter).await.unwrap();
+    let dcf = app.reporter("DCF", "dcf").await.unwrap();
     for n in ["one", "two", "three"] {
-        report(&app, &dcf, json!({"given_name": n}), n).await;
+        report(&app, &dcf, "dcf", json!({"given_name": n}), n).await;
     }
     let ok = app.beacon(&["audit", "verify"], &[]).unwrap();
     assert!(ok.status.success(), "{}{}", String::from_utf8_lossy(&ok.stdout), String::from_utf8_lossy(&ok.stderr));

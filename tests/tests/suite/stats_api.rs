@@ -92,7 +92,7 @@ fn entry<'a>(table: &'a Value, label: Option<&str>) -> &'a Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn internal_counts_match_what_was_reported() {
     let app = TestApp::spawn().await.unwrap();
-    let reporter = app.key("DCF", Role::Reporter).await.unwrap();
+    let reporter = app.reporter("DCF", "dcf").await.unwrap();
     let coordinator = app.key("OPM coordinator", Role::Coordinator).await.unwrap();
     for _ in 0..3 {
         report(&app, &reporter, "Hartford", "2026-02-10", 2).await;
@@ -121,7 +121,7 @@ async fn internal_counts_match_what_was_reported() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn victims_are_counted_by_their_own_traits() {
     let app = TestApp::spawn().await.unwrap();
-    let reporter = app.key("DCF", Role::Reporter).await.unwrap();
+    let reporter = app.reporter("DCF", "dcf").await.unwrap();
     let coordinator = app.key("OPM coordinator", Role::Coordinator).await.unwrap();
     let person = |sex: &str, age: u8| json!({"sex": sex, "age": age, "services_needed": ["shelter"]});
     report_victims(&app, &reporter, "Hartford", "2026-03-01", vec![person("female", 16), person("male", 40)]).await;
@@ -176,7 +176,7 @@ async fn exact_counts_need_a_reason() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reporter_may_not_read_statistics() {
     let app = TestApp::spawn().await.unwrap();
-    let reporter = app.key("DCF", Role::Reporter).await.unwrap();
+    let reporter = app.reporter("DCF", "dcf").await.unwrap();
     let r = get(&app, "/v1/stats/incidents?period=2026", Some(&reporter)).await;
     assert_eq!(r.status().as_u16(), 403);
 }
@@ -184,7 +184,7 @@ async fn a_reporter_may_not_read_statistics() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_count_below_k_is_null_and_suppressed_in_json_and_a_star_in_csv() {
     let app = TestApp::spawn().await.unwrap();
-    app.key("DCF", Role::Reporter).await.unwrap();
+    app.reporter("DCF", "dcf").await.unwrap();
     let coordinator = app.key("OPM coordinator", Role::Coordinator).await.unwrap();
     seed(&app, "Hartford", "2026-03-01", 30).await;
     seed(&app, "New Haven", "2026-03-01", 14).await;
@@ -221,7 +221,7 @@ async fn a_count_below_k_is_null_and_suppressed_in_json_and_a_star_in_csv() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_public_endpoint_needs_no_key_and_may_be_cached() {
     let app = TestApp::spawn().await.unwrap();
-    app.key("DCF", Role::Reporter).await.unwrap();
+    app.reporter("DCF", "dcf").await.unwrap();
     seed(&app, "Hartford", "2026-08-01", 12).await;
     let r = get(&app, "/public/stats/incidents?period=2026-Q3&group_by=quarter,county", None).await;
     assert_eq!(r.status().as_u16(), 200);
@@ -350,7 +350,7 @@ fn recoverable(tables: &[&Value]) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn differencing_the_county_and_planning_region_tables_recovers_no_withheld_cell() {
     let app = TestApp::spawn().await.unwrap();
-    app.key("DCF", Role::Reporter).await.unwrap();
+    app.reporter("DCF", "dcf").await.unwrap();
     // Windham town is in Windham County but the Southeastern region, the rest
     // of Windham County in the Northeastern region: Windham County minus the
     // Northeastern region is Windham town, the cut a difference exploits.
