@@ -143,6 +143,8 @@ pub async fn get(
 pub struct ListFilter {
     pub account: Option<Uuid>,
     pub town: Option<String>,
+    /// The towns of a region.
+    pub towns: Option<Vec<String>>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
 }
@@ -154,6 +156,9 @@ fn filtered(filter: &ListFilter) -> incidents::BoxedQuery<'static, diesel::pg::P
     }
     if let Some(town) = &filter.town {
         query = query.filter(incidents::town.eq(town.clone()));
+    }
+    if let Some(towns) = &filter.towns {
+        query = query.filter(incidents::town.eq_any(towns.clone()));
     }
     if let Some(from) = filter.from {
         query = query.filter(incidents::incident_date.ge(from));

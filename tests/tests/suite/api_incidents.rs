@@ -156,3 +156,27 @@ async fn a_key_files_only_as_its_own_agency_and_the_coordinator_on_behalf() {
     assert_eq!(trail["items"][0]["reason"], "filed on behalf of desp", "{trail}");
     create(&app, &dcf, &incident("Hartford", "2026-06-01")).await;
 }
+
+/// `GET /v1/incidents` selects by region as the other lists do (`region_type` + `region`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn incidents_are_listed_by_region() {
+    let app = TestApp::spawn().await.unwrap();
+    let key = app.reporter("DCF", "dcf").await.unwrap();
+    create(&app, &key, &incident("Hartford", "2026-06-01")).await;
+    create(&app, &key, &incident("New London", "2026-06-02")).await;
+    create(&app, &key, &incident("Norwich", "2026-06-03")).await;
+    for (query, want) in [
+        ("region_type=county&region=Hartford", 1),
+        ("region_type=county&region=New%20London", 2),
+        ("region_type=judicial_district&region=New%20London", 2),
+        ("region_type=planning_region&region=Southeastern%20Connecticut", 2),
+        ("region=4", 1),
+    ] {
+        let body: Value = app.get(&format!("/v1/incidents?{query}"), &key).await.unwrap().json().await.unwrap();
+        assert_eq!(body["total_items"], want, "{query}: {body}");
+    }
+    let r = app.get("/v1/incidents?region_type=county&region=Atlantis", &key).await.unwrap();
+    assert_eq!(r.status().as_u16(), 400);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["errors"][0]["path"], "/region");
+}

@@ -557,24 +557,26 @@ async fn the_gap_analysis_flags_regions_without_a_shelter_and_computes_rates_by_
     let (s, _, _) = status_and_json(app.get("/v1/directory/gaps?region_type=county", &reporter).await.unwrap()).await;
     assert_eq!(s, 403);
 
-    // below_state_rate, by judicial district. Districts with every population known:
-    // Ansonia-Milford 229,474 (no shelter), Fairfield 325,778 (the Bridgeport shelter),
-    // Waterbury 114,403 (four vetted shelters added here): 669,655 residents, 5 shelters,
-    // a state rate of 500,000 / 669,655 = 0.7466 per 100,000; Fairfield's 0.3070 is under half.
-    for n in 0..4 {
+    // below_state_rate, by county, on the real town table (every population known, 3,605,944
+    // residents in 2020). Shelters: the Bridgeport one (Fairfield County, 957,419) and eight
+    // vetted ones added here in Waterbury (New Haven County, 864,835): 9 shelters, a state rate of
+    // 900,000 / 3,605,944 = 0.2496 per 100,000, half of it 0.1248; Fairfield's 100,000 / 957,419
+    // = 0.1044 is under half.
+    for n in 0..8 {
         let (s, _, w) = post(&app, "/v1/directory/services", &key, json!({"organization_id": org_id, "name": format!("Waterbury shelter {n}"), "categories": ["shelter"], "service_areas": ["Waterbury"]})).await;
         assert_eq!(s, 201);
         let (s, _, _) = post(&app, &format!("/v1/directory/services/{}/verify", w["id"].as_str().unwrap()), &key, json!({"method": "phone", "training_attested": true})).await;
         assert_eq!(s, 200);
     }
-    let (_, _, jd) = status_and_json(app.get("/v1/directory/gaps?region_type=judicial_district", &key).await.unwrap()).await;
-    let state = jd["state_rate_per_100k"]["shelter"].as_f64().unwrap();
-    assert!((state - 500_000.0 / 669_655.0).abs() < 1e-9, "{state}");
-    let find = |region: &str| jd["rows"].as_array().unwrap().iter().find(|r| r["region"] == region && r["category"] == "shelter").unwrap().clone();
+    let (_, _, by_county) = status_and_json(app.get("/v1/directory/gaps?region_type=county", &key).await.unwrap()).await;
+    assert_eq!(by_county["towns_without_region"], json!([]), "the town table is complete");
+    let state = by_county["state_rate_per_100k"]["shelter"].as_f64().unwrap();
+    assert!((state - 900_000.0 / 3_605_944.0).abs() < 1e-9, "{state}");
+    let find = |region: &str| by_county["rows"].as_array().unwrap().iter().find(|r| r["region"] == region && r["category"] == "shelter").unwrap().clone();
     let fairfield = find("Fairfield");
     assert_eq!(fairfield["flags"][0]["flag"], "below_state_rate", "{fairfield}");
     assert!(fairfield["flags"][0]["reason"].as_str().unwrap().contains("under half"));
-    let waterbury = find("Waterbury");
-    assert_eq!((waterbury["vetted_providers"].as_i64(), waterbury["flags"].clone()), (Some(4), json!([])));
-    assert_eq!(find("Ansonia-Milford")["flags"][0]["flag"], "no_provider");
+    let new_haven = find("New Haven");
+    assert_eq!((new_haven["vetted_providers"].as_i64(), new_haven["flags"].clone()), (Some(8), json!([])), "{new_haven}");
+    assert_eq!(find("Tolland")["flags"][0]["flag"], "no_provider");
 }

@@ -6,6 +6,7 @@ use crate::error::{ApiError, Problem};
 use crate::security::{Principal, Role};
 use actix_web::{get, web, HttpResponse};
 use beacon_core::reference::geo;
+use beacon_core::reference::regions::region_towns;
 use beacon_core::{ErrorCode, ValidationError};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -24,6 +25,10 @@ pub struct ListParams {
     pub per_page: Option<i64>,
     /// Only incidents in this town (case-insensitive).
     pub town: Option<String>,
+    /// With `region`: `dcf_region` (default), `planning_region`, `county` or `judicial_district`.
+    pub region_type: Option<String>,
+    /// Only incidents in the towns of this region (its name, or a DCF region's number).
+    pub region: Option<String>,
     /// Only incidents on or after this date (`YYYY-MM-DD`).
     pub from: Option<String>,
     /// Only incidents on or before this date (`YYYY-MM-DD`).
@@ -55,6 +60,7 @@ pub async fn list_incidents(
             String::new()
         }
     });
+    let towns = region_towns(params.region_type.as_deref(), params.region.as_deref(), &mut errors);
     let from = optional_date("from", params.from.as_deref(), &mut errors);
     let to = optional_date("to", params.to.as_deref(), &mut errors);
     if !errors.is_empty() {
@@ -63,6 +69,7 @@ pub async fn list_incidents(
     let filter = ListFilter {
         account: (principal.role == Role::Reporter).then_some(principal.account_id),
         town,
+        towns,
         from,
         to,
     };
