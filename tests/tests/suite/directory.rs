@@ -488,11 +488,13 @@ async fn the_gap_analysis_flags_regions_without_a_shelter_and_computes_rates_by_
     assert_eq!(nv["flags"][0]["flag"], "no_provider");
     assert!(nv["flags"][0]["reason"].as_str().unwrap().contains("Naugatuck Valley"));
 
-    // Capitol has a shelter, but some of its towns have no population in the
-    // reference data: no rate is given, and it says so.
+    // Capitol has a shelter; its 38 towns had 976,248 residents in 2020 (the table is complete,
+    // so every region has a rate).
     let capitol = row("Capitol", "shelter");
     assert_eq!(capitol["vetted_providers"], 1);
-    assert_eq!((capitol["population_unknown"].clone(), capitol["providers_per_100k"].clone()), (json!(true), Value::Null));
+    assert_eq!((capitol["population"].as_i64(), capitol["population_unknown"].clone()), (Some(976_248), json!(false)));
+    let per_100k = capitol["providers_per_100k"].as_f64().unwrap();
+    assert!((per_100k - 100_000.0 / 976_248.0).abs() < 1e-9, "{per_100k}");
 
     // An unvetted service counts for nothing.
     let (s, _, _) = post(&app, "/v1/directory/services", &key, json!({"organization_id": org_id, "name": "Waterbury shelter", "categories": ["shelter"], "service_areas": ["Waterbury"]})).await;
@@ -512,9 +514,9 @@ async fn the_gap_analysis_flags_regions_without_a_shelter_and_computes_rates_by_
         assert_eq!(s, 200, "{region_type}: {r}");
         assert!(r["rows"].as_array().unwrap().iter().any(|row| row["category"] == "shelter"));
     }
-    // Judicial districts leave some towns unassigned in the reference data: named, not guessed.
+    // The reference data assigns every town to a judicial district now: none is left out.
     let (_, _, jd) = status_and_json(app.get("/v1/directory/gaps?region_type=judicial_district", &key).await.unwrap()).await;
-    assert!(!jd["towns_without_region"].as_array().unwrap().is_empty());
+    assert_eq!(jd["towns_without_region"], json!([]));
 
     // Demand: an intake submission from New Haven needing shelter, converted to an incident.
     let partner = {
@@ -558,10 +560,10 @@ async fn the_gap_analysis_flags_regions_without_a_shelter_and_computes_rates_by_
     assert_eq!(s, 403);
 
     // below_state_rate, by county, on the real town table (every population known, 3,605,944
-    // residents in 2020). Shelters: the Bridgeport one (Fairfield County, 957,419) and eight
-    // vetted ones added here in Waterbury (New Haven County, 864,835): 9 shelters, a state rate of
-    // 900,000 / 3,605,944 = 0.2496 per 100,000, half of it 0.1248; Fairfield's 100,000 / 957,419
-    // = 0.1044 is under half.
+    // residents in 2020). Vetted shelters: the Bridgeport one (Fairfield County, 957,419), the
+    // Capitol one, and eight added here in Waterbury (New Haven County, 864,835): 10 shelters, a
+    // state rate of 1,000,000 / 3,605,944 = 0.2773 per 100,000, half of it 0.1387; Fairfield's
+    // 100,000 / 957,419 = 0.1044 is under half.
     for n in 0..8 {
         let (s, _, w) = post(&app, "/v1/directory/services", &key, json!({"organization_id": org_id, "name": format!("Waterbury shelter {n}"), "categories": ["shelter"], "service_areas": ["Waterbury"]})).await;
         assert_eq!(s, 201);
@@ -571,7 +573,7 @@ async fn the_gap_analysis_flags_regions_without_a_shelter_and_computes_rates_by_
     let (_, _, by_county) = status_and_json(app.get("/v1/directory/gaps?region_type=county", &key).await.unwrap()).await;
     assert_eq!(by_county["towns_without_region"], json!([]), "the town table is complete");
     let state = by_county["state_rate_per_100k"]["shelter"].as_f64().unwrap();
-    assert!((state - 900_000.0 / 3_605_944.0).abs() < 1e-9, "{state}");
+    assert!((state - 1_000_000.0 / 3_605_944.0).abs() < 1e-9, "{state}");
     let find = |region: &str| by_county["rows"].as_array().unwrap().iter().find(|r| r["region"] == region && r["category"] == "shelter").unwrap().clone();
     let fairfield = find("Fairfield");
     assert_eq!(fairfield["flags"][0]["flag"], "below_state_rate", "{fairfield}");
