@@ -127,6 +127,50 @@ pub struct Recommendation {
     pub committee: Option<Committee>,
 }
 
+impl Activity {
+    /// An entry read back from the register: it was checked by
+    /// [`check_activity`] on the way in, and is not judged again against a
+    /// later "today". `None` when a stored code is not one of ours.
+    pub fn stored(date: NaiveDate, kind: &str, agencies: &[String], description: String) -> Option<Self> {
+        Some(Self {
+            date,
+            kind: stored_code(kind)?,
+            agencies: agencies.iter().map(|a| stored_code(a)).collect::<Option<_>>()?,
+            description,
+        })
+    }
+}
+
+impl Recommendation {
+    /// An entry read back from the register, checked by
+    /// [`check_recommendation`] on the way in. `None` when a stored code is
+    /// not one of ours.
+    pub fn stored(
+        year: i32,
+        kind: &str,
+        status: &str,
+        text: String,
+        finding: Option<String>,
+        committee: Option<&str>,
+    ) -> Option<Self> {
+        Some(Self {
+            year,
+            kind: stored_code(kind)?,
+            status: stored_code(status)?,
+            text,
+            finding,
+            committee: match committee {
+                Some(c) => Some(stored_code(c)?),
+                None => None,
+            },
+        })
+    }
+}
+
+fn stored_code<T: crate::reference::codes::CodeList>(code: &str) -> Option<T> {
+    T::ALL.iter().copied().find(|c| c.code() == code)
+}
+
 /// The verdict as the API, the wasm module and fixture vectors state it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
