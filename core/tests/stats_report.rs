@@ -189,7 +189,8 @@ fn the_first_report_year_and_the_current_year_are_accepted() {
 #[test]
 fn a_merge_patch_replaces_members_and_the_result_is_checked_whole() {
     let current = check_recommendation(&recommendation().to_string(), today()).unwrap();
-    let cases: Vec<(&str, &str, Result<(RecommendationStatus, Option<Committee>), Vec<(String, ErrorCode)>>)> = vec![
+    type Outcome = Result<(RecommendationStatus, Option<Committee>), Vec<(String, ErrorCode)>>;
+    let cases: Vec<(&str, &str, Outcome)> = vec![
         ("a new status", r#"{"status": "adopted"}"#, Ok((RecommendationStatus::Adopted, Some(Committee::Appropriations)))),
         ("null removes an optional member", r#"{"committee": null}"#, Ok((RecommendationStatus::Proposed, None))),
         ("null on a required member", r#"{"text": null}"#, Err(vec![("/text".into(), ErrorCode::Required)])),

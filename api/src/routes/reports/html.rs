@@ -46,29 +46,29 @@ pub fn render(report: &CoordinatorReport) -> String {
         escape(&report.title)
     );
     let committees: Vec<&str> = report.submitted_to.iter().map(|c| c.label()).collect();
-    let _ = write!(
+    let _ = writeln!(
         h,
-        "<p>To the {} of the General Assembly. Due {}; prepared {}.</p>\n",
+        "<p>To the {} of the General Assembly. Due {}; prepared {}.</p>",
         escape(&committees.join(", ")),
         escape(&long_date(report.due)),
         escape(&long_date(report.as_of))
     );
     if !report.complete {
-        let _ = write!(h, "<p class=\"note\">Draft: {} is not over, and the figures will change.</p>\n", report.year);
+        let _ = writeln!(h, "<p class=\"note\">Draft: {} is not over, and the figures will change.</p>", report.year);
     }
     let _ = write!(h, "<blockquote>{}</blockquote>\n</header>\n<main>\n", escape(report.basis));
 
     // Activities
     let _ = write!(h, "<section id=\"activities\">\n<h2>{}</h2>\n", escape(s.activities.title));
     if s.activities.entries.is_empty() {
-        let _ = write!(h, "<p>No activity is recorded for {}.</p>\n", report.year);
+        let _ = writeln!(h, "<p>No activity is recorded for {}.</p>", report.year);
     } else {
         h.push_str("<table>\n<thead><tr><th scope=\"col\">Date</th><th scope=\"col\">Kind</th><th scope=\"col\">Agencies</th><th scope=\"col\">Description</th></tr></thead>\n<tbody>\n");
         for a in &s.activities.entries {
             let agencies: Vec<&str> = a.agencies.iter().map(|g| g.label()).collect();
-            let _ = write!(
+            let _ = writeln!(
                 h,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 a.date,
                 escape(a.kind.label()),
                 escape(&agencies.join(", ")),
@@ -108,9 +108,9 @@ pub fn render(report: &CoordinatorReport) -> String {
             DutyStatus::DueSoon => "Due within 30 days",
             DutyStatus::Past => "Date passed",
         };
-        let _ = write!(
+        let _ = writeln!(
             h,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             d.due,
             escape(d.section),
             escape(d.description),
@@ -123,19 +123,19 @@ pub fn render(report: &CoordinatorReport) -> String {
     let m = &s.methodology;
     let _ = write!(h, "<section id=\"methodology\">\n<h2>{}</h2>\n<h3>Definitions</h3>\n<dl>\n", escape(m.title));
     for d in &m.definitions {
-        let _ = write!(h, "<dt>{}</dt><dd>{}</dd>\n", escape(d.term), escape(d.meaning));
+        let _ = writeln!(h, "<dt>{}</dt><dd>{}</dd>", escape(d.term), escape(d.meaning));
     }
     h.push_str("</dl>\n<h3>Disclosure control</h3>\n");
     if let Some(k) = m.k {
-        let _ = write!(h, "<p>Threshold k = {k}. {}</p>\n", escape(&m.suppression_rule));
+        let _ = writeln!(h, "<p>Threshold k = {k}. {}</p>", escape(&m.suppression_rule));
     }
     h.push_str("<h3>What is unknown</h3>\n<ul>\n");
     for u in &m.unknowns {
-        let _ = write!(h, "<li>{}</li>\n", escape(u));
+        let _ = writeln!(h, "<li>{}</li>", escape(u));
     }
     h.push_str("</ul>\n<h3>Sources</h3>\n<ul>\n");
     for src in &m.sources {
-        let _ = write!(h, "<li>{}</li>\n", escape(src));
+        let _ = writeln!(h, "<li>{}</li>", escape(src));
     }
     h.push_str("</ul>\n</section>\n</main>\n</body>\n</html>\n");
     h
@@ -166,15 +166,15 @@ fn trend_table(h: &mut String, t: &MeasureTable) {
                 None => h.push_str("<th scope=\"row\">Total</th>"),
             }
         }
-        let _ = write!(h, "<td class=\"count\">{}</td></tr>\n", escape(&e.cell.to_csv()));
+        let _ = writeln!(h, "<td class=\"count\">{}</td></tr>", escape(&e.cell.to_csv()));
     }
     h.push_str("</tbody>\n</table>\n");
 }
 
 fn recommendations(h: &mut String, title: &str, list: &[ReportRecommendation], year: i32) {
-    let _ = write!(h, "<h3>{}</h3>\n", escape(title));
+    let _ = writeln!(h, "<h3>{}</h3>", escape(title));
     if list.is_empty() {
-        let _ = write!(h, "<p>None for {year}.</p>\n");
+        let _ = writeln!(h, "<p>None for {year}.</p>");
         return;
     }
     h.push_str("<ol>\n");
@@ -185,7 +185,7 @@ fn recommendations(h: &mut String, title: &str, list: &[ReportRecommendation], y
         }
         h.push_str(".</p>\n");
         if let Some(f) = &r.finding {
-            let _ = write!(h, "<p>Finding: {}</p>\n", escape(f));
+            let _ = writeln!(h, "<p>Finding: {}</p>", escape(f));
         }
         h.push_str("</li>\n");
     }
