@@ -268,3 +268,54 @@ pub async fn recommendations_of(conn: &mut AsyncPgConnection, year: i32) -> Quer
         .load(conn)
         .await
 }
+
+// ---------------------------------------------------------------- snapshots
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = super::schema::report_snapshots)]
+pub struct SnapshotRow {
+    pub id: Uuid,
+    pub kind: String,
+    pub year: i32,
+    pub as_of: NaiveDate,
+    pub report: serde_json::Value,
+    pub html: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Files a frozen copy of the coordinator's report on `year`.
+pub async fn insert_snapshot(
+    conn: &mut AsyncPgConnection,
+    year: i32,
+    as_of: NaiveDate,
+    report: serde_json::Value,
+    html: String,
+    now: DateTime<Utc>,
+) -> QueryResult<SnapshotRow> {
+    use super::schema::report_snapshots as s;
+    diesel::insert_into(s::table)
+        .values((
+            s::id.eq(Uuid::new_v4()),
+            s::kind.eq("coordinator"),
+            s::year.eq(year),
+            s::as_of.eq(as_of),
+            s::report.eq(report),
+            s::html.eq(html),
+            s::created_at.eq(now),
+        ))
+        .returning(SnapshotRow::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// The coordinator's snapshot `id` of `year`, if it is one.
+pub async fn get_snapshot(conn: &mut AsyncPgConnection, year: i32, id: Uuid) -> QueryResult<Option<SnapshotRow>> {
+    use super::schema::report_snapshots as s;
+    s::table
+        .find(id)
+        .filter(s::kind.eq("coordinator").and(s::year.eq(year)))
+        .select(SnapshotRow::as_select())
+        .first(conn)
+        .await
+        .optional()
+}

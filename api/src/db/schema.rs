@@ -343,3 +343,15 @@ diesel::table! {
         updated_at -> Timestamptz,
     }
 }
+
+diesel::table! {
+    report_snapshots (id) {
+        id -> Uuid,
+        kind -> Text,
+        year -> Int4,
+        as_of -> Date,
+        report -> Jsonb,
+        html -> Text,
+        created_at -> Timestamptz,
+    }
+}

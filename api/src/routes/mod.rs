@@ -80,7 +80,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(reports::list_recommendations::list_recommendations)
                 .service(reports::recommendation::get_recommendation)
                 .service(reports::recommendation::update_recommendation)
-                .service(reports::coordinator::coordinator_report),
+                .service(reports::coordinator::coordinator_report)
+                .service(reports::snapshot::freeze_report)
+                .service(reports::snapshot::get_snapshot),
         )
         .service(utoipa_actix_web::scope("/public").service(stats::public_incidents::public_incident_stats))
         .service(

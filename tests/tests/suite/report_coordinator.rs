@@ -181,3 +181,48 @@ async fn a_year_without_a_report_is_404_and_a_reporter_is_403() {
     let reporter = app.key("DCF", Role::Reporter).await.unwrap();
     assert_eq!(report_json(&app, &reporter, "2026").await.0, 403);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_frozen_report_stays_as_filed_while_the_live_one_changes() {
+    let (app, key) = seeded().await;
+    let r = app.post_json("/v1/reports/coordinator/2026", &key, String::new()).await.unwrap();
+    assert_eq!(r.status().as_u16(), 201);
+    let location = r.headers().get("location").unwrap().to_str().unwrap().to_string();
+    let frozen: Value = r.json().await.unwrap();
+    assert_eq!((frozen["year"].as_i64(), frozen["as_of"].as_str()), (Some(2026), Some("2026-12-03")));
+    let html_then = report_html(&app, &key).await;
+
+    let later = json!({"date": "2026-12-02", "kind": "policy", "agencies": ["opm"], "description": "A later activity"});
+    assert_eq!(app.post_json("/v1/reports/activities", &key, later.to_string()).await.unwrap().status().as_u16(), 201);
+
+    let (_, live) = report_json(&app, &key, "2026").await;
+    assert_eq!(live["sections"]["activities"]["entries"].as_array().unwrap().len(), 2);
+    let on_file: Value = app.get(&location, &key).await.unwrap().json().await.unwrap();
+    assert_eq!(on_file["report"], frozen["report"]);
+    assert_eq!(on_file["report"]["sections"]["activities"]["entries"].as_array().unwrap().len(), 1);
+    let html = app.get(&format!("{location}?format=html"), &key).await.unwrap().text().await.unwrap();
+    assert_eq!(html, html_then);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn freezing_is_audited_and_a_snapshot_of_another_year_is_404() {
+    let (app, key) = seeded().await;
+    let r = app.post_json("/v1/reports/coordinator/2026", &key, String::new()).await.unwrap();
+    let frozen: Value = r.json().await.unwrap();
+    let id = frozen["id"].as_str().unwrap();
+    assert_eq!(app.get(&format!("/v1/reports/coordinator/2025/snapshots/{id}"), &key).await.unwrap().status().as_u16(), 404);
+    assert_eq!(app.post_json("/v1/reports/coordinator/2027", &key, String::new()).await.unwrap().status().as_u16(), 404);
+
+    use diesel_async::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct A {
+        #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+        resource_id: Option<String>,
+    }
+    let mut conn = app.conn().await.unwrap();
+    let rows: Vec<A> = diesel::sql_query("SELECT resource_id FROM audit_log WHERE action = 'report.coordinator.freeze'")
+        .load(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(rows.iter().map(|r| r.resource_id.as_deref()).collect::<Vec<_>>(), [Some(id)]);
+}

@@ -9,6 +9,7 @@ use crate::security::Principal;
 use actix_web::http::header;
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use beacon_core::stats::annual::{coordinator_report as build_report, is_report_year, trend_queries, CoordinatorReport, ReportInput};
+use chrono::NaiveDate;
 use diesel_async::AsyncPgConnection;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -55,8 +56,21 @@ pub async fn coordinator_report(
     if !errors.is_empty() {
         return Err(ApiError::BadQuery(errors));
     }
-    let today = clock.today();
-    let year = year.parse::<i32>().ok().filter(|y| is_report_year(*y, today)).ok_or(ApiError::NotFound)?;
+    let report = build(&year, clock.today(), &pool, config.k).await?;
+    let mut response = HttpResponse::Ok();
+    response.insert_header((header::CACHE_CONTROL, "no-store")).insert_header((header::VARY, "Accept"));
+    if html {
+        Ok(response.content_type("text/html; charset=utf-8").body(html::render(&report)))
+    } else {
+        Ok(response.json(&report))
+    }
+}
+
+/// The report on the year `year_text` names as of `today`: fetch the year's
+/// counts and registers, then let core build it. A year without a report
+/// (before 2026, not begun, not a number) is a 404.
+pub(super) async fn build(year_text: &str, today: NaiveDate, pool: &DbPool, k: u64) -> Result<CoordinatorReport, ApiError> {
+    let year = year_text.parse::<i32>().ok().filter(|y| is_report_year(*y, today)).ok_or(ApiError::NotFound)?;
     let queries = trend_queries(year).map_err(ApiError::internal)?;
     let count_query = queries.first().ok_or_else(|| ApiError::internal("no trend query"))?;
 
@@ -76,20 +90,11 @@ pub async fn coordinator_report(
         .collect::<Result<Vec<_>, _>>()?;
     drop(pooled);
 
-    let k = config.k;
     // Complementary suppression of the year's model is real work: off the worker thread.
-    let report = web::block(move || {
+    web::block(move || {
         build_report(ReportInput { year, today, activities: &activities, recommendations: &recommendations, counts: &counts, k })
     })
     .await
     .map_err(ApiError::internal)?
-    .map_err(ApiError::internal)?;
-
-    let mut response = HttpResponse::Ok();
-    response.insert_header((header::CACHE_CONTROL, "no-store")).insert_header((header::VARY, "Accept"));
-    if html {
-        Ok(response.content_type("text/html; charset=utf-8").body(html::render(&report)))
-    } else {
-        Ok(response.json(&report))
-    }
+    .map_err(ApiError::internal)
 }

@@ -12,4 +12,5 @@ mod html;
 pub mod list_activities;
 pub mod list_recommendations;
 pub mod recommendation;
+pub mod snapshot;
 pub mod view;
