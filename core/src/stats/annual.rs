@@ -219,8 +219,8 @@ const DEFINITIONS: [Definition; 5] = [
     Definition {
         term: "Incident",
         meaning: "A suspected or confirmed case of human trafficking reported to the coordinator's database by a \
-                  state agency (Sec. 1(d)), counted in the year and quarter of its incident date. A report \
-                  withdrawn as not an incident never counts.",
+                  state agency (Sec. 1(d)), counted in the year and quarter of its incident date. Only \
+                  suspected and confirmed incidents count.",
     },
     Definition { term: "Victims", meaning: "The number of victims the reporting agency recorded on each incident." },
     Definition { term: "Quarter", meaning: "Calendar quarters: Q1 is January to March, and so on." },
@@ -284,8 +284,8 @@ pub fn coordinator_report(input: ReportInput<'_>) -> Result<CoordinatorReport, A
         "Only incidents that agencies reported to the database are counted; trafficking that is never \
          identified or reported is not."
             .to_string(),
-        "An incident is placed by the town the reporting agency entered; where an agency did not know \
-         the town precisely, the town it gave is used."
+        "An incident is placed in the town the reporting agency entered; the report does not check it \
+         against other sources."
             .to_string(),
     ];
     if !complete {

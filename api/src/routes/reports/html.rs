@@ -45,11 +45,16 @@ pub fn render(report: &CoordinatorReport) -> String {
         escape(&report.title),
         escape(&report.title)
     );
-    let committees: Vec<&str> = report.submitted_to.iter().map(|c| c.label()).collect();
+    let committees: Vec<String> = report.submitted_to.iter().map(|c| format!("the {}", c.label())).collect();
+    let committees = match committees.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => String::new(),
+    };
     let _ = writeln!(
         h,
-        "<p>To the {} of the General Assembly. Due {}; prepared {}.</p>",
-        escape(&committees.join(", ")),
+        "<p>To {} of the General Assembly. Due {}; prepared {}.</p>",
+        escape(&committees),
         escape(&long_date(report.due)),
         escape(&long_date(report.as_of))
     );
@@ -199,7 +204,46 @@ fn capitalised(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::escape;
+    #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on the unexpected
+    use super::{escape, render};
+    use beacon_core::stats::annual::{coordinator_report, ReportInput};
+    use beacon_core::stats::query::GroupCount;
+    use beacon_core::stats::{check_activity, check_recommendation};
+    use chrono::NaiveDate;
+
+    /// The reviewed rendering of a fixed report. A change to the page shows
+    /// up as a diff of this file: regenerate it with
+    /// `BEACON_UPDATE_SNAPSHOTS=1 cargo test -p beacon-api --lib html`, read
+    /// the diff, and commit it.
+    const SNAPSHOT: &str = "src/routes/reports/snapshots/coordinator-2026.html";
+
+    #[test]
+    fn the_page_matches_its_reviewed_snapshot() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
+        let activities = [check_activity(
+            r#"{"date": "2026-09-15", "kind": "meeting", "agencies": ["dcf", "opm"], "description": "Agreed a referral protocol <with> DCF & OPM."}"#,
+            today,
+        )
+        .unwrap()];
+        let recommendations = [
+            check_recommendation(r#"{"year": 2026, "kind": "administrative", "status": "adopted", "text": "Train every intake worker."}"#, today).unwrap(),
+            check_recommendation(
+                r#"{"year": 2026, "kind": "legislative", "status": "proposed", "text": "Fund survivor housing.", "finding": "No shelter east of the river.", "committee": "appropriations"}"#,
+                today,
+            )
+            .unwrap(),
+        ];
+        let count = |q: &str, town: &str, n: u64| GroupCount { keys: vec![q.into()], town: Some(town.into()), incidents: n, victims: n };
+        let counts = [count("2026-Q1", "Hartford", 30), count("2026-Q2", "New Haven", 3), count("2026-Q4", "Stamford", 15)];
+        let report = coordinator_report(ReportInput { year: 2026, today, activities: &activities, recommendations: &recommendations, counts: &counts, k: 11 }).unwrap();
+        let page = render(&report);
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(SNAPSHOT);
+        if std::env::var_os("BEACON_UPDATE_SNAPSHOTS").is_some() {
+            std::fs::write(&path, &page).unwrap();
+        }
+        let reviewed = std::fs::read_to_string(&path).expect("the snapshot; see SNAPSHOT's comment");
+        assert_eq!(page, reviewed, "the report's HTML changed; see SNAPSHOT's comment");
+    }
 
     #[test]
     fn markup_in_text_is_escaped() {
