@@ -3,6 +3,7 @@
 //! The annual report registers: activities and recommendations (Sec. 1(f)).
 
 use beacon_core::stats::report::{ActivityKind, Committee, RecommendationKind, RecommendationStatus};
+use beacon_core::stats::report::merge_patch;
 use beacon_core::stats::{check_activity, check_recommendation, Verdict};
 use beacon_core::ErrorCode;
 use chrono::NaiveDate;
@@ -23,6 +24,7 @@ fn activity() -> Value {
 
 fn recommendation() -> Value {
     json!({
+        "year": 2027,
         "kind": "legislative",
         "status": "proposed",
         "text": "Fund a state-wide survivor housing program.",
@@ -110,12 +112,12 @@ fn an_activity_breaking_several_rules_reports_each_sorted_by_path() {
 #[test]
 fn invalid_json_is_reported_at_the_root() {
     assert_eq!(errors_of(Verdict::activity("{", today())), vec![(String::new(), ErrorCode::InvalidJson)]);
-    assert_eq!(errors_of(Verdict::recommendation("{")), vec![(String::new(), ErrorCode::InvalidJson)]);
+    assert_eq!(errors_of(Verdict::recommendation("{", today())), vec![(String::new(), ErrorCode::InvalidJson)]);
 }
 
 #[test]
 fn a_valid_recommendation_is_accepted_with_its_parsed_values() {
-    let r = check_recommendation(&recommendation().to_string()).unwrap();
+    let r = check_recommendation(&recommendation().to_string(), today()).unwrap();
     assert_eq!(
         (r.kind, r.status, r.committee),
         (RecommendationKind::Legislative, RecommendationStatus::Proposed, Some(Committee::Appropriations))
@@ -125,17 +127,17 @@ fn a_valid_recommendation_is_accepted_with_its_parsed_values() {
 #[test]
 fn every_status_and_committee_is_accepted() {
     for status in ["proposed", "adopted", "in_progress", "implemented", "withdrawn"] {
-        assert!(Verdict::recommendation(&with(recommendation(), "status", json!(status)).to_string()).ok, "{status}");
+        assert!(Verdict::recommendation(&with(recommendation(), "status", json!(status)).to_string(), today()).ok, "{status}");
     }
     for committee in ["government_oversight", "judiciary", "appropriations"] {
-        assert!(Verdict::recommendation(&with(recommendation(), "committee", json!(committee)).to_string()).ok, "{committee}");
+        assert!(Verdict::recommendation(&with(recommendation(), "committee", json!(committee)).to_string(), today()).ok, "{committee}");
     }
 }
 
 #[test]
 fn finding_and_committee_are_optional() {
     let body = without(without(recommendation(), "finding"), "committee");
-    assert!(Verdict::recommendation(&body.to_string()).ok);
+    assert!(Verdict::recommendation(&body.to_string(), today()).ok);
 }
 
 #[test]
@@ -158,18 +160,61 @@ fn recommendation_errors_have_the_expected_path_and_code() {
         ("missing text", without(recommendation(), "text"), "/text", ErrorCode::Required),
         ("missing status", without(recommendation(), "status"), "/status", ErrorCode::Required),
         ("unknown member", with(recommendation(), "author", json!("x")), "/author", ErrorCode::UnknownField),
+        ("a year before the first report", with(recommendation(), "year", json!(2025)), "/year", ErrorCode::Range),
+        ("a year not yet begun", with(recommendation(), "year", json!(2028)), "/year", ErrorCode::Range),
+        ("missing year", without(recommendation(), "year"), "/year", ErrorCode::Required),
     ];
     for (name, body, path, code) in cases {
-        let got = errors_of(Verdict::recommendation(&body.to_string()));
+        let got = errors_of(Verdict::recommendation(&body.to_string(), today()));
         assert_eq!(got, vec![(path.to_string(), code)], "{name}");
     }
 }
 
 #[test]
 fn the_verdict_serialises_in_the_shared_shape() {
-    let v = serde_json::to_value(Verdict::recommendation(&with(recommendation(), "text", json!("")).to_string())).unwrap();
+    let v = serde_json::to_value(Verdict::recommendation(&with(recommendation(), "text", json!("")).to_string(), today())).unwrap();
     assert_eq!(v["ok"], json!(false));
     assert_eq!(v["errors"][0]["path"], json!("/text"));
     assert_eq!(v["errors"][0]["code"], json!("length"));
     assert_eq!(v["errors"][0]["message"], json!("Must have between 1 and 4000 characters."));
+}
+
+#[test]
+fn the_first_report_year_and_the_current_year_are_accepted() {
+    for year in [2026, 2027] {
+        assert!(Verdict::recommendation(&with(recommendation(), "year", json!(year)).to_string(), today()).ok, "{year}");
+    }
+}
+
+#[test]
+fn a_merge_patch_replaces_members_and_the_result_is_checked_whole() {
+    let current = check_recommendation(&recommendation().to_string(), today()).unwrap();
+    type Outcome = Result<(RecommendationStatus, Option<Committee>), Vec<(String, ErrorCode)>>;
+    let cases: Vec<(&str, &str, Outcome)> = vec![
+        ("a new status", r#"{"status": "adopted"}"#, Ok((RecommendationStatus::Adopted, Some(Committee::Appropriations)))),
+        ("null removes an optional member", r#"{"committee": null}"#, Ok((RecommendationStatus::Proposed, None))),
+        ("null on a required member", r#"{"text": null}"#, Err(vec![("/text".into(), ErrorCode::Required)])),
+        (
+            "a change that breaks a cross-field rule",
+            r#"{"kind": "administrative"}"#,
+            Err(vec![("/committee".into(), ErrorCode::NotAllowed)]),
+        ),
+        ("an unknown member", r#"{"author": "x"}"#, Err(vec![("/author".into(), ErrorCode::UnknownField)])),
+        ("not an object", "[1]", Err(vec![(String::new(), ErrorCode::InvalidType)])),
+        ("not JSON", "{", Err(vec![(String::new(), ErrorCode::InvalidJson)])),
+    ];
+    for (name, patch, want) in cases {
+        let got = merge_patch(&current, patch)
+            .and_then(|body| check_recommendation(&body, today()))
+            .map(|r| (r.status, r.committee))
+            .map_err(|e| e.into_iter().map(|e| (e.path, e.code)).collect::<Vec<_>>());
+        assert_eq!(got, want, "{name}");
+    }
+}
+
+#[test]
+fn an_activity_patched_with_nothing_is_unchanged() {
+    let current = check_activity(&activity().to_string(), today()).unwrap();
+    let again = check_activity(&merge_patch(&current, "{}").unwrap(), today()).unwrap();
+    assert_eq!(again, current);
 }

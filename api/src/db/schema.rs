@@ -315,3 +315,43 @@ diesel::allow_tables_to_appear_in_same_query!(directory_services, directory_orga
 diesel::allow_tables_to_appear_in_same_query!(directory_service_at_location, directory_locations);
 diesel::joinable!(directory_referrals -> directory_services (service_id));
 diesel::allow_tables_to_appear_in_same_query!(directory_referrals, directory_services);
+
+diesel::table! {
+    report_activities (id) {
+        id -> Uuid,
+        activity_date -> Date,
+        kind -> Text,
+        agencies -> Array<Text>,
+        description -> Text,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    report_recommendations (id) {
+        id -> Uuid,
+        report_year -> Int4,
+        kind -> Text,
+        status -> Text,
+        body -> Text,
+        finding -> Nullable<Text>,
+        committee -> Nullable<Text>,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    report_snapshots (id) {
+        id -> Uuid,
+        kind -> Text,
+        year -> Int4,
+        as_of -> Date,
+        report -> Jsonb,
+        html -> Text,
+        created_at -> Timestamptz,
+    }
+}

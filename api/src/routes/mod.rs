@@ -10,6 +10,7 @@ pub mod health;
 pub mod hsds;
 pub mod incidents;
 pub mod intake;
+pub mod reports;
 pub mod stats;
 pub mod training;
 pub mod victims;
@@ -70,7 +71,18 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(directory::export::export)
                 .service(directory::search::search)
                 .service(stats::incidents::incident_stats)
-                .service(stats::victims::victim_stats),
+                .service(stats::victims::victim_stats)
+                .service(reports::create_activity::create_activity)
+                .service(reports::list_activities::list_activities)
+                .service(reports::activity::get_activity)
+                .service(reports::activity::update_activity)
+                .service(reports::create_recommendation::create_recommendation)
+                .service(reports::list_recommendations::list_recommendations)
+                .service(reports::recommendation::get_recommendation)
+                .service(reports::recommendation::update_recommendation)
+                .service(reports::coordinator::coordinator_report)
+                .service(reports::snapshot::freeze_report)
+                .service(reports::snapshot::get_snapshot),
         )
         .service(utoipa_actix_web::scope("/public").service(stats::public_incidents::public_incident_stats))
         .service(

@@ -25,6 +25,7 @@ pub mod query;
 
 pub use multi::{suppress_multi, HasHasNot, MultiValued, MultiValuedTable};
 pub use period::{Audience, Period};
+pub mod annual;
 pub mod calendar;
 pub mod report;
 

@@ -15,7 +15,7 @@ use crate::reference::dates::parse_iso_date;
 use crate::contract::problem::Pointer;
 use crate::contract::read::{check_unique, flatten, read_json_objects, rule};
 use crate::{ErrorCode, ValidationError};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use validator::Validate;
 
@@ -89,6 +89,9 @@ pub struct ActivityV1 {
 #[cfg_attr(feature = "openapi", schema(as = Recommendation))]
 #[serde(deny_unknown_fields)]
 pub struct RecommendationV1 {
+    /// The year whose report carries it (the report on 2026 is due January 1, 2027): from 2026 to this year.
+    #[cfg_attr(feature = "openapi", schema(minimum = 2026))]
+    pub year: i32,
     pub kind: RecommendationKind,
     pub status: RecommendationStatus,
     #[validate(length(min = 1, max = 4000, code = "length"))]
@@ -116,11 +119,56 @@ pub struct Activity {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct Recommendation {
+    pub year: i32,
     pub kind: RecommendationKind,
     pub status: RecommendationStatus,
     pub text: String,
     pub finding: Option<String>,
     pub committee: Option<Committee>,
+}
+
+impl Activity {
+    /// An entry read back from the register: it was checked by
+    /// [`check_activity`] on the way in, and is not judged again against a
+    /// later "today". `None` when a stored code is not one of ours.
+    pub fn stored(date: NaiveDate, kind: &str, agencies: &[String], description: String) -> Option<Self> {
+        Some(Self {
+            date,
+            kind: stored_code(kind)?,
+            agencies: agencies.iter().map(|a| stored_code(a)).collect::<Option<_>>()?,
+            description,
+        })
+    }
+}
+
+impl Recommendation {
+    /// An entry read back from the register, checked by
+    /// [`check_recommendation`] on the way in. `None` when a stored code is
+    /// not one of ours.
+    pub fn stored(
+        year: i32,
+        kind: &str,
+        status: &str,
+        text: String,
+        finding: Option<String>,
+        committee: Option<&str>,
+    ) -> Option<Self> {
+        Some(Self {
+            year,
+            kind: stored_code(kind)?,
+            status: stored_code(status)?,
+            text,
+            finding,
+            committee: match committee {
+                Some(c) => Some(stored_code(c)?),
+                None => None,
+            },
+        })
+    }
+}
+
+fn stored_code<T: crate::reference::codes::CodeList>(code: &str) -> Option<T> {
+    T::ALL.iter().copied().find(|c| c.code() == code)
 }
 
 /// The verdict as the API, the wasm module and fixture vectors state it.
@@ -143,8 +191,8 @@ impl Verdict {
         Self::of(check_activity(body, today))
     }
 
-    pub fn recommendation(body: &str) -> Self {
-        Self::of(check_recommendation(body))
+    pub fn recommendation(body: &str, today: NaiveDate) -> Self {
+        Self::of(check_recommendation(body, today))
     }
 }
 
@@ -181,13 +229,27 @@ pub fn check_activity(body: &str, today: NaiveDate) -> Result<Activity, Vec<Vali
     })
 }
 
-/// Validates a recommendation register entry.
-pub fn check_recommendation(body: &str) -> Result<Recommendation, Vec<ValidationError>> {
+/// The first year a report covers. Sec. 1 takes effect July 1, 2026, and the
+/// first report is due "Not later than January 1, 2027" on "the activities of
+/// the coordinator during the prior year": 2026.
+pub const FIRST_REPORT_YEAR: i32 = 2026;
+
+/// Validates a recommendation register entry as of `today`.
+pub fn check_recommendation(body: &str, today: NaiveDate) -> Result<Recommendation, Vec<ValidationError>> {
     let wire: RecommendationV1 = read_json_objects(body, &[""]).map_err(|e| vec![e])?;
     let root = Pointer::root();
     let mut errors = Vec::new();
     if let Err(e) = wire.validate() {
         flatten(&e, &root, &mut errors);
+    }
+    // A recommendation belongs to a report being written: none before the
+    // first report's year, and none for a year that has not begun.
+    if !(FIRST_REPORT_YEAR..=today.year()).contains(&wire.year) {
+        errors.push(ValidationError::new(
+            root.key("year"),
+            ErrorCode::Range,
+            format!("Must be a report year from {FIRST_REPORT_YEAR} to {}.", today.year()),
+        ));
     }
     // Only "recommendations for legislation" go to a committee of the
     // General Assembly; an administrative one is for the agencies.
@@ -200,6 +262,7 @@ pub fn check_recommendation(body: &str) -> Result<Recommendation, Vec<Validation
     }
     done(errors, || {
         Some(Recommendation {
+            year: wire.year,
             kind: wire.kind,
             status: wire.status,
             text: wire.text,
@@ -207,6 +270,29 @@ pub fn check_recommendation(body: &str) -> Result<Recommendation, Vec<Validation
             committee: wire.committee,
         })
     })
+}
+
+/// A register entry changed by a JSON merge patch (RFC 7396): `patch`'s
+/// members replace `current`'s, a `null` removes one. The result is checked
+/// whole again (by [`check_activity`] or [`check_recommendation`]), so an
+/// edit obeys every rule a new entry does and its errors name the same paths.
+pub fn merge_patch(current: &impl Serialize, patch: &str) -> Result<String, Vec<ValidationError>> {
+    let patch: serde_json::Map<String, serde_json::Value> = read_json_objects(patch, &[""]).map_err(|e| vec![e])?;
+    let mut merged = match serde_json::to_value(current) {
+        Ok(serde_json::Value::Object(map)) => map,
+        _ => serde_json::Map::new(),
+    };
+    for (key, value) in patch {
+        if value.is_null() {
+            merged.remove(&key);
+        } else {
+            merged.insert(key, value);
+        }
+    }
+    // A stored optional member that is absent serialises as null: drop it,
+    // as the wire form would not carry it.
+    merged.retain(|_, v| !v.is_null());
+    Ok(serde_json::Value::Object(merged).to_string())
 }
 
 /// The code lists of the report registers, for `GET /v1/codes`.

@@ -20,6 +20,8 @@ mod intake_api;
 mod intake_vectors;
 mod openapi_contract;
 mod privacy;
+mod report_coordinator;
+mod report_registers;
 mod retention_and_keys;
 mod stats_api;
 mod training_api;

@@ -1,0 +1,2 @@
+DROP TABLE report_recommendations;
+DROP TABLE report_activities;

@@ -1,0 +1,100 @@
+use super::html;
+use crate::clock::Clock;
+use crate::config::StatsConfig;
+use crate::db::{self, DbPool};
+use crate::error::{ApiError, Problem};
+use crate::http::negotiate::wants_html;
+use crate::http::query::Query;
+use crate::security::Principal;
+use actix_web::http::header;
+use actix_web::{get, web, HttpRequest, HttpResponse};
+use beacon_core::stats::annual::{coordinator_report as build_report, is_report_year, trend_queries, CoordinatorReport, ReportInput};
+use chrono::NaiveDate;
+use diesel_async::AsyncPgConnection;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReportParams {
+    /// `json` (default) or `html`; or send `Accept: text/html`.
+    pub format: Option<String>,
+}
+
+/// The coordinator's annual report on `year` (Sec. 1(f)), due January 1 of
+/// the next year, built as of today: the year's activities, incidents and
+/// victims by quarter and by county under disclosure control (the public
+/// statistics of that year, so the report and `/public/stats` agree), the
+/// recommendations (administrative, and for legislation), the statutory
+/// calendar and the methodology. JSON, or print-ready HTML with
+/// `format=html` or `Accept: text/html`. A year before 2026 or not yet
+/// begun has no report (404).
+#[utoipa::path(
+    tag = "reports",
+    operation_id = "coordinator_report",
+    params(("year" = i32, Path, description = "The year reported on, from 2026"), ReportParams),
+    responses(
+        (status = 200, description = "The report; with `format=html` or `Accept: text/html`, one HTML page",
+            content((CoordinatorReport = "application/json"), (String = "text/html"))),
+        (status = 400, description = "A bad query parameter, named in `errors`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No report covers that year", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = ["coordinator"]))
+)]
+#[get("/reports/coordinator/{year}")]
+pub async fn coordinator_report(
+    _principal: Principal,
+    year: web::Path<String>,
+    req: HttpRequest,
+    params: Query<ReportParams>,
+    clock: web::Data<Clock>,
+    pool: web::Data<DbPool>,
+    config: web::Data<StatsConfig>,
+) -> Result<HttpResponse, ApiError> {
+    let mut errors = Vec::new();
+    let html = wants_html(&req, params.format.as_deref(), &mut errors);
+    if !errors.is_empty() {
+        return Err(ApiError::BadQuery(errors));
+    }
+    let report = build(&year, clock.today(), &pool, config.k).await?;
+    let mut response = HttpResponse::Ok();
+    response.insert_header((header::CACHE_CONTROL, "no-store")).insert_header((header::VARY, "Accept"));
+    if html {
+        Ok(response.content_type("text/html; charset=utf-8").body(html::render(&report)))
+    } else {
+        Ok(response.json(&report))
+    }
+}
+
+/// The report on the year `year_text` names as of `today`: fetch the year's
+/// counts and registers, then let core build it. A year without a report
+/// (before 2026, not begun, not a number) is a 404.
+pub(super) async fn build(year_text: &str, today: NaiveDate, pool: &DbPool, k: u64) -> Result<CoordinatorReport, ApiError> {
+    let year = year_text.parse::<i32>().ok().filter(|y| is_report_year(*y, today)).ok_or(ApiError::NotFound)?;
+    let queries = trend_queries(year).map_err(ApiError::internal)?;
+    let count_query = queries.first().ok_or_else(|| ApiError::internal("no trend query"))?;
+
+    let mut pooled = pool.get().await?;
+    let conn: &mut AsyncPgConnection = &mut pooled;
+    let counts = db::stats::incident_counts(conn, count_query).await?;
+    let unknown = || ApiError::internal("a stored register entry has an unknown code");
+    let activities = db::reports::activities_of(conn, year)
+        .await?
+        .iter()
+        .map(|r| r.entry().ok_or_else(unknown))
+        .collect::<Result<Vec<_>, _>>()?;
+    let recommendations = db::reports::recommendations_of(conn, year)
+        .await?
+        .iter()
+        .map(|r| r.entry().ok_or_else(unknown))
+        .collect::<Result<Vec<_>, _>>()?;
+    drop(pooled);
+
+    // Complementary suppression of the year's model is real work: off the worker thread.
+    web::block(move || {
+        build_report(ReportInput { year, today, activities: &activities, recommendations: &recommendations, counts: &counts, k })
+    })
+    .await
+    .map_err(ApiError::internal)?
+    .map_err(ApiError::internal)
+}

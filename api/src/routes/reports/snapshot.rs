@@ -1,0 +1,126 @@
+//! Freezing the coordinator's report: the copy on file is what was
+//! submitted, in both forms, however the registers and counts change later.
+
+use super::coordinator::{build, ReportParams};
+use super::html;
+use crate::clock::Clock;
+use crate::config::StatsConfig;
+use crate::db::reports as store;
+use crate::db::DbPool;
+use crate::error::{ApiError, Problem};
+use crate::http::negotiate::wants_html;
+use crate::http::path::PathId;
+use crate::http::query::Query;
+use crate::security::audit::{self, Event};
+use crate::security::Principal;
+use actix_web::http::header;
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use beacon_core::stats::annual::CoordinatorReport;
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use serde::Serialize;
+use tracing_actix_web::RequestId;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// A frozen report.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReportSnapshot {
+    pub id: Uuid,
+    pub year: i32,
+    /// The day the report was built.
+    pub as_of: NaiveDate,
+    pub created_at: DateTime<Utc>,
+    #[schema(value_type = CoordinatorReport)]
+    pub report: serde_json::Value,
+}
+
+impl From<store::SnapshotRow> for ReportSnapshot {
+    fn from(r: store::SnapshotRow) -> Self {
+        ReportSnapshot { id: r.id, year: r.year, as_of: r.as_of, created_at: r.created_at, report: r.report }
+    }
+}
+
+/// Freeze the coordinator's report on `year` as built today: its JSON and
+/// its HTML are filed unchanged, and the freeze is audited
+/// (`report.coordinator.freeze`). Freezing again files another copy.
+#[utoipa::path(
+    tag = "reports",
+    operation_id = "freeze_coordinator_report",
+    params(("year" = i32, Path, description = "The year reported on, from 2026")),
+    responses(
+        (status = 201, body = ReportSnapshot, headers(("Location" = String, description = "URL of the snapshot"))),
+        (status = 404, description = "No report covers that year", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = ["coordinator"]))
+)]
+#[post("/reports/coordinator/{year}")]
+pub async fn freeze_report(
+    principal: Principal,
+    request_id: RequestId,
+    year: web::Path<String>,
+    clock: web::Data<Clock>,
+    pool: web::Data<DbPool>,
+    config: web::Data<StatsConfig>,
+) -> Result<HttpResponse, ApiError> {
+    let today = clock.today();
+    let report = build(&year, today, &pool, config.k).await?;
+    let page = html::render(&report);
+    let json = serde_json::to_value(&report).map_err(ApiError::internal)?;
+    let now = clock.now();
+    let mut pooled = pool.get().await?;
+    let conn: &mut AsyncPgConnection = &mut pooled;
+    let row = conn
+        .transaction(async |conn| {
+            let row = store::insert_snapshot(conn, report.year, today, json, page, now).await?;
+            audit::append(conn, Event::by(&principal, &request_id, "report.coordinator.freeze", "report_snapshot", row.id)).await?;
+            Ok::<_, diesel::result::Error>(row)
+        })
+        .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/v1/reports/coordinator/{}/snapshots/{}", row.year, row.id)))
+        .json(ReportSnapshot::from(row)))
+}
+
+/// A frozen report exactly as filed: JSON, or its HTML with `format=html`
+/// or `Accept: text/html`.
+#[utoipa::path(
+    tag = "reports",
+    operation_id = "get_coordinator_report_snapshot",
+    params(
+        ("year" = i32, Path, description = "The year reported on"),
+        ("id" = Uuid, Path, description = "Snapshot id"),
+        ReportParams,
+    ),
+    responses(
+        (status = 200, description = "The snapshot; with `format=html` or `Accept: text/html`, the HTML filed",
+            content((ReportSnapshot = "application/json"), (String = "text/html"))),
+        (status = 400, description = "A bad query parameter, named in `errors`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = ["coordinator"]))
+)]
+#[get("/reports/coordinator/{year}/snapshots/{id}")]
+pub async fn get_snapshot(
+    _principal: Principal,
+    PathId(id): PathId,
+    req: HttpRequest,
+    params: Query<ReportParams>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, ApiError> {
+    let mut errors = Vec::new();
+    let as_html = wants_html(&req, params.format.as_deref(), &mut errors);
+    if !errors.is_empty() {
+        return Err(ApiError::BadQuery(errors));
+    }
+    let year = req.match_info().get("year").and_then(|y| y.parse::<i32>().ok()).ok_or(ApiError::NotFound)?;
+    let mut pooled = pool.get().await?;
+    let row = store::get_snapshot(&mut pooled, year, id).await?.ok_or(ApiError::NotFound)?;
+    let mut response = HttpResponse::Ok();
+    response.insert_header((header::VARY, "Accept"));
+    if as_html {
+        Ok(response.content_type("text/html; charset=utf-8").body(row.html))
+    } else {
+        Ok(response.json(ReportSnapshot::from(row)))
+    }
+}
