@@ -57,10 +57,12 @@ fn a_region_with_no_vetted_provider_is_flagged_no_provider() {
 }
 
 #[test]
-fn a_region_with_a_town_of_unknown_population_gets_no_rate() {
+fn every_region_has_a_population_and_a_rate_on_the_complete_town_table() {
     let report = analyse(&facts(vec![shelter(1, "Hartford")]));
-    let r = row(&report, "Hartford", "shelter");
-    assert!(r.population_unknown == r.population.is_none() && (r.population.is_some() || r.providers_per_100k.is_none()));
+    for r in report.rows.iter().filter(|r| r.category == "shelter") {
+        assert!(!r.population_unknown && r.population.is_some_and(|p| p > 0), "{}", r.region);
+        assert!(r.providers_per_100k.is_some(), "{}", r.region);
+    }
 }
 
 #[test]
@@ -80,9 +82,10 @@ fn below_state_rate_is_under_half_the_state_rate() {
 
 #[test]
 fn a_region_far_under_the_state_rate_is_flagged_with_both_rates() {
-    // Judicial districts whose every town has a population in the reference data.
-    let mut services: Vec<GapService> = (1..=10).map(|n| shelter(n, "Bridgeport")).collect();
-    services.push(shelter(11, "Milford"));
+    // 40 shelters in Bridgeport and one in Milford: a state rate of 41 per 3,605,944 residents
+    // (1.137 per 100,000); Ansonia-Milford's 1 per 229,474 (0.436) is under half of it.
+    let mut services: Vec<GapService> = (1..=40).map(|n| shelter(n, "Bridgeport")).collect();
+    services.push(shelter(41, "Milford"));
     let report = analyse(&GapFacts { region_type: RegionType::JudicialDistrict, ..facts(services) });
     let milford = row(&report, "Ansonia-Milford", "shelter");
     assert_eq!(flags(milford), [GapFlagCode::BelowStateRate]);
