@@ -176,3 +176,23 @@ pub fn population_code(path: &str, value: &str, errors: &mut Vec<ValidationError
     }
     found
 }
+
+/// How long the reason for a privileged read must be: enough to say why, short enough for the
+/// audit trail that records it.
+pub const REASON_CHARS: std::ops::RangeInclusive<usize> = 10..=500;
+
+/// The caller's reason for reading what others may not (sealed fields, exact counts), trimmed:
+/// `missing` is the message when there is none. Every such read is audited with it.
+pub fn reason(path: &str, value: Option<&str>, missing: &str, errors: &mut Vec<ValidationError>) -> Option<String> {
+    let reason = value.map(str::trim).unwrap_or_default();
+    let length = reason.chars().count();
+    if length == 0 {
+        errors.push(ValidationError::new(path, ErrorCode::Required, missing));
+        None
+    } else if !REASON_CHARS.contains(&length) {
+        errors.push(ValidationError::new(path, ErrorCode::Length, "Must have between 10 and 500 characters."));
+        None
+    } else {
+        Some(reason.to_string())
+    }
+}

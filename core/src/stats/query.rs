@@ -24,7 +24,6 @@ use thiserror::Error;
 pub const MAX_GROUP_BY: usize = 3;
 
 /// A reason for exact counts is as long as a reason for a sealed read.
-pub const REASON_CHARS: std::ops::RangeInclusive<usize> = 10..=500;
 
 /// Who is asking, which decides what may be asked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -333,17 +332,7 @@ fn parse_reason(reason: Option<&str>, needed: bool, errors: &mut Vec<ValidationE
     if !needed {
         return None;
     }
-    let reason = reason.map(str::trim).unwrap_or_default();
-    let length = reason.chars().count();
-    if length == 0 {
-        errors.push(error("reason", ErrorCode::Required, "A reason is required for exact counts (internal=true)."));
-        None
-    } else if !REASON_CHARS.contains(&length) {
-        errors.push(error("reason", ErrorCode::Length, "Must have between 10 and 500 characters."));
-        None
-    } else {
-        Some(reason.to_string())
-    }
+    crate::fields::reason("/reason", reason, "A reason is required for exact counts (internal=true).", errors)
 }
 
 fn parse_period(raw: &RawParams<'_>, endpoint: Endpoint, errors: &mut Vec<ValidationError>) -> Option<Period> {

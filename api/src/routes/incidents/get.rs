@@ -89,17 +89,11 @@ fn sealed_request(principal: &Principal, params: &ReadParams) -> Result<Option<S
     if principal.role != Role::Coordinator {
         return Err(ApiError::Forbidden);
     }
-    let reason = params.reason.as_deref().map(str::trim).unwrap_or_default();
-    let length = reason.chars().count();
-    if !(10..=500).contains(&length) {
-        let (code, message) = if length == 0 {
-            (ErrorCode::Required, "A reason is required to read sealed fields.")
-        } else {
-            (ErrorCode::Length, "Must have between 10 and 500 characters.")
-        };
-        return Err(ApiError::Invalid(vec![ValidationError::new("/reason", code, message)]));
+    let mut errors = Vec::new();
+    match beacon_core::fields::reason("/reason", params.reason.as_deref(), "A reason is required to read sealed fields.", &mut errors) {
+        Some(reason) => Ok(Some(reason)),
+        None => Err(ApiError::Invalid(errors)),
     }
-    Ok(Some(reason.to_string()))
 }
 
 fn open(envelope: &Envelope, id: Uuid, columns: SealedColumns) -> Result<SealedView, ApiError> {
