@@ -23,8 +23,6 @@ use thiserror::Error;
 /// Most dimensions one request may group by (a table has at most three).
 pub const MAX_GROUP_BY: usize = 3;
 
-/// A reason for exact counts is as long as a reason for a sealed read.
-
 /// Who is asking, which decides what may be asked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Endpoint {
