@@ -38,6 +38,7 @@ pub struct Config {
     pub index_key: MasterKey,
     pub log: String,
     pub limits: RateLimits,
+    pub stats: StatsConfig,
 }
 
 /// Request budgets enforced at the edge (`crate::edge::rate_limit`), each in
@@ -200,6 +201,7 @@ impl Config {
             index_key: index_key()?,
             log: std::env::var("BEACON_LOG").unwrap_or_else(|_| "info".into()),
             limits: RateLimits::from_env()?,
+            stats: StatsConfig::from_env()?,
         })
     }
 }

@@ -31,6 +31,8 @@ pub struct Settings {
     pub clock: Clock,
     /// Request budgets at the edge (`crate::edge::rate_limit`).
     pub limits: crate::config::RateLimits,
+    /// Disclosure control of the statistics (`BEACON_STATS_K`).
+    pub stats: crate::config::StatsConfig,
 }
 
 pub struct Application {
@@ -53,7 +55,7 @@ impl Application {
         let clock = web::Data::new(settings.clock);
         // Read here rather than carried in `Settings`, whose builders (the CLI,
         // the test app) are being reworked; still only `config` reads the env.
-        let stats = web::Data::new(crate::config::StatsConfig::from_env()?);
+        let stats = web::Data::new(settings.stats);
         let policy = web::Data::new(
             Policy::from_openapi(&crate::openapi::document()).map_err(StartupError::Policy)?,
         );

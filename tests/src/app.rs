@@ -42,6 +42,7 @@ impl TestApp {
                 envelope: Envelope::new(MasterKey(data_key), MasterKey(index_key)),
                 clock,
                 limits,
+                stats: beacon_api::config::StatsConfig::default(),
             },
             listener,
         )

@@ -167,6 +167,7 @@ async fn serve() -> Result<(), CliError> {
             ),
             clock: Clock::system(),
             limits: config.limits,
+            stats: config.stats,
         },
         listener,
     )
