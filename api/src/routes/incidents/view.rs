@@ -10,6 +10,8 @@ use uuid::Uuid;
 #[derive(Debug, Serialize, ToSchema)]
 pub struct VictimView {
     pub age: Option<i16>,
+    /// The intake's age group when the exact age is unknown (`under_12`, `12_17`, `18_24`, `25_59`, `60_plus`).
+    pub age_band: Option<String>,
     pub sex: String,
     pub citizenship: Option<String>,
     pub language: Option<String>,
@@ -84,6 +86,7 @@ impl IncidentView {
                 vs.into_iter()
                     .map(|v| VictimView {
                         age: v.age,
+                        age_band: v.age_band,
                         sex: v.sex,
                         citizenship: v.citizenship,
                         language: v.language,
