@@ -10,7 +10,8 @@ use uuid::Uuid;
 #[derive(Debug, Serialize, ToSchema)]
 pub struct VictimView {
     pub age: Option<i16>,
-    /// The intake's age group when the exact age is unknown (`under_12`, `12_17`, `18_24`, `25_59`, `60_plus`).
+    /// The intake's age group, given when the exact age is unknown (never `unknown`).
+    #[schema(value_type = Option<beacon_core::reference::codes::AgeGroup>)]
     pub age_band: Option<String>,
     pub sex: String,
     pub citizenship: Option<String>,
