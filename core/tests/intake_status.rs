@@ -4,6 +4,7 @@
 
 use beacon_core::intake::convert::{draft_incident, SubmissionFacts};
 use beacon_core::intake::status::{check_update, IntakeChange, IntakeStatus};
+use beacon_core::reference::codes::AgeGroup;
 use chrono::NaiveDate;
 use serde_json::{json, Map, Value};
 
@@ -42,6 +43,7 @@ fn facts() -> SubmissionFacts {
         needs: vec!["shelter".into()],
         town: Some("Hartford".into()),
         preferred_language: Some("es".into()),
+        age_group: AgeGroup::Unknown,
         dcf_notified: true,
     }
 }

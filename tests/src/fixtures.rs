@@ -15,6 +15,8 @@ pub struct Vector {
     pub body: String,
     pub ok: bool,
     pub errors: BTreeSet<(String, String)>,
+    /// `expect.derived.minor_involved`, for the vectors that state it.
+    pub minor_involved: Option<bool>,
 }
 
 pub fn dir(kind: &str) -> PathBuf {
@@ -65,6 +67,7 @@ fn parse(path: &Path) -> Result<Vector> {
         body,
         ok,
         errors,
+        minor_involved: v["expect"]["derived"]["minor_involved"].as_bool(),
     })
 }
 

@@ -282,6 +282,8 @@ const ERRORS_ES = {
   date_order: () => "Las fechas no están en el orden correcto.",
   minor_requires_dcf_notification: () => "Debe ser verdadero: hay una víctima menor de 18 años y se debe notificar a DCF.",
   age_dob_mismatch: () => "No coincide con los años cumplidos desde la fecha de nacimiento.",
+  age_band_mismatch: () => "No corresponde a la edad de la víctima.",
+  contradicts_submission: () => "Debe conservar lo que se registró en el formulario.",
   not_allowed: (field) =>
     field === "contact"
       ? "Debe omitirse cuando no es seguro comunicarse: nadie intentará comunicarse con la persona."

@@ -50,6 +50,7 @@ pub struct NewVictim {
     pub minor: bool,
     pub identity_sealed: Option<Vec<u8>>,
     pub identity_index: Option<Vec<u8>>,
+    pub age_band: Option<String>,
 }
 
 /// The de-identified columns of an incident; sealed columns are never selected here.
@@ -91,6 +92,7 @@ pub struct VictimRow {
     pub relationship_to_trafficker: Option<String>,
     pub services_needed: Vec<String>,
     pub minor: bool,
+    pub age_band: Option<String>,
 }
 
 /// Writes the incident and all its victims in one transaction: all or nothing.

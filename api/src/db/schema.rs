@@ -72,6 +72,7 @@ diesel::table! {
         minor -> Bool,
         identity_sealed -> Nullable<Bytea>,
         identity_index -> Nullable<Bytea>,
+        age_band -> Nullable<Text>,
     }
 }
 

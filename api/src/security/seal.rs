@@ -50,6 +50,7 @@ pub fn incident_rows(
             minor: v.minor,
             identity_sealed,
             identity_index,
+            age_band: v.age_band.map(|b| b.code().to_string()),
         });
     }
     let d = &incident.derived;

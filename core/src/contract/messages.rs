@@ -57,6 +57,12 @@ pub fn message(code: ErrorCode, ctx: Context<'_>) -> String {
         ErrorCode::AgeDobMismatch => {
             "Does not equal the full years from date_of_birth to incident_date.".into()
         }
+        ErrorCode::AgeBandMismatch => "Does not hold the victim's age.".into(),
+        ErrorCode::ContradictsSubmission => match ctx.field {
+            "dcf_notified" => "Must stay true: DCF was notified of this submission.".into(),
+            "age_band" => "Must keep the submission's age group; correct the age group on the submission instead.".into(),
+            _ => "Must keep what the submission recorded.".into(),
+        },
         ErrorCode::NotAllowed => match ctx.field {
             "contact" => "Must be left out when safe_to_contact is false: \
                           nobody will try to reach the person."

@@ -21,13 +21,18 @@ pub enum ErrorCode {
     DateOrder,
     MinorRequiresDcfNotification,
     AgeDobMismatch,
+    /// A victim's `age_band` does not hold their `age`.
+    AgeBandMismatch,
+    /// Converting an intake submission would drop what the submission
+    /// recorded (a minor's age group, DCF's notification).
+    ContradictsSubmission,
     /// A member that must be left out in this situation (e.g. `contact` while
     /// `safe_to_contact` is false).
     NotAllowed,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 14] = [
+    pub const ALL: [ErrorCode; 16] = [
         ErrorCode::InvalidJson,
         ErrorCode::InvalidType,
         ErrorCode::Required,
@@ -41,6 +46,8 @@ impl ErrorCode {
         ErrorCode::DateOrder,
         ErrorCode::MinorRequiresDcfNotification,
         ErrorCode::AgeDobMismatch,
+        ErrorCode::AgeBandMismatch,
+        ErrorCode::ContradictsSubmission,
         ErrorCode::NotAllowed,
     ];
 
@@ -59,6 +66,8 @@ impl ErrorCode {
             ErrorCode::DateOrder => "date_order",
             ErrorCode::MinorRequiresDcfNotification => "minor_requires_dcf_notification",
             ErrorCode::AgeDobMismatch => "age_dob_mismatch",
+            ErrorCode::AgeBandMismatch => "age_band_mismatch",
+            ErrorCode::ContradictsSubmission => "contradicts_submission",
             ErrorCode::NotAllowed => "not_allowed",
         }
     }

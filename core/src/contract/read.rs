@@ -24,8 +24,11 @@ pub fn read_json<T: DeserializeOwned>(body: &str) -> Result<T, ValidationError> 
 /// serde's derived structs accept a sequence of values in field order, which
 /// the contract (and its published schema) does not. `objects` lists the
 /// object members as JSON Pointers, `*` standing for every array item.
+///
+/// The shape is checked before the types are read: serde reads such an array
+/// positionally, so its error would name whichever member the position lands
+/// on (and move whenever a member is added) instead of the array itself.
 pub fn read_json_objects<T: DeserializeOwned>(body: &str, objects: &[&str]) -> Result<T, ValidationError> {
-    let value: T = read_json(body)?;
     let tree: serde_json::Value = serde_json::from_str(body).map_err(|_| invalid_json())?;
     for pattern in objects {
         if let Some(path) = first_non_object(&tree, Pointer::root(), pattern.split('/').skip(1).collect::<Vec<_>>().as_slice()) {
@@ -37,7 +40,7 @@ pub fn read_json_objects<T: DeserializeOwned>(body: &str, objects: &[&str]) -> R
             return Err(ValidationError::new(path, ErrorCode::InvalidType, msg));
         }
     }
-    Ok(value)
+    read_json(body)
 }
 
 fn first_non_object(value: &serde_json::Value, at: Pointer, rest: &[&str]) -> Option<Pointer> {

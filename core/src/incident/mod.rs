@@ -4,7 +4,7 @@ pub mod filing;
 mod wire;
 
 use crate::reference::codes::{
-    Agency, Citizenship, ControlMethod, IncidentStatus, Relationship, Service, Sex,
+    AgeGroup, Agency, Citizenship, ControlMethod, IncidentStatus, Relationship, Service, Sex,
     TraffickingType, Venue,
 };
 use crate::reference::dates::{full_years, parse_iso_date};
@@ -42,6 +42,8 @@ impl std::fmt::Debug for Identity {
 #[non_exhaustive]
 pub struct Victim {
     pub age: Option<u8>,
+    /// Never `unknown`: a band that claims nothing is no band.
+    pub age_band: Option<AgeGroup>,
     pub sex: Sex,
     pub citizenship: Option<Citizenship>,
     pub language: Option<String>,
@@ -253,12 +255,24 @@ fn victim(
             .map(|dob| full_years(dob, on)),
         _ => None,
     };
-    let minor = match wire.age {
+    let age_band = wire.age_band.and_then(AgeGroup::as_band);
+    let known_age = wire.age.or(age_from_dob);
+    if let (Some(band), Some(age)) = (age_band, known_age) {
+        if !band.contains(age) {
+            errors.push(rule(path.key("age_band"), ErrorCode::AgeBandMismatch));
+        }
+    }
+    // Sec. 10(a): DCF "shall" serve "any person under eighteen years of age"
+    // it "reasonably believes may be a victim of trafficking". An intake's age
+    // group is such a belief even when nobody knows the exact age, so a minor
+    // band makes the victim a minor as surely as an age does.
+    let minor = match known_age {
         Some(age) => age < 18,
-        None => age_from_dob.is_some_and(|years| years < 18),
+        None => age_band.is_some_and(AgeGroup::is_minor),
     };
     Victim {
         age: wire.age.and_then(|a| u8::try_from(a).ok()),
+        age_band,
         sex: wire.sex,
         citizenship: wire.citizenship,
         language: wire.language,

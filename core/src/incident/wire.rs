@@ -7,7 +7,7 @@
 //! runs the fixture vectors through the published schema to keep them honest.
 
 use crate::reference::codes::{
-    Agency, Citizenship, ControlMethod, IncidentStatus, Relationship, Service, Sex,
+    AgeGroup, Agency, Citizenship, ControlMethod, IncidentStatus, Relationship, Service, Sex,
     TraffickingType, Venue,
 };
 use crate::contract::sealed::Sealed;
@@ -80,6 +80,10 @@ pub struct VictimV1 {
     #[validate(range(min = 0, max = 120, code = "range"))]
     #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 120))]
     pub age: Option<i64>,
+    /// The intake's age group, for when the exact age is unknown; must hold
+    /// `age` when both are given. `under_12` and `12_17` make the victim a
+    /// minor. `unknown` is the same as leaving it out.
+    pub age_band: Option<AgeGroup>,
     pub sex: Sex,
     pub citizenship: Option<Citizenship>,
     /// ISO 639-1 code, two lower-case letters.

@@ -34,7 +34,11 @@ fn native_core_gives_every_expected_verdict() {
         .iter()
         .filter_map(|v| {
             let got = native(v);
-            mismatch(v, got["ok"].as_bool().unwrap(), &error_set(&got["errors"]))
+            mismatch(v, got["ok"].as_bool().unwrap(), &error_set(&got["errors"])).or_else(|| {
+                let minor = got["derived"]["minor_involved"].as_bool();
+                (v.minor_involved.is_some() && minor != v.minor_involved)
+                    .then(|| format!("{} ({}): minor_involved {minor:?}, expected {:?}", v.file, v.name, v.minor_involved))
+            })
         })
         .collect();
     report(failures, "native", vectors.len());

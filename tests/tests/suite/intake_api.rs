@@ -173,3 +173,75 @@ async fn a_conversion_that_breaks_the_incident_contract_names_the_problem() {
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["errors"][0]["path"], "/reporting_agency");
 }
+
+/// Records DCF's notification on a submission, as the coordinator does from the minors' queue.
+async fn record_dcf_notified(app: &TestApp, coordinator: &str, id: &str) {
+    let patch = app
+        .client
+        .patch(app.url(&format!("/v1/intake/{id}")))
+        .bearer_auth(coordinator)
+        .header("content-type", "application/json")
+        .body(json!({"dcf_notified": true}).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(patch.status().as_u16(), 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fifteen_year_olds_intake_converts_to_a_minors_incident() {
+    let app = TestApp::spawn().await.unwrap();
+    let key = partner(&app).await;
+    let coordinator = app.key("OPM", Role::Coordinator).await.unwrap();
+    // A 15-year-old: the form asks for the age group, `12_17`, never the exact age.
+    let receipt: Value = submit(&app, &key, Some("k-15"), ORIGIN, &minor_submission()).await.json().await.unwrap();
+    let id = receipt["id"].as_str().unwrap();
+    record_dcf_notified(&app, &coordinator, id).await;
+    let convert = app
+        .post_json(&format!("/v1/intake/{id}/convert"), &coordinator, json!({"reporting_agency": "dcf"}).to_string())
+        .await
+        .unwrap();
+    assert_eq!(convert.status().as_u16(), 201);
+    let created: Value = convert.json().await.unwrap();
+    assert_eq!(created["derived"]["minor_involved"], true);
+    let incident: Value = app
+        .get(&format!("/v1/incidents/{}", created["id"].as_str().unwrap()), &coordinator)
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (&incident["derived"]["minor_involved"], &incident["victims"][0]["age_band"], &incident["victims"][0]["minor"], &incident["dcf_notified"]),
+        (&json!(true), &json!("12_17"), &json!(true), &json!(true)),
+        "{incident}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_conversion_that_drops_a_minors_age_group_or_dcf_notification_is_refused() {
+    let app = TestApp::spawn().await.unwrap();
+    let key = partner(&app).await;
+    let coordinator = app.key("OPM", Role::Coordinator).await.unwrap();
+    let receipt: Value = submit(&app, &key, Some("k-15"), ORIGIN, &minor_submission()).await.json().await.unwrap();
+    let id = receipt["id"].as_str().unwrap();
+    record_dcf_notified(&app, &coordinator, id).await;
+    let overrides = json!({"reporting_agency": "dcf", "victims": [{"sex": "female"}], "dcf_notified": false});
+    let r = app.post_json(&format!("/v1/intake/{id}/convert"), &coordinator, overrides.to_string()).await.unwrap();
+    assert_eq!(r.status().as_u16(), 422);
+    let body: Value = r.json().await.unwrap();
+    let mut got: Vec<(String, String)> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["path"].as_str().unwrap().to_string(), e["code"].as_str().unwrap().to_string()))
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            ("/dcf_notified".to_string(), "contradicts_submission".to_string()),
+            ("/victims/0/age_band".to_string(), "contradicts_submission".to_string()),
+        ]
+    );
+}

@@ -10,6 +10,9 @@ use uuid::Uuid;
 #[derive(Debug, Serialize, ToSchema)]
 pub struct VictimView {
     pub age: Option<i16>,
+    /// The intake's age group, given when the exact age is unknown (never `unknown`).
+    #[schema(value_type = Option<beacon_core::reference::codes::AgeGroup>)]
+    pub age_band: Option<String>,
     pub sex: String,
     pub citizenship: Option<String>,
     pub language: Option<String>,
@@ -84,6 +87,7 @@ impl IncidentView {
                 vs.into_iter()
                     .map(|v| VictimView {
                         age: v.age,
+                        age_band: v.age_band,
                         sex: v.sex,
                         citizenship: v.citizenship,
                         language: v.language,

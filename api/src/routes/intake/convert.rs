@@ -9,9 +9,9 @@ use crate::security::crypto::Envelope;
 use crate::security::Principal;
 use actix_web::http::header;
 use actix_web::{post, web, HttpRequest, HttpResponse};
-use beacon_core::{check_incident, ErrorCode, ValidationError};
+use beacon_core::{ErrorCode, ValidationError};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
-use beacon_core::intake::convert::{draft_incident, SubmissionFacts};
+use beacon_core::intake::convert::{convert_submission, SubmissionFacts};
 use serde_json::{Map, Value};
 use tracing_actix_web::RequestId;
 use uuid::Uuid;
@@ -21,10 +21,13 @@ use uuid::Uuid;
 /// The body is a JSON object of incident (contract v1) members; they override
 /// what is taken from the submission: `town`, `trafficking_types` (its concern
 /// types other than `unsure`), one victim of unknown sex with its `needs` and
-/// `preferred_language`, `dcf_notified` (recorded notification), `status`
+/// `preferred_language` and its age group as `age_band` (none for `unknown`),
+/// `dcf_notified` (recorded notification), `status`
 /// `suspected`, and `incident_date`/`reported_date` (today). At least
 /// `reporting_agency` must be given. The result is validated exactly like
-/// `POST /v1/incidents`; errors point into the merged report. Sealed contact
+/// `POST /v1/incidents`; errors point into the merged report. Overrides that
+/// drop or change the submission's age band, or turn a recorded DCF
+/// notification false, are refused (`contradicts_submission`). Sealed contact
 /// details stay with the submission and are not copied.
 #[utoipa::path(
     tag = "intake",
@@ -64,16 +67,22 @@ pub async fn convert_intake(
     if submission.converted_incident_id.is_some() {
         return Err(ApiError::Conflict(crate::error::Conflict::AlreadyConverted));
     }
+    // A stored age group we cannot read is our bug, not "unknown": reading it
+    // as unknown would drop a minor silently.
+    let age_group = submission
+        .age_group
+        .parse()
+        .map_err(|()| ApiError::internal("stored intake age_group is not a code"))?;
     let today = clock.today();
     let facts = SubmissionFacts {
         dcf_notified: submission.dcf_notified_at.is_some(),
+        age_group,
         concern_types: submission.concern_types,
         needs: submission.needs,
         town: submission.town,
         preferred_language: submission.preferred_language,
     };
-    let report = draft_incident(&facts, overrides, today);
-    let incident = check_incident(&report.to_string(), today).map_err(rejected)?;
+    let incident = convert_submission(&facts, overrides, today).map_err(rejected)?;
     let incident_id = Uuid::new_v4();
     let (row, victims) = incident_rows(incident_id, principal.account_id, &incident, &envelope)?;
     let received_at = conn

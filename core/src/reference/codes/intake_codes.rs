@@ -16,7 +16,7 @@ code_list!(
 /// a variant name, and utoipa only sees `#[serde(rename)]` written literally
 /// (not through macro fragments). Every variant is renamed explicitly; a test
 /// checks that serde, the OpenAPI enum and `code()` agree.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum AgeGroup {
     #[serde(rename = "under_12")]
@@ -30,6 +30,7 @@ pub enum AgeGroup {
     #[serde(rename = "60_plus")]
     From60,
     #[serde(rename = "unknown")]
+    #[default]
     Unknown,
 }
 
@@ -37,6 +38,24 @@ impl AgeGroup {
     /// Whether everyone in this group is under 18.
     pub fn is_minor(self) -> bool {
         matches!(self, AgeGroup::Under12 | AgeGroup::From12To17)
+    }
+
+    /// Whether a person of `age` full years belongs to this group. `unknown`
+    /// claims nothing, so it holds every age.
+    pub fn contains(self, age: i64) -> bool {
+        match self {
+            AgeGroup::Under12 => age < 12,
+            AgeGroup::From12To17 => (12..=17).contains(&age),
+            AgeGroup::From18To24 => (18..=24).contains(&age),
+            AgeGroup::From25To59 => (25..=59).contains(&age),
+            AgeGroup::From60 => age >= 60,
+            AgeGroup::Unknown => true,
+        }
+    }
+
+    /// The group as a victim's `age_band`: `unknown` is no band at all.
+    pub fn as_band(self) -> Option<AgeGroup> {
+        (self != AgeGroup::Unknown).then_some(self)
     }
 }
 

@@ -1,0 +1,1 @@
+ALTER TABLE victims DROP COLUMN age_band;
