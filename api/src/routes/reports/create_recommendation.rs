@@ -1,16 +1,10 @@
+use super::register::{self, Recommendations};
 use super::view::RecommendationView;
 use crate::clock::Clock;
-use crate::db::reports as store;
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
-use crate::http::body::{json_text, rejected};
-use crate::http::precondition::etag;
-use crate::security::audit::{self, Event};
 use crate::security::Principal;
-use actix_web::http::header;
 use actix_web::{post, web, HttpRequest, HttpResponse};
-use beacon_core::stats::check_recommendation;
-use diesel_async::{AsyncConnection, AsyncPgConnection};
 use tracing_actix_web::RequestId;
 
 /// Record a recommendation: the report year that carries it, administrative
@@ -39,20 +33,5 @@ pub async fn create_recommendation(
     clock: web::Data<Clock>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {
-    let text = json_text(&req, payload).await?;
-    let recommendation = check_recommendation(&text, clock.today()).map_err(rejected)?;
-    let now = clock.now();
-    let mut pooled = pool.get().await?;
-    let conn: &mut AsyncPgConnection = &mut pooled;
-    let row = conn
-        .transaction(async |conn| {
-            let row = store::insert_recommendation(conn, &recommendation, now).await?;
-            audit::append(conn, Event::by(&principal, &request_id, "report.recommendation.create", "report_recommendation", row.id)).await?;
-            Ok::<_, diesel::result::Error>(row)
-        })
-        .await?;
-    Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/v1/reports/recommendations/{}", row.id)))
-        .insert_header((header::ETAG, etag(row.version)))
-        .json(RecommendationView::from(row)))
+    register::create::<Recommendations>(&principal, &request_id, &req, payload, &clock, &pool).await
 }

@@ -1,8 +1,8 @@
-use super::view::{ActivityView, RegisterParams, DEFAULT_PER_PAGE, MAX_PER_PAGE};
-use crate::db::reports as store;
+use super::register::{self, Activities};
+use super::view::{ActivityView, RegisterParams};
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
-use crate::http::query::{Page, Paging, Query};
+use crate::http::query::{Page, Query};
 use crate::security::Principal;
 use actix_web::{get, web, HttpResponse};
 
@@ -23,12 +23,5 @@ pub async fn list_activities(
     params: Query<RegisterParams>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut errors = Vec::new();
-    let paging = Paging::parse(params.page, params.per_page, DEFAULT_PER_PAGE, MAX_PER_PAGE, &mut errors);
-    if !errors.is_empty() {
-        return Err(ApiError::BadQuery(errors));
-    }
-    let mut conn = pool.get().await?;
-    let (rows, total) = store::list_activities(&mut conn, params.year, paging.per_page, paging.offset()).await?;
-    Ok(HttpResponse::Ok().json(Page::new(paging, total, rows.into_iter().map(ActivityView::from).collect())))
+    register::list::<Activities>(&params, &pool).await
 }

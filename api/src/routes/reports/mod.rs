@@ -12,5 +12,6 @@ mod html;
 pub mod list_activities;
 pub mod list_recommendations;
 pub mod recommendation;
+mod register;
 pub mod snapshot;
 pub mod view;
