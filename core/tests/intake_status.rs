@@ -75,3 +75,24 @@ fn the_coordinators_members_override_the_draft() {
     assert_eq!(draft["reporting_agency"], "dcf");
     assert!(draft["victims"][0].get("language").is_none());
 }
+
+#[test]
+fn only_an_unknown_age_group_is_recorded_and_never_back_to_unknown() {
+    use beacon_core::intake::status::check_age_group;
+    use beacon_core::reference::codes::AgeGroup;
+    let cases: [(IntakeStatus, AgeGroup, &str, Result<AgeGroup, &str>); 6] = [
+        (IntakeStatus::New, AgeGroup::Unknown, "12_17", Ok(AgeGroup::From12To17)),
+        (IntakeStatus::Triaged, AgeGroup::Unknown, "25_59", Ok(AgeGroup::From25To59)),
+        (IntakeStatus::New, AgeGroup::Unknown, "unknown", Err("not_allowed")),
+        (IntakeStatus::New, AgeGroup::Unknown, "teen", Err("unknown_code")),
+        (IntakeStatus::New, AgeGroup::From18To24, "12_17", Err("not_allowed")),
+        (IntakeStatus::Converted, AgeGroup::Unknown, "12_17", Err("not_allowed")),
+    ];
+    for (status, current, value, want) in cases {
+        let got = check_age_group(status, current, value).map_err(|e| {
+            assert_eq!(e.path, "/age_group");
+            e.code.as_str()
+        });
+        assert_eq!(got, want, "{status:?} {current:?} {value}");
+    }
+}

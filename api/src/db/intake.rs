@@ -154,6 +154,8 @@ pub struct Filter {
     pub minor: Option<bool>,
     /// Only minors whose DCF notification is not yet recorded (Sec. 10 queue).
     pub awaiting_dcf: bool,
+    /// Only submissions whose person's age group is unknown (the review queue).
+    pub age_unknown: Option<bool>,
 }
 
 fn filtered(f: &Filter) -> diesel::dsl::IntoBoxed<'static, diesel::dsl::InnerJoin<intake::table, accounts::table>, diesel::pg::Pg> {
@@ -166,6 +168,9 @@ fn filtered(f: &Filter) -> diesel::dsl::IntoBoxed<'static, diesel::dsl::InnerJoi
     }
     if let Some(minor) = f.minor {
         q = q.filter(intake::minor_involved.eq(minor));
+    }
+    if let Some(unknown) = f.age_unknown {
+        q = if unknown { q.filter(intake::age_group.eq("unknown")) } else { q.filter(intake::age_group.ne("unknown")) };
     }
     if f.awaiting_dcf {
         q = q.filter(intake::minor_involved.eq(true)).filter(intake::dcf_notified_at.is_null());
@@ -198,6 +203,14 @@ pub async fn get(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<S
 pub async fn set_status(conn: &mut AsyncPgConnection, id: Uuid, status: &str, now: DateTime<Utc>) -> QueryResult<usize> {
     diesel::update(intake::table.filter(intake::id.eq(id)))
         .set((intake::status.eq(status), intake::updated_at.eq(now)))
+        .execute(conn)
+        .await
+}
+
+/// Records the age group of a submission whose age was unknown; a minor's enters the DCF queue.
+pub async fn set_age_group(conn: &mut AsyncPgConnection, id: Uuid, age_group: &str, minor: bool, now: DateTime<Utc>) -> QueryResult<usize> {
+    diesel::update(intake::table.filter(intake::id.eq(id)).filter(intake::age_group.eq("unknown")))
+        .set((intake::age_group.eq(age_group), intake::minor_involved.eq(minor), intake::updated_at.eq(now)))
         .execute(conn)
         .await
 }

@@ -8,7 +8,7 @@
 //! department's duty to be told has been met, and the record must say so.
 
 use crate::contract::problem::{ErrorCode, ValidationError};
-use crate::reference::codes::code_list;
+use crate::reference::codes::{code_list, AgeGroup, CodeList};
 
 code_list!(
     /// A submission's place in the coordinator's queue.
@@ -51,4 +51,28 @@ pub fn check_update(current: IntakeStatus, status: Option<&str>, dcf_notified: O
     } else {
         Err(errors)
     }
+}
+
+/// The age group a coordinator records for a submission whose person's age was `unknown`.
+///
+/// Sec. 10(a) puts on DCF the duty to serve "any person under eighteen years of age" it
+/// "reasonably believes may be a victim of trafficking": an unknown age must not pass as an adult
+/// one, so such a submission waits in a review queue until its age group is recorded. Only an
+/// unknown age is recorded this way (a known one came from the person), never back to
+/// `unknown`, and not once the submission became an incident (the incident carries it then).
+pub fn check_age_group(status: IntakeStatus, current: AgeGroup, value: &str) -> Result<AgeGroup, ValidationError> {
+    const PATH: &str = "/age_group";
+    let Ok(group) = value.parse::<AgeGroup>() else {
+        return Err(ValidationError::new(PATH, ErrorCode::UnknownCode, "Is not a code of the list `age_group` (see GET /v1/codes)."));
+    };
+    if group == AgeGroup::Unknown {
+        return Err(ValidationError::new(PATH, ErrorCode::NotAllowed, "Record a known age group; `unknown` is what the review settles."));
+    }
+    if status == IntakeStatus::Converted {
+        return Err(ValidationError::new(PATH, ErrorCode::NotAllowed, "A converted submission's age group is the incident's now."));
+    }
+    if current != AgeGroup::Unknown {
+        return Err(ValidationError::new(PATH, ErrorCode::NotAllowed, format!("The age group is already recorded as `{}`.", current.code())));
+    }
+    Ok(group)
 }

@@ -245,3 +245,43 @@ async fn a_conversion_that_drops_a_minors_age_group_or_dcf_notification_is_refus
         ]
     );
 }
+
+/// Sec. 10: an unknown age is not an adult one. Such a submission waits in the review queue
+/// until the coordinator records its age group; a minor's group then puts it in the DCF queue.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_age_waits_for_review_and_a_recorded_minor_joins_the_dcf_queue() {
+    let app = TestApp::spawn().await.unwrap();
+    let key = partner(&app).await;
+    let coordinator = app.key("OPM", Role::Coordinator).await.unwrap();
+    let mut unknown = minor_submission();
+    unknown["age_group"] = json!("unknown");
+    let receipt: Value = submit(&app, &key, Some("k-1"), ORIGIN, &unknown).await.json().await.unwrap();
+    submit(&app, &key, Some("k-2"), ORIGIN, &minor_submission()).await;
+    let total = |path: &'static str| {
+        let app = &app;
+        let coordinator = &coordinator;
+        async move { app.get(path, coordinator).await.unwrap().json::<Value>().await.unwrap()["total_items"].clone() }
+    };
+    assert_eq!(total("/v1/intake?age_unknown=true").await, 1);
+    assert_eq!(total("/v1/intake?awaiting_dcf=true").await, 1, "only the known minor so far");
+
+    let id = receipt["id"].as_str().unwrap();
+    let patch = |body: Value| {
+        app.client
+            .patch(app.url(&format!("/v1/intake/{id}")))
+            .bearer_auth(&coordinator)
+            .header("content-type", "application/json")
+            .body(body.to_string())
+            .send()
+    };
+    let r = patch(json!({"age_group": "unknown"})).await.unwrap();
+    assert_eq!(r.status().as_u16(), 422);
+    let r = patch(json!({"age_group": "12_17"})).await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let updated: Value = r.json().await.unwrap();
+    assert_eq!(updated["age_group"], "12_17", "{updated}");
+    assert_eq!(total("/v1/intake?age_unknown=true").await, 0);
+    assert_eq!(total("/v1/intake?awaiting_dcf=true").await, 2, "the recorded minor now waits for DCF");
+    let r = patch(json!({"age_group": "18_24"})).await.unwrap();
+    assert_eq!(r.status().as_u16(), 422, "a recorded age group is not changed this way");
+}

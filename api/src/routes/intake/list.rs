@@ -23,6 +23,9 @@ pub struct IntakeParams {
     pub minor: Option<String>,
     /// `true`: the Sec. 10 queue — minors whose DCF notification is not yet recorded.
     pub awaiting_dcf: Option<String>,
+    /// `true`: the review queue — submissions whose age group is `unknown` until a coordinator
+    /// records it (`PATCH /v1/intake/{id}` with `age_group`); an unknown age is not an adult one.
+    pub age_unknown: Option<String>,
     /// Page number, from 1 (default 1).
     #[param(minimum = 1, maximum = 1000000)]
     pub page: Option<i64>,
@@ -57,11 +60,12 @@ pub async fn list_intake(
     let partner = uuid_param("partner", params.partner.as_deref(), &mut errors);
     let minor = flag("minor", params.minor.as_deref(), &mut errors);
     let awaiting_dcf = flag("awaiting_dcf", params.awaiting_dcf.as_deref(), &mut errors).unwrap_or(false);
+    let age_unknown = flag("age_unknown", params.age_unknown.as_deref(), &mut errors);
     let paging = Paging::parse(params.page, params.per_page, 20, 100, &mut errors);
     if !errors.is_empty() {
         return Err(ApiError::BadQuery(errors));
     }
-    let filter = Filter { status, partner, minor, awaiting_dcf };
+    let filter = Filter { status, partner, minor, awaiting_dcf, age_unknown };
     let mut conn = pool.get().await?;
     let (items, total_items) = db::intake::list(&mut conn, &filter, paging.per_page, paging.offset()).await?;
     Ok(HttpResponse::Ok().json(Page::new(paging, total_items, items.into_iter().map(SubmissionView::from).collect())))

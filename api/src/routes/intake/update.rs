@@ -5,7 +5,8 @@ use crate::http::body::{json_text, rejected};
 use crate::security::audit::{self, Event};
 use crate::security::Principal;
 use actix_web::{patch, web, HttpRequest, HttpResponse};
-use beacon_core::intake::status::{check_update, IntakeStatus};
+use beacon_core::intake::status::{check_age_group, check_update, IntakeStatus};
+use beacon_core::reference::codes::AgeGroup;
 use beacon_core::reference::codes::CodeList;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use serde::Deserialize;
@@ -19,6 +20,10 @@ pub struct IntakeUpdate {
     pub status: Option<String>,
     /// `true` records that DCF was notified (removes it from the minors queue).
     pub dcf_notified: Option<bool>,
+    /// Records the age group of a submission whose age was `unknown` (the review queue); a
+    /// minor's group puts it in the DCF queue.
+    #[schema(value_type = Option<beacon_core::reference::codes::AgeGroup>)]
+    pub age_group: Option<String>,
 }
 
 /// Triage an intake submission: change its status, record DCF notification.
@@ -51,8 +56,18 @@ pub async fn update_intake(
             let Some(current) = db::intake::get(conn, id).await? else {
                 return Ok(None);
             };
+            let row_age = current.age_group.clone();
             let current: IntakeStatus = current.status.parse().map_err(|()| ApiError::internal(format!("stored intake status `{}`", current.status)))?;
-            let change = check_update(current, update.status.as_deref(), update.dcf_notified).map_err(ApiError::Invalid)?;
+            let recorded_age: AgeGroup = row_age.parse().map_err(|()| ApiError::internal(format!("stored age group `{row_age}`")))?;
+            let mut errors = Vec::new();
+            let change = check_update(current, update.status.as_deref(), update.dcf_notified).map_err(|e| errors.extend(e)).ok();
+            let age_group = update.age_group.as_deref().and_then(|v| check_age_group(current, recorded_age, v).map_err(|e| errors.push(e)).ok());
+            let Some(change) = change.filter(|_| errors.is_empty()) else {
+                return Err(ApiError::Invalid(errors));
+            };
+            if let Some(group) = age_group {
+                db::intake::set_age_group(conn, id, group.code(), group.is_minor(), principal.now).await?;
+            }
             if let Some(status) = change.status {
                 db::intake::set_status(conn, id, status.code(), principal.now).await?;
             }
@@ -60,8 +75,12 @@ pub async fn update_intake(
                 db::intake::mark_dcf_notified(conn, id, principal.now).await?;
             }
             let mut event = Event::by(&principal, &request_id, "intake.update", "intake", id);
-            if let Some(status) = &update.status {
-                event = event.because(format!("status={status}"));
+            let changed: Vec<String> = [update.status.as_ref().map(|s| format!("status={s}")), age_group.map(|g| format!("age_group={}", g.code()))]
+                .into_iter()
+                .flatten()
+                .collect();
+            if !changed.is_empty() {
+                event = event.because(changed.join(" "));
             }
             audit::append(conn, event).await?;
             Ok::<_, ApiError>(db::intake::get(conn, id).await?)
