@@ -2,36 +2,13 @@
 //! in the JSON and the HTML, no count below k anywhere, the register's text
 //! escaped, and tables identical to the public statistics of the year.
 
+use crate::stats_api::seed;
 use beacon_api::security::Role;
-use beacon_core::reference::geo;
 use beacon_tests::app::TestApp;
 use chrono::NaiveDate;
 use serde_json::{json, Value};
 
 const K: u64 = 11;
-
-/// Stores `n` incidents of one victim each in `town` on `date`, as the API
-/// would (its regions from the reference data).
-async fn seed(app: &TestApp, town: &str, date: &str, n: usize) {
-    let t = geo::find_town(town).unwrap();
-    let text = |v: Option<&str>| v.map_or("NULL".to_string(), |v| format!("'{}'", v.replace('\'', "''")));
-    let sql = format!(
-        "INSERT INTO incidents (id, account_id, schema_version, reporting_agency, status, incident_date, reported_date, \
-           town, county, planning_region, judicial_district, dcf_region, trafficking_types, nibrs_offenses, \
-           control_methods, dcf_notified, minor_involved, victim_count, key_id, wrapped_data_key) \
-         SELECT gen_random_uuid(), (SELECT id FROM accounts ORDER BY id LIMIT 1), 'v1', 'dcf', 'suspected', '{date}', '{date}', \
-           {}, {}, {}, {}, {}, ARRAY['labor'], ARRAY['64B'], ARRAY[]::text[], false, false, 1, 'test', '\\x00'::bytea \
-         FROM generate_series(1, {n})",
-        text(Some(t.town)),
-        text(t.county),
-        text(t.planning_region),
-        text(t.judicial_district),
-        t.dcf_region.map_or("NULL".to_string(), |r| r.to_string()),
-    );
-    use diesel_async::RunQueryDsl;
-    let mut conn = app.conn().await.unwrap();
-    diesel::sql_query(sql).execute(&mut conn).await.unwrap();
-}
 
 /// An app on December 3, 2026 with a year of incidents (some cells below k)
 /// and the registers filled in.

@@ -36,7 +36,7 @@ async fn report_victims(app: &TestApp, key: &str, town: &str, date: &str, victim
 /// Stores `n` incidents of one victim each in `town` on `date` directly, for
 /// volumes the API would take long to accept one by one. The regions are the
 /// reference data's, as the API derives them.
-async fn seed(app: &TestApp, town: &str, date: &str, n: usize) {
+pub async fn seed(app: &TestApp, town: &str, date: &str, n: usize) {
     let t = geo::find_town(town).unwrap();
     let text = |v: Option<&str>| v.map_or("NULL".to_string(), |v| format!("'{}'", v.replace('\'', "''")));
     let sql = format!(
