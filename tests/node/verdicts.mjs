@@ -1,5 +1,5 @@
 // Runs fixture bodies through the wasm module in node and prints the verdicts.
-// Usage: node verdicts.mjs <wasm pkg dir> <vectors.json: [{today, body}]> [incident|intake|service]
+// Usage: node verdicts.mjs <wasm pkg dir> <vectors.json: [{today, body}]> [incident|intake|service|activity|recommendation]
 // A service is validated as of noon UTC on `today` (validateService takes an RFC 3339 instant).
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -13,6 +13,8 @@ const validators = {
   incident: (body, today) => mod.validateIncident(body, today),
   intake: (body, today) => mod.validateIntake(body, today),
   service: (body, today) => mod.validateService(body, `${today}T12:00:00Z`),
+  activity: (body, today) => mod.checkActivity(body, today),
+  recommendation: (body, today) => mod.checkRecommendation(body, today),
 };
 const validate = validators[kind];
 if (!validate) throw new Error(`unknown kind ${kind}`);

@@ -53,6 +53,22 @@ pub fn validate_service(json: &str, now_text: &str) -> Result<JsValue, JsError> 
     to_js(&beacon_core::directory::ServiceVerdict::of(json, now))
 }
 
+/// Validates an entry of the coordinator's activity register (`POST /v1/reports/activities`) as
+/// of `today` (`YYYY-MM-DD`). Returns `{ok, errors: [{path, code, message}]}`, identical to the
+/// API's verdict, so the dashboard's editor shows the server's errors before sending anything.
+#[wasm_bindgen(js_name = checkActivity)]
+pub fn check_activity(json: &str, today_text: &str) -> Result<JsValue, JsError> {
+    to_js(&beacon_core::stats::Verdict::activity(json, today(today_text)?))
+}
+
+/// Validates an entry of the coordinator's recommendation register
+/// (`POST /v1/reports/recommendations`) as of `today` (`YYYY-MM-DD`). Returns
+/// `{ok, errors: [{path, code, message}]}`, identical to the API's verdict.
+#[wasm_bindgen(js_name = checkRecommendation)]
+pub fn check_recommendation(json: &str, today_text: &str) -> Result<JsValue, JsError> {
+    to_js(&beacon_core::stats::Verdict::recommendation(json, today(today_text)?))
+}
+
 /// Every code list and the town table, as `GET /v1/codes` returns them.
 #[wasm_bindgen]
 pub fn codes() -> Result<JsValue, JsError> {

@@ -22,6 +22,7 @@ mod openapi_contract;
 mod privacy;
 mod report_coordinator;
 mod report_registers;
+mod report_vectors;
 mod retention_and_keys;
 mod stats_api;
 mod training_api;
