@@ -21,7 +21,9 @@ img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; f
 /// The intake form's demo page and package under `/embed` (`routes::embed`): the custom
 /// element's module scripts and stylesheet come from this origin, it compiles the core's
 /// `.wasm` (`'wasm-unsafe-eval'`, not `'unsafe-eval'`), fetches it and posts to `/v1/intake`
-/// on this origin. No inline script or style; nothing may frame it.
+/// on this origin. No inline script or style; nothing may frame it. The coordinator's dashboard
+/// (`routes::dashboard`) needs exactly the same: its module and stylesheet from this origin, the
+/// same `.wasm`, and `fetch` to `/v1` here.
 pub const CSP_EMBED: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
 img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
@@ -73,7 +75,7 @@ pub async fn security_headers(
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     let context = Context {
         docs: under(req.path(), "/docs"),
-        embed: under(req.path(), "/embed"),
+        embed: under(req.path(), "/embed") || under(req.path(), "/dashboard"),
         v1: under(req.path(), "/v1"),
         request_id: req
             .extensions()

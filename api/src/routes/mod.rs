@@ -3,7 +3,9 @@
 
 pub mod admin;
 pub mod audit;
+pub mod calendar;
 pub mod codes;
+pub mod dashboard;
 pub mod directory;
 pub mod embed;
 pub mod health;
@@ -23,6 +25,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(health::ready)
         .service(embed::demo)
         .service(embed::package_file)
+        .service(dashboard::page)
+        .service(dashboard::script)
+        .service(dashboard::style)
         .service(
             utoipa_actix_web::scope("/v1")
                 .service(codes::list_codes)
@@ -82,7 +87,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(reports::recommendation::update_recommendation)
                 .service(reports::coordinator::coordinator_report)
                 .service(reports::snapshot::freeze_report)
-                .service(reports::snapshot::get_snapshot),
+                .service(reports::snapshot::get_snapshot)
+                .service(calendar::statutory_calendar),
         )
         .service(utoipa_actix_web::scope("/public").service(stats::public_incidents::public_incident_stats))
         .service(

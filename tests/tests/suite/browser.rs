@@ -110,14 +110,14 @@ fn answer(mut stream: TcpStream, page: &str) {
     let _ = stream.flush();
 }
 
-fn chromium() -> PathBuf {
+pub(crate) fn chromium() -> PathBuf {
     std::env::var_os("BEACON_CHROMIUM")
         .filter(|p| !p.is_empty())
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"))
 }
 
-fn wasm_pkg(root: &Path) -> PathBuf {
+pub(crate) fn wasm_pkg(root: &Path) -> PathBuf {
     match std::env::var_os("BEACON_WASM_PKG") {
         Some(dir) if !dir.is_empty() => {
             let dir = PathBuf::from(dir);
@@ -132,7 +132,7 @@ fn wasm_pkg(root: &Path) -> PathBuf {
 }
 
 /// Everything the browser test needs, or a failure saying how to get it.
-fn preconditions(root: &Path, pkg: &Path) {
+pub(crate) fn preconditions(root: &Path, pkg: &Path) {
     let browser = chromium();
     assert!(
         browser.exists(),
@@ -275,7 +275,7 @@ async fn the_intake_form_works_in_a_real_browser() {
 /// directory, which is `tests/` under cargo test): point it at the package the tests use.
 /// `cargo xtask test` sets it already. Rust's std serialises environment access, and every
 /// test of this binary that reads the variable wants this same value.
-fn use_package(pkg: &Path) {
+pub(crate) fn use_package(pkg: &Path) {
     if std::env::var_os("BEACON_WASM_PKG").as_deref() != Some(pkg.as_os_str()) {
         std::env::set_var("BEACON_WASM_PKG", pkg);
     }

@@ -7,6 +7,7 @@ mod api_incidents;
 mod api_service;
 mod audit;
 mod browser;
+mod dashboard;
 mod data_dictionary;
 mod directory;
 mod directory_gaps;

@@ -104,5 +104,7 @@ pub fn all_lists() -> Vec<(&'static str, Vec<CodeEntry>)> {
     .chain(crate::training::training_lists())
     // The provider directory: statuses, populations served, verification, phones, referrals.
     .chain(crate::directory::codes::directory_lists())
+    // The report registers: activity kinds, recommendation kinds and statuses, committees.
+    .chain(crate::stats::report::report_lists())
     .collect()
 }
