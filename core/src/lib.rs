@@ -8,6 +8,7 @@ pub mod directory;
 pub mod fields;
 pub mod incident;
 pub mod intake;
+pub mod chart;
 pub mod keys;
 pub mod reference;
 pub mod stats;
