@@ -5,6 +5,8 @@ use beacon_core::{dictionary, IncidentVerdict, IntakeVerdict};
 use chrono::NaiveDate;
 use wasm_bindgen::prelude::*;
 
+mod chart;
+
 fn today(text: &str) -> Result<NaiveDate, JsError> {
     beacon_core::reference::dates::parse_iso_date(text)
         .ok_or_else(|| JsError::new("`today` must be a date written YYYY-MM-DD"))
@@ -67,6 +69,15 @@ pub fn check_activity(json: &str, today_text: &str) -> Result<JsValue, JsError> 
 #[wasm_bindgen(js_name = checkRecommendation)]
 pub fn check_recommendation(json: &str, today_text: &str) -> Result<JsValue, JsError> {
     to_js(&beacon_core::stats::Verdict::recommendation(json, today(today_text)?))
+}
+
+/// Draws a chart with the core's chart module, as the server's report does. `spec` is JSON:
+/// `{kind: "bar" | "line" | "county_map", id, title, description, category_name, value_name,
+/// categories: [..], values: [n | null]}` (`null` = withheld by disclosure control, drawn hatched
+/// with no number). Returns `{svg, table}`: the SVG and the HTML data table behind it.
+#[wasm_bindgen(js_name = renderChart)]
+pub fn render_chart(spec: &str) -> Result<JsValue, JsError> {
+    to_js(&chart::render(spec).map_err(|e| JsError::new(&e))?)
 }
 
 /// Every code list and the town table, as `GET /v1/codes` returns them.

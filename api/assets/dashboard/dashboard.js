@@ -110,42 +110,34 @@ function series(output) {
   });
 }
 
-function dataTable(caption, rows) {
-  const table = document.createElement("table");
-  table.createCaption().textContent = caption;
-  const head = table.createTHead().insertRow();
-  for (const name of ["Category", "Incidents"]) {
-    const th = document.createElement("th");
-    th.scope = "col";
-    th.textContent = name;
-    head.append(th);
-  }
-  const body = table.createTBody();
-  for (const row of rows) {
-    const tr = body.insertRow();
-    const th = document.createElement("th");
-    th.scope = "row";
-    th.textContent = row.label;
-    tr.append(th);
-    const td = tr.insertCell();
-    td.className = "count";
-    td.textContent = row.suppressed ? "suppressed" : String(row.value);
-  }
-  return table;
-}
-
-function draw(figureId, kind, title, rows) {
+/** Draws one chart and the data table behind it with the core's chart module (as the report does). */
+function draw(figureId, kind, { title, description, categoryName }, rows) {
   const figure = document.getElementById(figureId);
   figure.querySelector("figcaption").textContent = title;
-  const spec = { kind, title, labels: rows.map((r) => r.label), values: rows.map((r) => (r.suppressed ? null : r.value)) };
-  figure.querySelector(".chart").innerHTML = core.chartSvg(JSON.stringify(spec));
-  figure.querySelector(".data").replaceChildren(dataTable(`${title}: the data`, rows));
+  const { svg, table } = core.renderChart(JSON.stringify({
+    kind,
+    id: figureId,
+    title,
+    description,
+    category_name: categoryName,
+    value_name: "Incidents",
+    categories: rows.map((r) => r.label),
+    values: rows.map((r) => (r.suppressed ? null : r.value)),
+  }));
+  // Both are built by core from numbers and escaped labels; no text from elsewhere.
+  figure.querySelector(".chart").innerHTML = svg;
+  figure.querySelector(".data").innerHTML = table;
 }
+
+const REGION_NAMES = { county: "county", planning_region: "planning region", judicial_district: "judicial district", dcf_region: "DCF region" };
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** `2026-03` as `Mar` (the title names the year), so twelve labels fit under the line chart. */
+const shortMonths = (rows) => rows.map((r) => ({ ...r, label: MONTHS[Number(r.label.slice(5, 7)) - 1] ?? r.label }));
 
 async function loadStats() {
   const period = $("#period").value;
   const regions = $("#region-type").value;
-  const regionName = $("#region-type").selectedOptions[0].textContent.toLowerCase();
   const year = period.slice(0, 4);
   const [byMonth, byQuarter, byRegion] = await Promise.all([
     stats(period, "month"),
@@ -153,10 +145,22 @@ async function loadStats() {
     stats(period, regions),
   ]);
   $("#rule").textContent = byMonth.rule;
-  draw("chart-month", "line", `Incidents by month, ${byMonth.period}`, series(byMonth));
-  draw("chart-quarter", "bar", `Incidents by quarter, ${byQuarter.period}`, series(byQuarter));
-  const kind = regions === "county" ? "county_map" : "bar";
-  draw("chart-region", kind, `Incidents by ${regionName.replace(/s$/, "")}, ${byRegion.period}`, series(byRegion));
+  draw("chart-month", "line", {
+    title: `Incidents by month, ${byMonth.period}`,
+    description: "Incidents reported in each month of the period.",
+    categoryName: "Month",
+  }, shortMonths(series(byMonth)));
+  draw("chart-quarter", "bar", {
+    title: `Incidents by quarter, ${byQuarter.period}`,
+    description: "Incidents reported in each quarter of the year.",
+    categoryName: "Quarter",
+  }, series(byQuarter));
+  const region = REGION_NAMES[regions];
+  draw("chart-region", regions === "county" ? "county_map" : "bar", {
+    title: `Incidents by ${region}, ${byRegion.period}`,
+    description: `Incidents in each ${region} of Connecticut.`,
+    categoryName: region.replace(/^./, (c) => c.toUpperCase()),
+  }, series(byRegion));
 }
 
 // ---------------------------------------------------------------- queues and the calendar
