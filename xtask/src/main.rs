@@ -35,6 +35,9 @@ enum Command {
     /// Bootstrap, build wasm, start a local PostgreSQL under .beacon/pg unless DATABASE_URL is
     /// set, make a data key, mint a coordinator API key and serve the API in the foreground.
     Run,
+    /// Fill database `beacon_bench` of the local cluster (.beacon/pg) with synthetic incidents
+    /// and victims for benchmarks (deterministic; progress shown). Not part of `test`.
+    Seed(tasks::seed::SeedArgs),
 }
 
 fn main() -> ExitCode {
@@ -51,6 +54,7 @@ fn main() -> ExitCode {
         Command::Openapi => tasks::openapi::export(&root).map(|()| 0),
         Command::Test(args) => tasks::test::test(&root, &args),
         Command::Run => tasks::run::run(&root),
+        Command::Seed(args) => tasks::seed::seed(&root, &args),
     };
     match result {
         Ok(0) => ExitCode::SUCCESS,

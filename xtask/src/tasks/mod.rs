@@ -3,6 +3,7 @@
 pub mod bootstrap;
 pub mod openapi;
 pub mod run;
+pub mod seed;
 pub mod signals;
 pub mod test;
 pub mod wasm;
