@@ -28,6 +28,7 @@ pub use period::{Audience, Period};
 pub mod annual;
 pub mod calendar;
 pub mod report;
+pub mod sections;
 
 pub use calendar::{calendar, Duty, DutyStatus, Recurrence};
 pub use report::{check_activity, check_recommendation, Activity, Recommendation, Verdict};

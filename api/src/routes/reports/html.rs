@@ -92,6 +92,9 @@ pub fn render(report: &CoordinatorReport) -> String {
     }
     h.push_str("</section>\n");
 
+    // Minors and DCF, training, directory gaps and funding, referrals.
+    super::sections_html::render(&mut h, s);
+
     // Recommendations
     let r = &s.recommendations;
     let _ = write!(h, "<section id=\"recommendations\">\n<h2>{}</h2>\n", escape(r.title));
@@ -235,7 +238,7 @@ mod tests {
         ];
         let count = |q: &str, town: &str, n: u64| GroupCount { keys: vec![q.into()], town: Some(town.into()), incidents: n, victims: n };
         let counts = [count("2026-Q1", "Hartford", 30), count("2026-Q2", "New Haven", 3), count("2026-Q4", "Stamford", 15)];
-        let report = coordinator_report(ReportInput { year: 2026, today, activities: &activities, recommendations: &recommendations, counts: &counts, k: 11 }).unwrap();
+        let report = coordinator_report(ReportInput { year: 2026, today, activities: &activities, recommendations: &recommendations, counts: &counts, k: 11, facts: &super::super::sections_html::sample_facts() }).unwrap();
         let page = render(&report);
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(SNAPSHOT);
         if std::env::var_os("BEACON_UPDATE_SNAPSHOTS").is_some() {

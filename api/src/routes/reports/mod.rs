@@ -12,6 +12,7 @@ mod html;
 pub mod list_activities;
 pub mod list_recommendations;
 pub mod recommendation;
+mod sections_html;
 mod register;
 pub mod snapshot;
 pub mod view;
