@@ -1,7 +1,10 @@
 //! The report's sections on minors and DCF, training compliance, directory
 //! gaps and funding, and referral outcomes, as HTML. Kept apart from
 //! `html.rs` (the page, its head and the trends) so each can change alone.
-//! Every table is the suppressed one: `*` where a count is withheld.
+//! Every table of people is the suppressed one: `*` where a count is
+//! withheld, in cells of class `count`. Provider counts and amounts (not
+//! people, shown exactly) are `exact`, and a median is a `figure`, so a
+//! reader — or a test — can tell the kinds apart.
 
 use super::html::escape;
 use beacon_core::reference::codes::CodeList;
@@ -64,14 +67,14 @@ fn gaps(h: &mut String, g: &GapsSection) {
                     Some(cell) => {
                         let _ = write!(
                             h,
-                            "<td class=\"count severity-{0}\" data-severity=\"{0}\" style=\"background:{3}\" title=\"{1}\">{2}</td>",
+                            "<td class=\"exact severity-{0}\" data-severity=\"{0}\" style=\"text-align:right;background:{3}\" title=\"{1}\">{2}</td>",
                             cell.severity,
                             escape(&cell.reasons.join(" ")),
                             cell.vetted_providers,
                             shade(cell.severity)
                         );
                     }
-                    None => h.push_str("<td class=\"count\">–</td>"),
+                    None => h.push_str("<td class=\"exact\">–</td>"),
                 }
             }
             h.push_str("</tr>\n");
@@ -104,13 +107,13 @@ fn gaps(h: &mut String, g: &GapsSection) {
         for s in &f.by_source {
             let _ = writeln!(
                 h,
-                "<tr><th scope=\"row\">{}</th><td class=\"count\">{}</td><td class=\"count\">{}</td></tr>",
+                "<tr><th scope=\"row\">{}</th><td class=\"exact\" style=\"text-align:right\">{}</td><td class=\"exact\" style=\"text-align:right\">{}</td></tr>",
                 escape(&s.source),
                 s.services,
                 dollars(s.amount_cents)
             );
         }
-        let _ = writeln!(h, "<tr><th scope=\"row\">Total</th><td class=\"count\">{}</td><td class=\"count\">{}</td></tr>", f.services_with_known_funding, dollars(f.total_cents));
+        let _ = writeln!(h, "<tr><th scope=\"row\">Total</th><td class=\"exact\" style=\"text-align:right\">{}</td><td class=\"exact\" style=\"text-align:right\">{}</td></tr>", f.services_with_known_funding, dollars(f.total_cents));
         h.push_str("</tbody>\n</table>\n");
     }
     h.push_str("</section>\n");
@@ -130,7 +133,7 @@ fn referrals(h: &mut String, r: &ReferralsSection) {
             .unwrap_or_default();
         let _ = writeln!(
             h,
-            "<tr><th scope=\"row\">{}</th><td class=\"count\">{}</td><td class=\"count\">{}</td></tr>",
+            "<tr><th scope=\"row\">{}</th><td class=\"count\">{}</td><td class=\"figure\" style=\"text-align:right\">{}</td></tr>",
             escape(label.unwrap_or("Total")),
             escape(&e.cell.to_csv()),
             median
