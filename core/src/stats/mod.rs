@@ -29,6 +29,7 @@ pub mod annual;
 pub mod calendar;
 pub mod report;
 pub mod sections;
+pub mod task_force;
 
 pub use calendar::{calendar, Duty, DutyStatus, Recurrence};
 pub use report::{check_activity, check_recommendation, Activity, Recommendation, Verdict};
