@@ -8,11 +8,11 @@ use beacon_tests::app::TestApp;
 use chrono::NaiveDate;
 use serde_json::{json, Value};
 
-const K: u64 = 11;
+pub(crate) const K: u64 = 11;
 
 /// An app on December 3, 2026 with a year of incidents (some cells below k)
 /// and the registers filled in.
-async fn seeded() -> (TestApp, String) {
+pub(crate) async fn seeded() -> (TestApp, String) {
     let app = TestApp::spawn().await.unwrap();
     app.set_today(NaiveDate::from_ymd_opt(2026, 12, 3).unwrap());
     let key = app.key("OPM coordinator", Role::Coordinator).await.unwrap();
@@ -150,12 +150,12 @@ fn section_titles(report: &Value) -> Vec<String> {
 }
 
 /// The text of every `<h2>`, in order.
-fn h2s(html: &str) -> Vec<String> {
+pub(crate) fn h2s(html: &str) -> Vec<String> {
     html.split("<h2>").skip(1).filter_map(|s| s.split("</h2>").next()).map(str::to_string).collect()
 }
 
 /// The text of every count cell of the HTML's tables.
-fn count_cells(html: &str) -> Vec<String> {
+pub(crate) fn count_cells(html: &str) -> Vec<String> {
     html.split("<td class=\"count\">").skip(1).filter_map(|s| s.split("</td>").next()).map(str::to_string).collect()
 }
 

@@ -15,6 +15,8 @@ use beacon_core::directory::codes::ReferralOutcome;
 use beacon_core::directory::gaps as analysis;
 use beacon_core::reference::regions::RegionType;
 use beacon_core::stats::annual::{coordinator_report as build_report, is_report_year, trend_queries, CoordinatorReport, ReportInput};
+use beacon_core::stats::query::GroupCount;
+use beacon_core::stats::{Activity, Recommendation};
 use beacon_core::stats::sections::{FundingLine, MinorCounts, OutcomeCount, SectionFacts, StaffMember};
 use beacon_core::training::{counting, CompletionRecord};
 use std::collections::HashMap;
@@ -81,6 +83,37 @@ pub async fn coordinator_report(
 /// counts and registers, then let core build it. A year without a report
 /// (before 2026, not begun, not a number) is a 404.
 pub(super) async fn build(year_text: &str, today: NaiveDate, pool: &DbPool, k: u64) -> Result<CoordinatorReport, ApiError> {
+    let inputs = fetch(year_text, today, pool).await?;
+    // Complementary suppression of the year's model is real work: off the worker thread.
+    web::block(move || build_report(inputs.input(today, k))).await.map_err(ApiError::internal)?.map_err(ApiError::internal)
+}
+
+/// What the annual reports are built from, fetched for one year.
+pub(super) struct Inputs {
+    year: i32,
+    activities: Vec<Activity>,
+    recommendations: Vec<Recommendation>,
+    counts: Vec<GroupCount>,
+    facts: SectionFacts,
+}
+
+impl Inputs {
+    pub(super) fn input(&self, today: NaiveDate, k: u64) -> ReportInput<'_> {
+        ReportInput {
+            year: self.year,
+            today,
+            activities: &self.activities,
+            recommendations: &self.recommendations,
+            counts: &self.counts,
+            k,
+            facts: &self.facts,
+        }
+    }
+}
+
+/// The registers, the year's grouped counts and the sections' facts; a
+/// year without a report is a 404.
+pub(super) async fn fetch(year_text: &str, today: NaiveDate, pool: &DbPool) -> Result<Inputs, ApiError> {
     let year = year_text.parse::<i32>().ok().filter(|y| is_report_year(*y, today)).ok_or(ApiError::NotFound)?;
     let queries = trend_queries(year).map_err(ApiError::internal)?;
     let count_query = queries.first().ok_or_else(|| ApiError::internal("no trend query"))?;
@@ -100,15 +133,7 @@ pub(super) async fn build(year_text: &str, today: NaiveDate, pool: &DbPool, k: u
         .map(|r| r.entry().ok_or_else(unknown))
         .collect::<Result<Vec<_>, _>>()?;
     let facts = section_facts(conn, year, today).await?;
-    drop(pooled);
-
-    // Complementary suppression of the year's model is real work: off the worker thread.
-    web::block(move || {
-        build_report(ReportInput { year, today, activities: &activities, recommendations: &recommendations, counts: &counts, k, facts: &facts })
-    })
-    .await
-    .map_err(ApiError::internal)?
-    .map_err(ApiError::internal)
+    Ok(Inputs { year, activities, recommendations, counts, facts })
 }
 
 /// The year's facts behind the minors, training, directory and referral

@@ -15,4 +15,6 @@ pub mod recommendation;
 mod sections_html;
 mod register;
 pub mod snapshot;
+pub mod task_force;
+mod task_force_html;
 pub mod view;

@@ -8,7 +8,7 @@
 
 use super::html::escape;
 use beacon_core::reference::codes::CodeList;
-use beacon_core::stats::annual::Sections;
+use beacon_core::stats::annual::{MethodologySection, Sections};
 use beacon_core::stats::sections::{GapsSection, MinorsSection, ReferralsSection, TrainingSection};
 use beacon_core::stats::SuppressedTable;
 use std::fmt::Write;
@@ -25,7 +25,7 @@ fn open(h: &mut String, id: &str, title: &str, basis: &str) {
     let _ = write!(h, "<section id=\"{id}\">\n<h2>{}</h2>\n<blockquote>{}</blockquote>\n", escape(title), escape(basis));
 }
 
-fn minors(h: &mut String, m: &MinorsSection) {
+pub(super) fn minors(h: &mut String, m: &MinorsSection) {
     open(h, "minors-dcf", m.title, m.basis);
     let _ = writeln!(h, "<p>{}</p>", escape(&m.rule));
     cross_table(h, &m.incidents, "Incidents");
@@ -34,7 +34,7 @@ fn minors(h: &mut String, m: &MinorsSection) {
     h.push_str("</section>\n");
 }
 
-fn training(h: &mut String, t: &TrainingSection) {
+pub(super) fn training(h: &mut String, t: &TrainingSection) {
     open(h, "training", t.title, t.basis);
     let _ = writeln!(h, "<p>Active staff as of {}. {}</p>", t.as_of, escape(&t.rule));
     if t.tables.is_empty() {
@@ -46,7 +46,7 @@ fn training(h: &mut String, t: &TrainingSection) {
     h.push_str("</section>\n");
 }
 
-fn gaps(h: &mut String, g: &GapsSection) {
+pub(super) fn gaps(h: &mut String, g: &GapsSection) {
     open(h, "directory-gaps", g.title, g.basis);
     if g.cells.is_empty() {
         h.push_str("<p>The gap analysis has no rows.</p>\n");
@@ -119,7 +119,7 @@ fn gaps(h: &mut String, g: &GapsSection) {
     h.push_str("</section>\n");
 }
 
-fn referrals(h: &mut String, r: &ReferralsSection) {
+pub(super) fn referrals(h: &mut String, r: &ReferralsSection) {
     open(h, "referrals", r.title, r.basis);
     let _ = writeln!(h, "<p>{}</p>", escape(&r.rule));
     let t = &r.table;
@@ -140,6 +140,28 @@ fn referrals(h: &mut String, r: &ReferralsSection) {
         );
     }
     h.push_str("</tbody>\n</table>\n</section>\n");
+}
+
+/// The methodology as the task force's page shows it (the coordinator's
+/// page renders its own in `html.rs`; one could call this after the merge).
+pub(super) fn methodology(h: &mut String, m: &MethodologySection) {
+    let _ = write!(h, "<section id=\"methodology\">\n<h2>{}</h2>\n<h3>Definitions</h3>\n<dl>\n", escape(m.title));
+    for d in &m.definitions {
+        let _ = writeln!(h, "<dt>{}</dt><dd>{}</dd>", escape(d.term), escape(d.meaning));
+    }
+    h.push_str("</dl>\n<h3>Disclosure control</h3>\n");
+    if let Some(k) = m.k {
+        let _ = writeln!(h, "<p>Threshold k = {k}. {}</p>", escape(&m.suppression_rule));
+    }
+    h.push_str("<h3>What is unknown</h3>\n<ul>\n");
+    for u in &m.unknowns {
+        let _ = writeln!(h, "<li>{}</li>", escape(u));
+    }
+    h.push_str("</ul>\n<h3>Sources</h3>\n<ul>\n");
+    for src in &m.sources {
+        let _ = writeln!(h, "<li>{}</li>", escape(src));
+    }
+    h.push_str("</ul>\n</section>\n");
 }
 
 /// A suppressed table of one or two dimensions: the first down, the second
