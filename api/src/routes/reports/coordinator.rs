@@ -37,7 +37,10 @@ pub struct ReportParams {
 /// The coordinator's annual report on `year` (Sec. 1(f)), due January 1 of
 /// the next year, built as of today: the year's activities, incidents and
 /// victims by quarter and by county under disclosure control (the public
-/// statistics of that year, so the report and `/public/stats` agree), the
+/// statistics of that year, so the report and `/public/stats` agree), minors
+/// and DCF notification, training compliance by agency (late completions
+/// shown), the directory's gaps by county and its known funding, referral
+/// outcomes (every count of people suppressed), the
 /// recommendations (administrative, and for legislation), the statutory
 /// calendar and the methodology. JSON, or print-ready HTML with
 /// `format=html` or `Accept: text/html`. A year before 2026 or not yet
