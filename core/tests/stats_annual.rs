@@ -5,6 +5,7 @@
 use beacon_core::stats::annual::{coordinator_report, is_report_year, trend_queries, AnnualError, CoordinatorReport, ReportInput};
 use beacon_core::stats::query::{GroupCount, Measure};
 use beacon_core::stats::report::RecommendationStatus;
+use beacon_core::stats::sections::SectionFacts;
 use beacon_core::stats::{check_activity, check_recommendation, Activity, Recommendation};
 use chrono::NaiveDate;
 use serde_json::json;
@@ -32,7 +33,7 @@ fn count(quarter: &str, town: &str, incidents: u64) -> GroupCount {
 }
 
 fn report(activities: &[Activity], recommendations: &[Recommendation], counts: &[GroupCount]) -> CoordinatorReport {
-    coordinator_report(ReportInput { year: 2026, today: today(), activities, recommendations, counts, k: 11 }).unwrap()
+    coordinator_report(ReportInput { year: 2026, today: today(), activities, recommendations, counts, k: 11, facts: &SectionFacts::default() }).unwrap()
 }
 
 #[test]
@@ -40,7 +41,17 @@ fn the_sections_come_in_order_with_their_titles() {
     let r = report(&[], &[], &[]);
     assert_eq!(
         r.sections.titles(),
-        ["Activities of the coordinator", "Incident trends", "Recommendations", "Statutory calendar", "Methodology"]
+        [
+            "Activities of the coordinator",
+            "Incident trends",
+            "Minors and DCF responses",
+            "Training compliance by agency",
+            "Directory gaps and funding",
+            "Referral outcomes",
+            "Recommendations",
+            "Statutory calendar",
+            "Methodology"
+        ]
     );
 }
 
@@ -79,14 +90,14 @@ fn which_years_have_a_report() {
     let cases = [(2025, false), (2026, true), (2027, false)];
     for (year, exists) in cases {
         assert_eq!(is_report_year(year, today()), exists, "{year}");
-        let built = coordinator_report(ReportInput { year, today: today(), activities: &[], recommendations: &[], counts: &[], k: 11 });
+        let built = coordinator_report(ReportInput { year, today: today(), activities: &[], recommendations: &[], counts: &[], k: 11, facts: &SectionFacts::default() });
         assert_eq!(built.is_ok(), exists, "{year}");
     }
 }
 
 #[test]
 fn a_threshold_below_eleven_is_refused() {
-    let built = coordinator_report(ReportInput { year: 2026, today: today(), activities: &[], recommendations: &[], counts: &[], k: 5 });
+    let built = coordinator_report(ReportInput { year: 2026, today: today(), activities: &[], recommendations: &[], counts: &[], k: 5, facts: &SectionFacts::default() });
     assert!(matches!(built, Err(AnnualError::Policy(_))));
 }
 
@@ -95,7 +106,7 @@ fn a_year_not_over_says_so_and_a_past_year_does_not() {
     let open = report(&[], &[], &[]);
     assert!(!open.complete);
     assert!(open.sections.methodology.unknowns[0].contains("2026 is not over"));
-    let closed = coordinator_report(ReportInput { year: 2026, today: day(2027, 1, 1), activities: &[], recommendations: &[], counts: &[], k: 11 }).unwrap();
+    let closed = coordinator_report(ReportInput { year: 2026, today: day(2027, 1, 1), activities: &[], recommendations: &[], counts: &[], k: 11, facts: &SectionFacts::default() }).unwrap();
     assert!(closed.complete);
     assert!(!closed.sections.methodology.unknowns.iter().any(|u| u.contains("not over")));
 }

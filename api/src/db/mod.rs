@@ -5,6 +5,7 @@ pub mod directory;
 pub mod incidents;
 pub mod intake;
 pub mod keys;
+pub mod report_sections;
 pub mod reports;
 pub mod schema;
 pub mod stats;

@@ -292,11 +292,24 @@ pub async fn insert_snapshot(
     html: String,
     now: DateTime<Utc>,
 ) -> QueryResult<SnapshotRow> {
+    insert_snapshot_of(conn, "coordinator", year, as_of, report, html, now).await
+}
+
+/// Files a frozen copy of the report of `kind` (`coordinator`, `task_force`) on `year`.
+pub async fn insert_snapshot_of(
+    conn: &mut AsyncPgConnection,
+    kind: &str,
+    year: i32,
+    as_of: NaiveDate,
+    report: serde_json::Value,
+    html: String,
+    now: DateTime<Utc>,
+) -> QueryResult<SnapshotRow> {
     use super::schema::report_snapshots as s;
     diesel::insert_into(s::table)
         .values((
             s::id.eq(Uuid::new_v4()),
-            s::kind.eq("coordinator"),
+            s::kind.eq(kind),
             s::year.eq(year),
             s::as_of.eq(as_of),
             s::report.eq(report),
@@ -310,10 +323,15 @@ pub async fn insert_snapshot(
 
 /// The coordinator's snapshot `id` of `year`, if it is one.
 pub async fn get_snapshot(conn: &mut AsyncPgConnection, year: i32, id: Uuid) -> QueryResult<Option<SnapshotRow>> {
+    get_snapshot_of(conn, "coordinator", year, id).await
+}
+
+/// The snapshot `id` of a report of `kind` on `year`, if it is one.
+pub async fn get_snapshot_of(conn: &mut AsyncPgConnection, kind: &str, year: i32, id: Uuid) -> QueryResult<Option<SnapshotRow>> {
     use super::schema::report_snapshots as s;
     s::table
         .find(id)
-        .filter(s::kind.eq("coordinator").and(s::year.eq(year)))
+        .filter(s::kind.eq(kind.to_string()).and(s::year.eq(year)))
         .select(SnapshotRow::as_select())
         .first(conn)
         .await

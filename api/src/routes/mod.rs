@@ -88,6 +88,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(reports::coordinator::coordinator_report)
                 .service(reports::snapshot::freeze_report)
                 .service(reports::snapshot::get_snapshot)
+                .service(reports::task_force::task_force_report)
+                .service(reports::task_force::freeze_task_force_report)
+                .service(reports::task_force::get_task_force_snapshot)
                 .service(calendar::statutory_calendar),
         )
         .service(utoipa_actix_web::scope("/public").service(stats::public_incidents::public_incident_stats))

@@ -20,6 +20,10 @@
 use super::calendar::{calendar, Duty};
 use super::disclosure::{Policy, PolicyError};
 use super::query::{build, BuildError, Endpoint, GroupCount, MeasureTable, RawParams, StatsQuery, Subject};
+use super::sections::{
+    gaps_section, minors_section, referrals_section, training_section, GapsSection, MinorsSection, ReferralsSection,
+    SectionError, SectionFacts, TrainingSection, DCF_RESPONSES_UNKNOWN,
+};
 use super::report::{
     Activity, ActivityKind, Committee, Recommendation, RecommendationKind, RecommendationStatus, FIRST_REPORT_YEAR,
 };
@@ -51,6 +55,8 @@ pub enum AnnualError {
     Policy(#[from] PolicyError),
     #[error(transparent)]
     Build(#[from] BuildError),
+    #[error(transparent)]
+    Section(#[from] SectionError),
     #[error("a trend query does not parse: {0:?}")]
     Query(Vec<ValidationError>),
 }
@@ -91,9 +97,11 @@ pub struct ReportInput<'a> {
     pub counts: &'a [GroupCount],
     /// The server's disclosure threshold (at least 11).
     pub k: u64,
+    /// Minors, training, the directory and referrals (see [`SectionFacts`]).
+    pub facts: &'a SectionFacts,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CoordinatorReport {
     /// The year reported on.
@@ -113,22 +121,30 @@ pub struct CoordinatorReport {
     pub sections: Sections,
 }
 
-/// The report's sections, in order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// The report's sections, in the issue's order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Sections {
     pub activities: ActivitiesSection,
     pub incident_trends: TrendsSection,
+    pub minors_and_dcf: MinorsSection,
+    pub training: TrainingSection,
+    pub directory_gaps: GapsSection,
+    pub referrals: ReferralsSection,
     pub recommendations: RecommendationsSection,
     pub calendar: CalendarSection,
     pub methodology: MethodologySection,
 }
 
 impl Sections {
-    pub fn titles(&self) -> [&str; 5] {
+    pub fn titles(&self) -> [&str; 9] {
         [
             self.activities.title,
             self.incident_trends.title,
+            self.minors_and_dcf.title,
+            self.training.title,
+            self.directory_gaps.title,
+            self.referrals.title,
             self.recommendations.title,
             self.calendar.title,
             self.methodology.title,
@@ -236,15 +252,94 @@ const DEFINITIONS: [Definition; 5] = [
     },
 ];
 
-const SOURCES: [&str; 3] = [
+/// The measures of the minors, training, directory and referral sections.
+const SECTION_DEFINITIONS: [Definition; 8] = [
+    Definition {
+        term: "Minor involved",
+        meaning: "An incident the reporting agency marked as involving a person under eighteen (Sec. 10(a): \
+                  \"minor child\" means any person under eighteen years of age), or an intake submission recorded as \
+                  involving a minor.",
+    },
+    Definition {
+        term: "DCF notified",
+        meaning: "For an incident, the reporting agency recorded that the Department of Children and Families was \
+                  notified; for an intake submission, the coordinator recorded the day DCF was notified.",
+    },
+    Definition {
+        term: "Training status",
+        meaning: "Each active member of an agency's workforce as of the report's day, by the rules of Sec. 3, 4 and \
+                  5: compliant (trained within the last three years), due within 60 days, overdue, not yet trained \
+                  and not yet due, or not required (law enforcement and others without a deadline).",
+    },
+    Definition {
+        term: "Completed late",
+        meaning: "The person's latest qualifying training was completed after the deadline that was running when \
+                  it was taken (initial training by July 1, 2027 or six months after starting; a refresher every \
+                  three years).",
+    },
+    Definition {
+        term: "Vetted provider",
+        meaning: "An active directory service, verified within the last 12 months, serving a town of the county \
+                  by its service area or a location.",
+    },
+    Definition {
+        term: "Gap severity",
+        meaning: "By the worst flag of the gap analysis: missing (no vetted provider), gap (under half the state's \
+                  providers per 100,000 residents, or referrals declined for lack of capacity), watch (one source \
+                  gives over 80 % of the known funding, or a verification is over 12 months old), or none.",
+    },
+    Definition {
+        term: "Referral outcome",
+        meaning: "What came of a referral to a directory service made in the year: pending, accepted, declined \
+                  (no capacity, not eligible, other reason) or withdrawn.",
+    },
+    Definition {
+        term: "Days to outcome",
+        meaning: "From the day of the referral to the day its outcome was last recorded; the median is given only \
+                  for an outcome whose count is shown.",
+    },
+];
+
+const SOURCES: [&str; 7] = [
     "Incident reports entered by state agencies into the coordinator's database (Sec. 1(d)).",
     "The coordinator's registers of activities and recommendations.",
     "Connecticut's 169 towns with their counties: U.S. Census Bureau, 2020 census; see ct-towns.SOURCES.md.",
+    "Intake submissions received from partners, with the coordinator's record of DCF notification.",
+    "The training records of each agency's workforce: people, their start dates and completed courses (Sec. 3, 4, 5).",
+    "The provider directory (Sec. 1(e)): services, their service areas, locations, verification and funding.",
+    "Referrals to directory services recorded by agencies and partners, with their outcomes.",
 ];
+
+/// What the new sections cannot know, for the methodology.
+fn section_unknowns(facts: &SectionFacts) -> Vec<String> {
+    let mut out = vec![
+        DCF_RESPONSES_UNKNOWN.to_string(),
+        "Staff are not victims, but their counts are withheld by the same rule as every other count of people, so \
+         that one rule governs the whole report."
+            .to_string(),
+        "The training tables show nothing for agencies whose workforce is not recorded in Beacon.".to_string(),
+        "Whether a completion was late is published by agency alone; it is not audited against the status tables \
+         for bounds (a late completion is always by someone trained)."
+            .to_string(),
+        "Days to outcome run to the day an outcome was last recorded, which may be later than the day it happened."
+            .to_string(),
+        "The gap map counts providers listed in the directory; services that are not listed are not counted.".to_string(),
+    ];
+    if facts.funding.is_empty() {
+        out.push("The directory holds no funding amounts for the year: the funding of providers is unknown.".to_string());
+    } else {
+        out.push(
+            "Funding is known only where the directory records an amount and a period; services without one are \
+             not in the funding totals."
+                .to_string(),
+        );
+    }
+    out
+}
 
 /// Builds the report on `input.year` as of `input.today`.
 pub fn coordinator_report(input: ReportInput<'_>) -> Result<CoordinatorReport, AnnualError> {
-    let ReportInput { year, today, activities, recommendations, counts, k } = input;
+    let ReportInput { year, today, activities, recommendations, counts, k, facts } = input;
     if !is_report_year(year, today) {
         return Err(AnnualError::Year(year));
     }
@@ -254,6 +349,17 @@ pub fn coordinator_report(input: ReportInput<'_>) -> Result<CoordinatorReport, A
     for query in trend_queries(year)? {
         tables.extend(build(&query, counts, &policy)?.tables);
     }
+    // The minors table counts the trend tables' incidents: its total is
+    // shown exactly when theirs is.
+    let total_shown = tables
+        .iter()
+        .find(|t| t.measure == super::query::Measure::Incidents)
+        .and_then(|t| t.table.entries().last())
+        .is_some_and(|e| !e.cell.suppressed);
+    let minors_and_dcf = minors_section(facts, &policy, total_shown)?;
+    let training = training_section(facts, &policy, today)?;
+    let directory_gaps = gaps_section(facts);
+    let referrals = referrals_section(facts, &policy)?;
     let due = NaiveDate::from_ymd_opt(year + 1, 1, 1).ok_or(AnnualError::Year(year))?;
     let complete = today.year() > year;
 
@@ -296,6 +402,7 @@ pub fn coordinator_report(input: ReportInput<'_>) -> Result<CoordinatorReport, A
     } else {
         unknowns.push(format!("Reports of {year} incidents that arrive after {today} are not in these counts."));
     }
+    unknowns.extend(section_unknowns(facts));
 
     Ok(CoordinatorReport {
         year,
@@ -314,6 +421,10 @@ pub fn coordinator_report(input: ReportInput<'_>) -> Result<CoordinatorReport, A
                 rule: policy.rule(),
                 tables,
             },
+            minors_and_dcf,
+            training,
+            directory_gaps,
+            referrals,
             recommendations: RecommendationsSection {
                 title: RECOMMENDATIONS_TITLE,
                 administrative: of_kind(RecommendationKind::Administrative),
@@ -322,7 +433,7 @@ pub fn coordinator_report(input: ReportInput<'_>) -> Result<CoordinatorReport, A
             calendar: CalendarSection { title: CALENDAR_TITLE, duties: calendar(today) },
             methodology: MethodologySection {
                 title: METHODOLOGY_TITLE,
-                definitions: DEFINITIONS.to_vec(),
+                definitions: DEFINITIONS.iter().chain(&SECTION_DEFINITIONS).cloned().collect(),
                 suppression_rule: policy.rule(),
                 k: policy.k(),
                 unknowns,

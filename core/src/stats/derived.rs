@@ -56,3 +56,11 @@ pub fn percent_change(earlier: &Cell, later: &Cell) -> Option<f64> {
     }
     Some((l as f64 - e as f64) / e as f64 * 100.0)
 }
+
+/// A figure computed from the records behind `cell` (a median of days, say):
+/// published only when the cell itself is shown and counts someone. A figure
+/// from the records of a withheld cell would tell something about the few
+/// people in it.
+pub fn behind(cell: &Cell, figure: Option<f64>) -> Option<f64> {
+    cell.get().filter(|n| *n > 0).and(figure)
+}

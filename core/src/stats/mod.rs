@@ -28,6 +28,8 @@ pub use period::{Audience, Period};
 pub mod annual;
 pub mod calendar;
 pub mod report;
+pub mod sections;
+pub mod task_force;
 
 pub use calendar::{calendar, Duty, DutyStatus, Recurrence};
 pub use report::{check_activity, check_recommendation, Activity, Recommendation, Verdict};

@@ -288,3 +288,24 @@ fn add_months(date: NaiveDate, months: u32) -> NaiveDate {
 fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN)
 }
+
+/// Whether the person's latest qualifying training as of `as_of` came after
+/// the deadline that was running when it was taken: the due date as it stood
+/// the day before (initial training "not later than July 1, 2027, or six
+/// months after", Sec. 4(b), 5(b); "a refresher every three years
+/// thereafter"). The annual report shows such completions as late (Sec. 3:
+/// the trainee must complete the training "prior to being assigned a case
+/// load"). A population without a deadline is never late, nor is someone
+/// with no qualifying training (they are `not_yet_due` or `overdue` instead).
+pub fn completed_late(person: &Person, completions: &[Completion], as_of: NaiveDate) -> bool {
+    if !has_deadline(person.population) {
+        return false;
+    }
+    let Some(q) = latest_qualifying_date(person.population, completions, as_of) else {
+        return false;
+    };
+    let Some(day_before) = q.pred_opt() else {
+        return false;
+    };
+    compliance(person, completions, day_before).due.is_some_and(|due| q > due)
+}

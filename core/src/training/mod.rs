@@ -17,7 +17,7 @@ pub mod xapi;
 
 pub use completion::{counting, CompletionRecord};
 pub use compliance::{
-    caseload_eligibility, caseload_rule_start, compliance, has_deadline, initial_deadline, initial_due,
+    caseload_eligibility, caseload_rule_start, completed_late, compliance, has_deadline, initial_deadline, initial_due,
     latest_qualifying_date, required_topics, CaseloadEligibility, Completion, Compliance, Person, DUE_SOON_DAYS,
     WINDOW_DAYS,
 };

@@ -8,11 +8,11 @@ use beacon_tests::app::TestApp;
 use chrono::NaiveDate;
 use serde_json::{json, Value};
 
-const K: u64 = 11;
+pub(crate) const K: u64 = 11;
 
 /// An app on December 3, 2026 with a year of incidents (some cells below k)
 /// and the registers filled in.
-async fn seeded() -> (TestApp, String) {
+pub(crate) async fn seeded() -> (TestApp, String) {
     let app = TestApp::spawn().await.unwrap();
     app.set_today(NaiveDate::from_ymd_opt(2026, 12, 3).unwrap());
     let key = app.key("OPM coordinator", Role::Coordinator).await.unwrap();
@@ -34,7 +34,85 @@ async fn seeded() -> (TestApp, String) {
     post("/v1/reports/recommendations", json!({"year": 2026, "kind": "administrative", "status": "adopted", "text": "Train every DCF intake worker."})).await;
     post("/v1/reports/recommendations", json!({"year": 2026, "kind": "legislative", "status": "proposed", "text": "Fund survivor housing.", "committee": "appropriations"})).await;
     post("/v1/reports/recommendations", json!({"year": 2026, "kind": "legislative", "status": "withdrawn", "text": "A withdrawn idea."})).await;
+    seed_sections(&app).await;
     (app, key)
+}
+
+/// The facts of the minors, training, directory and referral sections,
+/// stored directly (as `seed` stores incidents). Of the year's 49 incidents,
+/// 12 involve a minor DCF was told of and 3 a minor it was not; intake has
+/// 12 + 2 minors and 20 adults; DCF has 12 trained and 13 untrained staff,
+/// CSSD 2; one vetted housing provider in Hartford with $125,000 of state
+/// funding; 15 referrals accepted after 5 days, 2 declined for capacity and
+/// 12 withdrawn.
+async fn seed_sections(app: &TestApp) {
+    let statements = [
+        "UPDATE incidents SET minor_involved = true, dcf_notified = true WHERE id IN \
+           (SELECT id FROM incidents WHERE town = 'Hartford' AND incident_date = '2026-02-10' ORDER BY id LIMIT 12)",
+        "UPDATE incidents SET minor_involved = true WHERE id IN \
+           (SELECT id FROM incidents WHERE town = 'Stamford' AND incident_date = '2026-10-10' ORDER BY id LIMIT 3)",
+        // A minor in last year's incidents, not counted.
+        "UPDATE incidents SET minor_involved = true WHERE id IN \
+           (SELECT id FROM incidents WHERE incident_date = '2025-06-01' ORDER BY id LIMIT 1)",
+        &intake("12_17", true, 12),
+        &intake("12_17", false, 2),
+        &intake("25_59", false, 20),
+        &staff("dcf", "dcf_employee", 12, true),
+        &staff("dcf", "dcf_employee", 13, false),
+        &staff("cssd", "cssd_employee", 2, false),
+        "INSERT INTO directory_organizations (id, name) VALUES ('00000000-0000-0000-0000-0000000000a1', 'Safe Harbor')",
+        "INSERT INTO directory_services (id, organization_id, name, status, categories, verified_at, training_attested) VALUES \
+           ('00000000-0000-0000-0000-0000000000b1', '00000000-0000-0000-0000-0000000000a1', 'Housing', 'active', ARRAY['housing'], \
+            '2026-11-01T12:00:00Z', true)",
+        "INSERT INTO directory_service_areas (service_id, town) VALUES ('00000000-0000-0000-0000-0000000000b1', 'Hartford')",
+        "INSERT INTO directory_funding (id, service_id, source, amount_cents, period_start, period_end) VALUES \
+           (gen_random_uuid(), '00000000-0000-0000-0000-0000000000b1', 'State budget', 12500000, '2026-01-01', '2026-12-31')",
+        &referrals("accepted", 15),
+        &referrals("declined_capacity", 2),
+        &referrals("withdrawn", 12),
+    ];
+    use diesel_async::RunQueryDsl;
+    let mut conn = app.conn().await.unwrap();
+    for sql in statements {
+        diesel::sql_query(sql).execute(&mut conn).await.unwrap();
+    }
+}
+
+fn intake(age_group: &str, notified: bool, n: usize) -> String {
+    let minor = age_group == "12_17";
+    let notified_at = if notified { "'2026-06-02T12:00:00Z'" } else { "NULL" };
+    format!(
+        "INSERT INTO intake_submissions (id, account_id, api_key_id, reference, idempotency_key, request_hash, received_at, \
+           concern_types, age_group, needs, safe_to_contact, consent_to_share, minor_involved, dcf_notified_at, key_id, wrapped_data_key) \
+         SELECT gen_random_uuid(), (SELECT account_id FROM api_keys ORDER BY created_at LIMIT 1), \
+           (SELECT id FROM api_keys ORDER BY created_at LIMIT 1), gen_random_uuid()::text, gen_random_uuid()::text, '\\x00'::bytea, \
+           '2026-06-01T12:00:00Z', ARRAY['labor'], '{age_group}', ARRAY[]::text[], false, false, {minor}, {notified_at}, 'test', '\\x00'::bytea \
+         FROM generate_series(1, {n})"
+    )
+}
+
+fn staff(agency: &str, population: &str, n: usize, trained: bool) -> String {
+    let people = format!(
+        "INSERT INTO workforce (id, agency, population, employee_ref, start_date) \
+         SELECT gen_random_uuid(), '{agency}', '{population}', '{agency}-{trained}-' || i, '2026-01-05' FROM generate_series(1, {n}) AS i"
+    );
+    if !trained {
+        return people;
+    }
+    format!(
+        "WITH p AS ({people} RETURNING id) INSERT INTO completions (id, person_id, completed_on, topics, source) \
+         SELECT gen_random_uuid(), id, '2026-10-01', \
+           ARRAY['laws_protocols', 'identification_services', 'deescalation_harm_reduction', 'trauma_disclosures'], 'api' FROM p"
+    )
+}
+
+fn referrals(outcome: &str, n: usize) -> String {
+    format!(
+        "INSERT INTO directory_referrals (id, service_id, category, town, referred_on, outcome, account_id, created_at, updated_at) \
+         SELECT gen_random_uuid(), '00000000-0000-0000-0000-0000000000b1', 'housing', 'Hartford', '2026-03-01', '{outcome}', \
+           (SELECT id FROM accounts ORDER BY id LIMIT 1), '2026-03-01T15:00:00Z', '2026-03-06T15:00:00Z' \
+         FROM generate_series(1, {n})"
+    )
 }
 
 async fn report_json(app: &TestApp, key: &str, year: &str) -> (u16, Value) {
@@ -50,21 +128,34 @@ async fn report_html(app: &TestApp, key: &str) -> String {
     r.text().await.unwrap()
 }
 
+/// The report's sections, in the issue's order.
+const SECTION_KEYS: [&str; 9] = [
+    "activities",
+    "incident_trends",
+    "minors_and_dcf",
+    "training",
+    "directory_gaps",
+    "referrals",
+    "recommendations",
+    "calendar",
+    "methodology",
+];
+
 fn section_titles(report: &Value) -> Vec<String> {
     let sections = report["sections"].as_object().unwrap();
-    ["activities", "incident_trends", "recommendations", "calendar", "methodology"]
+    SECTION_KEYS
         .iter()
         .map(|s| sections[*s]["title"].as_str().unwrap().to_string())
         .collect()
 }
 
 /// The text of every `<h2>`, in order.
-fn h2s(html: &str) -> Vec<String> {
+pub(crate) fn h2s(html: &str) -> Vec<String> {
     html.split("<h2>").skip(1).filter_map(|s| s.split("</h2>").next()).map(str::to_string).collect()
 }
 
 /// The text of every count cell of the HTML's tables.
-fn count_cells(html: &str) -> Vec<String> {
+pub(crate) fn count_cells(html: &str) -> Vec<String> {
     html.split("<td class=\"count\">").skip(1).filter_map(|s| s.split("</td>").next()).map(str::to_string).collect()
 }
 
@@ -74,7 +165,20 @@ async fn the_html_and_the_json_carry_the_same_sections_in_order() {
     let (status, report) = report_json(&app, &key, "2026").await;
     assert_eq!(status, 200, "{report}");
     let titles = section_titles(&report);
-    assert_eq!(titles, ["Activities of the coordinator", "Incident trends", "Recommendations", "Statutory calendar", "Methodology"]);
+    assert_eq!(
+        titles,
+        [
+            "Activities of the coordinator",
+            "Incident trends",
+            "Minors and DCF responses",
+            "Training compliance by agency",
+            "Directory gaps and funding",
+            "Referral outcomes",
+            "Recommendations",
+            "Statutory calendar",
+            "Methodology"
+        ]
+    );
     assert_eq!(h2s(&report_html(&app, &key).await), titles);
     assert_eq!(report["due"], "2027-01-01");
     assert_eq!(report["complete"], false);
@@ -202,4 +306,86 @@ async fn freezing_is_audited_and_a_snapshot_of_another_year_is_404() {
         .await
         .unwrap();
     assert_eq!(rows.iter().map(|r| r.resource_id.as_deref()).collect::<Vec<_>>(), [Some(id)]);
+}
+
+/// Every entry of every table of people in the report: trends, minors,
+/// training and referrals.
+fn people_entries(report: &Value) -> Vec<(String, Value)> {
+    let s = &report["sections"];
+    let mut tables: Vec<&Value> = s["incident_trends"]["tables"].as_array().unwrap().iter().collect();
+    tables.push(&s["minors_and_dcf"]["incidents"]);
+    tables.push(&s["minors_and_dcf"]["intake"]);
+    tables.extend(s["training"]["tables"].as_array().unwrap());
+    tables.push(&s["referrals"]["table"]);
+    tables
+        .into_iter()
+        .flat_map(|t| t["entries"].as_array().unwrap().iter().map(|e| (t["name"].as_str().unwrap().to_string(), e.clone())))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_new_sections_hold_the_seeded_year_under_disclosure_control() {
+    use beacon_core::stats::sections::{minors_section, MinorCounts, SectionFacts};
+    use beacon_core::stats::Policy;
+    let (app, key) = seeded().await;
+    let (_, report) = report_json(&app, &key, "2026").await;
+    let s = &report["sections"];
+
+    // No count from 1 to k − 1 in any table of people; withheld is null.
+    let entries = people_entries(&report);
+    assert!(entries.len() > 40);
+    for (name, e) in &entries {
+        match e["value"].as_u64() {
+            Some(n) => assert!(n == 0 || n >= K, "{name} shows {n}"),
+            None => assert_eq!(e["suppressed"], true, "{name}"),
+        }
+    }
+
+    // Minors: the same tables core builds from the seeded counts, with the
+    // trends' verdict on the year's total.
+    let trend_total_shown = s["incident_trends"]["tables"][0]["entries"].as_array().unwrap().last().unwrap()["suppressed"] == false;
+    let facts = SectionFacts {
+        incidents: MinorCounts { minor_notified: 12, minor_not_notified: 3, adult_notified: 0, adult_not_notified: 34 },
+        intake: MinorCounts { minor_notified: 12, minor_not_notified: 2, adult_notified: 0, adult_not_notified: 20 },
+        ..SectionFacts::default()
+    };
+    let expected = minors_section(&facts, &Policy::public(K).unwrap(), trend_total_shown).unwrap();
+    assert_eq!(s["minors_and_dcf"]["incidents"], serde_json::to_value(&expected.incidents).unwrap());
+    assert_eq!(s["minors_and_dcf"]["intake"], serde_json::to_value(&expected.intake).unwrap());
+    // Minor, DCF not notified: 3 incidents and 2 submissions, withheld.
+    assert_eq!(s["minors_and_dcf"]["incidents"]["entries"][1]["value"], Value::Null);
+    assert_eq!(s["minors_and_dcf"]["intake"]["entries"][1]["value"], Value::Null);
+    assert_eq!(s["minors_and_dcf"]["dcf_responses_recorded"], false);
+    let unknowns = s["methodology"]["unknowns"].to_string();
+    assert!(unknowns.contains("DCF's responses"), "{unknowns}");
+
+    // Training: DCF's 12 compliant and 13 not yet due are shown; CSSD's 2 are not.
+    let by_agency = &s["training"]["tables"][0];
+    let agencies = by_agency["dimensions"][0]["categories"].clone();
+    assert_eq!(agencies, json!(["Court Support Services Division", "Department of Children and Families"]));
+    let cell = |t: &Value, at: Value| t["entries"].as_array().unwrap().iter().find(|e| e["at"] == at).unwrap()["value"].clone();
+    assert_eq!(cell(by_agency, json!([0, 3])), Value::Null, "CSSD: 2 not yet due");
+    assert_eq!(s["training"]["as_of"], "2026-12-03");
+
+    // Directory: Hartford housing has its provider, but referrals were
+    // declined for capacity (a gap), said without their number (2).
+    let gaps = &s["directory_gaps"];
+    let hartford = gaps["cells"].as_array().unwrap().iter().find(|c| c["region"] == "Hartford" && c["category"] == "housing").unwrap();
+    assert_eq!((hartford["vetted_providers"].as_i64(), hartford["severity"].as_str()), (Some(1), Some("gap")));
+    assert_eq!(hartford["flags"], json!(["demand_exceeds_capacity", "funding_concentration"]), "one source gives it all");
+    assert!(!hartford["reasons"].to_string().contains('2'), "{}", hartford["reasons"]);
+    assert_eq!(gaps["funding"]["total_cents"], 12_500_000);
+    assert_eq!(gaps["funding"]["by_source"][0]["source"], "State budget");
+
+    // Referrals: 15 accepted, shown with their median of 5 days; 2 declined
+    // for capacity, withheld, and so is their median; the 12 withdrawn are
+    // withheld too, or 29 − 15 − 12 would give the 2 away.
+    let referrals = &s["referrals"];
+    assert_eq!(cell(&referrals["table"], json!([1])), json!(15));
+    assert_eq!(cell(&referrals["table"], json!([2])), Value::Null);
+    let median = |code: &str| referrals["median_days"].as_array().unwrap().iter().find(|m| m["outcome"] == code).unwrap()["days"].clone();
+    assert_eq!(median("accepted"), json!(5.0));
+    assert_eq!(median("declined_capacity"), Value::Null);
+    assert_eq!(cell(&referrals["table"], json!([5])), Value::Null);
+    assert_eq!(cell(&referrals["table"], json!([null])), json!(29));
 }

@@ -9,6 +9,7 @@ use actix_web::{get, web, HttpRequest, HttpResponse};
 use beacon_core::directory::gaps as analysis;
 use beacon_core::directory::vetting;
 use beacon_core::{ErrorCode, ValidationError};
+use chrono::{DateTime, NaiveDate, Utc};
 use diesel_async::AsyncPgConnection;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -72,9 +73,30 @@ pub async fn gaps(
         return Err(ApiError::BadQuery(errors));
     };
 
-    let now = clock.now();
     let mut pooled = pool.get().await?;
-    let conn: &mut AsyncPgConnection = &mut pooled;
+    let facts = gap_facts(&mut pooled, kind, from, to, clock.now()).await?;
+    let report = analysis::analyse(&facts);
+    Ok(match format {
+        Format::Json => HttpResponse::Ok().json(report),
+        Format::Csv => HttpResponse::Ok()
+            .content_type("text/csv; charset=utf-8")
+            .insert_header((header::CONTENT_DISPOSITION, "attachment; filename=\"gaps.csv\""))
+            .body(super::gap_outputs::csv(&report)?),
+        Format::Svg => HttpResponse::Ok()
+            .content_type("image/svg+xml; charset=utf-8")
+            .body(super::gap_outputs::svg(&report)),
+    })
+}
+
+/// What the gap analysis of `from..=to` by `kind` is computed from, as of
+/// `now` (vetting and staleness); the annual report reads the same facts.
+pub(crate) async fn gap_facts(
+    conn: &mut AsyncPgConnection,
+    kind: RegionType,
+    from: NaiveDate,
+    to: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<analysis::GapFacts, ApiError> {
     let (services, linked) = store::active_services(conn).await?;
     let mut towns: HashMap<Uuid, Vec<String>> = HashMap::new();
     for (id, town) in &linked.areas {
@@ -113,17 +135,7 @@ pub async fn gaps(
             .map(|f| analysis::FundingAmount { service_id: f.service_id, source: f.source, amount_cents: f.amount_cents.unwrap_or(0) })
             .collect(),
     };
-    let report = analysis::analyse(&facts);
-    Ok(match format {
-        Format::Json => HttpResponse::Ok().json(report),
-        Format::Csv => HttpResponse::Ok()
-            .content_type("text/csv; charset=utf-8")
-            .insert_header((header::CONTENT_DISPOSITION, "attachment; filename=\"gaps.csv\""))
-            .body(super::gap_outputs::csv(&report)?),
-        Format::Svg => HttpResponse::Ok()
-            .content_type("image/svg+xml; charset=utf-8")
-            .body(super::gap_outputs::svg(&report)),
-    })
+    Ok(facts)
 }
 
 /// What the response is written as.

@@ -8,7 +8,20 @@ use crate::http::query::Query;
 use crate::security::Principal;
 use actix_web::http::header;
 use actix_web::{get, web, HttpRequest, HttpResponse};
+use crate::db::training::{AgencyScope, PeopleFilter};
+use crate::routes::directory::gaps::gap_facts;
+use crate::routes::training::{completion_record, person_facts};
+use beacon_core::directory::codes::ReferralOutcome;
+use beacon_core::directory::gaps as analysis;
+use beacon_core::reference::regions::RegionType;
 use beacon_core::stats::annual::{coordinator_report as build_report, is_report_year, trend_queries, CoordinatorReport, ReportInput};
+use beacon_core::stats::query::GroupCount;
+use beacon_core::stats::{Activity, Recommendation};
+use beacon_core::stats::sections::{FundingLine, MinorCounts, OutcomeCount, SectionFacts, StaffMember};
+use beacon_core::training::{counting, CompletionRecord};
+use std::collections::HashMap;
+use std::str::FromStr;
+use uuid::Uuid;
 use chrono::NaiveDate;
 use diesel_async::AsyncPgConnection;
 use serde::Deserialize;
@@ -24,7 +37,10 @@ pub struct ReportParams {
 /// The coordinator's annual report on `year` (Sec. 1(f)), due January 1 of
 /// the next year, built as of today: the year's activities, incidents and
 /// victims by quarter and by county under disclosure control (the public
-/// statistics of that year, so the report and `/public/stats` agree), the
+/// statistics of that year, so the report and `/public/stats` agree), minors
+/// and DCF notification, training compliance by agency (late completions
+/// shown), the directory's gaps by county and its known funding, referral
+/// outcomes (every count of people suppressed), the
 /// recommendations (administrative, and for legislation), the statutory
 /// calendar and the methodology. JSON, or print-ready HTML with
 /// `format=html` or `Accept: text/html`. A year before 2026 or not yet
@@ -70,6 +86,37 @@ pub async fn coordinator_report(
 /// counts and registers, then let core build it. A year without a report
 /// (before 2026, not begun, not a number) is a 404.
 pub(super) async fn build(year_text: &str, today: NaiveDate, pool: &DbPool, k: u64) -> Result<CoordinatorReport, ApiError> {
+    let inputs = fetch(year_text, today, pool).await?;
+    // Complementary suppression of the year's model is real work: off the worker thread.
+    web::block(move || build_report(inputs.input(today, k))).await.map_err(ApiError::internal)?.map_err(ApiError::internal)
+}
+
+/// What the annual reports are built from, fetched for one year.
+pub(super) struct Inputs {
+    year: i32,
+    activities: Vec<Activity>,
+    recommendations: Vec<Recommendation>,
+    counts: Vec<GroupCount>,
+    facts: SectionFacts,
+}
+
+impl Inputs {
+    pub(super) fn input(&self, today: NaiveDate, k: u64) -> ReportInput<'_> {
+        ReportInput {
+            year: self.year,
+            today,
+            activities: &self.activities,
+            recommendations: &self.recommendations,
+            counts: &self.counts,
+            k,
+            facts: &self.facts,
+        }
+    }
+}
+
+/// The registers, the year's grouped counts and the sections' facts; a
+/// year without a report is a 404.
+pub(super) async fn fetch(year_text: &str, today: NaiveDate, pool: &DbPool) -> Result<Inputs, ApiError> {
     let year = year_text.parse::<i32>().ok().filter(|y| is_report_year(*y, today)).ok_or(ApiError::NotFound)?;
     let queries = trend_queries(year).map_err(ApiError::internal)?;
     let count_query = queries.first().ok_or_else(|| ApiError::internal("no trend query"))?;
@@ -88,13 +135,68 @@ pub(super) async fn build(year_text: &str, today: NaiveDate, pool: &DbPool, k: u
         .iter()
         .map(|r| r.entry().ok_or_else(unknown))
         .collect::<Result<Vec<_>, _>>()?;
-    drop(pooled);
+    let facts = section_facts(conn, year, today).await?;
+    Ok(Inputs { year, activities, recommendations, counts, facts })
+}
 
-    // Complementary suppression of the year's model is real work: off the worker thread.
-    web::block(move || {
-        build_report(ReportInput { year, today, activities: &activities, recommendations: &recommendations, counts: &counts, k })
-    })
-    .await
-    .map_err(ApiError::internal)?
-    .map_err(ApiError::internal)
+/// The year's facts behind the minors, training, directory and referral
+/// sections: grouped counts, the workforce with its completions (compliance
+/// is a rule per person, in core), and the gap analysis by county over the
+/// year so far.
+async fn section_facts(conn: &mut AsyncPgConnection, year: i32, today: NaiveDate) -> Result<SectionFacts, ApiError> {
+    let first = NaiveDate::from_ymd_opt(year, 1, 1).ok_or(ApiError::NotFound)?;
+    let last = NaiveDate::from_ymd_opt(year, 12, 31).ok_or(ApiError::NotFound)?.min(today);
+    let minors = |rows: Vec<db::report_sections::MinorRow>| {
+        let mut c = MinorCounts::default();
+        for r in rows {
+            let n = u64::try_from(r.n).unwrap_or_default();
+            match (r.minor, r.notified) {
+                (true, true) => c.minor_notified += n,
+                (true, false) => c.minor_not_notified += n,
+                (false, true) => c.adult_notified += n,
+                (false, false) => c.adult_not_notified += n,
+            }
+        }
+        c
+    };
+    let incidents = minors(db::report_sections::incident_minors(conn, first, last).await?);
+    let intake = minors(db::report_sections::intake_minors(conn, first, last).await?);
+
+    let everyone = PeopleFilter { agency: None, population: None, active: Some(true), towns: None };
+    let people = db::training::all_people(conn, &AgencyScope::All, &everyone).await?;
+    let ids: Vec<Uuid> = people.iter().map(|p| p.id).collect();
+    let mut stored: HashMap<Uuid, Vec<CompletionRecord>> = HashMap::new();
+    for (person, on, topics, voided) in db::training::completions_of_people(conn, &ids).await? {
+        stored.entry(person).or_default().push(completion_record(on, &topics, voided));
+    }
+    let staff = people
+        .iter()
+        .map(|p| {
+            Ok(StaffMember {
+                agency: p.agency.clone(),
+                person: person_facts(p)?,
+                completions: counting(stored.get(&p.id).map_or(&[][..], Vec::as_slice)),
+            })
+        })
+        .collect::<Result<Vec<_>, ApiError>>()?;
+
+    // Vetting is judged as of the end of the report's day.
+    let now = today.and_hms_opt(23, 59, 59).unwrap_or_default().and_utc();
+    let gap_facts = gap_facts(conn, RegionType::County, first, last, now).await?;
+    let funding = gap_facts
+        .funding
+        .iter()
+        .map(|f| FundingLine { service_id: f.service_id, source: f.source.clone(), amount_cents: f.amount_cents })
+        .collect();
+    let active_services = u64::try_from(gap_facts.services.len()).unwrap_or_default();
+    let gaps = analysis::analyse(&gap_facts);
+
+    let referrals = db::report_sections::referral_outcomes(conn, first, last)
+        .await?
+        .into_iter()
+        .filter_map(|r| {
+            Some(OutcomeCount { outcome: ReferralOutcome::from_str(&r.outcome).ok()?, n: u64::try_from(r.n).ok()?, median_days: r.median_days })
+        })
+        .collect();
+    Ok(SectionFacts { incidents, intake, staff, gaps: Some(gaps), active_services, funding, referrals })
 }

@@ -8,7 +8,7 @@ use beacon_core::stats::query::{Measure, MeasureTable};
 use beacon_core::stats::DutyStatus;
 use std::fmt::Write;
 
-const STYLE: &str = "body{font-family:Georgia,'Times New Roman',serif;max-width:48rem;margin:2rem auto;padding:0 1rem;\
+pub(super) const STYLE: &str = "body{font-family:Georgia,'Times New Roman',serif;max-width:48rem;margin:2rem auto;padding:0 1rem;\
 line-height:1.45;color:#111}h1{font-size:1.6rem}h2{border-bottom:1px solid #999;margin-top:2rem;break-after:avoid}\
 table{border-collapse:collapse;width:100%;margin:1rem 0;break-inside:avoid}caption{text-align:left;font-weight:bold;\
 padding:.25rem 0}th,td{border:1px solid #999;padding:.25rem .5rem;text-align:left;vertical-align:top}\
@@ -31,7 +31,7 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-fn long_date(d: chrono::NaiveDate) -> String {
+pub(super) fn long_date(d: chrono::NaiveDate) -> String {
     d.format("%B %-d, %Y").to_string()
 }
 
@@ -92,6 +92,9 @@ pub fn render(report: &CoordinatorReport) -> String {
     }
     h.push_str("</section>\n");
 
+    // Minors and DCF, training, directory gaps and funding, referrals.
+    super::sections_html::render(&mut h, s);
+
     // Recommendations
     let r = &s.recommendations;
     let _ = write!(h, "<section id=\"recommendations\">\n<h2>{}</h2>\n", escape(r.title));
@@ -148,7 +151,7 @@ pub fn render(report: &CoordinatorReport) -> String {
 
 /// A published table: one row per entry, its categories (or "Total") then
 /// the count, `*` where withheld.
-fn trend_table(h: &mut String, t: &MeasureTable) {
+pub(super) fn trend_table(h: &mut String, t: &MeasureTable) {
     let table = &t.table;
     let dims = table.dimensions();
     let measure = match t.measure {
@@ -235,7 +238,7 @@ mod tests {
         ];
         let count = |q: &str, town: &str, n: u64| GroupCount { keys: vec![q.into()], town: Some(town.into()), incidents: n, victims: n };
         let counts = [count("2026-Q1", "Hartford", 30), count("2026-Q2", "New Haven", 3), count("2026-Q4", "Stamford", 15)];
-        let report = coordinator_report(ReportInput { year: 2026, today, activities: &activities, recommendations: &recommendations, counts: &counts, k: 11 }).unwrap();
+        let report = coordinator_report(ReportInput { year: 2026, today, activities: &activities, recommendations: &recommendations, counts: &counts, k: 11, facts: &super::super::sections_html::sample_facts() }).unwrap();
         let page = render(&report);
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(SNAPSHOT);
         if std::env::var_os("BEACON_UPDATE_SNAPSHOTS").is_some() {

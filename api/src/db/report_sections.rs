@@ -1,0 +1,72 @@
+//! Grouped counts for the annual report's sections on minors and referrals:
+//! one aggregate each, no record leaves the database.
+
+use beacon_core::stats::query::counted_statuses;
+use diesel::sql_types::{Array, BigInt, Bool, Date, Nullable, Text};
+use diesel::QueryableByName;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use chrono::NaiveDate;
+
+/// One cell of minor involved × DCF notified.
+#[derive(Debug, QueryableByName)]
+pub struct MinorRow {
+    #[diesel(sql_type = Bool)]
+    pub minor: bool,
+    #[diesel(sql_type = Bool)]
+    pub notified: bool,
+    #[diesel(sql_type = BigInt)]
+    pub n: i64,
+}
+
+/// Counted incidents (the statistics' statuses) dated `from..=to`, by
+/// minor involved × DCF notified.
+pub async fn incident_minors(conn: &mut AsyncPgConnection, from: NaiveDate, to: NaiveDate) -> diesel::QueryResult<Vec<MinorRow>> {
+    diesel::sql_query(
+        "SELECT minor_involved AS minor, dcf_notified AS notified, count(*) AS n FROM incidents \
+         WHERE incident_date BETWEEN $1 AND $2 AND status = ANY($3) GROUP BY 1, 2",
+    )
+    .bind::<Date, _>(from)
+    .bind::<Date, _>(to)
+    .bind::<Array<Text>, _>(counted_statuses())
+    .load(conn)
+    .await
+}
+
+/// Intake submissions received `from..=to` (days in Connecticut), by minor
+/// involved × DCF notified.
+pub async fn intake_minors(conn: &mut AsyncPgConnection, from: NaiveDate, to: NaiveDate) -> diesel::QueryResult<Vec<MinorRow>> {
+    diesel::sql_query(
+        "SELECT minor_involved AS minor, dcf_notified_at IS NOT NULL AS notified, count(*) AS n FROM intake_submissions \
+         WHERE (received_at AT TIME ZONE 'America/New_York')::date BETWEEN $1 AND $2 GROUP BY 1, 2",
+    )
+    .bind::<Date, _>(from)
+    .bind::<Date, _>(to)
+    .load(conn)
+    .await
+}
+
+/// Referrals made `from..=to` with one outcome, and the median days from
+/// the referral to the day its outcome was last recorded (`null` while
+/// pending).
+#[derive(Debug, QueryableByName)]
+pub struct OutcomeRow {
+    #[diesel(sql_type = Text)]
+    pub outcome: String,
+    #[diesel(sql_type = BigInt)]
+    pub n: i64,
+    #[diesel(sql_type = Nullable<diesel::sql_types::Double>)]
+    pub median_days: Option<f64>,
+}
+
+pub async fn referral_outcomes(conn: &mut AsyncPgConnection, from: NaiveDate, to: NaiveDate) -> diesel::QueryResult<Vec<OutcomeRow>> {
+    diesel::sql_query(
+        "SELECT outcome, count(*) AS n, \
+                CASE WHEN outcome = 'pending' THEN NULL ELSE percentile_cont(0.5) WITHIN GROUP \
+                  (ORDER BY ((updated_at AT TIME ZONE 'America/New_York')::date - referred_on)) END AS median_days \
+         FROM directory_referrals WHERE referred_on BETWEEN $1 AND $2 GROUP BY 1",
+    )
+    .bind::<Date, _>(from)
+    .bind::<Date, _>(to)
+    .load(conn)
+    .await
+}
