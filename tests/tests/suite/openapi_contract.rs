@@ -27,8 +27,11 @@ fn the_document_is_openapi_3_1_and_only_public_routes_lack_security() {
         for (method, op) in item.as_object().unwrap() {
             let secured = op["security"].as_array().is_some_and(|s| !s.is_empty());
             // Public by design: health checks, the embeddable form's files, xAPI discovery,
-            // the directory as HSDS, suppressed statistics under /public.
+            // the directory as HSDS, suppressed statistics under /public, the dashboard's page and
+            // files (code only: every datum it shows is read with the coordinator's key).
             let public = path.starts_with("/health/")
+                || path == "/dashboard"
+                || path.starts_with("/dashboard/")
                 || path.starts_with("/public/")
                 || path.starts_with("/embed/")
                 || path == "/xapi/about"
