@@ -72,6 +72,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(directory::search::search)
                 .service(stats::incidents::incident_stats)
                 .service(stats::victims::victim_stats)
+                .service(stats::intake::intake_stats)
+                .service(stats::referrals::referral_stats)
                 .service(reports::create_activity::create_activity)
                 .service(reports::list_activities::list_activities)
                 .service(reports::activity::get_activity)

@@ -24,6 +24,7 @@ mod report_coordinator;
 mod report_registers;
 mod retention_and_keys;
 mod stats_api;
+mod stats_subjects;
 mod training_api;
 mod training_cli;
 mod training_vectors;

@@ -2,6 +2,8 @@
 //! and the public's (`/public/stats/…`). The rules are `beacon_core::stats`.
 
 pub mod incidents;
+pub mod intake;
 pub mod public_incidents;
+pub mod referrals;
 mod respond;
 pub mod victims;

@@ -1,0 +1,261 @@
+//! The statistics subjects beyond incident counts, over real HTTP: victims
+//! by trafficking type (multi-valued: has / has-not per type), partner
+//! intake and directory referrals — exact for the audited internal read,
+//! suppressed otherwise, as JSON and CSV, and 400s naming the parameter.
+
+use crate::directory;
+use beacon_api::security::{keys, Role};
+use beacon_tests::app::TestApp;
+use diesel_async::RunQueryDsl;
+use serde_json::{json, Value};
+
+const REASON: &str = "Quarterly+review+for+the+task+force";
+
+async fn report(app: &TestApp, key: &str, town: &str, types: &[&str], ages: &[u8]) {
+    let victims: Vec<Value> = ages.iter().map(|a| json!({"sex": "female", "age": a, "services_needed": ["shelter"]})).collect();
+    let body = json!({
+        "reporting_agency": "dcf", "status": "suspected", "incident_date": "2026-03-10", "reported_date": "2026-03-10",
+        "town": town, "trafficking_types": types, "venue": "hotel_motel", "control_methods": ["threats"],
+        "dcf_notified": true, "victims": victims,
+    });
+    let r = app.post_json("/v1/incidents", key, body.to_string()).await.unwrap();
+    assert_eq!(r.status().as_u16(), 201, "{}", r.text().await.unwrap());
+}
+
+async fn get(app: &TestApp, path: &str, key: &str) -> reqwest::Response {
+    app.client.get(app.url(path)).bearer_auth(key).send().await.unwrap()
+}
+
+async fn json_ok(app: &TestApp, path: &str, key: &str) -> Value {
+    let r = get(app, path, key).await;
+    assert_eq!(r.status().as_u16(), 200, "GET {path}");
+    r.json().await.unwrap()
+}
+
+async fn refused(app: &TestApp, path: &str, key: &str) -> Vec<String> {
+    let r = get(app, path, key).await;
+    assert_eq!(r.status().as_u16(), 400, "GET {path}");
+    let body: Value = r.json().await.unwrap();
+    body["errors"].as_array().unwrap().iter().map(|e| e["path"].as_str().unwrap().to_string()).collect()
+}
+
+fn named<'a>(body: &'a Value, name: &str) -> &'a Value {
+    body["tables"].as_array().unwrap().iter().find(|t| t["name"] == name).unwrap_or_else(|| panic!("no {name} in {body}"))
+}
+
+/// The entry at `labels` (`None`: the margin of that dimension).
+fn at<'a>(t: &'a Value, labels: &[Option<&str>]) -> &'a Value {
+    let key: Vec<Value> = labels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| match l {
+            Some(l) => json!(t["dimensions"][i]["categories"].as_array().unwrap().iter().position(|c| c == l).unwrap()),
+            None => Value::Null,
+        })
+        .collect();
+    t["entries"].as_array().unwrap().iter().find(|e| e["at"] == json!(key)).unwrap()
+}
+
+async fn sql(app: &TestApp, sql: String) {
+    let mut conn = app.conn().await.unwrap();
+    diesel::sql_query(sql).execute(&mut conn).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn victims_by_trafficking_type_age_band_and_county() {
+    let app = TestApp::spawn().await.unwrap();
+    let reporter = app.reporter("DCF", "dcf").await.unwrap();
+    let coordinator = app.key("OPM coordinator", Role::Coordinator).await.unwrap();
+    report(&app, &reporter, "Hartford", &["sex", "labor"], &[16, 20]).await;
+    report(&app, &reporter, "Hartford", &["labor"], &[30]).await;
+    report(&app, &reporter, "New Haven", &["sex"], &[15]).await;
+
+    let path = format!("/v1/stats/victims?period=2026&group_by=trafficking_type,age_band,county&internal=true&reason={REASON}");
+    let body = json_ok(&app, &path, &coordinator).await;
+    let names: Vec<&str> = body["tables"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["victims by age_band, county, trafficking_type: sex", "victims by age_band, county, trafficking_type: labor"]);
+    let sex = named(&body, "victims by age_band, county, trafficking_type: sex");
+    assert_eq!(at(sex, &[Some("12_17"), Some("Hartford"), Some("has")])["value"], 1);
+    assert_eq!(at(sex, &[Some("12_17"), Some("New Haven"), Some("has")])["value"], 1);
+    assert_eq!(at(sex, &[Some("25_59"), Some("Hartford"), Some("has_not")])["value"], 1);
+    let labor = named(&body, "victims by age_band, county, trafficking_type: labor");
+    assert_eq!(at(labor, &[Some("18_24"), Some("Hartford"), Some("has")])["value"], 1);
+    assert_eq!(at(labor, &[Some("12_17"), Some("New Haven"), Some("has_not")])["value"], 1);
+    // Each type's has and has-not add up to the victims (4), never the types to 5.
+    for t in [sex, labor] {
+        assert_eq!(at(t, &[None, None, None])["value"], 4);
+    }
+
+    // Incidents by type: the one-dimension shape, suppressed by default.
+    let body = json_ok(&app, "/v1/stats/incidents?period=2026&group_by=trafficking_type", &coordinator).await;
+    let sex = named(&body, "incidents by trafficking_type: sex");
+    assert_eq!(at(sex, &[Some("has")])["suppressed"], true);
+    assert_eq!(at(sex, &[Some("has")])["value"], Value::Null);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_small_trafficking_type_count_is_withheld_in_json_and_csv() {
+    let app = TestApp::spawn().await.unwrap();
+    app.reporter("DCF", "dcf").await.unwrap();
+    let coordinator = app.key("OPM coordinator", Role::Coordinator).await.unwrap();
+    // The statistics tests' seed stores labor incidents; 3 of them are also sex trafficking.
+    crate::stats_api::seed(&app, "Hartford", "2026-02-01", 40).await;
+    sql(&app, "UPDATE incidents SET trafficking_types = ARRAY['labor', 'sex'] WHERE id IN (SELECT id FROM incidents LIMIT 3)".into()).await;
+
+    let body = json_ok(&app, "/v1/stats/incidents?period=2026&group_by=trafficking_type", &coordinator).await;
+    let labor = named(&body, "incidents by trafficking_type: labor");
+    assert_eq!(at(labor, &[Some("has")])["value"], 40);
+    assert_eq!(at(labor, &[Some("has_not")])["value"], 0);
+    let sex = named(&body, "incidents by trafficking_type: sex");
+    assert_eq!(at(sex, &[Some("has")])["value"], Value::Null, "3 is below k");
+    assert_eq!(at(sex, &[Some("has_not")])["value"], Value::Null, "else 40 − 37 gives the 3 back");
+
+    let r = get(&app, "/v1/stats/incidents?period=2026&group_by=trafficking_type&format=csv", &coordinator).await;
+    let csv = r.text().await.unwrap();
+    assert!(csv.starts_with("measure,table,trafficking_type: sex,trafficking_type: labor,count\n"), "{csv}");
+    assert!(csv.contains("\nincidents,incidents by trafficking_type: sex,has,,*\n") && csv.contains("\nincidents,incidents by trafficking_type: labor,,has,40\n"), "{csv}");
+}
+
+/// `n` intake submissions of `partner`'s key, received on `day`, in `town` (or none).
+async fn seed_intake(app: &TestApp, key_name: &str, day: &str, town: Option<&str>, concerns: &str, age: &str, n: usize) {
+    let t = town.map(|t| beacon_core::reference::geo::find_town(t).unwrap());
+    let text = |v: Option<&str>| v.map_or("NULL".to_string(), |v| format!("'{}'", v.replace('\'', "''")));
+    sql(
+        app,
+        format!(
+            "INSERT INTO intake_submissions (id, account_id, api_key_id, reference, idempotency_key, request_hash, received_at, \
+               town, county, planning_region, judicial_district, dcf_region, concern_types, age_group, needs, \
+               safe_to_contact, consent_to_share, minor_involved, key_id, wrapped_data_key) \
+             SELECT gen_random_uuid(), k.account_id, k.id, gen_random_uuid()::text, gen_random_uuid()::text, '\\x00'::bytea, \
+               '{day} 12:00:00-05', {}, {}, {}, {}, {}, ARRAY[{concerns}], '{age}', ARRAY[]::text[], true, true, false, 'test', '\\x00'::bytea \
+             FROM api_keys k JOIN accounts a ON a.id = k.account_id, generate_series(1, {n}) WHERE a.name = '{key_name}'",
+            text(t.map(|t| t.town)),
+            text(t.and_then(|t| t.county)),
+            text(t.and_then(|t| t.planning_region)),
+            text(t.and_then(|t| t.judicial_district)),
+            t.and_then(|t| t.dcf_region).map_or("NULL".to_string(), |r| r.to_string()),
+        ),
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn intake_volume_by_partner_concern_and_place() {
+    let app = TestApp::spawn().await.unwrap();
+    let coordinator = app.key("OPM coordinator", Role::Coordinator).await.unwrap();
+    let origin = "https://safeharbor.example";
+    let partner = {
+        let mut conn = app.conn().await.unwrap();
+        keys::issue(&mut conn, "Safe Harbor", Role::Partner, &[origin.to_string()]).await.unwrap().secret
+    };
+    {
+        let mut conn = app.conn().await.unwrap();
+        keys::issue(&mut conn, "Youth Outreach", Role::Partner, &[origin.to_string()]).await.unwrap();
+    }
+    // One through the real intake endpoint, the rest stored directly.
+    let body = json!({"concern_types": ["labor", "sex"], "age_group": "12_17", "town": "new haven", "needs": ["shelter"],
+                      "safe_to_contact": false, "consent_to_share": true});
+    let r = app
+        .client
+        .post(app.url("/v1/intake"))
+        .bearer_auth(&partner)
+        .header("origin", origin)
+        .header("idempotency-key", "stats-1")
+        .header("content-type", "application/json")
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 201, "{}", r.text().await.unwrap());
+    seed_intake(&app, "Safe Harbor", "2026-04-02", Some("Hartford"), "'sex'", "18_24", 20).await;
+    seed_intake(&app, "Youth Outreach", "2026-05-02", None, "'unsure'", "unknown", 3).await;
+    seed_intake(&app, "Youth Outreach", "2025-05-02", Some("Hartford"), "'sex'", "18_24", 9).await; // another year
+
+    let path = format!("/v1/stats/intake?period=2026&group_by=partner,county&internal=true&reason={REASON}");
+    let body = json_ok(&app, &path, &coordinator).await;
+    assert_eq!(body["subject"], "intake");
+    let t = named(&body, "intake by partner, county");
+    assert_eq!(t["measure"], "intake");
+    assert_eq!(at(t, &[Some("Safe Harbor"), Some("Hartford")])["value"], 20);
+    assert_eq!(at(t, &[Some("Youth Outreach"), Some("unknown")])["value"], 3, "no town: the unknown region");
+    assert_eq!(at(t, &[Some("Youth Outreach"), None])["value"], 3);
+
+    // Suppressed: Youth Outreach's 3 is withheld, and so the partner's row total.
+    let body = json_ok(&app, "/v1/stats/intake?period=2026&group_by=partner", &coordinator).await;
+    let t = named(&body, "intake by partner");
+    assert_eq!(at(t, &[Some("Youth Outreach")])["value"], Value::Null);
+    assert_eq!(at(t, &[Some("Youth Outreach")])["suppressed"], true);
+
+    // Concern types: has / has-not per concern.
+    let path = format!("/v1/stats/intake?period=2026&group_by=concern_type,age_band&internal=true&reason={REASON}");
+    let body = json_ok(&app, &path, &coordinator).await;
+    let sex = named(&body, "intake by age_band, concern_type: sex");
+    assert_eq!(at(sex, &[Some("18_24"), Some("has")])["value"], 20);
+    assert_eq!(at(sex, &[Some("unknown"), Some("has_not")])["value"], 3);
+    let unsure = named(&body, "intake by age_band, concern_type: unsure");
+    assert_eq!(at(unsure, &[Some("unknown"), Some("has")])["value"], 3);
+
+    let r = get(&app, &format!("/v1/stats/intake?period=2026&group_by=partner&internal=true&reason={REASON}&format=csv"), &coordinator).await;
+    let csv = r.text().await.unwrap();
+    assert!(csv.starts_with("measure,table,partner,count\n"), "{csv}");
+    assert!(csv.contains("\nintake,intake by partner,Youth Outreach,3\n"), "{csv}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn referrals_by_outcome_and_service() {
+    let app = TestApp::spawn().await.unwrap();
+    let coordinator = app.key("OPM coordinator", Role::Coordinator).await.unwrap();
+    let (_, shelter, _) = directory::seed(&app, &coordinator).await;
+    let reporter = app.reporter("Agency A", "dcf").await.unwrap();
+    let (s, _, r) = directory::post(&app, "/v1/directory/referrals", &reporter,
+        json!({"service_id": shelter, "category": "shelter", "town": "Hartford", "referred_on": "2026-06-01", "outcome": "accepted"})).await;
+    assert_eq!(s, 201, "{r}");
+    sql(
+        &app,
+        format!(
+            "INSERT INTO directory_referrals (id, service_id, category, town, referred_on, outcome, account_id) \
+             SELECT gen_random_uuid(), '{shelter}', 'shelter', 'Hartford', '2026-06-03', 'declined_capacity', \
+               (SELECT id FROM accounts WHERE name = 'Agency A') FROM generate_series(1, 14)"
+        ),
+    )
+    .await;
+
+    let path = format!("/v1/stats/referrals?period=2026&group_by=outcome,month&internal=true&reason={REASON}");
+    let body = json_ok(&app, &path, &coordinator).await;
+    let t = named(&body, "referrals by outcome, month");
+    assert_eq!(t["measure"], "referrals");
+    assert_eq!(at(t, &[Some("accepted"), Some("2026-06")])["value"], 1);
+    assert_eq!(at(t, &[Some("declined_capacity"), Some("2026-06")])["value"], 14);
+
+    let body = json_ok(&app, "/v1/stats/referrals?period=2026&group_by=outcome", &coordinator).await;
+    let t = named(&body, "referrals by outcome");
+    assert_eq!(at(t, &[Some("accepted")])["value"], Value::Null, "1 is below k");
+    assert_eq!(at(t, &[Some("declined_capacity")])["value"], Value::Null, "else 15 − 14 gives it back");
+    assert_eq!(at(t, &[Some("withdrawn")])["value"], 0);
+    let r = get(&app, "/v1/stats/referrals?period=2026&group_by=service,planning_region&format=csv", &coordinator).await;
+    assert_eq!(r.status().as_u16(), 200);
+    assert!(r.text().await.unwrap().starts_with("measure,table,service,planning_region,count\n"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn subjects_refuse_what_their_records_do_not_carry_and_audit_internal_reads() {
+    let app = TestApp::spawn().await.unwrap();
+    let coordinator = app.key("OPM coordinator", Role::Coordinator).await.unwrap();
+    let auditor = app.key("State Auditor", Role::Auditor).await.unwrap();
+    let reporter = app.reporter("DCF", "dcf").await.unwrap();
+    assert_eq!(refused(&app, "/v1/stats/intake?period=2026&group_by=venue", &coordinator).await, ["/group_by"]);
+    assert_eq!(refused(&app, "/v1/stats/intake?period=2026&status=new", &coordinator).await, ["/status"]);
+    assert_eq!(refused(&app, "/v1/stats/referrals?period=2026&county=Hartford", &coordinator).await, ["/county"]);
+    assert_eq!(refused(&app, "/v1/stats/referrals?period=2026&group_by=partner", &coordinator).await, ["/group_by"]);
+    assert_eq!(refused(&app, "/v1/stats/incidents?period=2026&group_by=concern_type", &coordinator).await, ["/group_by"]);
+    assert_eq!(refused(&app, "/v1/stats/intake?period=2026&internal=true", &coordinator).await, ["/reason"]);
+    assert_eq!(refused(&app, "/v1/stats/referrals?period=2026&format=xml", &coordinator).await, ["/format"]);
+    assert_eq!(get(&app, "/v1/stats/intake?period=2026", &reporter).await.status().as_u16(), 403);
+    assert_eq!(get(&app, "/v1/stats/dcf_responses?period=2026", &coordinator).await.status().as_u16(), 404);
+
+    json_ok(&app, &format!("/v1/stats/intake?period=2026-Q1&group_by=quarter&internal=true&reason={REASON}"), &coordinator).await;
+    json_ok(&app, &format!("/v1/stats/referrals?period=2026&group_by=outcome&internal=true&reason={REASON}"), &coordinator).await;
+    let trail = json_ok(&app, "/v1/audit?action=stats.read_internal", &auditor).await;
+    let ids: Vec<&str> = trail["items"].as_array().unwrap().iter().map(|i| i["resource_id"].as_str().unwrap()).collect();
+    assert!(ids.contains(&"intake 2026-Q1 by quarter") && ids.contains(&"referrals 2026 by outcome"), "{ids:?}");
+}
