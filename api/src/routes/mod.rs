@@ -74,6 +74,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(stats::victims::victim_stats)
                 .service(stats::intake::intake_stats)
                 .service(stats::referrals::referral_stats)
+                .service(stats::trends::trends)
                 .service(reports::create_activity::create_activity)
                 .service(reports::list_activities::list_activities)
                 .service(reports::activity::get_activity)

@@ -259,3 +259,75 @@ async fn subjects_refuse_what_their_records_do_not_carry_and_audit_internal_read
     let ids: Vec<&str> = trail["items"].as_array().unwrap().iter().map(|i| i["resource_id"].as_str().unwrap()).collect();
     assert!(ids.contains(&"intake 2026-Q1 by quarter") && ids.contains(&"referrals 2026 by outcome"), "{ids:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn trends_by_county_with_year_over_year_change_and_rolling_totals() {
+    let app = TestApp::spawn().await.unwrap();
+    app.reporter("DCF", "dcf").await.unwrap();
+    let coordinator = app.key("OPM coordinator", Role::Coordinator).await.unwrap();
+    let auditor = app.key("State Auditor", Role::Auditor).await.unwrap();
+    for month in 1..=12 {
+        crate::stats_api::seed(&app, "Hartford", &format!("2025-{month:02}-15"), 12).await;
+        crate::stats_api::seed(&app, "Hartford", &format!("2026-{month:02}-15"), 15).await;
+    }
+    crate::stats_api::seed(&app, "New Haven", "2026-03-02", 2).await;
+
+    let path = format!("/v1/stats/trends?subject=incidents&by=county&from=2025-01&to=2026-12&internal=true&reason={REASON}");
+    let body = json_ok(&app, &path, &coordinator).await;
+    assert_eq!(body["internal"], true);
+    let series = |name: &str| body["series"].as_array().unwrap().iter().find(|s| s["name"] == name).unwrap().clone();
+    let hartford = series("Hartford");
+    let points = hartford["points"].as_array().unwrap();
+    assert_eq!(points.len(), 24);
+    assert_eq!(points[12]["month"], "2026-01");
+    assert_eq!(points[12]["count"]["value"], 15);
+    assert_eq!(points[12]["yoy_change"], 3);
+    assert_eq!(points[12]["yoy_percent"], 25.0);
+    assert_eq!(points[11]["rolling_12"], 144);
+    assert_eq!(points[23]["rolling_12"], 180);
+    assert_eq!(points[10]["rolling_12"], Value::Null, "no full window yet");
+    assert_eq!(series("New Haven")["points"][14]["count"]["value"], 2);
+    let trail = json_ok(&app, "/v1/audit?action=stats.read_internal", &auditor).await;
+    assert_eq!(trail["items"][0]["resource_id"], "incidents 2025-01-01/2026-12-31 by month,county");
+
+    // Suppressed: New Haven's March 2026 (2) is withheld, and with it every
+    // figure that depends on it; Hartford's March is withheld too, else the
+    // state's March (17) gives New Haven's back.
+    let body = json_ok(&app, "/v1/stats/trends?by=county&from=2025-01&to=2026-12", &coordinator).await;
+    assert_eq!(body["k"], 11);
+    let series = |name: &str| body["series"].as_array().unwrap().iter().find(|s| s["name"] == name).unwrap().clone();
+    let new_haven = series("New Haven");
+    assert_eq!(new_haven["points"][14]["count"]["suppressed"], true);
+    let march: Vec<&Value> = body["series"].as_array().unwrap().iter().map(|s| &s["points"][14]["count"]).collect();
+    assert!(march.iter().filter(|c| c["suppressed"] == true).count() >= 2, "{march:?}");
+    // A figure is published only when every month it depends on is shown.
+    for s in body["series"].as_array().unwrap() {
+        let p = s["points"].as_array().unwrap();
+        for i in 0..p.len() {
+            let shown = |j: usize| p[j]["count"]["suppressed"] == false;
+            if !p[i]["rolling_12"].is_null() {
+                assert!(i >= 11 && (i - 11..=i).all(shown), "{} {}", s["name"], p[i]["month"]);
+            }
+            if !p[i]["yoy_change"].is_null() {
+                assert!(shown(i) && shown(i - 12), "{} {}", s["name"], p[i]["month"]);
+            }
+        }
+    }
+    for s in body["series"].as_array().unwrap() {
+        for p in s["points"].as_array().unwrap() {
+            if let Some(v) = p["count"]["value"].as_u64() {
+                assert!(v == 0 || v >= 11, "{} {} shows {v}", s["name"], p["month"]);
+            }
+        }
+    }
+
+    let r = get(&app, "/v1/stats/trends?by=county&from=2026-01&to=2026-02&format=csv", &coordinator).await;
+    assert_eq!(r.status().as_u16(), 200);
+    let csv = r.text().await.unwrap();
+    assert!(csv.starts_with("series,month,count,yoy_change,yoy_percent,rolling_12\n"), "{csv}");
+    assert!(csv.contains("\nHartford,2026-01,15,,,\n"), "{csv}");
+
+    assert_eq!(refused(&app, "/v1/stats/trends?by=quarter&from=2026-01&to=2026-02", &coordinator).await, ["/by"]);
+    assert_eq!(refused(&app, "/v1/stats/trends?from=2026-1&to=2026-02", &coordinator).await, ["/from"]);
+    assert_eq!(refused(&app, "/v1/stats/trends?subject=training&from=2026-01&to=2026-02", &coordinator).await, ["/subject"]);
+}

@@ -6,4 +6,5 @@ pub mod intake;
 pub mod public_incidents;
 pub mod referrals;
 mod respond;
+pub mod trends;
 pub mod victims;
