@@ -209,3 +209,32 @@ fn each_subject_is_grouped_and_filtered_only_by_what_its_records_carry() {
     assert!(parse(Subject::Referrals, &[("period", "2026"), ("group_by", "service,outcome,planning_region")]).is_ok());
     assert!(parse(Subject::Incidents, &[("period", "2026"), ("group_by", "trafficking_type,venue,county")]).is_ok());
 }
+
+#[test]
+fn training_is_a_state_on_a_day_counted_by_status_agency_and_population() {
+    let q = parse(Subject::Training, &[("period", "2027-09-01")]).unwrap();
+    assert_eq!(q.group_by(), [GroupBy::Status], "status by default: no year of a snapshot");
+    for g in ["month", "year", "partner", "venue"] {
+        let errors = parse(Subject::Training, &[("period", "2027-09-01"), ("group_by", g)]).unwrap_err();
+        assert!(errors.iter().any(|(p, _)| p == "/group_by"), "{g}");
+    }
+    let q = parse(Subject::Training, &[("period", "2027-09-01"), ("group_by", "agency,status,dcf_region"), ("internal", "true"), ("reason", REASON)]).unwrap();
+    let rows = vec![row(&["dcf", "overdue"], Some("Hartford"), 4, 0), row(&["dcf", "compliant"], None, 9, 0)];
+    let out = build(&q, &rows, &Policy::internal()).unwrap();
+    assert_eq!(out.tables[0].counts, "people");
+    let t = &out.tables[0].table;
+    assert_eq!(t.dimensions()[1].labels(), ["compliant", "due_soon", "overdue", "not_yet_due", "not_required"]);
+    assert_eq!(at(t, &["dcf", "compliant", "unknown"]), Some(9));
+}
+
+#[test]
+fn the_training_rule_inputs_are_the_rules() {
+    use beacon_core::training::compliance::{rule_inputs, DUE_SOON_DAYS, WINDOW_DAYS};
+    let r = rule_inputs();
+    assert_eq!(r.with_deadline, ["dcf_employee", "dcf_contracted_provider", "cssd_employee"]);
+    assert_eq!(r.required.iter().filter(|(p, _)| *p == "dcf_employee").count(), 4);
+    assert_eq!(r.required.iter().filter(|(p, _)| *p == "law_enforcement").count(), 2);
+    assert!(!r.required.iter().any(|(p, _)| *p == "other"));
+    assert_eq!((r.window_back_days, r.due_soon_days), (WINDOW_DAYS - 1, DUE_SOON_DAYS));
+    assert_eq!((r.initial_months, r.refresh_months), (6, 36));
+}

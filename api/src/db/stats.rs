@@ -68,6 +68,16 @@ fn source(subject: Subject) -> Source {
             town: "intake_submissions.town",
             multi: "intake_submissions.concern_types",
         },
+        // Counted by `training_counts`, never through this source.
+        Subject::Training => Source {
+            from: "classified",
+            day: "$1::date",
+            measures: "count(*) AS incidents, 0::int8 AS victims",
+            counted: "$2::date IS NOT NULL",
+            filters: "TRUE",
+            town: "classified.town",
+            multi: "ARRAY[]::text[]",
+        },
         Subject::Referrals => Source {
             from: "directory_referrals",
             day: "directory_referrals.referred_on",
@@ -90,6 +100,9 @@ fn key_expression(g: GroupBy, subject: Subject) -> String {
         GroupBy::Quarter => format!("to_char({}, 'YYYY-\"Q\"Q')", s.day),
         GroupBy::Month => format!("to_char({}, 'YYYY-MM')", s.day),
         GroupBy::Status if subject == Subject::Intake => "intake_submissions.status".into(),
+        GroupBy::Status if subject == Subject::Training => "classified.status".into(),
+        GroupBy::Agency => "classified.agency".into(),
+        GroupBy::Population => "classified.population".into(),
         GroupBy::Status => "incidents.status".into(),
         GroupBy::Venue => "COALESCE(incidents.venue, 'unknown')".into(),
         GroupBy::Sex => "victims.sex".into(),
@@ -166,6 +179,9 @@ fn count_sql(subject: Subject, plan: &CountPlan) -> String {
 /// by place, by town. One aggregate in the database; no row leaves it.
 pub async fn incident_counts(conn: &mut AsyncPgConnection, query: &StatsQuery) -> diesel::QueryResult<Vec<GroupCount>> {
     let plan: CountPlan = query.count_plan();
+    if query.subject() == Subject::Training {
+        return training_counts(conn, &plan).await;
+    }
     let sql = count_sql(query.subject(), &plan);
     let f = query.filters();
     let rows: Vec<Row> = diesel::sql_query(sql)
@@ -180,8 +196,11 @@ pub async fn incident_counts(conn: &mut AsyncPgConnection, query: &StatsQuery) -
         .bind::<Nullable<SmallInt>, _>(f.dcf_region.map(i16::from))
         .load(conn)
         .await?;
-    let n = plan.keys.len();
-    Ok(rows
+    Ok(group_counts(rows, plan.keys.len()))
+}
+
+fn group_counts(rows: Vec<Row>, n: usize) -> Vec<GroupCount> {
+    rows
         .into_iter()
         .map(|r| GroupCount {
             keys: [r.k1, r.k2, r.k3].into_iter().take(n).map(Option::unwrap_or_default).collect(),
@@ -189,5 +208,43 @@ pub async fn incident_counts(conn: &mut AsyncPgConnection, query: &StatsQuery) -
             incidents: u64::try_from(r.incidents).unwrap_or_default(),
             victims: u64::try_from(r.victims).unwrap_or_default(),
         })
-        .collect())
+        .collect()
+}
+
+/// The active workforce classified as `beacon_core::training::compliance`
+/// classifies a person as of the plan's day, in the database: a person's
+/// qualifying date is the latest completion date (not voided, on or before
+/// the day, covering a required topic) whose window of completions covers
+/// every topic the population requires; the due date is three years after
+/// it, else the initial due date; the status follows from the due date. The
+/// rule's inputs come from core (`rule_inputs`), and a test compares these
+/// counts with core's classification of the same people.
+const TRAINING_CLASSIFIED: &str = "WITH req AS (SELECT * FROM unnest($3::text[], $4::text[]) AS r(population, topic)), need AS (SELECT population, count(*) AS n FROM req GROUP BY population), cand AS (   SELECT DISTINCT c.person_id, c.completed_on AS d, w.population   FROM completions c JOIN workforce w ON w.id = c.person_id   WHERE w.active AND NOT c.voided AND c.completed_on <= $2     AND EXISTS (SELECT 1 FROM req WHERE req.population = w.population AND req.topic = ANY(c.topics))), qual AS (   SELECT cand.person_id, max(cand.d) AS q FROM cand JOIN need ON need.population = cand.population   WHERE (SELECT count(DISTINCT t.topic) FROM completions c2 CROSS JOIN LATERAL unnest(c2.topics) AS t(topic)          JOIN req r ON r.population = cand.population AND r.topic = t.topic          WHERE c2.person_id = cand.person_id AND NOT c2.voided            AND c2.completed_on BETWEEN cand.d - $5::int AND cand.d) = need.n   GROUP BY cand.person_id), classified AS (   SELECT w.agency, w.population, w.town,     CASE WHEN NOT (w.population = ANY($6::text[])) THEN 'not_required'          WHEN $2 > dd.due THEN 'overdue'          WHEN dd.due - $2 <= $7::int THEN 'due_soon'          WHEN qual.q IS NOT NULL THEN 'compliant'          ELSE 'not_yet_due' END AS status   FROM workforce w LEFT JOIN qual ON qual.person_id = w.id   CROSS JOIN LATERAL (SELECT CASE WHEN qual.q IS NOT NULL THEN (qual.q + make_interval(months => $8::int))::date        ELSE greatest($9::date, (w.start_date + make_interval(months => $10::int))::date) END AS due) AS dd   WHERE w.active) ";
+
+async fn training_counts(conn: &mut AsyncPgConnection, plan: &CountPlan) -> diesel::QueryResult<Vec<GroupCount>> {
+    use diesel::sql_types::Integer;
+    let rule = beacon_core::training::compliance::rule_inputs();
+    let mut keys: Vec<String> = plan.keys.iter().map(|g| key_expression(*g, Subject::Training)).collect();
+    keys.resize(3, "NULL::text".into());
+    let town = if plan.by_town { "classified.town" } else { "NULL::text" };
+    let sql = format!(
+        "{TRAINING_CLASSIFIED} SELECT {} AS k1, {} AS k2, {} AS k3, {town} AS town, count(*) AS incidents, 0::int8 AS victims          FROM classified WHERE $1::date <= $2 GROUP BY 1, 2, 3, 4",
+        keys[0], keys[1], keys[2]
+    );
+    let (populations, topics): (Vec<&str>, Vec<&str>) = rule.required.iter().copied().unzip();
+    let int = |n: u64| i32::try_from(n).unwrap_or(i32::MAX);
+    let rows: Vec<Row> = diesel::sql_query(sql)
+        .bind::<Date, _>(plan.from)
+        .bind::<Date, _>(plan.to)
+        .bind::<Array<Text>, _>(populations)
+        .bind::<Array<Text>, _>(topics)
+        .bind::<Integer, _>(int(rule.window_back_days))
+        .bind::<Array<Text>, _>(rule.with_deadline)
+        .bind::<Integer, _>(int(u64::try_from(rule.due_soon_days).unwrap_or_default()))
+        .bind::<Integer, _>(int(u64::from(rule.refresh_months)))
+        .bind::<Date, _>(rule.initial_deadline)
+        .bind::<Integer, _>(int(u64::from(rule.initial_months)))
+        .load(conn)
+        .await?;
+    Ok(group_counts(rows, plan.keys.len()))
 }

@@ -75,6 +75,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(stats::intake::intake_stats)
                 .service(stats::referrals::referral_stats)
                 .service(stats::trends::trends)
+                .service(stats::training::training_stats)
                 .service(reports::create_activity::create_activity)
                 .service(reports::list_activities::list_activities)
                 .service(reports::activity::get_activity)

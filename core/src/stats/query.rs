@@ -15,6 +15,7 @@ use super::period::{Audience, Period};
 use super::table::{Dimension, Table, TableError};
 use crate::directory::ReferralOutcome;
 use crate::intake::status::IntakeStatus;
+use crate::training::{ComplianceStatus, Population};
 use crate::reference::codes::{AgeGroup, Citizenship, CodeList, ConcernType, IncidentStatus, Service, Sex, TraffickingType, Venue};
 use crate::reference::geo;
 use crate::{ErrorCode, ValidationError};
@@ -45,6 +46,8 @@ pub enum Subject {
     Intake,
     /// The directory's referrals: a person sent to a service, and the outcome.
     Referrals,
+    /// The active workforce by training status as of a day.
+    Training,
 }
 
 impl Subject {
@@ -54,6 +57,7 @@ impl Subject {
             Subject::Victims => "victims",
             Subject::Intake => "intake",
             Subject::Referrals => "referrals",
+            Subject::Training => "training",
         }
     }
 
@@ -64,7 +68,7 @@ impl Subject {
         match self {
             Subject::Incidents => &[Measure::Incidents, Measure::Victims],
             Subject::Victims => &[Measure::Victims],
-            Subject::Intake | Subject::Referrals => &[Measure::Incidents],
+            Subject::Intake | Subject::Referrals | Subject::Training => &[Measure::Incidents],
         }
     }
 
@@ -72,7 +76,13 @@ impl Subject {
     /// town is optional): its geography tables then carry an `unknown`
     /// region rather than dropping the record.
     fn town_may_be_unknown(self) -> bool {
-        matches!(self, Subject::Intake)
+        matches!(self, Subject::Intake | Subject::Training)
+    }
+
+    /// Whether the subject is a state on a day rather than events over a
+    /// period (training status is as of a day: the request's period is that day).
+    pub fn is_snapshot(self) -> bool {
+        matches!(self, Subject::Training)
     }
 }
 
@@ -93,6 +103,7 @@ impl Measure {
         match (self, subject) {
             (Measure::Victims, _) => "victims",
             (Measure::Incidents, Subject::Incidents | Subject::Victims) => "incidents",
+            (Measure::Incidents, Subject::Training) => "people",
             (Measure::Incidents, other) => other.code(),
         }
     }
@@ -134,10 +145,14 @@ pub enum GroupBy {
     Service,
     /// What came of a referral.
     Outcome,
+    /// The agency a workforce member works for.
+    Agency,
+    /// The training population (`dcf_employee`, …).
+    Population,
 }
 
 impl GroupBy {
-    pub const ALL: [GroupBy; 17] = [
+    pub const ALL: [GroupBy; 19] = [
         GroupBy::Year,
         GroupBy::Quarter,
         GroupBy::Month,
@@ -155,6 +170,8 @@ impl GroupBy {
         GroupBy::Partner,
         GroupBy::Service,
         GroupBy::Outcome,
+        GroupBy::Agency,
+        GroupBy::Population,
     ];
 
     /// The geographies, each a grouping of the same 169 towns.
@@ -180,6 +197,8 @@ impl GroupBy {
             GroupBy::Partner => "partner",
             GroupBy::Service => "service",
             GroupBy::Outcome => "outcome",
+            GroupBy::Agency => "agency",
+            GroupBy::Population => "population",
         }
     }
 
@@ -188,8 +207,11 @@ impl GroupBy {
     /// subject has the columns its own records carry.
     pub fn allows(self, subject: Subject) -> bool {
         use GroupBy as G;
-        let time_or_place = matches!(self, G::Year | G::Quarter | G::Month) || self.is_geography();
-        time_or_place
+        let time = matches!(self, G::Year | G::Quarter | G::Month);
+        if subject.is_snapshot() {
+            return self.is_geography() || matches!(self, G::Agency | G::Population | G::Status);
+        }
+        time || self.is_geography()
             || match subject {
                 Subject::Incidents => matches!(self, G::Status | G::Venue | G::TraffickingType),
                 Subject::Victims => {
@@ -197,6 +219,7 @@ impl GroupBy {
                 }
                 Subject::Intake => matches!(self, G::Status | G::AgeBand | G::ConcernType | G::Partner),
                 Subject::Referrals => matches!(self, G::Service | G::Outcome),
+                Subject::Training => false,
             }
     }
 
@@ -438,7 +461,7 @@ fn parse_period(raw: &RawParams<'_>, endpoint: Endpoint, errors: &mut Vec<Valida
 
 fn parse_group_by(text: Option<&str>, subject: Subject, endpoint: Endpoint, errors: &mut Vec<ValidationError>) -> Vec<GroupBy> {
     let Some(text) = text.filter(|t| !t.trim().is_empty()) else {
-        return vec![GroupBy::Year];
+        return vec![if subject.is_snapshot() { GroupBy::Status } else { GroupBy::Year }];
     };
     let allowed = |g: &GroupBy| g.allows(subject) && (endpoint == Endpoint::Coordinator || g.is_public());
     let mut out = Vec::new();
@@ -517,7 +540,7 @@ fn filters_on(subject: Subject, param: &str) -> bool {
     match subject {
         Subject::Incidents | Subject::Victims => true,
         Subject::Intake => !matches!(param, "status" | "venue"),
-        Subject::Referrals => false,
+        Subject::Referrals | Subject::Training => false,
     }
 }
 
@@ -644,13 +667,15 @@ fn key_labels(g: GroupBy, subject: Subject, period: &Period, seen: &[&str]) -> V
         GroupBy::Year => (first.year()..=last.year()).map(|y| y.to_string()).collect(),
         GroupBy::Quarter => months().into_iter().map(|m| Period::quarter_of(m).label()).collect(),
         GroupBy::Month => months().into_iter().map(|m| m.format("%Y-%m").to_string()).collect(),
+        GroupBy::Status if subject == Subject::Training => ComplianceStatus::ALL.iter().map(|v| v.code().to_string()).collect(),
+        GroupBy::Population => Population::ALL.iter().map(|v| v.code().to_string()).collect(),
         GroupBy::Status if subject == Subject::Intake => IntakeStatus::ALL.iter().map(|v| v.code().to_string()).collect(),
         GroupBy::Status => counted_statuses().into_iter().map(str::to_string).collect(),
         GroupBy::TraffickingType => TraffickingType::ALL.iter().map(|v| v.code().to_string()).collect(),
         GroupBy::ConcernType => ConcernType::ALL.iter().map(|v| v.code().to_string()).collect(),
         GroupBy::Service => Service::ALL.iter().map(|v| v.code().to_string()).collect(),
         GroupBy::Outcome => ReferralOutcome::ALL.iter().map(|v| v.code().to_string()).collect(),
-        GroupBy::Partner => {
+        GroupBy::Partner | GroupBy::Agency => {
             let mut names: Vec<String> = seen.iter().map(|s| s.to_string()).collect();
             names.sort();
             names

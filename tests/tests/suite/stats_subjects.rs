@@ -331,3 +331,76 @@ async fn trends_by_county_with_year_over_year_change_and_rolling_totals() {
     assert_eq!(refused(&app, "/v1/stats/trends?from=2026-1&to=2026-02", &coordinator).await, ["/from"]);
     assert_eq!(refused(&app, "/v1/stats/trends?subject=training&from=2026-01&to=2026-02", &coordinator).await, ["/subject"]);
 }
+
+/// A small deterministic generator, so the workforce below varies without a seed file.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self, n: u64) -> u64 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn training_status_counted_in_sql_agrees_with_the_compliance_rule() {
+    let app = TestApp::spawn().await.unwrap();
+    let coordinator = app.key("OPM coordinator", Role::Coordinator).await.unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2027, 9, 1).unwrap();
+    app.set_today(today);
+    let populations = ["dcf_employee", "dcf_contracted_provider", "cssd_employee", "law_enforcement", "other"];
+    let topics = ["laws_protocols", "identification_services", "deescalation_harm_reduction", "trauma_disclosures"];
+    let towns = ["'Hartford'", "'New Haven'", "NULL"];
+    let mut rng = Lcg(7);
+    let mut people = Vec::new();
+    let mut completions = Vec::new();
+    for i in 0..90 {
+        let id = uuid::Uuid::new_v4();
+        let agency = ["dcf", "cssd"][i % 2];
+        let population = populations[rng.next(5) as usize];
+        let start = today - chrono::Days::new(rng.next(1500));
+        let active = rng.next(10) != 0;
+        let town = towns[rng.next(3) as usize];
+        people.push(format!("('{id}', '{agency}', '{population}', 'E{i}', '{start}', {active}, {town})"));
+        for _ in 0..rng.next(5) {
+            let on = today - chrono::Days::new(rng.next(1600)) + chrono::Days::new(rng.next(3) * 20);
+            let picked: Vec<String> = topics.iter().filter(|_| rng.next(2) == 0).map(|t| format!("'{t}'")).collect();
+            let picked = if picked.is_empty() { vec!["'laws_protocols'".to_string()] } else { picked };
+            let voided = rng.next(8) == 0;
+            completions.push(format!("(gen_random_uuid(), '{id}', '{on}', ARRAY[{}], 'api', {voided})", picked.join(",")));
+        }
+    }
+    sql(&app, format!("INSERT INTO workforce (id, agency, population, employee_ref, start_date, active, town) VALUES {}", people.join(","))).await;
+    sql(&app, format!("INSERT INTO completions (id, person_id, completed_on, topics, source, voided) VALUES {}", completions.join(","))).await;
+
+    let path = format!("/v1/stats/training?group_by=agency,status&internal=true&reason={REASON}");
+    let body = json_ok(&app, &path, &coordinator).await;
+    assert_eq!(body["subject"], "training");
+    assert_eq!(body["from"], today.to_string());
+    let t = named(&body, "people by agency, status");
+    assert_eq!(t["measure"], "people");
+    let mut statuses_seen = 0;
+    for agency in ["dcf", "cssd"] {
+        // The per-person rule, as the compliance report applies it.
+        let report = json_ok(&app, &format!("/v1/training/compliance?agency={agency}"), &coordinator).await;
+        for status in ["compliant", "due_soon", "overdue", "not_yet_due", "not_required"] {
+            let expected = report["counts"][status].as_i64().unwrap();
+            assert_eq!(at(t, &[Some(agency), Some(status)])["value"], expected, "{agency} {status}");
+            statuses_seen += usize::from(expected > 0);
+        }
+    }
+    assert!(statuses_seen >= 6, "the generated workforce reaches most statuses");
+
+    // By population and place; suppressed by default.
+    let body = json_ok(&app, "/v1/stats/training?group_by=population,county", &coordinator).await;
+    assert_eq!(body["k"], 11);
+    let t = named(&body, "people by population, county");
+    assert!(t["dimensions"][1]["categories"].as_array().unwrap().iter().any(|c| c == "unknown"));
+    for e in t["entries"].as_array().unwrap() {
+        if let Some(v) = e["value"].as_u64() {
+            assert!(v == 0 || v >= 11, "{e}");
+        }
+    }
+    assert_eq!(refused(&app, "/v1/stats/training?period=2026", &coordinator).await, ["/period"]);
+    assert_eq!(refused(&app, "/v1/stats/training?group_by=month", &coordinator).await, ["/group_by"]);
+}

@@ -6,5 +6,6 @@ pub mod intake;
 pub mod public_incidents;
 pub mod referrals;
 mod respond;
+pub mod training;
 pub mod trends;
 pub mod victims;
