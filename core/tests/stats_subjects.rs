@@ -238,3 +238,14 @@ fn the_training_rule_inputs_are_the_rules() {
     assert_eq!((r.window_back_days, r.due_soon_days), (WINDOW_DAYS - 1, DUE_SOON_DAYS));
     assert_eq!((r.initial_months, r.refresh_months), (6, 36));
 }
+
+#[test]
+fn a_victim_without_an_age_counts_in_the_band_kept_on_the_victim() {
+    let q = parse(Subject::Victims, &[("period", "2026"), ("group_by", "age_band"), ("internal", "true"), ("reason", REASON)]).unwrap();
+    // Keys as the SQL gives them: the age, else the band kept on the victim, else empty.
+    let rows = vec![row(&["15"], None, 1, 1), row(&["12_17"], None, 1, 2), row(&[""], None, 1, 3)];
+    let out = build(&q, &rows, &Policy::internal()).unwrap();
+    let t = &out.tables[0].table;
+    assert_eq!(at(t, &["12_17"]), Some(3));
+    assert_eq!(at(t, &["unknown"]), Some(3));
+}
