@@ -88,7 +88,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(reports::snapshot::freeze_report)
                 .service(reports::snapshot::get_snapshot),
         )
-        .service(utoipa_actix_web::scope("/public").service(stats::public_incidents::public_incident_stats))
+        .service(
+            utoipa_actix_web::scope("/public")
+                .service(stats::public_incidents::public_incident_stats)
+                .service(stats::public_incidents::public_intake_stats),
+        )
         .service(
             utoipa_actix_web::scope("/hsds")
                 .service(hsds::about::about)

@@ -404,3 +404,43 @@ async fn training_status_counted_in_sql_agrees_with_the_compliance_rule() {
     assert_eq!(refused(&app, "/v1/stats/training?period=2026", &coordinator).await, ["/period"]);
     assert_eq!(refused(&app, "/v1/stats/training?group_by=month", &coordinator).await, ["/group_by"]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn public_intake_is_suppressed_coarse_and_needs_no_key() {
+    let app = TestApp::spawn().await.unwrap();
+    {
+        let mut conn = app.conn().await.unwrap();
+        keys::issue(&mut conn, "Safe Harbor", Role::Partner, &["https://safeharbor.example".to_string()]).await.unwrap();
+    }
+    seed_intake(&app, "Safe Harbor", "2026-04-02", Some("Hartford"), "'sex'", "18_24", 30).await;
+    seed_intake(&app, "Safe Harbor", "2026-04-03", Some("New Haven"), "'labor'", "18_24", 20).await;
+    seed_intake(&app, "Safe Harbor", "2026-05-02", None, "'unsure'", "unknown", 3).await;
+
+    let r = app.client.get(app.url("/public/stats/intake?period=2026&group_by=county")).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert!(r.headers()["cache-control"].to_str().unwrap().starts_with("public, max-age="));
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["internal"], false);
+    let t = named(&body, "intake by county");
+    assert_eq!(at(t, &[Some("unknown")])["value"], Value::Null, "3 is below k");
+    assert_eq!(at(t, &[Some("Fairfield")])["value"], 0);
+    let shown: Vec<u64> = t["entries"].as_array().unwrap().iter().filter_map(|e| e["value"].as_u64()).collect();
+    assert!(shown.iter().all(|v| *v == 0 || *v >= 11), "{shown:?}");
+    // The total and the two named counties would give the unknown region's 3 back.
+    let total = at(t, &[None])["value"].as_u64();
+    let hartford = at(t, &[Some("Hartford")])["value"].as_u64();
+    let new_haven = at(t, &[Some("New Haven")])["value"].as_u64();
+    assert!(total.is_none() || hartford.is_none() || new_haven.is_none(), "{t}");
+
+    for (path, param) in [
+        ("/public/stats/intake?period=2026&group_by=partner", "/group_by"),
+        ("/public/stats/intake?period=2026&group_by=concern_type", "/group_by"),
+        ("/public/stats/intake?period=2026&internal=true&reason=Quarterly+review+for+the+task+force", "/internal"),
+        ("/public/stats/intake?period=2026-04-02", "/period"),
+    ] {
+        let r = app.client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 400, "{path}");
+        let body: Value = r.json().await.unwrap();
+        assert!(body["errors"].as_array().unwrap().iter().any(|e| e["path"] == param), "{path}: {body}");
+    }
+}
