@@ -1,27 +1,124 @@
 //! Grouped counts for the statistics endpoints. Only whitelisted column
 //! expressions go into the SQL text; every value the caller gave is a bind.
 
-use beacon_core::stats::query::{counted_statuses, CountPlan, GroupBy, GroupCount, StatsQuery, Subject};
+use beacon_core::stats::query::{counted_statuses, CountPlan, GroupBy, GroupCount, StatsQuery, Subject, ALL_RECORDS};
 use diesel::sql_types::{Array, BigInt, Date, Nullable, SmallInt, Text};
 use diesel::QueryableByName;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
+/// Where a subject's records are and how each dimension reads them. Only
+/// these fixed strings reach the SQL text.
+struct Source {
+    /// The rows counted.
+    from: &'static str,
+    /// The day a record falls on (a timestamp is dated in the state's day).
+    day: &'static str,
+    /// The two measures (`incidents`, `victims`); a subject with one measure
+    /// counts its records as `incidents`.
+    measures: &'static str,
+    /// The rows that count: `$3` is the incident statuses that count.
+    counted: &'static str,
+    /// The filters `$4`–`$9` (status, venue, county, planning region,
+    /// judicial district, DCF region); a filter a subject lacks is refused
+    /// by core, so its bind is always NULL here.
+    filters: &'static str,
+    town: &'static str,
+    /// The array a multi-valued dimension unnests.
+    multi: &'static str,
+}
+
+const INCIDENT_FILTERS: &str = "($4::text IS NULL OR incidents.status = $4) \
+    AND ($5::text IS NULL OR incidents.venue = $5) \
+    AND ($6::text IS NULL OR incidents.county = $6) \
+    AND ($7::text IS NULL OR incidents.planning_region = $7) \
+    AND ($8::text IS NULL OR incidents.judicial_district = $8) \
+    AND ($9::int2 IS NULL OR incidents.dcf_region = $9)";
+
+fn source(subject: Subject) -> Source {
+    match subject {
+        Subject::Incidents => Source {
+            from: "incidents",
+            day: "incidents.incident_date",
+            measures: "count(*) AS incidents, COALESCE(sum(incidents.victim_count), 0)::int8 AS victims",
+            counted: "incidents.status = ANY($3)",
+            filters: INCIDENT_FILTERS,
+            town: "incidents.town",
+            multi: "incidents.trafficking_types",
+        },
+        Subject::Victims => Source {
+            from: "victims JOIN incidents ON incidents.id = victims.incident_id",
+            day: "incidents.incident_date",
+            measures: "count(DISTINCT incidents.id) AS incidents, count(*) AS victims",
+            counted: "incidents.status = ANY($3)",
+            filters: INCIDENT_FILTERS,
+            town: "incidents.town",
+            multi: "incidents.trafficking_types",
+        },
+        Subject::Intake => Source {
+            from: "intake_submissions JOIN accounts ON accounts.id = intake_submissions.account_id",
+            day: "(intake_submissions.received_at AT TIME ZONE 'America/New_York')::date",
+            measures: "count(*) AS incidents, 0::int8 AS victims",
+            // Every submission counts: none is withdrawn.
+            counted: "$3::text[] IS NOT NULL",
+            filters: "$4::text IS NULL AND $5::text IS NULL \
+                AND ($6::text IS NULL OR intake_submissions.county = $6) \
+                AND ($7::text IS NULL OR intake_submissions.planning_region = $7) \
+                AND ($8::text IS NULL OR intake_submissions.judicial_district = $8) \
+                AND ($9::int2 IS NULL OR intake_submissions.dcf_region = $9)",
+            town: "intake_submissions.town",
+            multi: "intake_submissions.concern_types",
+        },
+        // Counted by `training_counts`, never through this source.
+        Subject::Training => Source {
+            from: "classified",
+            day: "$1::date",
+            measures: "count(*) AS incidents, 0::int8 AS victims",
+            counted: "$2::date IS NOT NULL",
+            filters: "TRUE",
+            town: "classified.town",
+            multi: "ARRAY[]::text[]",
+        },
+        Subject::Referrals => Source {
+            from: "directory_referrals",
+            day: "directory_referrals.referred_on",
+            measures: "count(*) AS incidents, 0::int8 AS victims",
+            counted: "$3::text[] IS NOT NULL",
+            filters: "$4::text IS NULL AND $5::text IS NULL AND $6::text IS NULL AND $7::text IS NULL \
+                AND $8::text IS NULL AND $9::int2 IS NULL",
+            town: "directory_referrals.town",
+            multi: "ARRAY[]::text[]",
+        },
+    }
+}
+
 /// The key text of a non-geographic dimension, as `beacon_core::stats::query`
 /// labels its categories. Geographies group by town instead (see below).
-fn key_expression(g: GroupBy) -> &'static str {
+fn key_expression(g: GroupBy, subject: Subject) -> String {
+    let s = source(subject);
     match g {
-        GroupBy::Year => "to_char(incident_date, 'YYYY')",
-        GroupBy::Quarter => "to_char(incident_date, 'YYYY-\"Q\"Q')",
-        GroupBy::Month => "to_char(incident_date, 'YYYY-MM')",
-        GroupBy::Status => "status",
-        GroupBy::Venue => "COALESCE(venue, 'unknown')",
-        GroupBy::Sex => "victims.sex",
-        // The raw age: core bands it (`beacon_core::stats::query::age_band`).
-        GroupBy::AgeBand => "COALESCE(victims.age::text, '')",
-        GroupBy::Citizenship => "COALESCE(victims.citizenship, 'unknown')",
+        GroupBy::Year => format!("to_char({}, 'YYYY')", s.day),
+        GroupBy::Quarter => format!("to_char({}, 'YYYY-\"Q\"Q')", s.day),
+        GroupBy::Month => format!("to_char({}, 'YYYY-MM')", s.day),
+        GroupBy::Status if subject == Subject::Intake => "intake_submissions.status".into(),
+        GroupBy::Status if subject == Subject::Training => "classified.status".into(),
+        GroupBy::Agency => "classified.agency".into(),
+        GroupBy::Population => "classified.population".into(),
+        GroupBy::Status => "incidents.status".into(),
+        GroupBy::Venue => "COALESCE(incidents.venue, 'unknown')".into(),
+        GroupBy::Sex => "victims.sex".into(),
+        // The raw age, else the band: core bands it (`beacon_core::stats::query::age_band`).
+        GroupBy::AgeBand if subject == Subject::Intake => "intake_submissions.age_group".into(),
+        GroupBy::AgeBand => "COALESCE(victims.age::text, victims.age_band, '')".into(),
+        GroupBy::Citizenship => "COALESCE(victims.citizenship, 'unknown')".into(),
+        // The partner is an organisation; its name is its label.
+        GroupBy::Partner => "accounts.name".into(),
+        GroupBy::Service => "directory_referrals.category".into(),
+        GroupBy::Outcome => "directory_referrals.outcome".into(),
+        // One row per category the record has (see `counts`).
+        GroupBy::TraffickingType | GroupBy::ConcernType => "mv.category".into(),
         // Regions are derived from the town by core, so that every geography
         // of one period cuts the same units.
-        GroupBy::County | GroupBy::PlanningRegion | GroupBy::JudicialDistrict | GroupBy::DcfRegion => "town",
+        GroupBy::County | GroupBy::PlanningRegion | GroupBy::JudicialDistrict | GroupBy::DcfRegion => s.town.into(),
     }
 }
 
@@ -41,42 +138,51 @@ struct Row {
     victims: i64,
 }
 
-/// What is counted, from where: the subject decides the rows, never the caller's text.
-fn source(subject: Subject) -> (&'static str, &'static str) {
-    match subject {
-        Subject::Incidents => ("incidents", "count(*) AS incidents, COALESCE(sum(victim_count), 0)::int8 AS victims"),
-        Subject::Victims => (
-            "victims JOIN incidents ON incidents.id = victims.incident_id",
-            "count(DISTINCT incidents.id) AS incidents, count(*) AS victims",
-        ),
-    }
+/// One grouped SELECT: `keys` are the key columns' SQL, `lateral` any join
+/// after the source.
+fn select(s: &Source, keys: &[String], town: &str, lateral: &str) -> String {
+    let mut keys = keys.to_vec();
+    keys.resize(3, "NULL::text".into());
+    format!(
+        "SELECT {} AS k1, {} AS k2, {} AS k3, {town} AS town, {} \
+         FROM {}{lateral} \
+         WHERE {} BETWEEN $1 AND $2 AND {} AND {} \
+         GROUP BY 1, 2, 3, 4",
+        keys[0], keys[1], keys[2], s.measures, s.from, s.day, s.counted, s.filters
+    )
 }
 
-/// Incidents and victims (the sum of `victim_count`; for the victims
-/// subject, victim records) as the query's
-/// [`CountPlan`] asks: its days and filters, grouped by its key dimensions
-/// and, when it splits by place, by town. One aggregate in the database; no
-/// incident row leaves it.
+/// The SQL of the query's [`CountPlan`]. With a multi-valued dimension the
+/// records are counted twice in one statement: once per category they have
+/// (each category once, however often the array repeats it), and once all
+/// together, keyed [`ALL_RECORDS`], so core can publish has / has-not.
+fn count_sql(subject: Subject, plan: &CountPlan) -> String {
+    let s = source(subject);
+    let keys: Vec<String> = plan.keys.iter().map(|g| key_expression(*g, subject)).collect();
+    let town = if plan.by_town { s.town } else { "NULL::text" };
+    if !plan.keys.iter().any(|g| g.is_multi_valued()) {
+        return select(&s, &keys, town, "");
+    }
+    let lateral = format!(" CROSS JOIN LATERAL (SELECT DISTINCT unnest({})) AS mv(category)", s.multi);
+    let all: Vec<String> = plan
+        .keys
+        .iter()
+        .zip(&keys)
+        .map(|(g, k)| if g.is_multi_valued() { format!("'{ALL_RECORDS}'::text") } else { k.clone() })
+        .collect();
+    format!("{} UNION ALL {}", select(&s, &keys, town, &lateral), select(&s, &all, town, ""))
+}
+
+/// The subject's records (for incidents also the sum of `victim_count`; for
+/// the victims subject, victim records) as the query's [`CountPlan`] asks:
+/// its days and filters, grouped by its key dimensions and, when it splits
+/// by place, by town. One aggregate in the database; no row leaves it.
 pub async fn incident_counts(conn: &mut AsyncPgConnection, query: &StatsQuery) -> diesel::QueryResult<Vec<GroupCount>> {
     let plan: CountPlan = query.count_plan();
-    let keys = &plan.keys;
-    let mut select: Vec<&str> = keys.iter().map(|g| key_expression(*g)).collect();
-    select.resize(3, "NULL::text");
-    let town = if plan.by_town { "town" } else { "NULL::text" };
-    let (from, measures) = source(query.subject());
-    let sql = format!(
-        "SELECT {} AS k1, {} AS k2, {} AS k3, {town} AS town, {measures} \
-         FROM {from} \
-         WHERE incident_date BETWEEN $1 AND $2 AND status = ANY($3) \
-           AND ($4::text IS NULL OR status = $4) \
-           AND ($5::text IS NULL OR venue = $5) \
-           AND ($6::text IS NULL OR county = $6) \
-           AND ($7::text IS NULL OR planning_region = $7) \
-           AND ($8::text IS NULL OR judicial_district = $8) \
-           AND ($9::int2 IS NULL OR dcf_region = $9) \
-         GROUP BY 1, 2, 3, 4",
-        select[0], select[1], select[2]
-    );
+    if query.subject() == Subject::Training {
+        return training_counts(conn, &plan).await;
+    }
+    let sql = count_sql(query.subject(), &plan);
     let f = query.filters();
     let rows: Vec<Row> = diesel::sql_query(sql)
         .bind::<Date, _>(plan.from)
@@ -90,13 +196,55 @@ pub async fn incident_counts(conn: &mut AsyncPgConnection, query: &StatsQuery) -
         .bind::<Nullable<SmallInt>, _>(f.dcf_region.map(i16::from))
         .load(conn)
         .await?;
-    Ok(rows
+    Ok(group_counts(rows, plan.keys.len()))
+}
+
+fn group_counts(rows: Vec<Row>, n: usize) -> Vec<GroupCount> {
+    rows
         .into_iter()
         .map(|r| GroupCount {
-            keys: [r.k1, r.k2, r.k3].into_iter().take(keys.len()).map(Option::unwrap_or_default).collect(),
+            keys: [r.k1, r.k2, r.k3].into_iter().take(n).map(Option::unwrap_or_default).collect(),
             town: r.town,
             incidents: u64::try_from(r.incidents).unwrap_or_default(),
             victims: u64::try_from(r.victims).unwrap_or_default(),
         })
-        .collect())
+        .collect()
+}
+
+/// The active workforce classified as `beacon_core::training::compliance`
+/// classifies a person as of the plan's day, in the database: a person's
+/// qualifying date is the latest completion date (not voided, on or before
+/// the day, covering a required topic) whose window of completions covers
+/// every topic the population requires; the due date is three years after
+/// it, else the initial due date; the status follows from the due date. The
+/// rule's inputs come from core (`rule_inputs`), and a test compares these
+/// counts with core's classification of the same people.
+const TRAINING_CLASSIFIED: &str = "WITH req AS (SELECT * FROM unnest($3::text[], $4::text[]) AS r(population, topic)), need AS (SELECT population, count(*) AS n FROM req GROUP BY population), cand AS (   SELECT DISTINCT c.person_id, c.completed_on AS d, w.population   FROM completions c JOIN workforce w ON w.id = c.person_id   WHERE w.active AND NOT c.voided AND c.completed_on <= $2     AND EXISTS (SELECT 1 FROM req WHERE req.population = w.population AND req.topic = ANY(c.topics))), qual AS (   SELECT cand.person_id, max(cand.d) AS q FROM cand JOIN need ON need.population = cand.population   WHERE (SELECT count(DISTINCT t.topic) FROM completions c2 CROSS JOIN LATERAL unnest(c2.topics) AS t(topic)          JOIN req r ON r.population = cand.population AND r.topic = t.topic          WHERE c2.person_id = cand.person_id AND NOT c2.voided            AND c2.completed_on BETWEEN cand.d - $5::int AND cand.d) = need.n   GROUP BY cand.person_id), classified AS (   SELECT w.agency, w.population, w.town,     CASE WHEN NOT (w.population = ANY($6::text[])) THEN 'not_required'          WHEN $2 > dd.due THEN 'overdue'          WHEN dd.due - $2 <= $7::int THEN 'due_soon'          WHEN qual.q IS NOT NULL THEN 'compliant'          ELSE 'not_yet_due' END AS status   FROM workforce w LEFT JOIN qual ON qual.person_id = w.id   CROSS JOIN LATERAL (SELECT CASE WHEN qual.q IS NOT NULL THEN (qual.q + make_interval(months => $8::int))::date        ELSE greatest($9::date, (w.start_date + make_interval(months => $10::int))::date) END AS due) AS dd   WHERE w.active) ";
+
+async fn training_counts(conn: &mut AsyncPgConnection, plan: &CountPlan) -> diesel::QueryResult<Vec<GroupCount>> {
+    use diesel::sql_types::Integer;
+    let rule = beacon_core::training::compliance::rule_inputs();
+    let mut keys: Vec<String> = plan.keys.iter().map(|g| key_expression(*g, Subject::Training)).collect();
+    keys.resize(3, "NULL::text".into());
+    let town = if plan.by_town { "classified.town" } else { "NULL::text" };
+    let sql = format!(
+        "{TRAINING_CLASSIFIED} SELECT {} AS k1, {} AS k2, {} AS k3, {town} AS town, count(*) AS incidents, 0::int8 AS victims          FROM classified WHERE $1::date <= $2 GROUP BY 1, 2, 3, 4",
+        keys[0], keys[1], keys[2]
+    );
+    let (populations, topics): (Vec<&str>, Vec<&str>) = rule.required.iter().copied().unzip();
+    let int = |n: u64| i32::try_from(n).unwrap_or(i32::MAX);
+    let rows: Vec<Row> = diesel::sql_query(sql)
+        .bind::<Date, _>(plan.from)
+        .bind::<Date, _>(plan.to)
+        .bind::<Array<Text>, _>(populations)
+        .bind::<Array<Text>, _>(topics)
+        .bind::<Integer, _>(int(rule.window_back_days))
+        .bind::<Array<Text>, _>(rule.with_deadline)
+        .bind::<Integer, _>(int(u64::try_from(rule.due_soon_days).unwrap_or_default()))
+        .bind::<Integer, _>(int(u64::from(rule.refresh_months)))
+        .bind::<Date, _>(rule.initial_deadline)
+        .bind::<Integer, _>(int(u64::from(rule.initial_months)))
+        .load(conn)
+        .await?;
+    Ok(group_counts(rows, plan.keys.len()))
 }

@@ -77,6 +77,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(directory::search::search)
                 .service(stats::incidents::incident_stats)
                 .service(stats::victims::victim_stats)
+                .service(stats::intake::intake_stats)
+                .service(stats::referrals::referral_stats)
+                .service(stats::trends::trends)
+                .service(stats::training::training_stats)
                 .service(reports::create_activity::create_activity)
                 .service(reports::list_activities::list_activities)
                 .service(reports::activity::get_activity)
@@ -93,7 +97,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(reports::task_force::get_task_force_snapshot)
                 .service(calendar::statutory_calendar),
         )
-        .service(utoipa_actix_web::scope("/public").service(stats::public_incidents::public_incident_stats))
+        .service(
+            utoipa_actix_web::scope("/public")
+                .service(stats::public_incidents::public_incident_stats)
+                .service(stats::public_incidents::public_intake_stats),
+        )
         .service(
             utoipa_actix_web::scope("/hsds")
                 .service(hsds::about::about)

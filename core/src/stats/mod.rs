@@ -22,6 +22,7 @@ pub mod derived;
 pub mod multi;
 pub mod period;
 pub mod query;
+pub mod trend;
 
 pub use multi::{suppress_multi, HasHasNot, MultiValued, MultiValuedTable};
 pub use period::{Audience, Period};

@@ -13,7 +13,10 @@
 use super::disclosure::{publish, suppress_together, DisclosureError, Policy, PolicyError, SuppressedTable};
 use super::period::{Audience, Period};
 use super::table::{Dimension, Table, TableError};
-use crate::reference::codes::{AgeGroup, Citizenship, CodeList, IncidentStatus, Sex, Venue};
+use crate::directory::ReferralOutcome;
+use crate::intake::status::IntakeStatus;
+use crate::training::{ComplianceStatus, Population};
+use crate::reference::codes::{AgeGroup, Citizenship, CodeList, ConcernType, IncidentStatus, Service, Sex, TraffickingType, Venue};
 use crate::reference::geo;
 use crate::{ErrorCode, ValidationError};
 use chrono::{Datelike, NaiveDate};
@@ -39,6 +42,12 @@ pub enum Endpoint {
 pub enum Subject {
     Incidents,
     Victims,
+    /// Partner intake submissions (`POST /v1/intake`).
+    Intake,
+    /// The directory's referrals: a person sent to a service, and the outcome.
+    Referrals,
+    /// The active workforce by training status as of a day.
+    Training,
 }
 
 impl Subject {
@@ -46,6 +55,9 @@ impl Subject {
         match self {
             Subject::Incidents => "incidents",
             Subject::Victims => "victims",
+            Subject::Intake => "intake",
+            Subject::Referrals => "referrals",
+            Subject::Training => "training",
         }
     }
 
@@ -56,7 +68,21 @@ impl Subject {
         match self {
             Subject::Incidents => &[Measure::Incidents, Measure::Victims],
             Subject::Victims => &[Measure::Victims],
+            Subject::Intake | Subject::Referrals | Subject::Training => &[Measure::Incidents],
         }
+    }
+
+    /// Whether a record of the subject may lack a town (an intake form's
+    /// town is optional): its geography tables then carry an `unknown`
+    /// region rather than dropping the record.
+    fn town_may_be_unknown(self) -> bool {
+        matches!(self, Subject::Intake | Subject::Training)
+    }
+
+    /// Whether the subject is a state on a day rather than events over a
+    /// period (training status is as of a day: the request's period is that day).
+    pub fn is_snapshot(self) -> bool {
+        matches!(self, Subject::Training)
     }
 }
 
@@ -65,8 +91,31 @@ impl Subject {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Measure {
+    /// The subject's records: incidents, intake submissions or referrals
+    /// (published under the subject's name, see [`Measure::name`]).
     Incidents,
     Victims,
+}
+
+impl Measure {
+    /// The published name: a subject's records are named after it.
+    pub fn name(self, subject: Subject) -> &'static str {
+        match (self, subject) {
+            (Measure::Victims, _) => "victims",
+            (Measure::Incidents, Subject::Incidents | Subject::Victims) => "incidents",
+            (Measure::Incidents, Subject::Training) => "people",
+            (Measure::Incidents, other) => other.code(),
+        }
+    }
+
+    /// The measure's number in a count row: a subject with one measure
+    /// counts its records in [`GroupCount::incidents`].
+    fn of(self, row_incidents: u64, row_victims: u64) -> u64 {
+        match self {
+            Measure::Victims => row_victims,
+            Measure::Incidents => row_incidents,
+        }
+    }
 }
 
 /// A dimension a request may group by.
@@ -86,10 +135,24 @@ pub enum GroupBy {
     Sex,
     AgeBand,
     Citizenship,
+    /// Multi-valued: an incident may be of several types.
+    TraffickingType,
+    /// Multi-valued: an intake may name several concerns.
+    ConcernType,
+    /// The account that submitted an intake (an organisation, never a person).
+    Partner,
+    /// The service category a referral was for.
+    Service,
+    /// What came of a referral.
+    Outcome,
+    /// The agency a workforce member works for.
+    Agency,
+    /// The training population (`dcf_employee`, …).
+    Population,
 }
 
 impl GroupBy {
-    pub const ALL: [GroupBy; 12] = [
+    pub const ALL: [GroupBy; 19] = [
         GroupBy::Year,
         GroupBy::Quarter,
         GroupBy::Month,
@@ -102,6 +165,13 @@ impl GroupBy {
         GroupBy::Sex,
         GroupBy::AgeBand,
         GroupBy::Citizenship,
+        GroupBy::TraffickingType,
+        GroupBy::ConcernType,
+        GroupBy::Partner,
+        GroupBy::Service,
+        GroupBy::Outcome,
+        GroupBy::Agency,
+        GroupBy::Population,
     ];
 
     /// The geographies, each a grouping of the same 169 towns.
@@ -122,16 +192,42 @@ impl GroupBy {
             GroupBy::Sex => "sex",
             GroupBy::AgeBand => "age_band",
             GroupBy::Citizenship => "citizenship",
+            GroupBy::TraffickingType => "trafficking_type",
+            GroupBy::ConcernType => "concern_type",
+            GroupBy::Partner => "partner",
+            GroupBy::Service => "service",
+            GroupBy::Outcome => "outcome",
+            GroupBy::Agency => "agency",
+            GroupBy::Population => "population",
         }
     }
 
     /// Whether `subject` can be grouped by it: a victim's traits classify
-    /// victims, not incidents (see [`Subject::measures`]).
+    /// victims, not incidents (see [`Subject::measures`]); each other
+    /// subject has the columns its own records carry.
     pub fn allows(self, subject: Subject) -> bool {
-        match self {
-            GroupBy::Sex | GroupBy::AgeBand | GroupBy::Citizenship => subject == Subject::Victims,
-            _ => true,
+        use GroupBy as G;
+        let time = matches!(self, G::Year | G::Quarter | G::Month);
+        if subject.is_snapshot() {
+            return self.is_geography() || matches!(self, G::Agency | G::Population | G::Status);
         }
+        time || self.is_geography()
+            || match subject {
+                Subject::Incidents => matches!(self, G::Status | G::Venue | G::TraffickingType),
+                Subject::Victims => {
+                    matches!(self, G::Status | G::Venue | G::TraffickingType | G::Sex | G::AgeBand | G::Citizenship)
+                }
+                Subject::Intake => matches!(self, G::Status | G::AgeBand | G::ConcernType | G::Partner),
+                Subject::Referrals => matches!(self, G::Service | G::Outcome),
+                Subject::Training => false,
+            }
+    }
+
+    /// Whether one record may fall in several of its categories. Such a
+    /// dimension is published as has / has-not per category (see
+    /// [`super::multi`]), never as a column with a total.
+    pub fn is_multi_valued(self) -> bool {
+        matches!(self, GroupBy::TraffickingType | GroupBy::ConcernType)
     }
 
     pub fn parse(code: &str) -> Option<GroupBy> {
@@ -260,7 +356,7 @@ impl StatsQuery {
         let reason = parse_reason(raw.reason, internal && endpoint == Endpoint::Coordinator, &mut errors);
         let period = parse_period(raw, endpoint, &mut errors);
         let group_by = parse_group_by(raw.group_by, subject, endpoint, &mut errors);
-        let filters = parse_filters(raw, endpoint, &mut errors);
+        let filters = parse_filters(raw, subject, endpoint, &mut errors);
         match period {
             Some(period) if errors.is_empty() => Ok(StatsQuery { subject, period, group_by, filters, reason, endpoint }),
             _ => Err(errors),
@@ -365,14 +461,20 @@ fn parse_period(raw: &RawParams<'_>, endpoint: Endpoint, errors: &mut Vec<Valida
 
 fn parse_group_by(text: Option<&str>, subject: Subject, endpoint: Endpoint, errors: &mut Vec<ValidationError>) -> Vec<GroupBy> {
     let Some(text) = text.filter(|t| !t.trim().is_empty()) else {
-        return vec![GroupBy::Year];
+        return vec![if subject.is_snapshot() { GroupBy::Status } else { GroupBy::Year }];
     };
     let allowed = |g: &GroupBy| g.allows(subject) && (endpoint == Endpoint::Coordinator || g.is_public());
     let mut out = Vec::new();
     for code in text.split(',').map(str::trim) {
         match GroupBy::parse(code) {
             Some(g) if !g.allows(subject) => {
-                errors.push(error("group_by", ErrorCode::NotAllowed, format!("`{code}` classifies victims: ask /stats/victims.")));
+                let hint = if matches!(g, GroupBy::Sex | GroupBy::AgeBand | GroupBy::Citizenship) && subject == Subject::Incidents {
+                    " It classifies victims: ask /stats/victims.".to_string()
+                } else {
+                    let own: Vec<&str> = GroupBy::ALL.iter().filter(|g| g.allows(subject)).map(|g| g.code()).collect();
+                    format!(" It may be one of {}.", own.join(", "))
+                };
+                errors.push(error("group_by", ErrorCode::NotAllowed, format!("`{code}` does not classify {}.{hint}", subject.code())));
             }
             Some(g) if !allowed(&g) => {
                 let coarse: Vec<&str> = GroupBy::ALL.iter().filter(|g| g.is_public()).map(|g| g.code()).collect();
@@ -394,6 +496,11 @@ fn parse_group_by(text: Option<&str>, subject: Subject, endpoint: Endpoint, erro
     }
     if out.len() > MAX_GROUP_BY {
         errors.push(error("group_by", ErrorCode::Length, format!("At most {MAX_GROUP_BY} dimensions.")));
+    }
+    // Two multi-valued dimensions would cross has / has-not of each: a
+    // table per pair of categories, for little the two tables apart do not say.
+    if out.iter().filter(|g| g.is_multi_valued()).count() > 1 {
+        errors.push(error("group_by", ErrorCode::NotAllowed, "At most one multi-valued dimension (trafficking_type, concern_type)."));
     }
     out
 }
@@ -426,7 +533,18 @@ fn parse_region(
     found
 }
 
-fn parse_filters(raw: &RawParams<'_>, endpoint: Endpoint, errors: &mut Vec<ValidationError>) -> Filters {
+/// Whether `subject`'s records carry the column filter `param` tests:
+/// incident status and venue are the incident's; intake rows carry their
+/// regions; a referral carries only its town.
+fn filters_on(subject: Subject, param: &str) -> bool {
+    match subject {
+        Subject::Incidents | Subject::Victims => true,
+        Subject::Intake => !matches!(param, "status" | "venue"),
+        Subject::Referrals | Subject::Training => false,
+    }
+}
+
+fn parse_filters(raw: &RawParams<'_>, subject: Subject, endpoint: Endpoint, errors: &mut Vec<ValidationError>) -> Filters {
     let given = [
         ("status", raw.status),
         ("venue", raw.venue),
@@ -441,6 +559,13 @@ fn parse_filters(raw: &RawParams<'_>, endpoint: Endpoint, errors: &mut Vec<Valid
         for (param, _) in given.iter().filter(|(_, v)| v.is_some()) {
             errors.push(error(param, ErrorCode::NotAllowed, "Public statistics take no filters; group by the dimension instead."));
         }
+        return Filters::default();
+    }
+    let before = errors.len();
+    for (param, _) in given.iter().filter(|(p, v)| v.is_some() && !filters_on(subject, p)) {
+        errors.push(error(param, ErrorCode::NotAllowed, format!("`{param}` does not filter {}.", subject.code())));
+    }
+    if errors.len() > before {
         return Filters::default();
     }
     let dcf_region = raw.dcf_region.and_then(|text| {
@@ -494,7 +619,11 @@ impl BuildError {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MeasureTable {
+    #[serde(skip)]
     pub measure: Measure,
+    /// What each count counts: `incidents`, `victims`, `intake` or `referrals`.
+    #[serde(rename = "measure")]
+    pub counts: String,
     #[serde(flatten)]
     pub table: SuppressedTable,
 }
@@ -519,7 +648,9 @@ pub struct StatsOutput {
 }
 
 /// The categories of a key dimension over `period`, as the SQL key text.
-fn key_labels(g: GroupBy, period: &Period) -> Vec<String> {
+/// A partner is whoever submitted in the period: their names come with the
+/// counts (`seen`), not from a code list.
+fn key_labels(g: GroupBy, subject: Subject, period: &Period, seen: &[&str]) -> Vec<String> {
     let (Some(first), Some(last)) = (period.first_day(), period.last_day()) else {
         return Vec::new();
     };
@@ -536,7 +667,19 @@ fn key_labels(g: GroupBy, period: &Period) -> Vec<String> {
         GroupBy::Year => (first.year()..=last.year()).map(|y| y.to_string()).collect(),
         GroupBy::Quarter => months().into_iter().map(|m| Period::quarter_of(m).label()).collect(),
         GroupBy::Month => months().into_iter().map(|m| m.format("%Y-%m").to_string()).collect(),
+        GroupBy::Status if subject == Subject::Training => ComplianceStatus::ALL.iter().map(|v| v.code().to_string()).collect(),
+        GroupBy::Population => Population::ALL.iter().map(|v| v.code().to_string()).collect(),
+        GroupBy::Status if subject == Subject::Intake => IntakeStatus::ALL.iter().map(|v| v.code().to_string()).collect(),
         GroupBy::Status => counted_statuses().into_iter().map(str::to_string).collect(),
+        GroupBy::TraffickingType => TraffickingType::ALL.iter().map(|v| v.code().to_string()).collect(),
+        GroupBy::ConcernType => ConcernType::ALL.iter().map(|v| v.code().to_string()).collect(),
+        GroupBy::Service => Service::ALL.iter().map(|v| v.code().to_string()).collect(),
+        GroupBy::Outcome => ReferralOutcome::ALL.iter().map(|v| v.code().to_string()).collect(),
+        GroupBy::Partner | GroupBy::Agency => {
+            let mut names: Vec<String> = seen.iter().map(|s| s.to_string()).collect();
+            names.sort();
+            names
+        }
         GroupBy::Venue => Venue::ALL.iter().map(|v| v.code().to_string()).chain(std::iter::once("unknown".into())).collect(),
         GroupBy::Sex => Sex::ALL.iter().map(|v| v.code().to_string()).collect(),
         GroupBy::AgeBand => AgeGroup::ALL.iter().map(|v| v.code().to_string()).collect(),
@@ -603,16 +746,50 @@ pub fn age_band(age: Option<u8>) -> AgeGroup {
 }
 
 /// A count row's key as a category label. The database groups by the raw
-/// age (an empty key for none) so that banding stays a rule here.
+/// age (an empty key for none) so that banding stays a rule here; where no
+/// age is known but a band is (an intake's age group, a converted minor's
+/// band), the key is the band's code.
 fn category_of_key(g: GroupBy, key: &str) -> String {
     match g {
-        GroupBy::AgeBand => age_band(key.trim().parse().ok()).code().to_string(),
+        GroupBy::AgeBand => {
+            let key = key.trim();
+            match AgeGroup::ALL.iter().find(|a| a.code() == key) {
+                Some(band) => band.code().to_string(),
+                None => age_band(key.parse().ok()).code().to_string(),
+            }
+        }
         _ => key.to_string(),
     }
 }
 
+/// The key a count row carries in a multi-valued dimension's place when it
+/// counts every record of its cell, whatever categories they have.
+pub const ALL_RECORDS: &str = "*";
+
+/// A geography over the towns, with an `unknown` region (its own unit) when
+/// the subject's records may lack a town.
+fn geography_dimension(g: GroupBy, with_unknown: bool) -> Result<Option<Dimension>, TableError> {
+    let Some(dim) = g.towns_dimension()? else {
+        return Ok(None);
+    };
+    if !with_unknown {
+        return Ok(Some(dim));
+    }
+    let mut units = dim.units().to_vec();
+    units.push(UNKNOWN_TOWN.to_string());
+    let mut groups: Vec<(String, Vec<String>)> = (0..dim.len())
+        .map(|c| (dim.labels()[c].to_string(), dim.members(c).unwrap_or_default().into_iter().map(str::to_string).collect()))
+        .collect();
+    groups.push((UNKNOWN_TOWN.to_string(), vec![UNKNOWN_TOWN.to_string()]));
+    Dimension::grouped(g.code(), dim.variable().to_string(), units, groups).map(Some)
+}
+
+/// The region of a record without a town.
+const UNKNOWN_TOWN: &str = "unknown";
+
 /// Count rows placed in a set of tables: key coordinates and town unit.
 struct Shaped {
+    subject: Subject,
     keys: Vec<GroupBy>,
     key_dims: Vec<Dimension>,
     geographies: Vec<GroupBy>,
@@ -621,16 +798,29 @@ struct Shaped {
 }
 
 impl Shaped {
-    fn new(keys: Vec<GroupBy>, period: &Period, geographies: Vec<GroupBy>, rows: &[GroupCount]) -> Result<Self, BuildError> {
+    fn new(
+        subject: Subject,
+        keys: Vec<GroupBy>,
+        period: &Period,
+        geographies: Vec<GroupBy>,
+        rows: &[GroupCount],
+        labels_from: &[GroupCount],
+    ) -> Result<Self, BuildError> {
         let key_dims = keys
             .iter()
-            .map(|g| Dimension::new(g.code(), key_labels(*g, period)))
+            .enumerate()
+            .map(|(i, g)| {
+                let seen: Vec<&str> = labels_from.iter().filter_map(|r| r.keys.get(i).map(String::as_str)).collect();
+                let mut labels = key_labels(*g, subject, period, &seen);
+                labels.dedup();
+                Dimension::new(g.code(), labels)
+            })
             .collect::<Result<Vec<_>, _>>()?;
         let geo_dims = geographies
             .iter()
-            .filter_map(|g| g.towns_dimension().transpose())
+            .filter_map(|g| geography_dimension(*g, subject.town_may_be_unknown()).transpose())
             .collect::<Result<Vec<_>, _>>()?;
-        let town_units = geo::towns();
+        let town_units: &[String] = geo_dims.first().map(Dimension::units).unwrap_or_default();
         let mut located = Vec::with_capacity(rows.len());
         for row in rows {
             if row.keys.len() != key_dims.len() {
@@ -642,26 +832,24 @@ impl Shaped {
                 let i = d.labels().iter().position(|l| *l == key).ok_or_else(|| BuildError::UnknownKey(key.clone()))?;
                 at.push(i);
             }
-            let unit = match &row.town {
-                Some(town) if !geo_dims.is_empty() => {
-                    Some(town_units.iter().position(|u| u.town == town).ok_or_else(|| BuildError::UnknownKey(town.clone()))?)
+            let unit = match (&row.town, geo_dims.is_empty()) {
+                (_, true) => None,
+                (Some(town), false) => {
+                    Some(town_units.iter().position(|u| u == town).ok_or_else(|| BuildError::UnknownKey(town.clone()))?)
                 }
-                _ => None,
+                (None, false) => town_units.iter().position(|u| u == UNKNOWN_TOWN),
             };
             located.push((at, unit, row.incidents, row.victims));
         }
-        Ok(Self { keys, key_dims, geographies, geo_dims, located })
+        Ok(Self { subject, keys, key_dims, geographies, geo_dims, located })
     }
 
     /// The exact tables of `measure`: one per geography, or one without.
     fn tables(&self, measure: Measure) -> Result<Vec<Table>, BuildError> {
-        let value = |inc: u64, vic: u64| match measure {
-            Measure::Incidents => inc,
-            Measure::Victims => vic,
-        };
+        let value = |inc: u64, vic: u64| measure.of(inc, vic);
         if self.geo_dims.is_empty() {
             let cells = sum_cells(self.located.iter().map(|(at, _, i, v)| (at.clone(), value(*i, *v))));
-            return Ok(vec![Table::new(table_name(measure, &self.keys, None), self.key_dims.clone(), cells)?]);
+            return Ok(vec![Table::new(table_name(self.subject, measure, &self.keys, None), self.key_dims.clone(), cells)?]);
         }
         let mut out = Vec::with_capacity(self.geo_dims.len());
         for (g, dim) in self.geographies.iter().zip(&self.geo_dims) {
@@ -674,7 +862,7 @@ impl Shaped {
             }
             let mut dims = self.key_dims.clone();
             dims.push(dim.clone());
-            out.push(Table::new(table_name(measure, &self.keys, Some(*g)), dims, sum_cells(cells))?);
+            out.push(Table::new(table_name(self.subject, measure, &self.keys, Some(*g)), dims, sum_cells(cells))?);
         }
         Ok(out)
     }
@@ -702,11 +890,90 @@ pub fn build(query: &StatsQuery, rows: &[GroupCount], policy: &Policy) -> Result
 /// The coordinator's tables: the requested ones, suppressed together
 /// (unless internal).
 fn direct_tables(query: &StatsQuery, rows: &[GroupCount], policy: &Policy) -> Result<Vec<MeasureTable>, BuildError> {
-    let shaped = Shaped::new(query.key_dimensions(), &query.period, query.requested_geographies(), rows)?;
+    let keys = query.key_dimensions();
+    if let Some(at) = keys.iter().position(|g| g.is_multi_valued()) {
+        return multi_valued_tables(query, at, rows, policy);
+    }
+    let shaped = Shaped::new(query.subject, keys, &query.period, query.requested_geographies(), rows, rows)?;
     let mut out = Vec::new();
     for &measure in query.subject.measures() {
         let suppressed = suppress_together(&shaped.tables(measure)?, policy)?;
-        out.extend(suppressed.into_iter().map(|table| MeasureTable { measure, table }));
+        out.extend(suppressed.into_iter().map(|table| MeasureTable { measure, counts: measure.name(query.subject).to_string(), table }));
+    }
+    Ok(out)
+}
+
+/// The other dimensions of one table and its inner cells.
+type Part = (Vec<Dimension>, Vec<(Vec<usize>, u64)>);
+
+/// The tables of a request with a multi-valued dimension (key `at`): per
+/// category, the other dimensions by has / has-not, the category's own
+/// dimension (`trafficking_type: labor`). Within one category has and
+/// has-not add up to the records of their cell; across categories nothing
+/// is added, and no table sums the categories. All are suppressed together
+/// (they share the records' totals), so no pair differences into another's
+/// withheld count. The count rows give, per cell of the other dimensions,
+/// the records having each category and (keyed [`ALL_RECORDS`]) all records.
+fn multi_valued_tables(query: &StatsQuery, at: usize, rows: &[GroupCount], policy: &Policy) -> Result<Vec<MeasureTable>, BuildError> {
+    let mut keys = query.key_dimensions();
+    let multi = keys.remove(at);
+    let without = |row: &GroupCount| {
+        let mut keys = row.keys.clone();
+        let category = if at < keys.len() { keys.remove(at) } else { String::new() };
+        (category, GroupCount { keys, ..row.clone() })
+    };
+    let split: Vec<(String, GroupCount)> = rows.iter().map(without).collect();
+    let pick = |category: &str| split.iter().filter(|(c, _)| c == category).map(|(_, r)| r.clone()).collect::<Vec<_>>();
+    let known = key_labels(multi, query.subject, &query.period, &[]);
+    if let Some((c, _)) = split.iter().find(|(c, _)| c != ALL_RECORDS && !known.contains(c)) {
+        return Err(BuildError::UnknownKey(c.clone()));
+    }
+    let geographies = query.requested_geographies();
+    let all_records = pick(ALL_RECORDS);
+    // Each part: the other dimensions of one table, and its inner cells.
+    let parts = |rows: &[GroupCount], measure: Measure| -> Result<Vec<Part>, BuildError> {
+        if keys.is_empty() && geographies.is_empty() {
+            let n = rows.iter().map(|r| measure.of(r.incidents, r.victims)).sum();
+            return Ok(vec![(Vec::new(), vec![(Vec::new(), n)])]);
+        }
+        let shaped = Shaped::new(query.subject, keys.clone(), &query.period, geographies.clone(), rows, &all_records)?;
+        Ok(shaped
+            .tables(measure)?
+            .into_iter()
+            .map(|t| {
+                let inner = t.keys().into_iter().filter(|k| k.iter().all(Option::is_some));
+                let cells = inner.map(|k| (k.iter().flatten().copied().collect(), t.count(&k).unwrap_or(0))).collect();
+                (t.dimensions().to_vec(), cells)
+            })
+            .collect())
+    };
+    let mut out = Vec::new();
+    for &measure in query.subject.measures() {
+        let totals = parts(&all_records, measure)?;
+        let mut tables = Vec::new();
+        for category in &known {
+            let has = parts(&pick(category), measure)?;
+            let flag = Dimension::new(format!("{}: {category}", multi.code()), ["has", "has_not"])?;
+            for ((dims, total), (_, has)) in totals.iter().zip(&has) {
+                let mut cells = Vec::new();
+                for ((inner, n), (_, h)) in total.iter().zip(has) {
+                    // A category counted more often than there are records is a
+                    // broken count, not something to publish.
+                    let not = n.checked_sub(*h).ok_or_else(|| BuildError::UnknownKey(format!("{}: {category}", multi.code())))?;
+                    cells.push((inner.iter().copied().chain([0]).collect(), *h));
+                    cells.push((inner.iter().copied().chain([1]).collect(), not));
+                }
+                let geography = dims.last().and_then(|d| GroupBy::parse(d.name())).filter(|g| g.is_geography());
+                let mut by: Vec<String> = keys.iter().chain(geography.as_ref()).map(|g| g.code().to_string()).collect();
+                by.push(format!("{}: {category}", multi.code()));
+                let name = format!("{} by {}", measure.name(query.subject), by.join(", "));
+                let mut dims = dims.clone();
+                dims.push(flag.clone());
+                tables.push(Table::new(name, dims, cells)?);
+            }
+        }
+        let suppressed = suppress_together(&tables, policy)?;
+        out.extend(suppressed.into_iter().map(|table| MeasureTable { measure, counts: measure.name(query.subject).to_string(), table }));
     }
     Ok(out)
 }
@@ -727,7 +994,7 @@ type ModelKey = (Option<usize>, Option<(GroupBy, usize)>);
 /// year and its quarter, a county and a region) recovers a withheld count.
 fn public_tables(query: &StatsQuery, year: i32, rows: &[GroupCount], policy: &Policy) -> Result<Vec<MeasureTable>, BuildError> {
     let whole = Period::Year { year };
-    let model = Shaped::new(vec![GroupBy::Quarter], &whole, GroupBy::GEOGRAPHIES.to_vec(), rows)?;
+    let model = Shaped::new(query.subject, vec![GroupBy::Quarter], &whole, GroupBy::GEOGRAPHIES.to_vec(), rows, rows)?;
     let quarter_of = |label: &str| label.strip_prefix(&format!("{year}-Q")).and_then(|q| q.parse::<usize>().ok()).and_then(|q| q.checked_sub(1));
     let period_quarter = match query.period {
         Period::Quarter { quarter, .. } => Some(usize::from(quarter).saturating_sub(1)),
@@ -754,7 +1021,7 @@ fn public_tables(query: &StatsQuery, year: i32, rows: &[GroupCount], policy: &Po
         asked.push(GroupCount { keys: keyed, ..row.clone() });
     }
     let geographies: Vec<GroupBy> = query.group_by.iter().copied().filter(|g| g.is_geography()).collect();
-    let request = Shaped::new(keys.clone(), &query.period, geographies, &asked)?;
+    let request = Shaped::new(query.subject, keys.clone(), &query.period, geographies, &asked, &asked)?;
     // The request's quarter categories as the model's quarters (0–3).
     let quarters: Option<(usize, Vec<Option<usize>>)> = keys.iter().position(|g| *g == GroupBy::Quarter).map(|i| {
         let labels = request.key_dims.get(i).map(Dimension::labels).unwrap_or_default();
@@ -788,7 +1055,7 @@ fn public_tables(query: &StatsQuery, year: i32, rows: &[GroupCount], policy: &Po
                     time.and_then(|time| withheld.get(&(time, place)).copied()).unwrap_or(true)
                 })
                 .collect();
-            out.push(MeasureTable { measure, table: publish(&table, &flags, policy) });
+            out.push(MeasureTable { measure, counts: measure.name(query.subject).to_string(), table: publish(&table, &flags, policy) });
         }
     }
     Ok(out)
@@ -811,13 +1078,9 @@ fn sum_cells(cells: impl IntoIterator<Item = (Vec<usize>, u64)>) -> Vec<(Vec<usi
     out
 }
 
-fn table_name(measure: Measure, keys: &[GroupBy], geography: Option<GroupBy>) -> String {
+fn table_name(subject: Subject, measure: Measure, keys: &[GroupBy], geography: Option<GroupBy>) -> String {
     let by: Vec<&str> = keys.iter().chain(geography.as_ref()).map(|g| g.code()).collect();
-    let what = match measure {
-        Measure::Incidents => "incidents",
-        Measure::Victims => "victims",
-    };
-    format!("{what} by {}", by.join(", "))
+    format!("{} by {}", measure.name(subject), by.join(", "))
 }
 
 impl StatsOutput {
@@ -844,10 +1107,7 @@ impl StatsOutput {
         out.push('\n');
         for t in &self.tables {
             let dims = t.table.dimensions();
-            let measure = match t.measure {
-                Measure::Incidents => "incidents",
-                Measure::Victims => "victims",
-            };
+            let measure = t.counts.as_str();
             for e in t.table.entries() {
                 let mut row = vec![measure.to_string(), csv_field(t.table.name())];
                 for column in &columns {

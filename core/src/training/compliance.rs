@@ -64,10 +64,10 @@ pub const DUE_SOON_DAYS: i64 = 60;
 pub const WINDOW_DAYS: u64 = 365;
 
 /// The refresher interval, in calendar months (three years).
-const REFRESH_MONTHS: u32 = 36;
+pub const REFRESH_MONTHS: u32 = 36;
 
 /// Calendar months from the start date to the initial due date.
-const INITIAL_MONTHS: u32 = 6;
+pub const INITIAL_MONTHS: u32 = 6;
 
 const ALL_TOPICS: &[TrainingTopic] = &[
     TrainingTopic::LawsProtocols,
@@ -190,6 +190,38 @@ pub fn compliance(person: &Person, completions: &[Completion], as_of: NaiveDate)
         initial_due,
         next_due,
         last_qualifying_completion: q,
+    }
+}
+
+/// The rule's inputs, for counting statuses where the people are (the
+/// statistics classify the workforce in SQL, as [`compliance`] does, rather
+/// than load every person): the required (population, topic) pairs, the
+/// populations with a deadline, and the constants above.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleInputs {
+    pub required: Vec<(&'static str, &'static str)>,
+    pub with_deadline: Vec<&'static str>,
+    pub initial_deadline: NaiveDate,
+    pub initial_months: u32,
+    pub refresh_months: u32,
+    /// Days before a qualifying date that its set of completions may start
+    /// (`WINDOW_DAYS - 1`: the window includes both ends).
+    pub window_back_days: u64,
+    pub due_soon_days: i64,
+}
+
+pub fn rule_inputs() -> RuleInputs {
+    RuleInputs {
+        required: Population::ALL
+            .iter()
+            .flat_map(|p| required_topics(*p).iter().map(move |t| (p.code(), t.code())))
+            .collect(),
+        with_deadline: Population::ALL.iter().copied().filter(|p| has_deadline(*p)).map(CodeList::code).collect(),
+        initial_deadline: initial_deadline(),
+        initial_months: INITIAL_MONTHS,
+        refresh_months: REFRESH_MONTHS,
+        window_back_days: WINDOW_DAYS - 1,
+        due_soon_days: DUE_SOON_DAYS,
     }
 }
 

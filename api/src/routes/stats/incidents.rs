@@ -7,7 +7,7 @@ use crate::http::query::Query;
 use crate::security::audit::{self, Event};
 use crate::security::Principal;
 use actix_web::{get, web, HttpRequest, HttpResponse};
-use beacon_core::stats::query::{Endpoint, RawParams, StatsOutput, StatsQuery, Subject};
+use beacon_core::stats::query::{Endpoint, GroupCount, RawParams, StatsOutput, StatsQuery, Subject};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use serde::Deserialize;
 use tracing_actix_web::RequestId;
@@ -22,9 +22,11 @@ pub struct StatsParams {
     pub from: Option<String>,
     /// Last day counted (`YYYY-MM-DD`), with `from`.
     pub to: Option<String>,
-    /// Up to 3, comma-separated: `year quarter month county planning_region judicial_district dcf_region status venue`,
-    /// and for victims also `sex age_band citizenship`
-    /// (default `year`). Each geography gives a table of its own.
+    /// Up to 3, comma-separated (default `year`): `year quarter month county planning_region judicial_district dcf_region`,
+    /// and per subject: incidents `status venue trafficking_type`; victims also `sex age_band citizenship`;
+    /// intake `status age_band concern_type partner`; referrals `service outcome`.
+    /// Each geography gives a table of its own; a multi-valued dimension (`trafficking_type`, `concern_type`)
+    /// gives a has / has-not table per category, with no total across categories.
     pub group_by: Option<String>,
     /// `true`: exact counts, nothing withheld; needs `reason`, and the read is audited.
     pub internal: Option<String>,
@@ -120,15 +122,28 @@ pub(super) async fn coordinator_read(
         }
     };
     let policy = query.policy(config.k).map_err(ApiError::internal)?;
+    let counts = counts_audited(&query, principal, request_id, pool).await?;
+    let output = tables(query, counts, policy).await?;
+    Ok(respond(&output, csv, "no-store"))
+}
+
+/// The grouped counts of `query`, in one transaction with the audit entry of
+/// an internal read: no exact read without its record.
+pub(super) async fn counts_audited(
+    query: &StatsQuery,
+    principal: &Principal,
+    request_id: &RequestId,
+    pool: &DbPool,
+) -> Result<Vec<GroupCount>, ApiError> {
     let mut pooled = pool.get().await?;
     let conn: &mut AsyncPgConnection = &mut pooled;
     let counts = conn
         .transaction(async |conn| {
-            let counts = db::stats::incident_counts(conn, &query).await?;
+            let counts = db::stats::incident_counts(conn, query).await?;
             if let Some(reason) = query.reason() {
                 let what = format!(
                     "{} {} by {}",
-                    subject.code(),
+                    query.subject().code(),
                     query.period().label(),
                     query.group_by().iter().map(|g| g.code()).collect::<Vec<_>>().join(",")
                 );
@@ -138,6 +153,5 @@ pub(super) async fn coordinator_read(
             Ok::<_, diesel::result::Error>(counts)
         })
         .await?;
-    let output = tables(query, counts, policy).await?;
-    Ok(respond(&output, csv, "no-store"))
+    Ok(counts)
 }

@@ -2,6 +2,10 @@
 //! and the public's (`/public/stats/…`). The rules are `beacon_core::stats`.
 
 pub mod incidents;
+pub mod intake;
 pub mod public_incidents;
+pub mod referrals;
 mod respond;
+pub mod training;
+pub mod trends;
 pub mod victims;

@@ -54,9 +54,45 @@ pub async fn public_incident_stats(
     pool: web::Data<DbPool>,
     config: web::Data<StatsConfig>,
 ) -> Result<HttpResponse, ApiError> {
+    public_read(Subject::Incidents, &req, &params, &pool, &config).await
+}
+
+/// Partner intake volume for the public, as `GET /public/stats/incidents`
+/// gives incidents: no key, always suppressed, whole years or quarters,
+/// by `year quarter county planning_region judicial_district dcf_region`
+/// (a submission without a town is in the `unknown` region); every
+/// geography of a year cut from one suppressed model of intake that year.
+/// Partners, concern types and age groups are the coordinator's only.
+#[utoipa::path(
+    tag = "stats",
+    operation_id = "public_stats_intake",
+    params(PublicStatsParams),
+    responses(
+        (status = 200, description = "The tables; with `format=csv` or `Accept: text/csv`, long-format CSV (`measure,table,<dimensions…>,count`, `*` withheld)",
+            content((StatsOutput = "application/json"), (String = "text/csv"))),
+        (status = 400, description = "A bad or refused query parameter, named in `errors`", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/stats/intake")]
+pub async fn public_intake_stats(
+    req: HttpRequest,
+    params: Query<StatsParams>,
+    pool: web::Data<DbPool>,
+    config: web::Data<StatsConfig>,
+) -> Result<HttpResponse, ApiError> {
+    public_read(Subject::Intake, &req, &params, &pool, &config).await
+}
+
+async fn public_read(
+    subject: Subject,
+    req: &HttpRequest,
+    params: &StatsParams,
+    pool: &DbPool,
+    config: &StatsConfig,
+) -> Result<HttpResponse, ApiError> {
     let mut errors = Vec::new();
-    let csv = wants_csv(&req, params.format.as_deref(), &mut errors);
-    let query = match StatsQuery::parse(Subject::Incidents, &params.raw(), Endpoint::Public) {
+    let csv = wants_csv(req, params.format.as_deref(), &mut errors);
+    let query = match StatsQuery::parse(subject, &params.raw(), Endpoint::Public) {
         Ok(query) if errors.is_empty() => query,
         Ok(_) => return Err(ApiError::BadQuery(errors)),
         Err(mut found) => {

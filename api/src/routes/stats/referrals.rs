@@ -1,0 +1,38 @@
+use super::incidents::{coordinator_read, StatsParams};
+use crate::config::StatsConfig;
+use crate::db::DbPool;
+use crate::error::{ApiError, Problem};
+use crate::http::query::Query;
+use crate::security::Principal;
+use actix_web::{get, web, HttpRequest, HttpResponse};
+use beacon_core::stats::query::{StatsOutput, Subject};
+use tracing_actix_web::RequestId;
+
+/// The directory's referrals, dated by the day referred: grouped by
+/// `outcome`, `service` (the category referred for), time and the
+/// geographies of the person's town. No filters. Median days to outcome
+/// waits on the screening issue's referral lifecycle: a referral records
+/// no date its outcome was reached. Disclosure control, CSV and the
+/// audited `internal=true&reason=…` are as for `GET /v1/stats/incidents`.
+#[utoipa::path(
+    tag = "stats",
+    operation_id = "stats_referrals",
+    params(StatsParams),
+    responses(
+        (status = 200, description = "The tables; with `format=csv` or `Accept: text/csv`, long-format CSV (`measure,table,<dimensions…>,count`, `*` withheld)",
+            content((StatsOutput = "application/json"), (String = "text/csv"))),
+        (status = 400, description = "A bad query parameter, named in `errors`; `reason` missing or of the wrong length with `internal=true`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = ["coordinator"]))
+)]
+#[get("/stats/referrals")]
+pub async fn referral_stats(
+    principal: Principal,
+    request_id: RequestId,
+    req: HttpRequest,
+    params: Query<StatsParams>,
+    pool: web::Data<DbPool>,
+    config: web::Data<StatsConfig>,
+) -> Result<HttpResponse, ApiError> {
+    coordinator_read(Subject::Referrals, &principal, &request_id, &req, &params, &pool, &config).await
+}
