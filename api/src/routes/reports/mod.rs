@@ -5,6 +5,7 @@
 //! transaction and need `If-Match` with the entry's ETag to change it.
 
 pub mod activity;
+mod charts;
 pub mod coordinator;
 pub mod create_activity;
 pub mod create_recommendation;
