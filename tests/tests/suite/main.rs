@@ -21,6 +21,7 @@ mod intake_vectors;
 mod openapi_contract;
 mod privacy;
 mod report_coordinator;
+mod report_pdf;
 mod report_registers;
 mod retention_and_keys;
 mod stats_api;

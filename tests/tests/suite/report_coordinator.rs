@@ -8,11 +8,11 @@ use beacon_tests::app::TestApp;
 use chrono::NaiveDate;
 use serde_json::{json, Value};
 
-const K: u64 = 11;
+pub(crate) const K: u64 = 11;
 
 /// An app on December 3, 2026 with a year of incidents (some cells below k)
 /// and the registers filled in.
-async fn seeded() -> (TestApp, String) {
+pub(crate) async fn seeded() -> (TestApp, String) {
     let app = TestApp::spawn().await.unwrap();
     app.set_today(NaiveDate::from_ymd_opt(2026, 12, 3).unwrap());
     let key = app.key("OPM coordinator", Role::Coordinator).await.unwrap();
@@ -143,7 +143,7 @@ async fn accept_text_html_gives_the_html_and_a_bad_format_is_400() {
     let (app, key) = seeded().await;
     let r = app.client.get(app.url("/v1/reports/coordinator/2026")).bearer_auth(&key).header("accept", "text/html").send().await.unwrap();
     assert!(r.headers().get("content-type").unwrap().to_str().unwrap().starts_with("text/html"));
-    let r = app.get("/v1/reports/coordinator/2026?format=pdf", &key).await.unwrap();
+    let r = app.get("/v1/reports/coordinator/2026?format=docx", &key).await.unwrap();
     assert_eq!(r.status().as_u16(), 400);
     let problem: Value = r.json().await.unwrap();
     assert_eq!(problem["errors"][0]["path"], "/format");

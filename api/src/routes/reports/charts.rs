@@ -37,7 +37,7 @@ fn withheld_note(k: Option<u64>) -> String {
 /// `<figure>`, or nothing for a dimension without a chart. Its data tables
 /// are the section's tables that follow it.
 pub fn trend_chart(dimension: &str, tables: &[&MeasureTable], k: Option<u64>) -> Option<String> {
-    let svg = match dimension {
+    let (svg, title) = match dimension {
         "quarter" => {
             let first = tables.first()?;
             let categories = inner(first).into_iter().map(|(l, _)| l).collect();
@@ -51,7 +51,8 @@ pub fn trend_chart(dimension: &str, tables: &[&MeasureTable], k: Option<u64>) ->
                 "Bar chart of the year's incidents and victims in each calendar quarter, as in the tables that follow.",
             )
             .withheld_because(&withheld_note(k));
-            BarChart { meta, orientation: Orientation::Vertical, category_name: "Quarter".into(), categories, series }.render().svg
+            let title = meta.title.clone();
+            (BarChart { meta, orientation: Orientation::Vertical, category_name: "Quarter".into(), categories, series }.render().svg, title)
         }
         "county" => {
             let incidents = tables.iter().find(|t| t.measure == Measure::Incidents)?;
@@ -61,9 +62,15 @@ pub fn trend_chart(dimension: &str, tables: &[&MeasureTable], k: Option<u64>) ->
                 "Map of Connecticut's eight counties, each shaded by the year's incidents, as in the tables that follow.",
             )
             .withheld_because(&withheld_note(k));
-            CountyMap::of_counts(meta, "Incidents", &inner(incidents)).render().svg
+            let title = meta.title.clone();
+            (CountyMap::of_counts(meta, "Incidents", &inner(incidents)).render().svg, title)
         }
         _ => return None,
     };
-    Some(format!("<figure class=\"chart\">\n{svg}<figcaption>The figures are in the table{} below.</figcaption>\n</figure>\n", if tables.len() > 1 { "s" } else { "" }))
+    // The caption repeats the title in print, where an SVG's `<title>` is not shown.
+    Some(format!(
+        "<figure class=\"chart\">\n{svg}<figcaption><b>{}</b>. The figures are in the table{} below.</figcaption>\n</figure>\n",
+        beacon_core::chart::escape(&title),
+        if tables.len() > 1 { "s" } else { "" }
+    ))
 }

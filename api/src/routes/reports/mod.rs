@@ -9,7 +9,7 @@ mod charts;
 pub mod coordinator;
 pub mod create_activity;
 pub mod create_recommendation;
-mod html;
+pub mod html;
 pub mod list_activities;
 pub mod list_recommendations;
 pub mod recommendation;
