@@ -16,6 +16,11 @@ use thiserror::Error;
 /// What to install, said the same way by the API and the CLI.
 pub const INSTALL_HINT: &str = "install Chromium (`apt install chromium`) or set BEACON_CHROMIUM to a Chromium or Chrome executable";
 
+/// A PDF file in the OpenAPI document: bytes, not JSON.
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct PdfFile(pub Vec<u8>);
+
 /// The longest a print may take before the browser is killed.
 const TIMEOUT: Duration = Duration::from_secs(30);
 

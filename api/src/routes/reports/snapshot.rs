@@ -95,7 +95,7 @@ pub async fn freeze_report(
     ),
     responses(
         (status = 200, description = "The snapshot; with `format=html` or `Accept: text/html`, the HTML filed",
-            content((ReportSnapshot = "application/json"), (String = "text/html"), (Vec<u8> = "application/pdf"))),
+            content((ReportSnapshot = "application/json"), (String = "text/html"), (crate::pdf::PdfFile = "application/pdf"))),
         (status = 400, description = "A bad query parameter, named in `errors`", body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "PDF asked for and no Chromium is installed (`pdf_unavailable`)", body = Problem, content_type = "application/problem+json"),
