@@ -203,3 +203,21 @@ async fn freezing_is_audited_and_a_snapshot_of_another_year_is_404() {
         .unwrap();
     assert_eq!(rows.iter().map(|r| r.resource_id.as_deref()).collect::<Vec<_>>(), [Some(id)]);
 }
+
+/// The charts draw only what the tables publish: every bar, point and county
+/// names its value in a tooltip (`<title>Hartford County: 30</title>`), and
+/// none is a count from 1 to k − 1.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_charts_show_no_count_below_k() {
+    let (app, key) = seeded().await;
+    let html = report_html(&app, &key).await;
+    assert_eq!(html.matches("<svg ").count(), 2, "the quarter bars and the county map");
+    let svgs: String = html.split("<svg ").skip(1).filter_map(|s| s.split("</svg>").next()).collect();
+    let tips: Vec<&str> = svgs.split("<title>").skip(1).filter_map(|s| s.split("</title>").next()).filter(|t| t.contains(": ")).collect();
+    assert!(tips.len() >= 16, "8 bars and 8 counties: {tips:?}");
+    for tip in &tips {
+        let value = tip.rsplit(": ").next().unwrap();
+        assert!(value == "withheld" || value.parse::<u64>().is_ok_and(|n| n == 0 || n >= K), "a chart shows {tip}");
+    }
+    assert!(tips.iter().any(|t| t.ends_with("withheld")));
+}
