@@ -144,7 +144,7 @@ impl StatsConfig {
 
 /// The browser that prints reports to PDF (`crate::pdf`). `BEACON_CHROMIUM`
 /// names it (a path, or a command on `PATH`); unset, the first of
-/// [`PdfConfig::CANDIDATES`] on `PATH` is used. No browser is not an error
+/// [`PdfConfig::CANDIDATES`] on `PATH` is used (so too when it is empty). No browser is not an error
 /// here: the server runs, and a PDF request says what to install.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PdfConfig {
@@ -159,10 +159,11 @@ impl PdfConfig {
     /// error, so a typo is found at startup rather than at the first report.
     pub fn from_env() -> Result<PdfConfig, ConfigError> {
         let path = std::env::var_os("PATH").unwrap_or_default();
+        let search = || PdfConfig { browser: Self::CANDIDATES.iter().find_map(|c| find_executable(c, &path)) };
         match std::env::var(Self::VAR) {
-            Err(std::env::VarError::NotPresent) => {
-                Ok(PdfConfig { browser: Self::CANDIDATES.iter().find_map(|c| find_executable(c, &path)) })
-            }
+            Err(std::env::VarError::NotPresent) => Ok(search()),
+            // Empty is unset, so a caller can clear an inherited value.
+            Ok(name) if name.trim().is_empty() => Ok(search()),
             Err(std::env::VarError::NotUnicode(_)) => Err(bad(Self::VAR, "is not valid UTF-8")),
             Ok(name) => find_executable(name.trim(), &path)
                 .map(|b| PdfConfig { browser: Some(b) })

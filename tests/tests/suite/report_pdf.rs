@@ -111,8 +111,9 @@ async fn the_cli_prints_the_same_report_offline() {
 async fn the_cli_without_chromium_exits_2_and_says_what_to_install() {
     let (app, _key) = seeded().await;
     let file = TempFile::new("pdf");
-    // No browser on PATH (and BEACON_CHROMIUM unset in the test environment).
-    let out = app.beacon(&["report", "coordinator", "--year", "2026", "--out", file.0.to_str().unwrap()], &[("PATH", "/nonexistent".to_string())]).unwrap();
+    // No browser on PATH, and BEACON_CHROMIUM (which `cargo xtask test` sets) cleared.
+    let no_browser = [("PATH", "/nonexistent".to_string()), ("BEACON_CHROMIUM", String::new())];
+    let out = app.beacon(&["report", "coordinator", "--year", "2026", "--out", file.0.to_str().unwrap()], &no_browser).unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("apt install chromium") && err.contains("BEACON_CHROMIUM"), "{err}");
