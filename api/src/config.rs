@@ -142,6 +142,51 @@ impl StatsConfig {
     }
 }
 
+/// The browser that prints reports to PDF (`crate::pdf`). `BEACON_CHROMIUM`
+/// names it (a path, or a command on `PATH`); unset, the first of
+/// [`PdfConfig::CANDIDATES`] on `PATH` is used (so too when it is empty). No browser is not an error
+/// here: the server runs, and a PDF request says what to install.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PdfConfig {
+    pub browser: Option<std::path::PathBuf>,
+}
+
+impl PdfConfig {
+    pub const VAR: &'static str = "BEACON_CHROMIUM";
+    pub const CANDIDATES: [&'static str; 3] = ["chromium", "chromium-browser", "google-chrome"];
+
+    /// A `BEACON_CHROMIUM` that names nothing runnable is a configuration
+    /// error, so a typo is found at startup rather than at the first report.
+    pub fn from_env() -> Result<PdfConfig, ConfigError> {
+        let path = std::env::var_os("PATH").unwrap_or_default();
+        let search = || PdfConfig { browser: Self::CANDIDATES.iter().find_map(|c| find_executable(c, &path)) };
+        match std::env::var(Self::VAR) {
+            Err(std::env::VarError::NotPresent) => Ok(search()),
+            // Empty is unset, so a caller can clear an inherited value.
+            Ok(name) if name.trim().is_empty() => Ok(search()),
+            Err(std::env::VarError::NotUnicode(_)) => Err(bad(Self::VAR, "is not valid UTF-8")),
+            Ok(name) => find_executable(name.trim(), &path)
+                .map(|b| PdfConfig { browser: Some(b) })
+                .ok_or_else(|| bad(Self::VAR, format!("{name:?} is not an executable file nor a command on PATH"))),
+        }
+    }
+}
+
+/// `name` as an executable file: itself when it holds a `/`, otherwise the
+/// first match in the directories of `path` (a `PATH` value).
+fn find_executable(name: &str, path: &std::ffi::OsStr) -> Option<std::path::PathBuf> {
+    use std::os::unix::fs::PermissionsExt;
+    let runnable = |p: &std::path::Path| p.metadata().map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0).unwrap_or(false);
+    if name.is_empty() {
+        return None;
+    }
+    if name.contains('/') {
+        let p = std::path::PathBuf::from(name);
+        return runnable(&p).then_some(p);
+    }
+    std::env::split_paths(path).map(|dir| dir.join(name)).find(|p| runnable(p))
+}
+
 pub fn database_url() -> Result<String, ConfigError> {
     match std::env::var("DATABASE_URL") {
         Ok(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => Ok(url),
@@ -235,6 +280,25 @@ mod tests {
         for bad in ["", "10", "0", "-11", "eleven"] {
             assert!(StatsConfig::parse(bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn the_browser_is_found_on_path_by_name_or_by_path() {
+        let dir = std::env::temp_dir().join(format!("beacon-config-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let exe = dir.join("chromium");
+        std::fs::write(&exe, "#!/bin/sh\n").unwrap();
+        let plain = dir.join("not-executable");
+        std::fs::write(&plain, "").unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let path = std::env::join_paths(["/nonexistent".into(), dir.clone()]).unwrap();
+        assert_eq!(find_executable("chromium", &path), Some(exe.clone()));
+        assert_eq!(find_executable(exe.to_str().unwrap(), &path), Some(exe.clone()));
+        assert_eq!(find_executable("google-chrome", &path), None);
+        assert_eq!(find_executable(plain.to_str().unwrap(), &path), None);
+        assert_eq!(find_executable("", &path), None);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

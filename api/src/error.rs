@@ -43,6 +43,9 @@ pub enum ApiError {
     RateLimited { detail: &'static str, retry_after_secs: u64 },
     #[error("the database is unavailable")]
     Unavailable,
+    /// A PDF was asked for and no browser is installed to print it.
+    #[error("this server cannot print PDF: {}; the report is also served as HTML (format=html)", crate::pdf::INSTALL_HINT)]
+    PdfUnavailable,
     /// `If-Match` does not name the record's current ETag.
     #[error("the record changed since you read it: If-Match does not name its current ETag; read it again and reapply your change")]
     PreconditionFailed,
@@ -63,6 +66,15 @@ pub enum ApiError {
     InvalidStatements(Vec<ValidationError>),
     #[error("the X-Experience-API-Version header must name version 1.0.x")]
     XapiVersionRequired,
+}
+
+impl From<crate::pdf::PdfError> for ApiError {
+    fn from(e: crate::pdf::PdfError) -> Self {
+        match e {
+            crate::pdf::PdfError::NoBrowser => ApiError::PdfUnavailable,
+            other => ApiError::internal(other),
+        }
+    }
 }
 
 impl ApiError {
@@ -87,6 +99,7 @@ impl ApiError {
             ApiError::CrossOriginForbidden => "cross_origin_forbidden",
             ApiError::RateLimited { .. } => "rate_limited",
             ApiError::Unavailable => "unavailable",
+            ApiError::PdfUnavailable => "pdf_unavailable",
             ApiError::PreconditionFailed => "precondition_failed",
             ApiError::PreconditionRequired => "precondition_required",
             ApiError::Internal(_) => "internal",
@@ -175,7 +188,7 @@ impl ResponseError for ApiError {
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable | ApiError::PdfUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

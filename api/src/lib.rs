@@ -11,6 +11,7 @@ pub mod hsds;
 pub mod http;
 pub mod import;
 pub mod openapi;
+pub mod pdf;
 pub mod routes;
 pub mod security;
 pub mod startup;

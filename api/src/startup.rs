@@ -56,6 +56,12 @@ impl Application {
         // Read here rather than carried in `Settings`, whose builders (the CLI,
         // the test app) are being reworked; still only `config` reads the env.
         let stats = web::Data::new(settings.stats);
+        // The PDF printer is found here, like `stats` once was, so the test app
+        // and the CLI's `serve` need not carry it.
+        let pdf = web::Data::new(crate::config::PdfConfig::from_env()?);
+        if pdf.browser.is_none() {
+            tracing::warn!("no Chromium found: reports cannot be printed to PDF; {}", crate::pdf::INSTALL_HINT);
+        }
         let policy = web::Data::new(
             Policy::from_openapi(&crate::openapi::document()).map_err(StartupError::Policy)?,
         );
@@ -69,6 +75,7 @@ impl Application {
                 .app_data(envelope.clone())
                 .app_data(clock.clone())
                 .app_data(stats.clone())
+                .app_data(pdf.clone())
                 .app_data(policy.clone())
                 .app_data(web::QueryConfig::default().error_handler(|_, _| {
                     ApiError::BadQuery(Vec::new()).into()

@@ -7,6 +7,7 @@ mod audit;
 pub mod import;
 mod keys;
 mod purge;
+mod report;
 
 use crate::clock::Clock;
 use crate::config::{self, Config, ConfigError};
@@ -57,6 +58,28 @@ pub enum Command {
     Import {
         #[command(subcommand)]
         command: ImportCommand,
+    },
+    /// Write a report as the API serves it, straight from the database.
+    Report {
+        #[command(subcommand)]
+        command: ReportCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// The coordinator's annual report (Sec. 1(f)) on a year, as of today. PDF needs
+    /// Chromium (`apt install chromium`, or BEACON_CHROMIUM); exit 2 without it.
+    Coordinator {
+        /// The year reported on, from 2026.
+        #[arg(long)]
+        year: i32,
+        /// The file to write.
+        #[arg(long)]
+        out: std::path::PathBuf,
+        /// json, html or pdf; by default, from the extension of --out.
+        #[arg(long, value_enum)]
+        format: Option<report::Format>,
     },
 }
 
@@ -119,12 +142,16 @@ pub enum CliError {
     Json(#[from] serde_json::Error),
     #[error(transparent)]
     Import(#[from] import::ImportError),
+    #[error(transparent)]
+    Pdf(#[from] crate::pdf::PdfError),
+    #[error("cannot build the report: {0}")]
+    Report(String),
 }
 
 impl CliError {
     pub fn exit_code(&self) -> ExitCode {
         match self {
-            CliError::Config(_) | CliError::Usage(_) => ExitCode::from(2),
+            CliError::Config(_) | CliError::Usage(_) | CliError::Pdf(crate::pdf::PdfError::NoBrowser) => ExitCode::from(2),
             CliError::Import(e) => e.exit_code(),
             _ => ExitCode::FAILURE,
         }
@@ -146,6 +173,9 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Audit { command: AuditCommand::Verify } => audit::verify().await,
         Command::Purge { older_than, dry_run } => purge::run(&older_than, dry_run, clock.now()).await,
         Command::Import { command } => import::run(command, clock.now()).await,
+        Command::Report { command: ReportCommand::Coordinator { year, out, format } } => {
+            report::coordinator(year, out, format, clock.today()).await
+        }
         Command::Openapi => {
             print!("{}", crate::openapi::document_json()?);
             Ok(())

@@ -13,6 +13,9 @@ use std::fmt::Write;
 const SHAPES: &str = include_str!("../../data/ct-counties.csv");
 const MAP_W: f64 = 600.0;
 const MAP_H: f64 = 400.0;
+/// Room right of the map for the classes.
+const LEGEND_W: f64 = 200.0;
+const LEGEND_TOP: f64 = 200.0;
 
 /// One county's outline, projected into a 600 × 400 box.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -86,11 +89,10 @@ impl CountyMap {
         let missing = found.iter().filter(|v| v.is_none()).count();
         let max = found.iter().flatten().flatten().copied().fold(0.0, f64::max);
         let width_class = class_width(max, self.decimals);
-        let legend_y = MAP_H + 14.0;
-        let lines = 1 + RAMP.len() + usize::from(withheld > 0) + usize::from(missing > 0);
-        let height = legend_y + 20.0 * lines as f64 + 8.0;
-
-        let mut s = open(&self.meta, MAP_W, height, withheld, shapes.len());
+        // Classes beside the map, the longer notes beneath it.
+        let notes = usize::from(withheld > 0) + usize::from(missing > 0);
+        let height = MAP_H + 20.0 * notes as f64 + 8.0;
+        let mut s = open(&self.meta, MAP_W + LEGEND_W, height, withheld, shapes.len());
         s.push_str("<g class=\"counties\" stroke=\"#111111\" stroke-width=\"1\">\n");
         for (shape, v) in shapes.iter().zip(&found) {
             let fill = match v {
@@ -130,12 +132,12 @@ impl CountyMap {
             );
         }
         s.push_str("</g>\n");
-        let _ = writeln!(s, "<text x=\"10\" y=\"{}\" font-weight=\"bold\">{}</text>", n(legend_y + 11.0), escape(&self.value_name));
-        let mut y = legend_y + 20.0;
+        let x = MAP_W - 40.0;
+        let _ = writeln!(s, "<text x=\"{}\" y=\"{}\" font-weight=\"bold\">{}</text>", n(x), n(LEGEND_TOP - 8.0), escape(&self.value_name));
         for (k, label) in class_labels(width_class, self.decimals).iter().enumerate() {
-            legend_item(&mut s, 10.0, y, RAMP[k], label);
-            y += 20.0;
+            legend_item(&mut s, x, LEGEND_TOP + 20.0 * k as f64, RAMP[k], label);
         }
+        let mut y = MAP_H;
         if withheld > 0 {
             withheld_legend(&mut s, &self.meta, 10.0, y);
             y += 20.0;

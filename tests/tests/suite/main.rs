@@ -22,6 +22,7 @@ mod intake_vectors;
 mod openapi_contract;
 mod privacy;
 mod report_coordinator;
+mod report_pdf;
 mod report_task_force;
 mod report_registers;
 mod report_vectors;

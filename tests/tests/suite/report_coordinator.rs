@@ -247,7 +247,7 @@ async fn accept_text_html_gives_the_html_and_a_bad_format_is_400() {
     let (app, key) = seeded().await;
     let r = app.client.get(app.url("/v1/reports/coordinator/2026")).bearer_auth(&key).header("accept", "text/html").send().await.unwrap();
     assert!(r.headers().get("content-type").unwrap().to_str().unwrap().starts_with("text/html"));
-    let r = app.get("/v1/reports/coordinator/2026?format=pdf", &key).await.unwrap();
+    let r = app.get("/v1/reports/coordinator/2026?format=docx", &key).await.unwrap();
     assert_eq!(r.status().as_u16(), 400);
     let problem: Value = r.json().await.unwrap();
     assert_eq!(problem["errors"][0]["path"], "/format");
@@ -388,4 +388,22 @@ async fn the_new_sections_hold_the_seeded_year_under_disclosure_control() {
     assert_eq!(median("declined_capacity"), Value::Null);
     assert_eq!(cell(&referrals["table"], json!([5])), Value::Null);
     assert_eq!(cell(&referrals["table"], json!([null])), json!(29));
+}
+
+/// The charts draw only what the tables publish: every bar, point and county
+/// names its value in a tooltip (`<title>Hartford County: 30</title>`), and
+/// none is a count from 1 to k − 1.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_charts_show_no_count_below_k() {
+    let (app, key) = seeded().await;
+    let html = report_html(&app, &key).await;
+    assert_eq!(html.matches("<svg ").count(), 2, "the quarter bars and the county map");
+    let svgs: String = html.split("<svg ").skip(1).filter_map(|s| s.split("</svg>").next()).collect();
+    let tips: Vec<&str> = svgs.split("<title>").skip(1).filter_map(|s| s.split("</title>").next()).filter(|t| t.contains(": ")).collect();
+    assert!(tips.len() >= 16, "8 bars and 8 counties: {tips:?}");
+    for tip in &tips {
+        let value = tip.rsplit(": ").next().unwrap();
+        assert!(value == "withheld" || value.parse::<u64>().is_ok_and(|n| n == 0 || n >= K), "a chart shows {tip}");
+    }
+    assert!(tips.iter().any(|t| t.ends_with("withheld")));
 }

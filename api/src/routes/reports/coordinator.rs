@@ -1,9 +1,9 @@
 use super::html;
 use crate::clock::Clock;
-use crate::config::StatsConfig;
+use crate::config::{PdfConfig, StatsConfig};
 use crate::db::{self, DbPool};
 use crate::error::{ApiError, Problem};
-use crate::http::negotiate::wants_html;
+use crate::http::negotiate::{wants_document, Document};
 use crate::http::query::Query;
 use crate::security::Principal;
 use actix_web::http::header;
@@ -30,7 +30,7 @@ use utoipa::IntoParams;
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ReportParams {
-    /// `json` (default) or `html`; or send `Accept: text/html`.
+    /// `json` (default), `html` or `pdf`; or send `Accept: text/html` or `Accept: application/pdf`.
     pub format: Option<String>,
 }
 
@@ -43,17 +43,21 @@ pub struct ReportParams {
 /// outcomes (every count of people suppressed), the
 /// recommendations (administrative, and for legislation), the statutory
 /// calendar and the methodology. JSON, or print-ready HTML with
-/// `format=html` or `Accept: text/html`. A year before 2026 or not yet
-/// begun has no report (404).
+/// `format=html` or `Accept: text/html`, or that same page printed to PDF
+/// by headless Chromium with `format=pdf` or `Accept: application/pdf` (503
+/// `pdf_unavailable` when the server has no Chromium). A year before 2026 or
+/// not yet begun has no report (404).
 #[utoipa::path(
     tag = "reports",
     operation_id = "coordinator_report",
     params(("year" = i32, Path, description = "The year reported on, from 2026"), ReportParams),
     responses(
         (status = 200, description = "The report; with `format=html` or `Accept: text/html`, one HTML page",
-            content((CoordinatorReport = "application/json"), (String = "text/html"))),
+            content((CoordinatorReport = "application/json"), (String = "text/html"), (crate::pdf::PdfFile = "application/pdf"))),
         (status = 400, description = "A bad query parameter, named in `errors`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No report covers that year", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "PDF asked for and no Chromium is installed (`pdf_unavailable`); the detail says what to install",
+            body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = ["coordinator"]))
 )]
@@ -67,25 +71,38 @@ pub async fn coordinator_report(
     pool: web::Data<DbPool>,
     config: web::Data<StatsConfig>,
 ) -> Result<HttpResponse, ApiError> {
+    // From the request rather than one more extractor (clippy's argument limit).
+    let pdf = req.app_data::<web::Data<PdfConfig>>().cloned().unwrap_or_default();
     let mut errors = Vec::new();
-    let html = wants_html(&req, params.format.as_deref(), &mut errors);
+    let document = wants_document(&req, params.format.as_deref(), &mut errors);
     if !errors.is_empty() {
         return Err(ApiError::BadQuery(errors));
+    }
+    // Before the report's queries: without a browser there is nothing to build for.
+    if document == Some(Document::Pdf) && pdf.browser.is_none() {
+        return Err(ApiError::PdfUnavailable);
     }
     let report = build(&year, clock.today(), &pool, config.k).await?;
     let mut response = HttpResponse::Ok();
     response.insert_header((header::CACHE_CONTROL, "no-store")).insert_header((header::VARY, "Accept"));
-    if html {
-        Ok(response.content_type("text/html; charset=utf-8").body(html::render(&report)))
-    } else {
-        Ok(response.json(&report))
+    match document {
+        Some(Document::Html) => Ok(response.content_type("text/html; charset=utf-8").body(html::render(&report))),
+        Some(Document::Pdf) => {
+            let bytes = crate::pdf::print(&html::render(&report), &pdf).await?;
+            response.insert_header((
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"coordinator-report-{}.pdf\"", report.year),
+            ));
+            Ok(response.content_type("application/pdf").body(bytes))
+        }
+        None => Ok(response.json(&report)),
     }
 }
 
 /// The report on the year `year_text` names as of `today`: fetch the year's
 /// counts and registers, then let core build it. A year without a report
 /// (before 2026, not begun, not a number) is a 404.
-pub(super) async fn build(year_text: &str, today: NaiveDate, pool: &DbPool, k: u64) -> Result<CoordinatorReport, ApiError> {
+pub async fn build(year_text: &str, today: NaiveDate, pool: &DbPool, k: u64) -> Result<CoordinatorReport, ApiError> {
     let inputs = fetch(year_text, today, pool).await?;
     // Complementary suppression of the year's model is real work: off the worker thread.
     web::block(move || build_report(inputs.input(today, k))).await.map_err(ApiError::internal)?.map_err(ApiError::internal)

@@ -2,6 +2,7 @@
 //! inline CSS, no script (it is read on paper and by screen readers). Every
 //! text value is escaped, the register's free text above all.
 
+use super::charts;
 use beacon_core::reference::codes::CodeList;
 use beacon_core::stats::annual::{CoordinatorReport, ReportRecommendation};
 use beacon_core::stats::query::{Measure, MeasureTable};
@@ -13,7 +14,11 @@ line-height:1.45;color:#111}h1{font-size:1.6rem}h2{border-bottom:1px solid #999;
 table{border-collapse:collapse;width:100%;margin:1rem 0;break-inside:avoid}caption{text-align:left;font-weight:bold;\
 padding:.25rem 0}th,td{border:1px solid #999;padding:.25rem .5rem;text-align:left;vertical-align:top}\
 td.count,th.count{text-align:right;font-variant-numeric:tabular-nums}.note{font-style:italic}\
-blockquote{margin:1rem 0;padding-left:1rem;border-left:3px solid #999}@media print{body{margin:0;max-width:none}}";
+blockquote{margin:1rem 0;padding-left:1rem;border-left:3px solid #999}\
+figure.chart{margin:1rem 0;break-inside:avoid}figure.chart svg{display:block;max-width:100%;height:auto}\
+figcaption{font-size:.9rem;font-style:italic}\
+@media print{body{margin:0;max-width:none}html{-webkit-print-color-adjust:exact;print-color-adjust:exact}\
+figure.chart svg{width:100%;height:auto}@page{margin:1.5cm}}";
 
 /// `s` with the five characters that matter in HTML text and attributes escaped.
 pub fn escape(s: &str) -> String {
@@ -87,8 +92,19 @@ pub fn render(report: &CoordinatorReport) -> String {
     // Incident trends
     let t = &s.incident_trends;
     let _ = write!(h, "<section id=\"incident-trends\">\n<h2>{}</h2>\n<p>{}</p>\n", escape(t.title), escape(&t.rule));
-    for table in &t.tables {
-        trend_table(&mut h, table);
+    // Each run of tables by one dimension is preceded by its chart.
+    let mut start = 0;
+    while start < t.tables.len() {
+        let dimension = |m: &MeasureTable| m.table.dimensions().first().map(|d| d.name().to_string());
+        let name = dimension(&t.tables[start]);
+        let run: Vec<&MeasureTable> = t.tables[start..].iter().take_while(|m| dimension(m) == name).collect();
+        if let Some(figure) = name.and_then(|n| charts::trend_chart(&n, &run, t.k)) {
+            h.push_str(&figure);
+        }
+        for table in &run {
+            trend_table(&mut h, table);
+        }
+        start += run.len().max(1);
     }
     h.push_str("</section>\n");
 

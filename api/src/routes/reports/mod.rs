@@ -5,10 +5,11 @@
 //! transaction and need `If-Match` with the entry's ETag to change it.
 
 pub mod activity;
+mod charts;
 pub mod coordinator;
 pub mod create_activity;
 pub mod create_recommendation;
-mod html;
+pub mod html;
 pub mod list_activities;
 pub mod list_recommendations;
 pub mod recommendation;

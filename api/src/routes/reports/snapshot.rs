@@ -4,11 +4,11 @@
 use super::coordinator::{build, ReportParams};
 use super::html;
 use crate::clock::Clock;
-use crate::config::StatsConfig;
+use crate::config::{PdfConfig, StatsConfig};
 use crate::db::reports as store;
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
-use crate::http::negotiate::wants_html;
+use crate::http::negotiate::{wants_document, Document};
 use crate::http::path::PathId;
 use crate::http::query::Query;
 use crate::security::audit::{self, Event};
@@ -83,7 +83,8 @@ pub async fn freeze_report(
 }
 
 /// A frozen report exactly as filed: JSON, or its HTML with `format=html`
-/// or `Accept: text/html`.
+/// or `Accept: text/html`, or that HTML printed to PDF with `format=pdf` or
+/// `Accept: application/pdf`.
 #[utoipa::path(
     tag = "reports",
     operation_id = "get_coordinator_report_snapshot",
@@ -94,9 +95,10 @@ pub async fn freeze_report(
     ),
     responses(
         (status = 200, description = "The snapshot; with `format=html` or `Accept: text/html`, the HTML filed",
-            content((ReportSnapshot = "application/json"), (String = "text/html"))),
+            content((ReportSnapshot = "application/json"), (String = "text/html"), (crate::pdf::PdfFile = "application/pdf"))),
         (status = 400, description = "A bad query parameter, named in `errors`", body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "PDF asked for and no Chromium is installed (`pdf_unavailable`)", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = ["coordinator"]))
 )]
@@ -107,20 +109,27 @@ pub async fn get_snapshot(
     req: HttpRequest,
     params: Query<ReportParams>,
     pool: web::Data<DbPool>,
+    pdf: web::Data<PdfConfig>,
 ) -> Result<HttpResponse, ApiError> {
     let mut errors = Vec::new();
-    let as_html = wants_html(&req, params.format.as_deref(), &mut errors);
+    let document = wants_document(&req, params.format.as_deref(), &mut errors);
     if !errors.is_empty() {
         return Err(ApiError::BadQuery(errors));
+    }
+    if document == Some(Document::Pdf) && pdf.browser.is_none() {
+        return Err(ApiError::PdfUnavailable);
     }
     let year = req.match_info().get("year").and_then(|y| y.parse::<i32>().ok()).ok_or(ApiError::NotFound)?;
     let mut pooled = pool.get().await?;
     let row = store::get_snapshot(&mut pooled, year, id).await?.ok_or(ApiError::NotFound)?;
     let mut response = HttpResponse::Ok();
     response.insert_header((header::VARY, "Accept"));
-    if as_html {
-        Ok(response.content_type("text/html; charset=utf-8").body(row.html))
-    } else {
-        Ok(response.json(ReportSnapshot::from(row)))
+    match document {
+        Some(Document::Html) => Ok(response.content_type("text/html; charset=utf-8").body(row.html)),
+        Some(Document::Pdf) => {
+            let bytes = crate::pdf::print(&row.html, &pdf).await?;
+            Ok(response.content_type("application/pdf").body(bytes))
+        }
+        None => Ok(response.json(ReportSnapshot::from(row))),
     }
 }
