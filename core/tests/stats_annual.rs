@@ -29,10 +29,22 @@ fn recommendation(year: i32, kind: &str, status: &str, text: &str) -> Recommenda
 }
 
 fn count(quarter: &str, town: &str, incidents: u64) -> GroupCount {
-    GroupCount { keys: vec![quarter.into()], town: Some(town.into()), incidents, victims: incidents }
+    GroupCount { keys: vec![quarter.into()], town: Some(town.into()), incidents, victims: incidents, plan: 0 }
+}
+
+/// The counts with the year's incidents by trafficking type (plan 1), as the
+/// database adds them for the public model: about two thirds sex, a third labor.
+fn typed(counts: &[GroupCount]) -> Vec<GroupCount> {
+    let total: u64 = counts.iter().map(|c| c.incidents).sum();
+    let mut out = counts.to_vec();
+    for (key, n) in [("*", total), ("sex", total * 2 / 3), ("labor", total - total * 2 / 3)] {
+        out.push(GroupCount { keys: vec![key.into()], town: None, incidents: n, victims: n, plan: 1 });
+    }
+    out
 }
 
 fn report(activities: &[Activity], recommendations: &[Recommendation], counts: &[GroupCount]) -> CoordinatorReport {
+    let counts = &typed(counts);
     coordinator_report(ReportInput { year: 2026, today: today(), activities, recommendations, counts, k: 11, facts: &SectionFacts::default() }).unwrap()
 }
 
@@ -112,7 +124,7 @@ fn a_year_not_over_says_so_and_a_past_year_does_not() {
 }
 
 #[test]
-fn the_trend_tables_are_incidents_and_victims_by_quarter_then_by_county() {
+fn the_trend_tables_are_incidents_and_victims_by_quarter_then_by_county_then_by_type() {
     let r = report(&[], &[], &[count("2026-Q1", "Hartford", 40)]);
     let names: Vec<(Measure, &str)> = r.sections.incident_trends.tables.iter().map(|t| (t.measure, t.table.name())).collect();
     assert_eq!(
@@ -122,6 +134,10 @@ fn the_trend_tables_are_incidents_and_victims_by_quarter_then_by_county() {
             (Measure::Victims, "victims by quarter"),
             (Measure::Incidents, "incidents by county"),
             (Measure::Victims, "victims by county"),
+            (Measure::Incidents, "incidents by trafficking_type: sex"),
+            (Measure::Incidents, "incidents by trafficking_type: labor"),
+            (Measure::Victims, "victims by trafficking_type: sex"),
+            (Measure::Victims, "victims by trafficking_type: labor"),
         ]
     );
 }
@@ -156,6 +172,6 @@ fn no_trend_cell_below_k_is_shown_and_the_rule_is_stated() {
 #[test]
 fn the_trend_queries_share_one_count() {
     let queries = trend_queries(2026).unwrap();
-    assert_eq!(queries.len(), 2);
-    assert!(queries.iter().all(|q| q.count_plan() == queries[0].count_plan()));
+    assert_eq!(queries.len(), 3);
+    assert!(queries.iter().all(|q| q.count_plans() == queries[0].count_plans()));
 }

@@ -129,7 +129,18 @@ fn every_current_status_counts() {
 }
 
 fn row(keys: &[&str], town: Option<&str>, incidents: u64, victims: u64) -> GroupCount {
-    GroupCount { keys: keys.iter().map(|k| k.to_string()).collect(), town: town.map(str::to_string), incidents, victims }
+    GroupCount { keys: keys.iter().map(|k| k.to_string()).collect(), town: town.map(str::to_string), incidents, victims, plan: 0 }
+}
+
+/// The counts of a public year's other plans, as the database gives them:
+/// incidents by trafficking type (plan 1: each type, and `*` for all).
+fn with_types(mut rows: Vec<GroupCount>) -> Vec<GroupCount> {
+    let (i, v) = rows.iter().fold((0, 0), |(i, v), r| (i + r.incidents, v + r.victims));
+    for (key, share) in [("*", 1.0), ("sex", 0.7), ("labor", 0.4)] {
+        let part = |n: u64| (n as f64 * share).round() as u64;
+        rows.push(GroupCount { plan: 1, ..row(&[key], None, part(i), part(v)) });
+    }
+    rows
 }
 
 fn index_of(table: &SuppressedTable, dim: usize, label: &str) -> usize {
@@ -149,11 +160,11 @@ fn three_towns() -> Vec<GroupCount> {
 
 /// Keyed by quarter, as every public request of 2026 is counted.
 fn three_towns_by_quarter() -> Vec<GroupCount> {
-    vec![
+    with_types(vec![
         row(&["2026-Q1"], Some("Hartford"), 20, 25),
         row(&["2026-Q2"], Some("New Haven"), 15, 15),
         row(&["2026-Q3"], Some("Norwich"), 3, 4),
-    ]
+    ])
 }
 
 #[test]
@@ -195,13 +206,13 @@ fn geography_tables_of_one_period_are_suppressed_as_one_model() {
     // Hartford County but the Naugatuck Valley region, Stafford in Tolland
     // County but the Capitol region with Hartford: the two tables cut these
     // towns differently, which is what a difference of them would exploit.
-    let rows = vec![
+    let rows = with_types(vec![
         row(&["2026-Q1"], Some("Hartford"), 30, 30),
         row(&["2026-Q1"], Some("New Britain"), 12, 12),
         row(&["2026-Q2"], Some("Bristol"), 14, 14),
         row(&["2026-Q3"], Some("Windham"), 2, 2),
         row(&["2026-Q4"], Some("Stafford"), 13, 13),
-    ];
+    ]);
     let policy = Policy::public(11).unwrap();
     let both = parse(&[("period", "2026"), ("group_by", "county,planning_region")], Endpoint::Public).unwrap();
     let out = build(&both, &rows, &policy).unwrap();
@@ -369,7 +380,7 @@ fn a_year() -> Vec<GroupCount> {
             rows.push(row(&[&format!("2026-Q{}", q + 1)], Some(town), n, n));
         }
     }
-    rows
+    with_types(rows)
 }
 
 const PUBLIC_REQUESTS: &[(&str, &str)] = &[
@@ -451,4 +462,122 @@ fn victims_are_counted_by_age_band_from_their_ages() {
     let t = out.table(Measure::Victims, "victims by age_band").unwrap();
     let at = |band: &str| t.cell(&[index_of(t, 0, band)]).unwrap().get();
     assert_eq!((at("12_17"), at("25_59"), at("unknown"), at("under_12")), (Some(5), Some(1), Some(4), Some(0)));
+}
+
+// Age bands and trafficking types for the public: the state's whole year,
+// in the year's one model.
+
+fn parse_subject(subject: Subject, pairs: &[(&str, &str)], endpoint: Endpoint) -> Result<StatsQuery, Vec<(String, ErrorCode)>> {
+    StatsQuery::parse(subject, &raw(pairs), endpoint).map_err(|errors| errors.into_iter().map(|e| (e.path.clone(), e.code)).collect())
+}
+
+#[test]
+fn public_age_bands_and_types_are_the_states_whole_year_only() {
+    let refused: &[(Subject, &str, &str, &str)] = &[
+        (Subject::Victims, "2026-Q1", "age_band", "/period"),
+        (Subject::Victims, "2026", "quarter,age_band", "/group_by"),
+        (Subject::Victims, "2026", "county,age_band", "/group_by"),
+        (Subject::Incidents, "2026", "planning_region,trafficking_type", "/group_by"),
+        (Subject::Incidents, "2026-Q4", "year,trafficking_type", "/period"),
+        // Incidents have no age; intake has no trafficking type.
+        (Subject::Incidents, "2026", "age_band", "/group_by"),
+        (Subject::Intake, "2026", "trafficking_type", "/group_by"),
+    ];
+    for (subject, period, group_by, path) in refused {
+        let errors = parse_subject(*subject, &[("period", period), ("group_by", group_by)], Endpoint::Public).unwrap_err();
+        assert!(errors.iter().any(|(p, c)| p == path && *c == ErrorCode::NotAllowed), "{subject:?} {period} {group_by}: {errors:?}");
+    }
+    for (subject, group_by) in [(Subject::Victims, "age_band"), (Subject::Victims, "year,trafficking_type"), (Subject::Intake, "age_band"), (Subject::Incidents, "trafficking_type")] {
+        assert!(parse_subject(subject, &[("period", "2026"), ("group_by", group_by)], Endpoint::Public).is_ok(), "{subject:?} {group_by}");
+    }
+}
+
+#[test]
+fn a_public_year_counts_its_details_by_plans_of_their_own() {
+    let q = parse_subject(Subject::Victims, &[("period", "2026-Q2"), ("group_by", "county")], Endpoint::Public).unwrap();
+    let plans = q.count_plans();
+    assert_eq!(plans.iter().map(|p| (p.keys.clone(), p.by_town)).collect::<Vec<_>>(), vec![
+        (vec![GroupBy::Quarter], true),
+        (vec![GroupBy::AgeBand], false),
+        (vec![GroupBy::TraffickingType], false),
+    ]);
+    assert!(plans.iter().all(|p| p.from.to_string() == "2026-01-01" && p.to.to_string() == "2026-12-31"));
+    let coordinator = parse_subject(Subject::Victims, &[("period", "2026"), ("group_by", "age_band")], Endpoint::Coordinator).unwrap();
+    assert_eq!(coordinator.count_plans().len(), 1);
+}
+
+/// 110 victims of 2026 in Hartford; by age band (plan 1) 2 under 12, 14 aged
+/// 12–17, 30 aged 18–24, 60 aged 25–59, none 60 or over, 4 unknown; by type
+/// (plan 2) 80 sex, 40 labor (some both).
+fn victims_2026() -> Vec<GroupCount> {
+    let mut rows = vec![row(&["2026-Q1"], Some("Hartford"), 50, 60), row(&["2026-Q3"], Some("Hartford"), 40, 50)];
+    for (age, n) in [("5", 2), ("15", 14), ("20", 30), ("40", 60), ("unknown", 4)] {
+        rows.push(GroupCount { plan: 1, ..row(&[age], None, n, n) });
+    }
+    for (t, n) in [("*", 110), ("sex", 80), ("labor", 40)] {
+        rows.push(GroupCount { plan: 2, ..row(&[t], None, n, n) });
+    }
+    rows
+}
+
+#[test]
+fn public_victims_by_age_band_worked_by_hand() {
+    let policy = Policy::public(11).unwrap();
+    let q = parse_subject(Subject::Victims, &[("period", "2026"), ("group_by", "age_band")], Endpoint::Public).unwrap();
+    let out = build(&q, &victims_2026(), &policy).unwrap();
+    assert_eq!(out.tables.len(), 1);
+    let t = &out.tables[0].table;
+    assert_eq!(t.name(), "victims by age_band");
+    let cell = |band: &str| t.get(&[Some(index_of(t, 0, band))]).unwrap().get();
+    // Two cells below k, withheld; together they are 6 of 110, neither alone.
+    assert_eq!(cell("under_12"), None);
+    assert_eq!(cell("unknown"), None);
+    assert_eq!((cell("12_17"), cell("18_24"), cell("25_59"), cell("60_plus")), (Some(14), Some(30), Some(60), Some(0)));
+    assert_eq!(t.get(&[None]).unwrap().get(), Some(110));
+    assert!(recoverable_together(&out.tables.iter().map(|m| m.table.clone()).collect::<Vec<_>>()).unwrap().is_empty());
+}
+
+#[test]
+fn public_types_are_has_and_has_not_with_no_total_across_types() {
+    let policy = Policy::public(11).unwrap();
+    let q = parse_subject(Subject::Victims, &[("period", "2026"), ("group_by", "trafficking_type")], Endpoint::Public).unwrap();
+    let out = build(&q, &victims_2026(), &policy).unwrap();
+    let names: Vec<&str> = out.tables.iter().map(|m| m.table.name()).collect();
+    assert_eq!(names, ["victims by trafficking_type: sex", "victims by trafficking_type: labor"]);
+    for m in &out.tables {
+        // has, has-not and the year's total (110): nothing sums the types.
+        assert_eq!(m.table.dimensions().len(), 1);
+        assert_eq!(m.table.get(&[None]).unwrap().get(), Some(110));
+    }
+    let sex = &out.tables[0].table;
+    assert_eq!((sex.get(&[Some(0)]).unwrap().get(), sex.get(&[Some(1)]).unwrap().get()), (Some(80), Some(30)));
+}
+
+#[test]
+fn every_public_table_of_a_year_takes_the_same_verdict_on_its_total() {
+    // 8 victims in the year: the total is withheld everywhere it appears.
+    let mut rows = vec![row(&["2026-Q2"], Some("Hartford"), 8, 8)];
+    rows.push(GroupCount { plan: 1, ..row(&["30"], None, 8, 8) });
+    for (t, n) in [("*", 8), ("sex", 8)] {
+        rows.push(GroupCount { plan: 2, ..row(&[t], None, n, n) });
+    }
+    let policy = Policy::public(11).unwrap();
+    let mut published = Vec::new();
+    for group_by in ["year", "quarter,county", "age_band", "trafficking_type"] {
+        let q = parse_subject(Subject::Victims, &[("period", "2026"), ("group_by", group_by)], Endpoint::Public).unwrap();
+        for m in build(&q, &rows, &policy).unwrap().tables {
+            let total = m.table.entries().last().unwrap();
+            assert!(total.at.iter().all(Option::is_none) && total.cell.suppressed, "{group_by}: {}", m.table.name());
+            assert!(m.table.entries().iter().all(|e| e.cell.get().is_none_or(|v| v == 0)), "{group_by}: {:?}", m.table);
+            published.push(m.table);
+        }
+    }
+    assert!(!published.is_empty());
+}
+
+#[test]
+fn a_public_year_without_its_detail_counts_is_refused() {
+    let q = parse_subject(Subject::Victims, &[("period", "2026"), ("group_by", "county")], Endpoint::Public).unwrap();
+    let only_places = vec![row(&["2026-Q1"], Some("Hartford"), 50, 60)];
+    assert!(matches!(build(&q, &only_places, &Policy::public(11).unwrap()), Err(BuildError::MissingCounts("age_band"))));
 }

@@ -250,8 +250,9 @@ fn the_gap_map_shows_providers_and_severity_never_demand_numbers() {
 
 #[test]
 fn the_report_carries_the_new_sections_and_lists_what_is_unknown() {
-    let count = |q: &str, town: &str, n: u64| GroupCount { keys: vec![q.into()], town: Some(town.into()), incidents: n, victims: n };
-    let counts = [count("2026-Q1", "Hartford", 30), count("2026-Q3", "Stamford", 20)];
+    let count = |q: &str, town: &str, n: u64| GroupCount { keys: vec![q.into()], town: Some(town.into()), incidents: n, victims: n, plan: 0 };
+    let ty = |k: &str, n: u64| GroupCount { keys: vec![k.into()], town: None, incidents: n, victims: n, plan: 1 };
+    let counts = [count("2026-Q1", "Hartford", 30), count("2026-Q3", "Stamford", 20), ty("*", 50), ty("sex", 35), ty("labor", 15)];
     let facts = SectionFacts {
         incidents: MinorCounts { minor_notified: 12, minor_not_notified: 2, adult_notified: 6, adult_not_notified: 30 },
         ..SectionFacts::default()

@@ -34,7 +34,7 @@ fn parse(subject: Subject, pairs: &[(&str, &str)]) -> Result<StatsQuery, Vec<(St
 }
 
 fn row(keys: &[&str], town: Option<&str>, incidents: u64, victims: u64) -> GroupCount {
-    GroupCount { keys: keys.iter().map(|k| k.to_string()).collect(), town: town.map(str::to_string), incidents, victims }
+    GroupCount { keys: keys.iter().map(|k| k.to_string()).collect(), town: town.map(str::to_string), incidents, victims, plan: 0 }
 }
 
 fn at(t: &SuppressedTable, labels: &[&str]) -> Option<u64> {

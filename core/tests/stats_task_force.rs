@@ -18,8 +18,9 @@ fn input<'a>(counts: &'a [GroupCount], facts: &'a SectionFacts, today: NaiveDate
 #[test]
 fn the_task_force_reports_to_two_committees_with_its_own_sections() {
     let today = NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
-    let count = |q: &str, town: &str, n: u64| GroupCount { keys: vec![q.into()], town: Some(town.into()), incidents: n, victims: n };
-    let counts = [count("2026-Q1", "Hartford", 30), count("2026-Q2", "Norwich", 2), count("2026-Q4", "Stamford", 14)];
+    let count = |q: &str, town: &str, n: u64| GroupCount { keys: vec![q.into()], town: Some(town.into()), incidents: n, victims: n, plan: 0 };
+    let ty = |k: &str, n: u64| GroupCount { keys: vec![k.into()], town: None, incidents: n, victims: n, plan: 1 };
+    let counts = [count("2026-Q1", "Hartford", 30), count("2026-Q2", "Norwich", 2), count("2026-Q4", "Stamford", 14), ty("*", 46), ty("sex", 40), ty("labor", 6)];
     let facts = SectionFacts {
         incidents: MinorCounts { minor_notified: 12, minor_not_notified: 4, adult_notified: 0, adult_not_notified: 30 },
         ..SectionFacts::default()

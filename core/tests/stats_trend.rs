@@ -120,7 +120,7 @@ proptest! {
 }
 
 fn row(keys: &[&str], town: Option<&str>, n: u64) -> GroupCount {
-    GroupCount { keys: keys.iter().map(|k| k.to_string()).collect(), town: town.map(str::to_string), incidents: n, victims: n }
+    GroupCount { keys: keys.iter().map(|k| k.to_string()).collect(), town: town.map(str::to_string), incidents: n, victims: n, plan: 0 }
 }
 
 #[test]

@@ -177,12 +177,19 @@ fn count_sql(subject: Subject, plan: &CountPlan) -> String {
 /// the victims subject, victim records) as the query's [`CountPlan`] asks:
 /// its days and filters, grouped by its key dimensions and, when it splits
 /// by place, by town. One aggregate in the database; no row leaves it.
+/// A request may need several counts ([`StatsQuery::count_plans`]); each
+/// row says which it answers.
 pub async fn incident_counts(conn: &mut AsyncPgConnection, query: &StatsQuery) -> diesel::QueryResult<Vec<GroupCount>> {
-    let plan: CountPlan = query.count_plan();
-    if query.subject() == Subject::Training {
-        return training_counts(conn, &plan).await;
+    let mut out = Vec::new();
+    for (i, plan) in query.count_plans().iter().enumerate() {
+        let rows = if query.subject() == Subject::Training { training_counts(conn, plan).await? } else { plan_counts(conn, query, plan).await? };
+        out.extend(rows.into_iter().map(|r| GroupCount { plan: i, ..r }));
     }
-    let sql = count_sql(query.subject(), &plan);
+    Ok(out)
+}
+
+async fn plan_counts(conn: &mut AsyncPgConnection, query: &StatsQuery, plan: &CountPlan) -> diesel::QueryResult<Vec<GroupCount>> {
+    let sql = count_sql(query.subject(), plan);
     let f = query.filters();
     let rows: Vec<Row> = diesel::sql_query(sql)
         .bind::<Date, _>(plan.from)
@@ -207,6 +214,7 @@ fn group_counts(rows: Vec<Row>, n: usize) -> Vec<GroupCount> {
             town: r.town,
             incidents: u64::try_from(r.incidents).unwrap_or_default(),
             victims: u64::try_from(r.victims).unwrap_or_default(),
+            plan: 0,
         })
         .collect()
 }

@@ -100,6 +100,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(
             utoipa_actix_web::scope("/public")
                 .service(stats::public_incidents::public_incident_stats)
+                .service(stats::public_incidents::public_victim_stats)
                 .service(stats::public_incidents::public_intake_stats),
         )
         .service(

@@ -45,7 +45,7 @@ pub const CALENDAR_TITLE: &str = "Statutory calendar";
 pub const METHODOLOGY_TITLE: &str = "Methodology";
 
 /// The trend tables, in the order the report shows them.
-const TREND_GROUPINGS: [&str; 2] = ["quarter", "county"];
+const TREND_GROUPINGS: [&str; 3] = ["quarter", "county", "trafficking_type"];
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum AnnualError {
@@ -69,7 +69,8 @@ pub fn is_report_year(year: i32, today: NaiveDate) -> bool {
 }
 
 /// The public statistics requests behind the trend tables: incidents by
-/// quarter and by county over the whole year. Public requests of one year
+/// quarter, by county and by trafficking type (has / has-not per type) over
+/// the whole year. Public requests of one year
 /// share one count (the year by quarter and town; see
 /// [`StatsQuery::count_plan`]), so the caller counts once with any of them.
 pub fn trend_queries(year: i32) -> Result<Vec<StatsQuery>, AnnualError> {

@@ -26,6 +26,10 @@ use thiserror::Error;
 /// Most dimensions one request may group by (a table has at most three).
 pub const MAX_GROUP_BY: usize = 3;
 
+/// The public dimensions published by year for the whole state (see
+/// [`GroupBy::is_public_detail`]), each counted by its own plan.
+const PUBLIC_DETAILS: [GroupBy; 2] = [GroupBy::AgeBand, GroupBy::TraffickingType];
+
 /// Who is asking, which decides what may be asked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Endpoint {
@@ -246,7 +250,16 @@ impl GroupBy {
                 | GroupBy::PlanningRegion
                 | GroupBy::JudicialDistrict
                 | GroupBy::DcfRegion
+                | GroupBy::AgeBand
+                | GroupBy::TraffickingType
         )
+    }
+
+    /// A public dimension published for the whole state and year only: a
+    /// quarter or a region split by age band or trafficking type would be a
+    /// table of ones and twos, all withheld.
+    pub fn is_public_detail(self) -> bool {
+        PUBLIC_DETAILS.contains(&self)
     }
 
     pub fn is_geography(self) -> bool {
@@ -357,6 +370,9 @@ impl StatsQuery {
         let period = parse_period(raw, endpoint, &mut errors);
         let group_by = parse_group_by(raw.group_by, subject, endpoint, &mut errors);
         let filters = parse_filters(raw, subject, endpoint, &mut errors);
+        if endpoint == Endpoint::Public {
+            check_public_detail(period.as_ref(), &group_by, &mut errors);
+        }
         match period {
             Some(period) if errors.is_empty() => Ok(StatsQuery { subject, period, group_by, filters, reason, endpoint }),
             _ => Err(errors),
@@ -505,6 +521,29 @@ fn parse_group_by(text: Option<&str>, subject: Subject, endpoint: Endpoint, erro
     out
 }
 
+/// An age band or trafficking type in a public request stands alone (or
+/// with `year`) over a whole year: every public table of the year is cut
+/// from one model, and in it these are the state's year (see `public_tables`).
+fn check_public_detail(period: Option<&Period>, group_by: &[GroupBy], errors: &mut Vec<ValidationError>) {
+    let Some(detail) = group_by.iter().find(|g| g.is_public_detail()) else {
+        return;
+    };
+    if group_by.iter().any(|g| g != detail && *g != GroupBy::Year) {
+        errors.push(error(
+            "group_by",
+            ErrorCode::NotAllowed,
+            format!("`{}` is published for the whole state by year: group by it alone, or with `year`.", detail.code()),
+        ));
+    }
+    if period.is_some_and(|p| !matches!(p, Period::Year { .. })) {
+        errors.push(error(
+            "period",
+            ErrorCode::NotAllowed,
+            format!("`{}` is published for whole years only: give a year (2026).", detail.code()),
+        ));
+    }
+}
+
 fn parse_code<T: CodeList>(param: &str, text: Option<&str>, errors: &mut Vec<ValidationError>) -> Option<T> {
     let text = text?;
     let found = T::ALL.iter().copied().find(|c| c.code() == text);
@@ -595,6 +634,9 @@ pub struct GroupCount {
     pub town: Option<String>,
     pub incidents: u64,
     pub victims: u64,
+    /// Which of the request's [`StatsQuery::count_plans`] the row answers
+    /// (0: the first, the only one of a coordinator's request).
+    pub plan: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -605,6 +647,9 @@ pub enum BuildError {
     Disclosure(#[from] DisclosureError),
     #[error("a count row has no category `{0}`")]
     UnknownKey(String),
+    /// A public year was given without the counts of one of its plans.
+    #[error("the counts by `{0}` are missing")]
+    MissingCounts(&'static str),
 }
 
 impl BuildError {
@@ -729,6 +774,24 @@ impl StatsQuery {
                 by_town: self.by_town(),
             },
         }
+    }
+
+    /// Every grouped count the request needs, the first being
+    /// [`Self::count_plan`]; a row of the counts carries the index of its
+    /// plan ([`GroupCount::plan`]). A public request also counts the year by
+    /// each public detail its subject has (age band, trafficking type), as
+    /// the year's model holds them whatever the request shows.
+    pub fn count_plans(&self) -> Vec<CountPlan> {
+        let mut plans = vec![self.count_plan()];
+        if let Some(year) = self.public_year().map(|year| Period::Year { year }) {
+            plans.extend(PUBLIC_DETAILS.iter().filter(|g| g.allows(self.subject)).map(|g| CountPlan {
+                from: year.first_day().unwrap_or_default(),
+                to: year.last_day().unwrap_or_default(),
+                keys: vec![*g],
+                by_town: false,
+            }));
+        }
+        plans
     }
 }
 
@@ -873,7 +936,11 @@ impl Shaped {
 pub fn build(query: &StatsQuery, rows: &[GroupCount], policy: &Policy) -> Result<StatsOutput, BuildError> {
     let tables = match query.public_year() {
         Some(year) if policy.is_public() => public_tables(query, year, rows, policy)?,
-        _ => direct_tables(query, rows, policy)?,
+        _ => {
+            // One plan only: any other row is not this request's.
+            let own: Vec<GroupCount> = rows.iter().filter(|r| r.plan == 0).cloned().collect();
+            direct_tables(query, &own, policy)?
+        }
     };
     Ok(StatsOutput {
         subject: query.subject,
@@ -992,9 +1059,17 @@ type ModelKey = (Option<usize>, Option<(GroupBy, usize)>);
 /// for the year, in one request or many, is then a part of one publication
 /// that the audit found safe, so no difference of two public answers (a
 /// year and its quarter, a county and a region) recovers a withheld count.
-fn public_tables(query: &StatsQuery, year: i32, rows: &[GroupCount], policy: &Policy) -> Result<Vec<MeasureTable>, BuildError> {
+///
+/// The model also holds the state's year by each public detail of the
+/// subject (age band; trafficking type as has / has-not per type). Those
+/// tables share no variable with the quarters and towns, so they meet the
+/// rest only in the year's total, which the joint audit accounts for.
+fn public_tables(query: &StatsQuery, year: i32, all_rows: &[GroupCount], policy: &Policy) -> Result<Vec<MeasureTable>, BuildError> {
     let whole = Period::Year { year };
+    let base: Vec<GroupCount> = all_rows.iter().filter(|r| r.plan == 0).cloned().collect();
+    let rows = base.as_slice();
     let model = Shaped::new(query.subject, vec![GroupBy::Quarter], &whole, GroupBy::GEOGRAPHIES.to_vec(), rows, rows)?;
+    let detail = query.group_by.iter().copied().find(|g| g.is_public_detail());
     let quarter_of = |label: &str| label.strip_prefix(&format!("{year}-Q")).and_then(|q| q.parse::<usize>().ok()).and_then(|q| q.checked_sub(1));
     let period_quarter = match query.period {
         Period::Quarter { quarter, .. } => Some(usize::from(quarter).saturating_sub(1)),
@@ -1002,7 +1077,7 @@ fn public_tables(query: &StatsQuery, year: i32, rows: &[GroupCount], policy: &Po
     };
 
     // The request's own rows: the model's, inside the period, keyed as asked.
-    let keys = query.key_dimensions();
+    let keys: Vec<GroupBy> = if detail.is_some() { Vec::new() } else { query.key_dimensions() };
     let mut asked = Vec::with_capacity(rows.len());
     for row in rows {
         let label = row.keys.first().ok_or_else(|| BuildError::UnknownKey(String::new()))?;
@@ -1030,8 +1105,19 @@ fn public_tables(query: &StatsQuery, year: i32, rows: &[GroupCount], policy: &Po
 
     let mut out = Vec::new();
     for &measure in query.subject.measures() {
+        let mut tables = model.tables(measure)?;
+        let geographies = tables.len();
+        let details = detail_tables(query, &whole, all_rows, measure)?;
+        tables.extend(details.iter().map(|(_, t)| t.clone()));
+        let mut suppressed = suppress_together(&tables, policy)?;
+        let detail_suppressed = suppressed.split_off(geographies);
+        if let Some(d) = detail {
+            let shown = details.iter().zip(detail_suppressed).filter(|((g, _), _)| *g == d);
+            out.extend(shown.map(|(_, table)| MeasureTable { measure, counts: measure.name(query.subject).to_string(), table }));
+            continue;
+        }
         let mut withheld: std::collections::HashMap<ModelKey, bool> = std::collections::HashMap::new();
-        for (g, t) in GroupBy::GEOGRAPHIES.iter().zip(suppress_together(&model.tables(measure)?, policy)?) {
+        for (g, t) in GroupBy::GEOGRAPHIES.iter().zip(suppressed) {
             for e in t.entries() {
                 let key = (e.at.first().copied().flatten(), e.at.get(1).copied().flatten().map(|c| (*g, c)));
                 let w = withheld.entry(key).or_insert(true);
@@ -1056,6 +1142,44 @@ fn public_tables(query: &StatsQuery, year: i32, rows: &[GroupCount], policy: &Po
                 })
                 .collect();
             out.push(MeasureTable { measure, counts: measure.name(query.subject).to_string(), table: publish(&table, &flags, policy) });
+        }
+    }
+    Ok(out)
+}
+
+/// The year's tables by each public detail of the subject, for `measure`,
+/// from the rows of the detail's own plan: the age bands as one table; a
+/// trafficking type as has / has-not, one table per type and none summing
+/// the types (an incident may have several).
+fn detail_tables(query: &StatsQuery, whole: &Period, rows: &[GroupCount], measure: Measure) -> Result<Vec<(GroupBy, Table)>, BuildError> {
+    let mut out = Vec::new();
+    for (i, plan) in query.count_plans().iter().enumerate().skip(1) {
+        let Some(&g) = plan.keys.first() else { continue };
+        let mine: Vec<GroupCount> = rows.iter().filter(|r| r.plan == i).map(|r| GroupCount { plan: 0, ..r.clone() }).collect();
+        // Left out, the model would not be the year's model every other
+        // public answer of the year was cut from.
+        if mine.is_empty() && rows.iter().any(|r| r.plan == 0 && measure.of(r.incidents, r.victims) > 0) {
+            return Err(BuildError::MissingCounts(g.code()));
+        }
+        if !g.is_multi_valued() {
+            let shaped = Shaped::new(query.subject, vec![g], whole, Vec::new(), &mine, &mine)?;
+            out.extend(shaped.tables(measure)?.into_iter().map(|t| (g, t)));
+            continue;
+        }
+        let known = key_labels(g, query.subject, whole, &[]);
+        let count = |key: &str| -> u64 { mine.iter().filter(|r| r.keys.first().is_some_and(|k| k == key)).map(|r| measure.of(r.incidents, r.victims)).sum() };
+        if let Some(r) = mine.iter().find(|r| r.keys.first().is_none_or(|k| k != ALL_RECORDS && !known.contains(k))) {
+            return Err(BuildError::UnknownKey(r.keys.join(",")));
+        }
+        let all = count(ALL_RECORDS);
+        for category in &known {
+            let has = count(category);
+            let name = format!("{}: {category}", g.code());
+            // A category counted more often than there are records is a broken count.
+            let not = all.checked_sub(has).ok_or_else(|| BuildError::UnknownKey(name.clone()))?;
+            let flag = Dimension::new(name.clone(), ["has", "has_not"])?;
+            let table = Table::new(format!("{} by {name}", measure.name(query.subject)), vec![flag], vec![(vec![0], has), (vec![1], not)])?;
+            out.push((g, table));
         }
     }
     Ok(out)

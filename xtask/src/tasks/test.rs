@@ -81,7 +81,8 @@ pub fn test(root: &Path, args: &TestArgs) -> Result<i32> {
     Ok(cmd::exit_code(status))
 }
 
-/// What `tests/tests/suite/browser.rs` needs: Debian's `chromium` (apt, when root) and
+/// What `tests/tests/suite/browser.rs` and the PDF tests need: Debian's `chromium` and
+/// `pdftotext` (apt, when root) and
 /// `tests/browser/node_modules` (playwright-core and axe-core at the versions pinned in its
 /// package-lock.json, by `npm ci`). When Chromium cannot be installed here the browser tests
 /// fail, saying so; they never skip.
@@ -96,6 +97,18 @@ fn ensure_browser_tests(root: &Path) -> Result<()> {
             "chromium: MISSING at {CHROMIUM} and not root: the browser tests will fail; \
              install it with `sudo apt-get install -y chromium`"
         ));
+    }
+    // The PDF tests read the printed report back with poppler's pdftotext.
+    if cmd::which("pdftotext").is_some() {
+        step("pdftotext: ok");
+    } else if cmd::can_apt_install() {
+        step("pdftotext: missing, installing Debian's package (apt-get install -y poppler-utils)");
+        cmd::apt_install(&["poppler-utils"])?;
+    } else {
+        step(
+            "pdftotext: MISSING and not root: the PDF tests will fail; install it with \
+             `sudo apt-get install -y poppler-utils`",
+        );
     }
     let dir = root.join("tests").join("browser");
     if browser_deps_match_lock(&dir) {

@@ -65,6 +65,28 @@ pub fn trend_chart(dimension: &str, tables: &[&MeasureTable], k: Option<u64>) ->
             let title = meta.title.clone();
             (CountyMap::of_counts(meta, "Incidents", &inner(incidents)).render().svg, title)
         }
+        "trafficking_type" => {
+            // One bar per type: the records that have it (the "has" entry).
+            let has = |t: &MeasureTable| t.table.entries().iter().find(|e| e.at.first() == Some(&Some(0))).and_then(|e| e.cell.get());
+            let label = |t: &MeasureTable| t.table.dimensions().first().and_then(|d| d.name().split(": ").nth(1)).unwrap_or_default().to_string();
+            let first = tables.first()?.measure;
+            let categories: Vec<String> = tables.iter().filter(|t| t.measure == first).map(|t| label(t)).collect();
+            let mut series = Vec::new();
+            for m in [Measure::Incidents, Measure::Victims] {
+                let values: Vec<Option<u64>> = tables.iter().filter(|t| t.measure == m).map(|t| has(t)).collect();
+                if !values.is_empty() {
+                    series.push(Series::new(measure_name(m), values));
+                }
+            }
+            let meta = Meta::new(
+                "chart-type",
+                "Incidents and victims by trafficking type",
+                "Bar chart of the year's incidents, and their victims, having each trafficking type; an incident may have several types, so the bars do not add up to the year's total.",
+            )
+            .withheld_because(&withheld_note(k));
+            let title = meta.title.clone();
+            (BarChart { meta, orientation: Orientation::Horizontal, category_name: "Trafficking type".into(), categories, series }.render().svg, title)
+        }
         _ => return None,
     };
     // The caption repeats the title in print, where an SVG's `<title>` is not shown.

@@ -95,7 +95,9 @@ pub fn render(report: &CoordinatorReport) -> String {
     // Each run of tables by one dimension is preceded by its chart.
     let mut start = 0;
     while start < t.tables.len() {
-        let dimension = |m: &MeasureTable| m.table.dimensions().first().map(|d| d.name().to_string());
+        // A has / has-not table is named for its category (`trafficking_type: labor`):
+        // the categories of one dimension make one run.
+        let dimension = |m: &MeasureTable| m.table.dimensions().first().map(|d| d.name().split(": ").next().unwrap_or_default().to_string());
         let name = dimension(&t.tables[start]);
         let run: Vec<&MeasureTable> = t.tables[start..].iter().take_while(|m| dimension(m) == name).collect();
         if let Some(figure) = name.and_then(|n| charts::trend_chart(&n, &run, t.k)) {
@@ -252,8 +254,9 @@ mod tests {
             )
             .unwrap(),
         ];
-        let count = |q: &str, town: &str, n: u64| GroupCount { keys: vec![q.into()], town: Some(town.into()), incidents: n, victims: n };
-        let counts = [count("2026-Q1", "Hartford", 30), count("2026-Q2", "New Haven", 3), count("2026-Q4", "Stamford", 15)];
+        let count = |q: &str, town: &str, n: u64| GroupCount { keys: vec![q.into()], town: Some(town.into()), incidents: n, victims: n, plan: 0 };
+        let ty = |k: &str, n: u64| GroupCount { keys: vec![k.into()], town: None, incidents: n, victims: n, plan: 1 };
+        let counts = [count("2026-Q1", "Hartford", 30), count("2026-Q2", "New Haven", 3), count("2026-Q4", "Stamford", 15), ty("*", 48), ty("sex", 40), ty("labor", 8)];
         let report = coordinator_report(ReportInput { year: 2026, today, activities: &activities, recommendations: &recommendations, counts: &counts, k: 11, facts: &super::super::sections_html::sample_facts() }).unwrap();
         let page = render(&report);
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(SNAPSHOT);

@@ -10,7 +10,8 @@ use crate::config::StatsConfig;
 use crate::db::reports as store;
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
-use crate::http::negotiate::wants_html;
+use crate::http::negotiate::{wants_document, Document};
+use crate::config::PdfConfig;
 use crate::http::path::PathId;
 use crate::http::query::Query;
 use crate::security::audit::{self, Event};
@@ -36,16 +37,20 @@ async fn build(year_text: &str, today: NaiveDate, pool: &DbPool, k: u64) -> Resu
 /// (8(b)(2)), referral outcomes (8(b)(4)), service capacity, gaps and funding
 /// (8(b)(5)) and the methodology, every count of people under disclosure
 /// control. Beacon keeps no register of the task force's own activities; the
-/// report says so. JSON, or HTML with `format=html` or `Accept: text/html`.
+/// report says so. JSON, or HTML with `format=html` or `Accept: text/html`,
+/// or that page printed to PDF with `format=pdf` or `Accept: application/pdf`
+/// (503 `pdf_unavailable` when the server has no Chromium).
 #[utoipa::path(
     tag = "reports",
     operation_id = "task_force_report",
     params(("year" = i32, Path, description = "The year reported on, from 2026"), ReportParams),
     responses(
-        (status = 200, description = "The report; with `format=html` or `Accept: text/html`, one HTML page",
-            content((TaskForceReport = "application/json"), (String = "text/html"))),
+        (status = 200, description = "The report; with `format=html` or `Accept: text/html`, one HTML page; with `format=pdf` or `Accept: application/pdf`, that page as PDF",
+            content((TaskForceReport = "application/json"), (String = "text/html"), (crate::pdf::PdfFile = "application/pdf"))),
         (status = 400, description = "A bad query parameter, named in `errors`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No report covers that year", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "PDF asked for and no Chromium is installed (`pdf_unavailable`); the detail says what to install",
+            body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = ["coordinator"]))
 )]
@@ -59,18 +64,27 @@ pub async fn task_force_report(
     pool: web::Data<DbPool>,
     config: web::Data<StatsConfig>,
 ) -> Result<HttpResponse, ApiError> {
+    // From the request rather than one more extractor (clippy's argument limit).
+    let pdf = req.app_data::<web::Data<PdfConfig>>().cloned().unwrap_or_default();
     let mut errors = Vec::new();
-    let html = wants_html(&req, params.format.as_deref(), &mut errors);
+    let document = wants_document(&req, params.format.as_deref(), &mut errors);
     if !errors.is_empty() {
         return Err(ApiError::BadQuery(errors));
+    }
+    if document == Some(Document::Pdf) && pdf.browser.is_none() {
+        return Err(ApiError::PdfUnavailable);
     }
     let report = build(&year, clock.today(), &pool, config.k).await?;
     let mut response = HttpResponse::Ok();
     response.insert_header((header::CACHE_CONTROL, "no-store")).insert_header((header::VARY, "Accept"));
-    if html {
-        Ok(response.content_type("text/html; charset=utf-8").body(task_force_html::render(&report)))
-    } else {
-        Ok(response.json(&report))
+    match document {
+        Some(Document::Html) => Ok(response.content_type("text/html; charset=utf-8").body(task_force_html::render(&report))),
+        Some(Document::Pdf) => {
+            let bytes = crate::pdf::print(&task_force_html::render(&report), &pdf).await?;
+            response.insert_header((header::CONTENT_DISPOSITION, format!("inline; filename=\"task-force-report-{}.pdf\"", report.year)));
+            Ok(response.content_type("application/pdf").body(bytes))
+        }
+        None => Ok(response.json(&report)),
     }
 }
 
@@ -116,7 +130,8 @@ pub async fn freeze_task_force_report(
 }
 
 /// A frozen task force report exactly as filed: JSON, or its HTML with
-/// `format=html` or `Accept: text/html`.
+/// `format=html` or `Accept: text/html`, or that HTML as PDF with `format=pdf`
+/// or `Accept: application/pdf`.
 #[utoipa::path(
     tag = "reports",
     operation_id = "get_task_force_report_snapshot",
@@ -126,10 +141,11 @@ pub async fn freeze_task_force_report(
         ReportParams,
     ),
     responses(
-        (status = 200, description = "The snapshot (its `report` is a task force report); with `format=html` or `Accept: text/html`, the HTML filed",
-            content((ReportSnapshot = "application/json"), (String = "text/html"))),
+        (status = 200, description = "The snapshot (its `report` is a task force report); with `format=html` or `Accept: text/html`, the HTML filed; with `format=pdf`, that HTML as PDF",
+            content((ReportSnapshot = "application/json"), (String = "text/html"), (crate::pdf::PdfFile = "application/pdf"))),
         (status = 400, description = "A bad query parameter, named in `errors`", body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "PDF asked for and no Chromium is installed (`pdf_unavailable`)", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = ["coordinator"]))
 )]
@@ -141,19 +157,26 @@ pub async fn get_task_force_snapshot(
     params: Query<ReportParams>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {
+    let pdf = req.app_data::<web::Data<PdfConfig>>().cloned().unwrap_or_default();
     let mut errors = Vec::new();
-    let as_html = wants_html(&req, params.format.as_deref(), &mut errors);
+    let document = wants_document(&req, params.format.as_deref(), &mut errors);
     if !errors.is_empty() {
         return Err(ApiError::BadQuery(errors));
+    }
+    if document == Some(Document::Pdf) && pdf.browser.is_none() {
+        return Err(ApiError::PdfUnavailable);
     }
     let year = req.match_info().get("year").and_then(|y| y.parse::<i32>().ok()).ok_or(ApiError::NotFound)?;
     let mut pooled = pool.get().await?;
     let row = store::get_snapshot_of(&mut pooled, KIND, year, id).await?.ok_or(ApiError::NotFound)?;
     let mut response = HttpResponse::Ok();
     response.insert_header((header::VARY, "Accept"));
-    if as_html {
-        Ok(response.content_type("text/html; charset=utf-8").body(row.html))
-    } else {
-        Ok(response.json(ReportSnapshot::from(row)))
+    match document {
+        Some(Document::Html) => Ok(response.content_type("text/html; charset=utf-8").body(row.html)),
+        Some(Document::Pdf) => {
+            let bytes = crate::pdf::print(&row.html, &pdf).await?;
+            Ok(response.content_type("application/pdf").body(bytes))
+        }
+        None => Ok(response.json(ReportSnapshot::from(row))),
     }
 }

@@ -24,7 +24,9 @@ pub struct PublicStatsParams {
     /// A whole year (`2026`) or a whole quarter (`2026-Q3`); a day or a range is refused.
     pub period: Option<String>,
     /// Up to 3, comma-separated: `year quarter county planning_region judicial_district dcf_region`
-    /// (default `year`). Each geography gives a table of its own.
+    /// (default `year`); each geography gives a table of its own. Or, for a whole year and
+    /// the whole state, `age_band` (victims, intake) or `trafficking_type` (incidents,
+    /// victims; one has / has-not table per type), alone or with `year`.
     pub group_by: Option<String>,
     /// `json` (default) or `csv`; or send `Accept: text/csv`.
     pub format: Option<String>,
@@ -32,7 +34,8 @@ pub struct PublicStatsParams {
 
 /// Counts of incidents and victims for the public: no key, always
 /// suppressed with the server's k (at least 11), coarse dimensions and whole
-/// years or quarters only. Every geography of a period is suppressed as one
+/// years or quarters only; by trafficking type (has / has-not per type) for a
+/// whole year and the whole state. Every geography of a period is suppressed as one
 /// model, whichever the request shows, so a county table and a
 /// planning-region table of one period cannot be differenced into a
 /// withheld count. `internal=true`, a day or range, or a filter is a 400
@@ -57,12 +60,38 @@ pub async fn public_incident_stats(
     public_read(Subject::Incidents, &req, &params, &pool, &config).await
 }
 
+/// Counts of victims for the public, as `GET /public/stats/incidents` gives
+/// incidents: no key, always suppressed, whole years or quarters, by region;
+/// by age band (the intake form's age groups) or by trafficking type for a
+/// whole year and the whole state. Every table of a year is cut from one
+/// suppressed model of that year.
+#[utoipa::path(
+    tag = "stats",
+    operation_id = "public_stats_victims",
+    params(PublicStatsParams),
+    responses(
+        (status = 200, description = "The tables; with `format=csv` or `Accept: text/csv`, long-format CSV (`measure,table,<dimensions…>,count`, `*` withheld)",
+            content((StatsOutput = "application/json"), (String = "text/csv"))),
+        (status = 400, description = "A bad or refused query parameter, named in `errors`", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/stats/victims")]
+pub async fn public_victim_stats(
+    req: HttpRequest,
+    params: Query<StatsParams>,
+    pool: web::Data<DbPool>,
+    config: web::Data<StatsConfig>,
+) -> Result<HttpResponse, ApiError> {
+    public_read(Subject::Victims, &req, &params, &pool, &config).await
+}
+
 /// Partner intake volume for the public, as `GET /public/stats/incidents`
 /// gives incidents: no key, always suppressed, whole years or quarters,
 /// by `year quarter county planning_region judicial_district dcf_region`
 /// (a submission without a town is in the `unknown` region); every
 /// geography of a year cut from one suppressed model of intake that year.
-/// Partners, concern types and age groups are the coordinator's only.
+/// By age group for a whole year and the whole state (`age_band`); partners
+/// and concern types are the coordinator's only.
 #[utoipa::path(
     tag = "stats",
     operation_id = "public_stats_intake",

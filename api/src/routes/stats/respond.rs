@@ -23,7 +23,7 @@ pub async fn tables(query: StatsQuery, counts: Vec<GroupCount>, policy: Policy) 
                 ErrorCode::Range,
                 "Too many cells for one table: group by fewer or coarser dimensions, or a shorter period.",
             )]),
-            e @ (BuildError::Table(_) | BuildError::Disclosure(_) | BuildError::UnknownKey(_)) => ApiError::internal(e),
+            e @ (BuildError::Table(_) | BuildError::Disclosure(_) | BuildError::UnknownKey(_) | BuildError::MissingCounts(_)) => ApiError::internal(e),
         })
 }
 
