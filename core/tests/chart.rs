@@ -243,3 +243,20 @@ fn the_heat_map_prints_every_value() {
     assert!(r.svg.contains("Legal &lt;aid&gt;"));
     assert_eq!(attr_of_class(&r.svg, "cell withheld", "width").len(), 1);
 }
+
+#[test]
+fn a_county_map_of_rates_has_no_rate_for_a_withheld_count() {
+    use beacon_core::reference::geo::county_population;
+    let tolland = county_population("Tolland").unwrap();
+    assert_eq!(county_population("Nowhere"), None);
+    // Every town's population is known: the counties add up to the state's 2020 count.
+    let state: u64 = ["Fairfield", "Hartford", "Litchfield", "Middlesex", "New Haven", "New London", "Tolland", "Windham"].iter().map(|c| county_population(c).unwrap()).sum();
+    assert_eq!(state, 3_605_944);
+    let m = CountyMap::of_rates(meta("Map"), "Per 100,000", &[("Tolland".into(), Some(30)), ("Windham".into(), None)], 100_000);
+    let tolland_rate = m.values.iter().find(|(c, _)| c == "Tolland").unwrap().1.unwrap();
+    assert!((tolland_rate - 30.0 * 100_000.0 / tolland as f64).abs() < 1e-9);
+    assert_eq!(m.values.iter().find(|(c, _)| c == "Windham").unwrap().1, None);
+    let svg = m.render().svg;
+    assert!(svg.contains(&format!("Tolland County: {tolland_rate:.1}")), "{svg}");
+    assert!(svg.contains("Windham County: withheld"));
+}

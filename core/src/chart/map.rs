@@ -69,6 +69,24 @@ impl CountyMap {
         }
     }
 
+    /// A map of published counts by county name as rates per `per` residents
+    /// (2020 census). A withheld count has no rate — the rate times the
+    /// population is the count (`stats::derived::rate`) — and neither has a
+    /// county whose population is not fully known: both are drawn withheld.
+    pub fn of_rates(meta: Meta, value_name: &str, counts: &[(String, Option<u64>)], per: u64) -> Self {
+        use crate::stats::disclosure::Cell;
+        let rate = |county: &str, v: Option<u64>| {
+            let cell = v.map_or_else(Cell::withheld, Cell::shown);
+            crate::stats::derived::rate(&cell, crate::reference::geo::county_population(county)?, per)
+        };
+        Self {
+            meta,
+            value_name: value_name.to_string(),
+            decimals: 1,
+            values: counts.iter().map(|(c, v)| (c.clone(), rate(c, *v))).collect(),
+        }
+    }
+
     fn value(&self, county: &str) -> Option<Option<f64>> {
         self.values.iter().find(|(c, _)| c == county).map(|(_, v)| *v)
     }

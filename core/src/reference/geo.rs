@@ -133,3 +133,13 @@ mod tests {
         assert!(!counties_adjacent("Hartford", "Hartford"));
     }
 }
+
+/// A county's 2020 census population, the sum of its towns'; `None` when a
+/// town's population is unknown (never guessed) or no town is in the county.
+pub fn county_population(county: &str) -> Option<u64> {
+    let towns: Vec<&Town> = towns().iter().filter(|t| t.county == Some(county)).collect();
+    if towns.is_empty() {
+        return None;
+    }
+    towns.iter().map(|t| t.population_2020.map(u64::from)).sum()
+}

@@ -219,6 +219,11 @@ async fn the_trend_tables_are_the_public_statistics_of_the_year() {
     let trends = &report["sections"]["incident_trends"]["tables"];
     assert_eq!(by_county(trends, "incidents"), by_county(&public["tables"], "incidents"));
     assert_eq!(by_county(trends, "victims"), by_county(&public["tables"], "victims"));
+    // And by trafficking type: the same has / has-not tables as the public's.
+    let public: Value = app.client.get(app.url("/public/stats/incidents?period=2026&group_by=trafficking_type")).send().await.unwrap().json().await.unwrap();
+    let typed = |tables: &Value| -> Vec<Value> { tables.as_array().unwrap().iter().filter(|t| t["name"].as_str().unwrap().contains("trafficking_type: ")).cloned().collect() };
+    assert_eq!(typed(trends).len(), 4, "sex and labor, incidents and victims");
+    assert_eq!(typed(trends), typed(&public["tables"]));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -397,13 +402,29 @@ async fn the_new_sections_hold_the_seeded_year_under_disclosure_control() {
 async fn the_charts_show_no_count_below_k() {
     let (app, key) = seeded().await;
     let html = report_html(&app, &key).await;
-    assert_eq!(html.matches("<svg ").count(), 2, "the quarter bars and the county map");
-    let svgs: String = html.split("<svg ").skip(1).filter_map(|s| s.split("</svg>").next()).collect();
+    assert_eq!(html.matches("<svg ").count(), 4, "the quarter bars, the county map, the type bars and the gaps heat map");
+    // The heat map counts providers (organisations, exact); the others count people.
+    let svgs: String = html.split("<svg ").skip(1).filter_map(|s| s.split("</svg>").next()).filter(|s| !s.contains("chart-gaps")).collect();
     let tips: Vec<&str> = svgs.split("<title>").skip(1).filter_map(|s| s.split("</title>").next()).filter(|t| t.contains(": ")).collect();
-    assert!(tips.len() >= 16, "8 bars and 8 counties: {tips:?}");
+    assert!(tips.len() >= 20, "8 quarter bars, 8 counties and 4 type bars: {tips:?}");
     for tip in &tips {
         let value = tip.rsplit(": ").next().unwrap();
+        if tip.contains(" County: ") {
+            // The map shows rates, and none for a withheld count.
+            assert!(value == "withheld" || value.parse::<f64>().is_ok(), "the map shows {tip}");
+            continue;
+        }
         assert!(value == "withheld" || value.parse::<u64>().is_ok_and(|n| n == 0 || n >= K), "a chart shows {tip}");
+    }
+    // A county's rate is drawn only where its count is shown.
+    let (_, report) = report_json(&app, &key, "2026").await;
+    let county = report["sections"]["incident_trends"]["tables"].as_array().unwrap().iter().find(|t| t["name"] == "incidents by county").unwrap().clone();
+    let names = county["dimensions"][0]["categories"].as_array().unwrap();
+    for e in county["entries"].as_array().unwrap() {
+        let Some(c) = e["at"][0].as_u64() else { continue };
+        let name = names[c as usize].as_str().unwrap();
+        let tip = tips.iter().find(|t| t.starts_with(&format!("{name} County: "))).unwrap();
+        assert_eq!(tip.ends_with("withheld"), e["suppressed"] == true, "{tip} for {e}");
     }
     assert!(tips.iter().any(|t| t.ends_with("withheld")));
 }

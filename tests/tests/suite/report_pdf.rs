@@ -9,7 +9,7 @@ use beacon_tests::app::TestApp;
 use std::path::{Path, PathBuf};
 
 const SECTIONS: [&str; 5] = ["Activities of the coordinator", "Incident trends", "Recommendations", "Statutory calendar", "Methodology"];
-const CHARTS: [&str; 2] = ["Incidents and victims by quarter", "Incidents by county"];
+const CHARTS: [&str; 4] = ["Incidents and victims by quarter", "Incidents per 100,000 residents by county", "Incidents and victims by trafficking type", "Vetted providers by county and service category"];
 
 /// A file of its own in the temp dir, removed when dropped.
 struct TempFile(PathBuf);

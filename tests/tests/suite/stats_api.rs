@@ -373,3 +373,51 @@ async fn differencing_the_county_and_planning_region_tables_recovers_no_withheld
         assert_eq!(recoverable(&apart), Vec::<String>::new(), "{measure}, two requests");
     }
 }
+
+/// Age bands and trafficking types for the public: the state's whole year
+/// only, suppressed in the year's one model, so their total agrees with the
+/// county table's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_public_gets_victims_by_age_band_and_type_for_a_whole_year() {
+    let app = TestApp::spawn().await.unwrap();
+    let key = app.reporter("DCF", "dcf").await.unwrap();
+    let aged = |age: u64, n: usize| vec![json!({"sex": "female", "age": age, "services_needed": ["shelter"]}); n];
+    report_victims(&app, &key, "Hartford", "2026-01-10", aged(20, 12)).await;
+    report_victims(&app, &key, "New Haven", "2026-02-02", aged(30, 14)).await;
+    report_victims(&app, &key, "Hartford", "2026-03-20", aged(65, 3)).await;
+
+    let ages = json_ok(&app, "/public/stats/victims?period=2026&group_by=age_band", None).await;
+    let t = &ages["tables"][0];
+    assert_eq!(t["name"], "victims by age_band");
+    assert_eq!(entry(t, Some("60_plus"))["value"], Value::Null, "3 victims of 60 or over");
+    assert_eq!(entry(t, Some("60_plus"))["suppressed"], true);
+    let entries = t["entries"].as_array().unwrap();
+    for e in entries {
+        assert!(e["value"].as_u64().is_none_or(|v| v == 0 || v >= 11), "{e}");
+    }
+    // The 3 cannot be the only count withheld beside a shown total.
+    let withheld = entries.iter().filter(|e| e["suppressed"] == true).count();
+    assert!(withheld >= 2, "{t}");
+
+    // The county table's total takes the same verdict as the age table's.
+    let counties = json_ok(&app, "/public/stats/victims?period=2026&group_by=county", None).await;
+    assert_eq!(entry(table(&counties, "victims", "county"), None)["value"], entry(t, None)["value"]);
+
+    // Types: has / has-not per type, each over all 29 victims, none summing the types.
+    let types = json_ok(&app, "/public/stats/victims?period=2026&group_by=year,trafficking_type", None).await;
+    let names: Vec<&str> = types["tables"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["victims by trafficking_type: sex", "victims by trafficking_type: labor"]);
+    let sex = &types["tables"][0];
+    assert_eq!(sex["entries"][1]["value"], 0, "every victim's incident is sex trafficking: {sex}");
+    assert_eq!(sex["entries"][0]["value"], sex["entries"][2]["value"]);
+
+    let csv = get(&app, "/public/stats/victims?period=2026&group_by=age_band&format=csv", None).await.text().await.unwrap();
+    assert!(csv.contains("victims,victims by age_band,60_plus,*\n"), "{csv}");
+
+    for (query, param) in [("period=2026-Q1&group_by=age_band", "/period"), ("period=2026&group_by=county,age_band", "/group_by"), ("period=2026&group_by=quarter,trafficking_type", "/group_by")] {
+        let r = get(&app, &format!("/public/stats/victims?{query}"), None).await;
+        assert_eq!(r.status().as_u16(), 400, "{query}");
+        let body: Value = r.json().await.unwrap();
+        assert_eq!(body["errors"][0]["path"], param, "{query}");
+    }
+}

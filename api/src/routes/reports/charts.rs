@@ -58,12 +58,12 @@ pub fn trend_chart(dimension: &str, tables: &[&MeasureTable], k: Option<u64>) ->
             let incidents = tables.iter().find(|t| t.measure == Measure::Incidents)?;
             let meta = Meta::new(
                 "chart-county",
-                "Incidents by county",
-                "Map of Connecticut's eight counties, each shaded by the year's incidents, as in the tables that follow.",
+                "Incidents per 100,000 residents by county",
+                "Map of Connecticut's eight counties, each shaded by the year's incidents per 100,000 residents (2020 census), from the counts in the tables that follow; a county whose count is withheld has no rate.",
             )
             .withheld_because(&withheld_note(k));
             let title = meta.title.clone();
-            (CountyMap::of_counts(meta, "Incidents", &inner(incidents)).render().svg, title)
+            (CountyMap::of_rates(meta, "Per 100,000", &inner(incidents), 100_000).render().svg, title)
         }
         "trafficking_type" => {
             // One bar per type: the records that have it (the "has" entry).

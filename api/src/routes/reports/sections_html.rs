@@ -55,6 +55,7 @@ pub(super) fn gaps(h: &mut String, g: &GapsSection) {
             "<p>Vetted providers by county and service category; each cell is shaded by its worst gap \
              (missing, gap, watch, none). Providers are organisations, not people: their counts are exact.</p>\n",
         );
+        h.push_str(&gap_chart(g));
         h.push_str("<table class=\"heatmap\" data-chart=\"gap-heatmap\">\n<caption>Vetted providers by county and service category</caption>\n<thead><tr><th scope=\"col\">County</th>");
         for c in &g.categories {
             let _ = write!(h, "<th scope=\"col\" data-category=\"{}\">{}</th>", escape(&c.code), escape(&c.label));
@@ -216,6 +217,31 @@ fn dollars(cents: i64) -> String {
         out.push(ch);
     }
     format!("{sign}${out}")
+}
+
+/// The heat map of vetted providers (organisations, not people: exact, never
+/// withheld) by county and category, drawn by the core's chart module; the
+/// table after it carries each cell's gap severity and reasons.
+fn gap_chart(g: &GapsSection) -> String {
+    use beacon_core::chart::{HeatMap, Meta};
+    let values = g
+        .regions
+        .iter()
+        .map(|r| {
+            g.categories
+                .iter()
+                .map(|c| g.cells.iter().find(|x| x.region == *r && x.category == c.code).map(|x| u64::try_from(x.vetted_providers).unwrap_or(0)))
+                .collect()
+        })
+        .collect();
+    let meta = Meta::new(
+        "chart-gaps",
+        "Vetted providers by county and service category",
+        "Heat map of the vetted providers serving each county in each service category; darker cells have more. The table that follows marks each cell's gap.",
+    );
+    let title = escape(&meta.title);
+    let heat = HeatMap { meta, row_name: "County".into(), rows: g.regions.clone(), columns: g.categories.iter().map(|c| c.label.clone()).collect(), values };
+    format!("<figure class=\"chart\">\n{}<figcaption><b>{title}</b>. The figures and each cell's gap are in the table below.</figcaption>\n</figure>\n", heat.render().svg)
 }
 
 /// A cell's shade, inline so the page's style sheet (shared with the charts)
