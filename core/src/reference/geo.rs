@@ -114,6 +114,16 @@ pub fn counties_adjacent(a: &str, b: &str) -> bool {
         .any(|&(x, y)| (x == a && y == b) || (x == b && y == a))
 }
 
+/// A county's 2020 census population, the sum of its towns'; `None` when a
+/// town's population is unknown (never guessed) or no town is in the county.
+pub fn county_population(county: &str) -> Option<u64> {
+    let towns: Vec<&Town> = towns().iter().filter(|t| t.county == Some(county)).collect();
+    if towns.is_empty() {
+        return None;
+    }
+    towns.iter().map(|t| t.population_2020.map(u64::from)).sum()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -132,14 +142,4 @@ mod tests {
         assert!(!counties_adjacent("Fairfield", "Windham"));
         assert!(!counties_adjacent("Hartford", "Hartford"));
     }
-}
-
-/// A county's 2020 census population, the sum of its towns'; `None` when a
-/// town's population is unknown (never guessed) or no town is in the county.
-pub fn county_population(county: &str) -> Option<u64> {
-    let towns: Vec<&Town> = towns().iter().filter(|t| t.county == Some(county)).collect();
-    if towns.is_empty() {
-        return None;
-    }
-    towns.iter().map(|t| t.population_2020.map(u64::from)).sum()
 }
