@@ -9,14 +9,15 @@
 //! shared 2-core machine), so the server keeps one browser alive: started on
 //! the first print, started again when it has died, killed when the server
 //! stops (and it exits by itself when the pipe to it closes, so it cannot
-//! outlive a killed server). Each print opens a fresh tab, sets the page's
-//! content, prints it with `Page.printToPDF` and closes the tab.
+//! outlive a killed server). A print takes an idle tab (or opens one, offline
+//! and with scripts disabled), replaces its page with the report's HTML and
+//! prints it with `Page.printToPDF`.
 //!
 //! The DevTools protocol is spoken here over `--remote-debugging-pipe`
 //! (NUL-separated JSON on the browser's fds 3 and 4) by a small client
 //! rather than `chromiumoxide` or `headless_chrome`: both connect over a
 //! WebSocket to a localhost port, which any local user could drive too,
-//! while a pipe belongs to this process alone; and we need six commands,
+//! while a pipe belongs to this process alone; and we need ten commands,
 //! not their generated bindings of the whole protocol (minutes of build).
 //!
 //! Offline: the browser has its own temp profile, no extensions, no
@@ -146,6 +147,8 @@ struct Browser {
     calls: Arc<Mutex<Calls>>,
     stderr: Arc<Mutex<VecDeque<String>>>,
     next_id: AtomicU64,
+    /// Tabs that printed and wait for the next print.
+    tabs: Mutex<Vec<Tab>>,
     // Dropped after the child is killed: the browser may write to it until then.
     _profile: Scratch,
 }
@@ -199,7 +202,7 @@ impl Browser {
                 tail.push_back(line);
             }
         })?;
-        Ok(Browser { child: Mutex::new(child), pid, outgoing, calls, stderr: tail, next_id: AtomicU64::new(1), _profile: profile })
+        Ok(Browser { child: Mutex::new(child), pid, outgoing, calls, stderr: tail, next_id: AtomicU64::new(1), tabs: Mutex::new(Vec::new()), _profile: profile })
     }
 
     fn is_open(&self) -> bool {
@@ -240,17 +243,29 @@ impl Browser {
         }
     }
 
-    /// `html` printed in a tab of its own, closed afterwards.
+    /// `html` printed in an idle tab, or a new one. A tab is kept for the
+    /// next print once it has printed (opening one and switching it offline
+    /// costs a fifth of a print); one that failed is closed.
     async fn print(&self, html: &str) -> Result<Vec<u8>, PdfError> {
-        let created = self.call("Target.createTarget", json!({"url": "about:blank"}), None).await?;
-        let target = text(&created, "targetId")?;
-        let printed = self.print_in(&target, html).await;
-        // Best effort: a tab left open costs memory, not correctness.
-        let _ = self.call("Target.closeTarget", json!({"targetId": target}), None).await;
+        let idle = lock(&self.tabs).pop();
+        let tab = match idle {
+            Some(tab) => tab,
+            None => self.open_tab().await?,
+        };
+        let printed = self.print_in(&tab, html).await;
+        if printed.is_ok() {
+            lock(&self.tabs).push(tab);
+        } else {
+            // Best effort: a tab left open costs memory, not correctness.
+            let _ = self.call("Target.closeTarget", json!({"targetId": tab.target}), None).await;
+        }
         printed
     }
 
-    async fn print_in(&self, target: &str, html: &str) -> Result<Vec<u8>, PdfError> {
+    /// A new tab, offline and with scripts disabled, before any content is set.
+    async fn open_tab(&self) -> Result<Tab, PdfError> {
+        let created = self.call("Target.createTarget", json!({"url": "about:blank"}), None).await?;
+        let target = text(&created, "targetId")?;
         let attached = self.call("Target.attachToTarget", json!({"targetId": target, "flatten": true}), None).await?;
         let session = text(&attached, "sessionId")?;
         let s = Some(session.as_str());
@@ -265,7 +280,13 @@ impl Browser {
         self.call("Emulation.setScriptExecutionDisabled", json!({"value": true}), s).await?;
         let tree = self.call("Page.getFrameTree", json!({}), s).await?;
         let frame = tree.pointer("/frameTree/frame/id").and_then(Value::as_str).ok_or_else(|| PdfError::Failed("the tab has no frame".into()))?;
-        self.call("Page.setDocumentContent", json!({"frameId": frame, "html": html}), s).await?;
+        Ok(Tab { frame: frame.to_owned(), target, session })
+    }
+
+    /// The page replaced by `html` (nothing of the last print stays), then printed.
+    async fn print_in(&self, tab: &Tab, html: &str) -> Result<Vec<u8>, PdfError> {
+        let s = Some(tab.session.as_str());
+        self.call("Page.setDocumentContent", json!({"frameId": tab.frame, "html": html}), s).await?;
         let printed = self.call("Page.printToPDF", print_settings(), s).await?;
         let data = printed.get("data").and_then(Value::as_str).ok_or_else(|| PdfError::Failed("printToPDF answered no data".into()))?;
         let pdf = base64::engine::general_purpose::STANDARD.decode(data).map_err(|e| PdfError::Failed(format!("printToPDF's data: {e}")))?;
@@ -275,6 +296,13 @@ impl Browser {
             Err(PdfError::Failed("printToPDF answered something other than a PDF".into()))
         }
     }
+}
+
+/// A tab ready to print: its target, the session attached to it, its main frame.
+struct Tab {
+    target: String,
+    session: String,
+    frame: String,
 }
 
 impl Drop for Browser {
@@ -412,11 +440,19 @@ impl Printer {
         self.browser.lock().await.as_ref().filter(|b| b.is_open()).map(|b| b.pid)
     }
 
-    /// Kills the browser, for a server that is stopping.
+    /// Stops the browser, for a server that is stopping: asked to close
+    /// first, so it takes its renderers with it, then killed if it has not.
     pub async fn shutdown(&self) {
-        if let Some(b) = self.browser.lock().await.take() {
-            tracing::info!(pid = b.pid, "PDF browser stopped");
+        let Some(b) = self.browser.lock().await.take() else { return };
+        // The answer may not come: the browser can close the pipe first.
+        let _ = tokio::time::timeout(Duration::from_secs(2), b.call("Browser.close", json!({}), None)).await;
+        for _ in 0..40 {
+            if lock(&b.child).try_wait().ok().flatten().is_some() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
         }
+        tracing::info!(pid = b.pid, "PDF browser stopped");
     }
 }
 
