@@ -111,13 +111,20 @@ fn print_settings() -> Value {
     json!({"printBackground": true, "displayHeaderFooter": false, "preferCSSPageSize": true})
 }
 
-/// A directory of its own, removed when dropped.
+/// Where browser profiles are made: `beacon-pdf-<uuid>` in the temp dir.
+const PROFILE_PREFIX: &str = "beacon-pdf-";
+
+/// The file in a profile naming the process that made it.
+const OWNER_FILE: &str = "beacon.pid";
+
+/// A browser profile of its own, removed when dropped.
 struct Scratch(PathBuf);
 
 impl Scratch {
-    fn new() -> std::io::Result<Self> {
-        let dir = std::env::temp_dir().join(format!("beacon-pdf-{}", uuid::Uuid::new_v4()));
+    fn new(parent: &Path) -> std::io::Result<Self> {
+        let dir = parent.join(format!("{PROFILE_PREFIX}{}", uuid::Uuid::new_v4()));
         std::fs::create_dir(&dir)?;
+        std::fs::write(dir.join(OWNER_FILE), std::process::id().to_string())?;
         Ok(Scratch(dir))
     }
 }
@@ -126,6 +133,27 @@ impl Drop for Scratch {
     fn drop(&mut self) {
         // Best effort: a leftover directory holds only a browser profile.
         let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Removes the profiles in `parent` whose owner no longer runs: a server
+/// killed outright (or a test process that ended) never dropped its own.
+/// Only where `/proc` tells which processes run; a profile naming no owner
+/// is left alone.
+fn sweep_stale_profiles(parent: &Path) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(parent) else { return };
+    for entry in entries.flatten() {
+        if !entry.file_name().to_string_lossy().starts_with(PROFILE_PREFIX) {
+            continue;
+        }
+        let owner = std::fs::read_to_string(entry.path().join(OWNER_FILE)).ok().and_then(|t| t.trim().parse::<u32>().ok());
+        if let Some(pid) = owner.filter(|pid| !Path::new(&format!("/proc/{pid}")).exists()) {
+            tracing::debug!(profile = %entry.path().display(), pid, "removing a stale PDF browser profile");
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
     }
 }
 
@@ -155,7 +183,9 @@ struct Browser {
 
 impl Browser {
     fn launch(executable: &Path) -> Result<Browser, PdfError> {
-        let profile = Scratch::new()?;
+        let temp = std::env::temp_dir();
+        sweep_stale_profiles(&temp);
+        let profile = Scratch::new(&temp)?;
         // The pipe protocol reads commands on fd 3 and answers on fd 4; the
         // standard library cannot place a child's pipes there without
         // `pre_exec` (unsafe, forbidden here), so `sh` moves stdin and stdout
@@ -468,6 +498,23 @@ mod tests {
             assert!(args.iter().any(|a| a == flag), "{flag}");
         }
         assert!(!args.iter().any(|a| a.starts_with("--remote-debugging-port")), "no port another process could reach");
+    }
+
+    #[test]
+    fn profiles_of_processes_gone_are_swept_and_others_kept() {
+        let parent = std::env::temp_dir().join(format!("beacon-sweep-test-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir(&parent).unwrap();
+        let mine = Scratch::new(&parent).unwrap();
+        let mut gone = std::process::Command::new("true").spawn().unwrap();
+        gone.wait().unwrap();
+        let stale = Scratch::new(&parent).unwrap();
+        std::fs::write(stale.0.join(OWNER_FILE), gone.id().to_string()).unwrap();
+        let unowned = parent.join(format!("{PROFILE_PREFIX}unowned"));
+        std::fs::create_dir(&unowned).unwrap();
+        sweep_stale_profiles(&parent);
+        assert!(mine.0.exists() && unowned.exists());
+        assert!(!stale.0.exists());
+        let _ = std::fs::remove_dir_all(&parent);
     }
 
     #[test]
