@@ -38,6 +38,8 @@ pub struct Settings {
 pub struct Application {
     port: u16,
     server: Server,
+    /// Kept to stop its browser once the server has stopped.
+    printer: web::Data<crate::pdf::Printer>,
 }
 
 async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {
@@ -58,10 +60,13 @@ impl Application {
         let stats = web::Data::new(settings.stats);
         // The PDF printer is found here, like `stats` once was, so the test app
         // and the CLI's `serve` need not carry it.
-        let pdf = web::Data::new(crate::config::PdfConfig::from_env()?);
+        let pdf = crate::config::PdfConfig::from_env()?;
         if pdf.browser.is_none() {
             tracing::warn!("no Chromium found: reports cannot be printed to PDF; {}", crate::pdf::INSTALL_HINT);
         }
+        // One printer for every worker: its browser starts on the first PDF asked for.
+        let printer = web::Data::new(crate::pdf::Printer::new(pdf));
+        let kept = printer.clone();
         let policy = web::Data::new(
             Policy::from_openapi(&crate::openapi::document()).map_err(StartupError::Policy)?,
         );
@@ -75,7 +80,7 @@ impl Application {
                 .app_data(envelope.clone())
                 .app_data(clock.clone())
                 .app_data(stats.clone())
-                .app_data(pdf.clone())
+                .app_data(printer.clone())
                 .app_data(policy.clone())
                 .app_data(web::QueryConfig::default().error_handler(|_, _| {
                     ApiError::BadQuery(Vec::new()).into()
@@ -94,7 +99,7 @@ impl Application {
         })
         .listen(listener)?
         .run();
-        Ok(Self { port, server })
+        Ok(Self { port, server, printer: kept })
     }
 
     pub fn port(&self) -> u16 {
@@ -102,6 +107,8 @@ impl Application {
     }
 
     pub async fn run_until_stopped(self) -> Result<(), std::io::Error> {
-        self.server.await
+        let stopped = self.server.await;
+        self.printer.shutdown().await;
+        stopped
     }
 }

@@ -52,7 +52,13 @@ pub(super) async fn coordinator(year: i32, out: PathBuf, format: Option<Format>,
     let bytes = match (format, &pdf) {
         (Format::Json, _) => serde_json::to_vec_pretty(&report)?,
         (Format::Html, _) | (Format::Pdf, None) => html::render(&report).into_bytes(),
-        (Format::Pdf, Some(config)) => crate::pdf::print(&html::render(&report), config).await?,
+        (Format::Pdf, Some(config)) => {
+            // One print: the browser the server would keep is started, used and stopped.
+            let printer = crate::pdf::Printer::new(config.clone());
+            let printed = printer.print(&html::render(&report)).await;
+            printer.shutdown().await;
+            printed?
+        }
     };
     std::fs::write(&out, &bytes)?;
     eprintln!("wrote {} ({} bytes)", out.display(), bytes.len());

@@ -1,4 +1,4 @@
-//! Content negotiation: JSON or another representation (CSV, HTML, PDF), by `?format=` or `Accept`.
+//! Content negotiation: JSON or another representation (CSV, HTML, PDF, a zip of CSV files), by `?format=` or `Accept`.
 
 use actix_web::http::header;
 use actix_web::HttpRequest;
@@ -10,6 +10,7 @@ type Offer = (&'static str, &'static str);
 const CSV: Offer = ("csv", "text/csv");
 const HTML: Offer = ("html", "text/html");
 const PDF: Offer = ("pdf", "application/pdf");
+const ZIP: Offer = ("zip", "application/zip");
 
 /// Whether the client asked for CSV: `?format=csv` or an `Accept` naming `text/csv`
 /// before (or instead of) JSON.
@@ -17,17 +18,19 @@ pub fn wants_csv(req: &HttpRequest, format: Option<&str>, errors: &mut Vec<Valid
     wants(req, format, &[CSV], errors).is_some()
 }
 
-/// A document's printable forms.
+/// A report's other forms: its page, that page printed, its tables as CSV files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Document {
     Html,
     Pdf,
+    Zip,
 }
 
-/// Which printable form the client asked for, if not JSON: `?format=html|pdf`,
-/// or the first of `text/html` and `application/pdf` its `Accept` names before JSON.
+/// Which form of a report the client asked for, if not JSON: `?format=html|pdf|zip`,
+/// or the first of `text/html`, `application/pdf` and `application/zip` its `Accept` names before JSON.
 pub fn wants_document(req: &HttpRequest, format: Option<&str>, errors: &mut Vec<ValidationError>) -> Option<Document> {
-    wants(req, format, &[HTML, PDF], errors).map(|i| if i == 0 { Document::Html } else { Document::Pdf })
+    const FORMS: [Document; 3] = [Document::Html, Document::Pdf, Document::Zip];
+    wants(req, format, &[HTML, PDF, ZIP], errors).and_then(|i| FORMS.get(i).copied())
 }
 
 /// Which of `offers` the client asked for rather than JSON (its index); a
@@ -57,7 +60,7 @@ fn wants(req: &HttpRequest, format: Option<&str>, offers: &[Offer], errors: &mut
     None
 }
 
-/// "`json` or `csv`", "`json`, `html` or `pdf`".
+/// "`json` or `csv`", "`json`, `html`, `pdf` or `zip`".
 fn choices(offers: &[Offer]) -> String {
     let names: Vec<String> = std::iter::once("json").chain(offers.iter().map(|(n, _)| *n)).map(|n| format!("`{n}`")).collect();
     match names.split_last() {
@@ -90,10 +93,12 @@ mod tests {
         assert_eq!(ask(Some("text/html, application/pdf"), None).0, Some(Document::Html));
         assert_eq!(ask(Some("application/json, application/pdf"), None).0, None);
         assert_eq!(ask(None, None).0, None);
+        assert_eq!(ask(None, Some("zip")).0, Some(Document::Zip));
+        assert_eq!(ask(Some("application/zip;q=0.9, application/json"), None).0, Some(Document::Zip));
         let (chosen, errors) = ask(None, Some("docx"));
         assert_eq!(chosen, None);
         assert_eq!(errors.len(), 1);
-        assert_eq!(errors[0].message, "Must be `json`, `html` or `pdf`.");
+        assert_eq!(errors[0].message, "Must be `json`, `html`, `pdf` or `zip`.");
     }
 
     #[test]

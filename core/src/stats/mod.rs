@@ -27,6 +27,7 @@ pub mod trend;
 pub use multi::{suppress_multi, HasHasNot, MultiValued, MultiValuedTable};
 pub use period::{Audience, Period};
 pub mod annual;
+pub mod bundle;
 pub mod calendar;
 pub mod report;
 pub mod sections;

@@ -21,6 +21,7 @@ mod intake_api;
 mod intake_vectors;
 mod openapi_contract;
 mod privacy;
+mod report_bundle;
 mod report_coordinator;
 mod report_pdf;
 mod report_task_force;

@@ -1,9 +1,10 @@
-use super::html;
+use super::{forms, html};
 use crate::clock::Clock;
-use crate::config::{PdfConfig, StatsConfig};
+use crate::config::StatsConfig;
 use crate::db::{self, DbPool};
 use crate::error::{ApiError, Problem};
-use crate::http::negotiate::{wants_document, Document};
+use crate::http::negotiate::Document;
+use crate::pdf::Printer;
 use crate::http::query::Query;
 use crate::security::Principal;
 use actix_web::http::header;
@@ -14,6 +15,7 @@ use crate::routes::training::{completion_record, person_facts};
 use beacon_core::directory::codes::ReferralOutcome;
 use beacon_core::directory::gaps as analysis;
 use beacon_core::reference::regions::RegionType;
+use beacon_core::stats::bundle::ReportKind;
 use beacon_core::stats::annual::{coordinator_report as build_report, is_report_year, trend_queries, CoordinatorReport, ReportInput};
 use beacon_core::stats::query::GroupCount;
 use beacon_core::stats::{Activity, Recommendation};
@@ -30,7 +32,8 @@ use utoipa::IntoParams;
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ReportParams {
-    /// `json` (default), `html` or `pdf`; or send `Accept: text/html` or `Accept: application/pdf`.
+    /// `json` (default), `html`, `pdf` or `zip` (the CSV bundle); or send `Accept: text/html`,
+    /// `application/pdf` or `application/zip`.
     pub format: Option<String>,
 }
 
@@ -45,15 +48,19 @@ pub struct ReportParams {
 /// calendar and the methodology. JSON, or print-ready HTML with
 /// `format=html` or `Accept: text/html`, or that same page printed to PDF
 /// by headless Chromium with `format=pdf` or `Accept: application/pdf` (503
-/// `pdf_unavailable` when the server has no Chromium). A year before 2026 or
-/// not yet begun has no report (404).
+/// `pdf_unavailable` when the server has no Chromium), or its tables as a zip
+/// of CSV files with `format=zip` or `Accept: application/zip` (one file per
+/// table, `*` where a count is withheld, each file's first line the rule that
+/// applied; the registers, calendar and methodology; a README.txt listing
+/// them). A year before 2026 or not yet begun has no report (404).
 #[utoipa::path(
     tag = "reports",
     operation_id = "coordinator_report",
     params(("year" = i32, Path, description = "The year reported on, from 2026"), ReportParams),
     responses(
-        (status = 200, description = "The report; with `format=html` or `Accept: text/html`, one HTML page",
-            content((CoordinatorReport = "application/json"), (String = "text/html"), (crate::pdf::PdfFile = "application/pdf"))),
+        (status = 200, description = "The report; with `format=html` or `Accept: text/html`, one HTML page; with `format=pdf`, that page printed; with `format=zip`, its tables as CSV files",
+            content((CoordinatorReport = "application/json"), (String = "text/html"), (crate::pdf::PdfFile = "application/pdf"),
+                (forms::ZipFile = "application/zip"))),
         (status = 400, description = "A bad query parameter, named in `errors`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No report covers that year", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "PDF asked for and no Chromium is installed (`pdf_unavailable`); the detail says what to install",
@@ -72,28 +79,18 @@ pub async fn coordinator_report(
     config: web::Data<StatsConfig>,
 ) -> Result<HttpResponse, ApiError> {
     // From the request rather than one more extractor (clippy's argument limit).
-    let pdf = req.app_data::<web::Data<PdfConfig>>().cloned().unwrap_or_default();
-    let mut errors = Vec::new();
-    let document = wants_document(&req, params.format.as_deref(), &mut errors);
-    if !errors.is_empty() {
-        return Err(ApiError::BadQuery(errors));
-    }
-    // Before the report's queries: without a browser there is nothing to build for.
-    if document == Some(Document::Pdf) && pdf.browser.is_none() {
-        return Err(ApiError::PdfUnavailable);
-    }
+    let printer = req.app_data::<web::Data<Printer>>().cloned().ok_or_else(|| ApiError::internal("no printer"))?;
+    let document = forms::asked(&req, params.format.as_deref(), &printer)?;
     let report = build(&year, clock.today(), &pool, config.k).await?;
     let mut response = HttpResponse::Ok();
     response.insert_header((header::CACHE_CONTROL, "no-store")).insert_header((header::VARY, "Accept"));
+    let stem = format!("coordinator-report-{}", report.year);
     match document {
         Some(Document::Html) => Ok(response.content_type("text/html; charset=utf-8").body(html::render(&report))),
-        Some(Document::Pdf) => {
-            let bytes = crate::pdf::print(&html::render(&report), &pdf).await?;
-            response.insert_header((
-                header::CONTENT_DISPOSITION,
-                format!("inline; filename=\"coordinator-report-{}.pdf\"", report.year),
-            ));
-            Ok(response.content_type("application/pdf").body(bytes))
+        Some(Document::Pdf) => forms::pdf(response, &printer, &html::render(&report), &stem).await,
+        Some(Document::Zip) => {
+            let json = serde_json::to_value(&report).map_err(ApiError::internal)?;
+            forms::zip(response, ReportKind::Coordinator, &json, &stem)
         }
         None => Ok(response.json(&report)),
     }

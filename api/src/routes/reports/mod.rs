@@ -6,6 +6,7 @@
 
 pub mod activity;
 mod charts;
+pub mod forms;
 pub mod coordinator;
 pub mod create_activity;
 pub mod create_recommendation;

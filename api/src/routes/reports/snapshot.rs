@@ -2,13 +2,14 @@
 //! submitted, in both forms, however the registers and counts change later.
 
 use super::coordinator::{build, ReportParams};
-use super::html;
+use super::{forms, html};
 use crate::clock::Clock;
-use crate::config::{PdfConfig, StatsConfig};
+use crate::config::StatsConfig;
 use crate::db::reports as store;
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
-use crate::http::negotiate::{wants_document, Document};
+use crate::http::negotiate::Document;
+use crate::pdf::Printer;
 use crate::http::path::PathId;
 use crate::http::query::Query;
 use crate::security::audit::{self, Event};
@@ -16,6 +17,7 @@ use crate::security::Principal;
 use actix_web::http::header;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use beacon_core::stats::annual::CoordinatorReport;
+use beacon_core::stats::bundle::ReportKind;
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use serde::Serialize;
@@ -84,7 +86,8 @@ pub async fn freeze_report(
 
 /// A frozen report exactly as filed: JSON, or its HTML with `format=html`
 /// or `Accept: text/html`, or that HTML printed to PDF with `format=pdf` or
-/// `Accept: application/pdf`.
+/// `Accept: application/pdf`, or the CSV bundle of the JSON filed with
+/// `format=zip` or `Accept: application/zip`.
 #[utoipa::path(
     tag = "reports",
     operation_id = "get_coordinator_report_snapshot",
@@ -94,8 +97,9 @@ pub async fn freeze_report(
         ReportParams,
     ),
     responses(
-        (status = 200, description = "The snapshot; with `format=html` or `Accept: text/html`, the HTML filed",
-            content((ReportSnapshot = "application/json"), (String = "text/html"), (crate::pdf::PdfFile = "application/pdf"))),
+        (status = 200, description = "The snapshot; with `format=html` or `Accept: text/html`, the HTML filed; with `format=pdf`, that page printed; with `format=zip`, the tables filed as CSV files",
+            content((ReportSnapshot = "application/json"), (String = "text/html"), (crate::pdf::PdfFile = "application/pdf"),
+                (forms::ZipFile = "application/zip"))),
         (status = 400, description = "A bad query parameter, named in `errors`", body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "PDF asked for and no Chromium is installed (`pdf_unavailable`)", body = Problem, content_type = "application/problem+json"),
@@ -109,27 +113,19 @@ pub async fn get_snapshot(
     req: HttpRequest,
     params: Query<ReportParams>,
     pool: web::Data<DbPool>,
-    pdf: web::Data<PdfConfig>,
+    printer: web::Data<Printer>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut errors = Vec::new();
-    let document = wants_document(&req, params.format.as_deref(), &mut errors);
-    if !errors.is_empty() {
-        return Err(ApiError::BadQuery(errors));
-    }
-    if document == Some(Document::Pdf) && pdf.browser.is_none() {
-        return Err(ApiError::PdfUnavailable);
-    }
+    let document = forms::asked(&req, params.format.as_deref(), &printer)?;
     let year = req.match_info().get("year").and_then(|y| y.parse::<i32>().ok()).ok_or(ApiError::NotFound)?;
     let mut pooled = pool.get().await?;
     let row = store::get_snapshot(&mut pooled, year, id).await?.ok_or(ApiError::NotFound)?;
     let mut response = HttpResponse::Ok();
     response.insert_header((header::VARY, "Accept"));
+    let stem = format!("coordinator-report-{}-{}", row.year, row.id);
     match document {
         Some(Document::Html) => Ok(response.content_type("text/html; charset=utf-8").body(row.html)),
-        Some(Document::Pdf) => {
-            let bytes = crate::pdf::print(&row.html, &pdf).await?;
-            Ok(response.content_type("application/pdf").body(bytes))
-        }
+        Some(Document::Pdf) => forms::pdf(response, &printer, &row.html, &stem).await,
+        Some(Document::Zip) => forms::zip(response, ReportKind::Coordinator, &row.report, &stem),
         None => Ok(response.json(ReportSnapshot::from(row))),
     }
 }

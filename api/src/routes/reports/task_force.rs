@@ -4,20 +4,21 @@
 
 use super::coordinator::{fetch, ReportParams};
 use super::snapshot::ReportSnapshot;
-use super::task_force_html;
+use super::{forms, task_force_html};
 use crate::clock::Clock;
 use crate::config::StatsConfig;
 use crate::db::reports as store;
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
-use crate::http::negotiate::{wants_document, Document};
-use crate::config::PdfConfig;
+use crate::http::negotiate::Document;
+use crate::pdf::Printer;
 use crate::http::path::PathId;
 use crate::http::query::Query;
 use crate::security::audit::{self, Event};
 use crate::security::Principal;
 use actix_web::http::header;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use beacon_core::stats::bundle::ReportKind;
 use beacon_core::stats::task_force::{task_force_report as build_report, TaskForceReport};
 use chrono::NaiveDate;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
@@ -39,14 +40,16 @@ async fn build(year_text: &str, today: NaiveDate, pool: &DbPool, k: u64) -> Resu
 /// control. Beacon keeps no register of the task force's own activities; the
 /// report says so. JSON, or HTML with `format=html` or `Accept: text/html`,
 /// or that page printed to PDF with `format=pdf` or `Accept: application/pdf`
-/// (503 `pdf_unavailable` when the server has no Chromium).
+/// (503 `pdf_unavailable` without Chromium), or its tables as a zip of CSV
+/// files with `format=zip` or `Accept: application/zip`.
 #[utoipa::path(
     tag = "reports",
     operation_id = "task_force_report",
     params(("year" = i32, Path, description = "The year reported on, from 2026"), ReportParams),
     responses(
-        (status = 200, description = "The report; with `format=html` or `Accept: text/html`, one HTML page; with `format=pdf` or `Accept: application/pdf`, that page as PDF",
-            content((TaskForceReport = "application/json"), (String = "text/html"), (crate::pdf::PdfFile = "application/pdf"))),
+        (status = 200, description = "The report; with `format=html` or `Accept: text/html`, one HTML page; with `format=pdf`, that page printed; with `format=zip`, its tables as CSV files",
+            content((TaskForceReport = "application/json"), (String = "text/html"), (crate::pdf::PdfFile = "application/pdf"),
+                (forms::ZipFile = "application/zip"))),
         (status = 400, description = "A bad query parameter, named in `errors`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No report covers that year", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "PDF asked for and no Chromium is installed (`pdf_unavailable`); the detail says what to install",
@@ -65,24 +68,18 @@ pub async fn task_force_report(
     config: web::Data<StatsConfig>,
 ) -> Result<HttpResponse, ApiError> {
     // From the request rather than one more extractor (clippy's argument limit).
-    let pdf = req.app_data::<web::Data<PdfConfig>>().cloned().unwrap_or_default();
-    let mut errors = Vec::new();
-    let document = wants_document(&req, params.format.as_deref(), &mut errors);
-    if !errors.is_empty() {
-        return Err(ApiError::BadQuery(errors));
-    }
-    if document == Some(Document::Pdf) && pdf.browser.is_none() {
-        return Err(ApiError::PdfUnavailable);
-    }
+    let printer = req.app_data::<web::Data<Printer>>().cloned().ok_or_else(|| ApiError::internal("no printer"))?;
+    let document = forms::asked(&req, params.format.as_deref(), &printer)?;
     let report = build(&year, clock.today(), &pool, config.k).await?;
     let mut response = HttpResponse::Ok();
     response.insert_header((header::CACHE_CONTROL, "no-store")).insert_header((header::VARY, "Accept"));
+    let stem = format!("task-force-report-{}", report.year);
     match document {
         Some(Document::Html) => Ok(response.content_type("text/html; charset=utf-8").body(task_force_html::render(&report))),
-        Some(Document::Pdf) => {
-            let bytes = crate::pdf::print(&task_force_html::render(&report), &pdf).await?;
-            response.insert_header((header::CONTENT_DISPOSITION, format!("inline; filename=\"task-force-report-{}.pdf\"", report.year)));
-            Ok(response.content_type("application/pdf").body(bytes))
+        Some(Document::Pdf) => forms::pdf(response, &printer, &task_force_html::render(&report), &stem).await,
+        Some(Document::Zip) => {
+            let json = serde_json::to_value(&report).map_err(ApiError::internal)?;
+            forms::zip(response, ReportKind::TaskForce, &json, &stem)
         }
         None => Ok(response.json(&report)),
     }
@@ -130,8 +127,9 @@ pub async fn freeze_task_force_report(
 }
 
 /// A frozen task force report exactly as filed: JSON, or its HTML with
-/// `format=html` or `Accept: text/html`, or that HTML as PDF with `format=pdf`
-/// or `Accept: application/pdf`.
+/// `format=html` or `Accept: text/html`, or that HTML printed to PDF with
+/// `format=pdf` or `Accept: application/pdf`, or the CSV bundle of the JSON
+/// filed with `format=zip` or `Accept: application/zip`.
 #[utoipa::path(
     tag = "reports",
     operation_id = "get_task_force_report_snapshot",
@@ -141,8 +139,9 @@ pub async fn freeze_task_force_report(
         ReportParams,
     ),
     responses(
-        (status = 200, description = "The snapshot (its `report` is a task force report); with `format=html` or `Accept: text/html`, the HTML filed; with `format=pdf`, that HTML as PDF",
-            content((ReportSnapshot = "application/json"), (String = "text/html"), (crate::pdf::PdfFile = "application/pdf"))),
+        (status = 200, description = "The snapshot (its `report` is a task force report); with `format=html` or `Accept: text/html`, the HTML filed; with `format=pdf`, that page printed; with `format=zip`, the tables filed as CSV files",
+            content((ReportSnapshot = "application/json"), (String = "text/html"), (crate::pdf::PdfFile = "application/pdf"),
+                (forms::ZipFile = "application/zip"))),
         (status = 400, description = "A bad query parameter, named in `errors`", body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "PDF asked for and no Chromium is installed (`pdf_unavailable`)", body = Problem, content_type = "application/problem+json"),
@@ -156,27 +155,19 @@ pub async fn get_task_force_snapshot(
     req: HttpRequest,
     params: Query<ReportParams>,
     pool: web::Data<DbPool>,
+    printer: web::Data<Printer>,
 ) -> Result<HttpResponse, ApiError> {
-    let pdf = req.app_data::<web::Data<PdfConfig>>().cloned().unwrap_or_default();
-    let mut errors = Vec::new();
-    let document = wants_document(&req, params.format.as_deref(), &mut errors);
-    if !errors.is_empty() {
-        return Err(ApiError::BadQuery(errors));
-    }
-    if document == Some(Document::Pdf) && pdf.browser.is_none() {
-        return Err(ApiError::PdfUnavailable);
-    }
+    let document = forms::asked(&req, params.format.as_deref(), &printer)?;
     let year = req.match_info().get("year").and_then(|y| y.parse::<i32>().ok()).ok_or(ApiError::NotFound)?;
     let mut pooled = pool.get().await?;
     let row = store::get_snapshot_of(&mut pooled, KIND, year, id).await?.ok_or(ApiError::NotFound)?;
     let mut response = HttpResponse::Ok();
     response.insert_header((header::VARY, "Accept"));
+    let stem = format!("task-force-report-{}-{}", row.year, row.id);
     match document {
         Some(Document::Html) => Ok(response.content_type("text/html; charset=utf-8").body(row.html)),
-        Some(Document::Pdf) => {
-            let bytes = crate::pdf::print(&row.html, &pdf).await?;
-            Ok(response.content_type("application/pdf").body(bytes))
-        }
+        Some(Document::Pdf) => forms::pdf(response, &printer, &row.html, &stem).await,
+        Some(Document::Zip) => forms::zip(response, ReportKind::TaskForce, &row.report, &stem),
         None => Ok(response.json(ReportSnapshot::from(row))),
     }
 }
