@@ -47,12 +47,16 @@ fn parse(name: &str, bytes: &[u8]) -> Csv {
     Csv { comments, header, rows }
 }
 
-const COORDINATOR_FILES: [&str; 18] = [
+const COORDINATOR_FILES: [&str; 22] = [
     "01-activities.csv",
     "02-incident-trends-incidents-by-county.csv",
     "02-incident-trends-incidents-by-quarter.csv",
+    "02-incident-trends-incidents-by-trafficking-type-labor.csv",
+    "02-incident-trends-incidents-by-trafficking-type-sex.csv",
     "02-incident-trends-victims-by-county.csv",
     "02-incident-trends-victims-by-quarter.csv",
+    "02-incident-trends-victims-by-trafficking-type-labor.csv",
+    "02-incident-trends-victims-by-trafficking-type-sex.csv",
     "03-minors-and-dcf-incidents-by-minor-involved-dcf-notified.csv",
     "03-minors-and-dcf-intake-submissions-by-minor-involved-dcf-notified.csv",
     "04-training-staff-by-agency-completed-late.csv",
