@@ -17,6 +17,12 @@ pub fn wants_csv(req: &HttpRequest, format: Option<&str>, errors: &mut Vec<Valid
     wants(req, format, &[CSV], errors).is_some()
 }
 
+/// Whether the client asked for HTML (a document with no PDF form):
+/// `?format=html` or an `Accept` naming `text/html` before JSON.
+pub fn wants_html(req: &HttpRequest, format: Option<&str>, errors: &mut Vec<ValidationError>) -> bool {
+    wants(req, format, &[HTML], errors).is_some()
+}
+
 /// A document's printable forms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Document {
