@@ -1,7 +1,8 @@
 //! Grouped counts for the statistics endpoints. Only whitelisted column
 //! expressions go into the SQL text; every value the caller gave is a bind.
 
-use beacon_core::stats::query::{counted_statuses, CountPlan, GroupBy, GroupCount, StatsQuery, Subject, ALL_RECORDS};
+use beacon_core::stats::query::{counted_statuses, CountPlan, Filters, GroupBy, GroupCount, StatsQuery, Subject, ALL_RECORDS};
+use chrono::Datelike;
 use diesel::sql_types::{Array, BigInt, Date, Nullable, SmallInt, Text};
 use diesel::QueryableByName;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
@@ -48,7 +49,9 @@ fn source(subject: Subject) -> Source {
         Subject::Victims => Source {
             from: "victims JOIN incidents ON incidents.id = victims.incident_id",
             day: "incidents.incident_date",
-            measures: "count(DISTINCT incidents.id) AS incidents, count(*) AS victims",
+            // One measure, victims (`Subject::measures`): an incident split by
+            // a victim's trait would count twice, so it is not counted at all.
+            measures: "0::int8 AS incidents, count(*) AS victims",
             counted: "incidents.status = ANY($3)",
             filters: INCIDENT_FILTERS,
             town: "incidents.town",
@@ -89,6 +92,130 @@ fn source(subject: Subject) -> Source {
             multi: "ARRAY[]::text[]",
         },
     }
+}
+
+/// A monthly rollup (migration `2026-12-03-000015_stats_rollups`): counts by
+/// month and a fixed set of dimensions, kept exact by triggers on every write
+/// to `incidents` and `victims`. Counting from one instead of the raw rows
+/// gives the same numbers (the suite's `stats_rollups` tests compare them) in
+/// a fraction of the time: a year of a statewide database is a few hundred
+/// thousand rows, its months a few tens of thousands.
+struct Rollup {
+    subject: Subject,
+    source: Source,
+    /// The dimensions it can group by besides time (it has the month) and place.
+    keys: &'static [GroupBy],
+    /// Whether it is split by town (and carries the town's regions, so the
+    /// place filters too).
+    by_town: bool,
+    /// Whether it has the incident's venue (grouping or filter).
+    venue: bool,
+}
+
+/// The rollups, smallest first: the first that covers a request is used.
+fn rollups() -> [Rollup; 3] {
+    let source = |from, measures, filters| Source {
+        from,
+        day: "month",
+        measures,
+        counted: "status = ANY($3)",
+        filters,
+        town: "town",
+        multi: "trafficking_types",
+    };
+    let victims = "0::int8 AS incidents, COALESCE(sum(victims), 0)::int8 AS victims";
+    [
+        Rollup {
+            subject: Subject::Victims,
+            source: source(
+                "stats_victim_months",
+                victims,
+                "($4::text IS NULL OR status = $4) AND $5::text IS NULL AND $6::text IS NULL AND $7::text IS NULL \
+                 AND $8::text IS NULL AND $9::int2 IS NULL",
+            ),
+            keys: &[GroupBy::Status, GroupBy::Sex, GroupBy::AgeBand, GroupBy::Citizenship, GroupBy::TraffickingType],
+            by_town: false,
+            venue: false,
+        },
+        Rollup {
+            subject: Subject::Incidents,
+            source: source(
+                "stats_incident_months",
+                "COALESCE(sum(incidents), 0)::int8 AS incidents, COALESCE(sum(victims), 0)::int8 AS victims",
+                ROLLUP_PLACE_FILTERS_WITH_VENUE,
+            ),
+            keys: &[GroupBy::Status, GroupBy::Venue, GroupBy::TraffickingType],
+            by_town: true,
+            venue: true,
+        },
+        Rollup {
+            subject: Subject::Victims,
+            source: source("stats_victim_town_months", victims, ROLLUP_PLACE_FILTERS),
+            keys: &[GroupBy::Status, GroupBy::AgeBand, GroupBy::TraffickingType],
+            by_town: true,
+            venue: false,
+        },
+    ]
+}
+
+const ROLLUP_PLACE_FILTERS_WITH_VENUE: &str = "($4::text IS NULL OR status = $4) \
+    AND ($5::text IS NULL OR venue = $5) \
+    AND ($6::text IS NULL OR county = $6) \
+    AND ($7::text IS NULL OR planning_region = $7) \
+    AND ($8::text IS NULL OR judicial_district = $8) \
+    AND ($9::int2 IS NULL OR dcf_region = $9)";
+
+const ROLLUP_PLACE_FILTERS: &str = "($4::text IS NULL OR status = $4) \
+    AND $5::text IS NULL \
+    AND ($6::text IS NULL OR county = $6) \
+    AND ($7::text IS NULL OR planning_region = $7) \
+    AND ($8::text IS NULL OR judicial_district = $8) \
+    AND ($9::int2 IS NULL OR dcf_region = $9)";
+
+/// The smallest rollup that holds everything the count needs: its period in
+/// whole months (a rollup has no days), each key dimension, the town when the
+/// count is split by place, and a column for each filter given. None: count
+/// the raw rows.
+fn rollup_for(subject: Subject, plan: &CountPlan, filters: &Filters) -> Option<Rollup> {
+    let whole_months = plan.from <= plan.to
+        && plan.from.day() == 1
+        && plan.to.succ_opt().is_some_and(|next| next.day() == 1);
+    if !whole_months {
+        return None;
+    }
+    let by_place = filters.county.is_some()
+        || filters.planning_region.is_some()
+        || filters.judicial_district.is_some()
+        || filters.dcf_region.is_some();
+    rollups().into_iter().find(|r| {
+        r.subject == subject
+            && plan
+                .keys
+                .iter()
+                .all(|g| matches!(g, GroupBy::Year | GroupBy::Quarter | GroupBy::Month) || r.keys.contains(g))
+            && (r.by_town || !(plan.by_town || by_place))
+            && (r.venue || filters.venue.is_none())
+    })
+}
+
+/// A key dimension's text in a rollup: the same labels as [`key_expression`]
+/// gives from the raw rows (the age band is stored banded, see the migration).
+fn rollup_key_expression(g: GroupBy) -> String {
+    match g {
+        GroupBy::Year => "to_char(month, 'YYYY')",
+        GroupBy::Quarter => "to_char(month, 'YYYY-\"Q\"Q')",
+        GroupBy::Month => "to_char(month, 'YYYY-MM')",
+        GroupBy::Venue => "COALESCE(venue, 'unknown')",
+        GroupBy::Sex => "sex",
+        GroupBy::AgeBand => "age_band",
+        GroupBy::Citizenship => "COALESCE(citizenship, 'unknown')",
+        GroupBy::TraffickingType | GroupBy::ConcernType => "mv.category",
+        GroupBy::County | GroupBy::PlanningRegion | GroupBy::JudicialDistrict | GroupBy::DcfRegion => "town",
+        GroupBy::Status => "status",
+        // No rollup has these: `rollup_for` never picks one for them.
+        GroupBy::Partner | GroupBy::Service | GroupBy::Outcome | GroupBy::Agency | GroupBy::Population => "NULL::text",
+    }
+    .into()
 }
 
 /// The key text of a non-geographic dimension, as `beacon_core::stats::query`
@@ -156,12 +283,11 @@ fn select(s: &Source, keys: &[String], town: &str, lateral: &str) -> String {
 /// records are counted twice in one statement: once per category they have
 /// (each category once, however often the array repeats it), and once all
 /// together, keyed [`ALL_RECORDS`], so core can publish has / has-not.
-fn count_sql(subject: Subject, plan: &CountPlan) -> String {
-    let s = source(subject);
-    let keys: Vec<String> = plan.keys.iter().map(|g| key_expression(*g, subject)).collect();
+fn count_sql(s: &Source, key: impl Fn(GroupBy) -> String, plan: &CountPlan) -> String {
+    let keys: Vec<String> = plan.keys.iter().map(|g| key(*g)).collect();
     let town = if plan.by_town { s.town } else { "NULL::text" };
     if !plan.keys.iter().any(|g| g.is_multi_valued()) {
-        return select(&s, &keys, town, "");
+        return select(s, &keys, town, "");
     }
     let lateral = format!(" CROSS JOIN LATERAL (SELECT DISTINCT unnest({})) AS mv(category)", s.multi);
     let all: Vec<String> = plan
@@ -170,7 +296,7 @@ fn count_sql(subject: Subject, plan: &CountPlan) -> String {
         .zip(&keys)
         .map(|(g, k)| if g.is_multi_valued() { format!("'{ALL_RECORDS}'::text") } else { k.clone() })
         .collect();
-    format!("{} UNION ALL {}", select(&s, &keys, town, &lateral), select(&s, &all, town, ""))
+    format!("{} UNION ALL {}", select(s, &keys, town, &lateral), select(s, &all, town, ""))
 }
 
 /// The subject's records (for incidents also the sum of `victim_count`; for
@@ -178,12 +304,30 @@ fn count_sql(subject: Subject, plan: &CountPlan) -> String {
 /// its days and filters, grouped by its key dimensions and, when it splits
 /// by place, by town. One aggregate in the database; no row leaves it.
 pub async fn incident_counts(conn: &mut AsyncPgConnection, query: &StatsQuery) -> diesel::QueryResult<Vec<GroupCount>> {
+    counts(conn, query, true).await
+}
+
+/// As [`incident_counts`], always from the raw rows: what the rollups must
+/// agree with (the suite compares the two).
+pub async fn raw_counts(conn: &mut AsyncPgConnection, query: &StatsQuery) -> diesel::QueryResult<Vec<GroupCount>> {
+    counts(conn, query, false).await
+}
+
+/// The rollup table [`incident_counts`] counts `query` from, if any.
+pub fn rollup_of(query: &StatsQuery) -> Option<&'static str> {
+    rollup_for(query.subject(), &query.count_plan(), query.filters()).map(|r| r.source.from)
+}
+
+async fn counts(conn: &mut AsyncPgConnection, query: &StatsQuery, rollups: bool) -> diesel::QueryResult<Vec<GroupCount>> {
     let plan: CountPlan = query.count_plan();
     if query.subject() == Subject::Training {
         return training_counts(conn, &plan).await;
     }
-    let sql = count_sql(query.subject(), &plan);
     let f = query.filters();
+    let sql = match rollup_for(query.subject(), &plan, f).filter(|_| rollups) {
+        Some(rollup) => count_sql(&rollup.source, rollup_key_expression, &plan),
+        None => count_sql(&source(query.subject()), |g| key_expression(g, query.subject()), &plan),
+    };
     let rows: Vec<Row> = diesel::sql_query(sql)
         .bind::<Date, _>(plan.from)
         .bind::<Date, _>(plan.to)
