@@ -2,7 +2,7 @@
 //! expressions go into the SQL text; every value the caller gave is a bind.
 
 use beacon_core::stats::query::{counted_statuses, CountPlan, Filters, GroupBy, GroupCount, StatsQuery, Subject, ALL_RECORDS};
-use chrono::Datelike;
+use chrono::{Datelike, Months, NaiveDate};
 use diesel::sql_types::{Array, BigInt, Date, Nullable, SmallInt, Text};
 use diesel::QueryableByName;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
@@ -26,6 +26,9 @@ struct Source {
     town: &'static str,
     /// The array a multi-valued dimension unnests.
     multi: &'static str,
+    /// Whether that array holds each category at most once (a rollup's,
+    /// made canonical by `stats_types`), so it needs no DISTINCT.
+    multi_is_set: bool,
 }
 
 const INCIDENT_FILTERS: &str = "($4::text IS NULL OR incidents.status = $4) \
@@ -45,6 +48,7 @@ fn source(subject: Subject) -> Source {
             filters: INCIDENT_FILTERS,
             town: "incidents.town",
             multi: "incidents.trafficking_types",
+            multi_is_set: false,
         },
         Subject::Victims => Source {
             from: "victims JOIN incidents ON incidents.id = victims.incident_id",
@@ -56,6 +60,7 @@ fn source(subject: Subject) -> Source {
             filters: INCIDENT_FILTERS,
             town: "incidents.town",
             multi: "incidents.trafficking_types",
+            multi_is_set: false,
         },
         Subject::Intake => Source {
             from: "intake_submissions JOIN accounts ON accounts.id = intake_submissions.account_id",
@@ -70,6 +75,7 @@ fn source(subject: Subject) -> Source {
                 AND ($9::int2 IS NULL OR intake_submissions.dcf_region = $9)",
             town: "intake_submissions.town",
             multi: "intake_submissions.concern_types",
+            multi_is_set: false,
         },
         // Counted by `training_counts`, never through this source.
         Subject::Training => Source {
@@ -80,6 +86,7 @@ fn source(subject: Subject) -> Source {
             filters: "TRUE",
             town: "classified.town",
             multi: "ARRAY[]::text[]",
+            multi_is_set: false,
         },
         Subject::Referrals => Source {
             from: "directory_referrals",
@@ -90,6 +97,7 @@ fn source(subject: Subject) -> Source {
                 AND $8::text IS NULL AND $9::int2 IS NULL",
             town: "directory_referrals.town",
             multi: "ARRAY[]::text[]",
+            multi_is_set: false,
         },
     }
 }
@@ -113,7 +121,7 @@ struct Rollup {
 }
 
 /// The rollups, smallest first: the first that covers a request is used.
-fn rollups() -> [Rollup; 3] {
+fn rollups() -> [Rollup; 4] {
     let source = |from, measures, filters| Source {
         from,
         day: "month",
@@ -122,8 +130,10 @@ fn rollups() -> [Rollup; 3] {
         filters,
         town: "town",
         multi: "trafficking_types",
+        multi_is_set: true,
     };
     let victims = "0::int8 AS incidents, COALESCE(sum(victims), 0)::int8 AS victims";
+    let incidents = "COALESCE(sum(incidents), 0)::int8 AS incidents, COALESCE(sum(victims), 0)::int8 AS victims";
     [
         Rollup {
             subject: Subject::Victims,
@@ -139,14 +149,10 @@ fn rollups() -> [Rollup; 3] {
         },
         Rollup {
             subject: Subject::Incidents,
-            source: source(
-                "stats_incident_months",
-                "COALESCE(sum(incidents), 0)::int8 AS incidents, COALESCE(sum(victims), 0)::int8 AS victims",
-                ROLLUP_PLACE_FILTERS_WITH_VENUE,
-            ),
-            keys: &[GroupBy::Status, GroupBy::Venue, GroupBy::TraffickingType],
+            source: source("stats_incident_months", incidents, ROLLUP_PLACE_FILTERS),
+            keys: &[GroupBy::Status, GroupBy::TraffickingType],
             by_town: true,
-            venue: true,
+            venue: false,
         },
         Rollup {
             subject: Subject::Victims,
@@ -154,6 +160,13 @@ fn rollups() -> [Rollup; 3] {
             keys: &[GroupBy::Status, GroupBy::AgeBand, GroupBy::TraffickingType],
             by_town: true,
             venue: false,
+        },
+        Rollup {
+            subject: Subject::Incidents,
+            source: source("stats_incident_venue_months", incidents, ROLLUP_PLACE_FILTERS_WITH_VENUE),
+            keys: &[GroupBy::Status, GroupBy::Venue, GroupBy::TraffickingType],
+            by_town: true,
+            venue: true,
         },
     ]
 }
@@ -171,6 +184,22 @@ const ROLLUP_PLACE_FILTERS: &str = "($4::text IS NULL OR status = $4) \
     AND ($7::text IS NULL OR planning_region = $7) \
     AND ($8::text IS NULL OR judicial_district = $8) \
     AND ($9::int2 IS NULL OR dcf_region = $9)";
+
+/// The whole months of `from..=to` (a rollup's share of the period), as
+/// their first and last days; when there are none, an empty range just past
+/// `to`. The days outside it (before its first, after its last) are counted
+/// from the raw rows.
+pub fn whole_months(from: NaiveDate, to: NaiveDate) -> (NaiveDate, NaiveDate) {
+    let first = if from.day() == 1 { Some(from) } else { from.with_day(1).and_then(|d| d.checked_add_months(Months::new(1))) };
+    let last = match to.succ_opt() {
+        Some(next) if next.day() == 1 => Some(to),
+        _ => to.with_day(1).and_then(|d| d.pred_opt()),
+    };
+    match (first, last) {
+        (Some(first), Some(last)) if first <= last => (first, last),
+        _ => (to.succ_opt().unwrap_or(to), to),
+    }
+}
 
 /// The smallest rollup that holds everything the count needs: its period in
 /// whole months (a rollup has no days), each key dimension, the town when the
@@ -289,6 +318,9 @@ fn count_sql(s: &Source, key: impl Fn(GroupBy) -> String, plan: &CountPlan) -> S
     if !plan.keys.iter().any(|g| g.is_multi_valued()) {
         return select(s, &keys, town, "");
     }
+    if s.multi_is_set {
+        return set_count_sql(s, plan, &keys, town);
+    }
     let lateral = format!(" CROSS JOIN LATERAL (SELECT DISTINCT unnest({})) AS mv(category)", s.multi);
     let all: Vec<String> = plan
         .keys
@@ -297,6 +329,44 @@ fn count_sql(s: &Source, key: impl Fn(GroupBy) -> String, plan: &CountPlan) -> S
         .map(|(g, k)| if g.is_multi_valued() { format!("'{ALL_RECORDS}'::text") } else { k.clone() })
         .collect();
     format!("{} UNION ALL {}", select(s, &keys, town, &lateral), select(s, &all, town, ""))
+}
+
+/// [`count_sql`] for a source whose arrays hold each category once (a
+/// rollup's): its rows are first summed by the other keys, the town and the
+/// set of categories (a year of a rollup is tens of thousands of rows, the
+/// sums a few thousand), then each sum counts once per category it has and
+/// once keyed [`ALL_RECORDS`] — one pass instead of two.
+fn set_count_sql(s: &Source, plan: &CountPlan, keys: &[String], town: &str) -> String {
+    let mut inner = Vec::new();
+    let mut outer = Vec::new();
+    for (i, (g, k)) in plan.keys.iter().zip(keys).enumerate() {
+        if g.is_multi_valued() {
+            outer.push("mv.category".to_string());
+        } else {
+            inner.push(format!("{k} AS g{i}"));
+            outer.push(format!("g.g{i}"));
+        }
+    }
+    outer.resize(3, "NULL::text".into());
+    let groups: Vec<String> = (1..=inner.len() + 2).map(|i| i.to_string()).collect();
+    inner.push(format!("{town} AS town"));
+    inner.push(format!("{} AS mv_set", s.multi));
+    format!(
+        "SELECT {} AS k1, {} AS k2, {} AS k3, g.town AS town, sum(g.incidents)::int8 AS incidents, sum(g.victims)::int8 AS victims \
+         FROM (SELECT {}, {} FROM {} WHERE {} BETWEEN $1 AND $2 AND {} AND {} GROUP BY {}) AS g \
+         CROSS JOIN LATERAL unnest(g.mv_set || ARRAY['{ALL_RECORDS}']::text[]) AS mv(category) \
+         GROUP BY 1, 2, 3, 4",
+        outer[0],
+        outer[1],
+        outer[2],
+        inner.join(", "),
+        s.measures,
+        s.from,
+        s.day,
+        s.counted,
+        s.filters,
+        groups.join(", ")
+    )
 }
 
 /// The subject's records (for incidents also the sum of `victim_count`; for
