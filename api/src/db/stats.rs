@@ -5,7 +5,7 @@ use beacon_core::stats::query::{counted_statuses, CountPlan, Filters, GroupBy, G
 use chrono::{Datelike, Months, NaiveDate};
 use diesel::sql_types::{Array, BigInt, Date, Nullable, SmallInt, Text};
 use diesel::QueryableByName;
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
 /// Where a subject's records are and how each dimension reads them. Only
 /// these fixed strings reach the SQL text.
@@ -398,17 +398,26 @@ async fn counts(conn: &mut AsyncPgConnection, query: &StatsQuery, rollups: bool)
         Some(rollup) => count_sql(&rollup.source, rollup_key_expression, &plan),
         None => count_sql(&source(query.subject()), |g| key_expression(g, query.subject()), &plan),
     };
-    let rows: Vec<Row> = diesel::sql_query(sql)
-        .bind::<Date, _>(plan.from)
-        .bind::<Date, _>(plan.to)
-        .bind::<Array<Text>, _>(counted_statuses())
-        .bind::<Nullable<Text>, _>(f.status.map(|s| s.to_string()))
-        .bind::<Nullable<Text>, _>(f.venue.map(|v| v.to_string()))
-        .bind::<Nullable<Text>, _>(f.county)
-        .bind::<Nullable<Text>, _>(f.planning_region)
-        .bind::<Nullable<Text>, _>(f.judicial_district)
-        .bind::<Nullable<SmallInt>, _>(f.dcf_region.map(i16::from))
-        .load(conn)
+    let rows: Vec<Row> = conn
+        .transaction(async |conn| {
+            // How many rows a count reads depends on its period and filters.
+            // After five runs of one statement PostgreSQL may settle on a
+            // generic plan that guesses (a rollup's year as one row) and runs
+            // two to three times slower than the plan for the binds given.
+            diesel::sql_query("SET LOCAL plan_cache_mode = force_custom_plan").execute(conn).await?;
+            diesel::sql_query(sql.as_str())
+                .bind::<Date, _>(plan.from)
+                .bind::<Date, _>(plan.to)
+                .bind::<Array<Text>, _>(counted_statuses())
+                .bind::<Nullable<Text>, _>(f.status.map(|s| s.to_string()))
+                .bind::<Nullable<Text>, _>(f.venue.map(|v| v.to_string()))
+                .bind::<Nullable<Text>, _>(f.county)
+                .bind::<Nullable<Text>, _>(f.planning_region)
+                .bind::<Nullable<Text>, _>(f.judicial_district)
+                .bind::<Nullable<SmallInt>, _>(f.dcf_region.map(i16::from))
+                .load(conn)
+                .await
+        })
         .await?;
     Ok(group_counts(rows, plan.keys.len()))
 }
