@@ -272,6 +272,8 @@ BEGIN
         stats_victim_months, stats_victim_town_months, stats_victim_need_months IN ACCESS EXCLUSIVE MODE;
     TRUNCATE stats_incident_months, stats_incident_venue_months, stats_incident_minor_months,
         stats_victim_months, stats_victim_town_months, stats_victim_need_months;
+    -- Each incident's month and set of types, worked out once for all six.
+    DROP TABLE IF EXISTS pg_temp.stats_rebuild_incidents;
     CREATE TEMP TABLE stats_rebuild_incidents ON COMMIT DROP AS
     SELECT id, date_trunc('month', incident_date)::date AS month, town, county, planning_region, judicial_district, dcf_region,
            status, venue, stats_types(trafficking_types) AS trafficking_types, victim_count, minor_involved, dcf_notified
