@@ -21,13 +21,23 @@ pub struct MinorRow {
 /// Counted incidents (the statistics' statuses) dated `from..=to`, by
 /// minor involved × DCF notified.
 pub async fn incident_minors(conn: &mut AsyncPgConnection, from: NaiveDate, to: NaiveDate) -> diesel::QueryResult<Vec<MinorRow>> {
+    // Whole months from the rollup (migration 000015), the days either side
+    // of them from the rows.
+    let (months_from, months_to) = super::stats::whole_months(from, to);
     diesel::sql_query(
-        "SELECT minor_involved AS minor, dcf_notified AS notified, count(*) AS n FROM incidents \
-         WHERE incident_date BETWEEN $1 AND $2 AND status = ANY($3) GROUP BY 1, 2",
+        "SELECT minor, notified, sum(n)::int8 AS n FROM ( \
+           SELECT minor_involved AS minor, dcf_notified AS notified, sum(incidents) AS n FROM stats_incident_minor_months \
+           WHERE month BETWEEN $4 AND $5 AND status = ANY($3) GROUP BY 1, 2 \
+           UNION ALL \
+           SELECT minor_involved, dcf_notified, count(*) FROM incidents \
+           WHERE (incident_date BETWEEN $1 AND $4::date - 1 OR incident_date BETWEEN $5::date + 1 AND $2) AND status = ANY($3) \
+           GROUP BY 1, 2) AS parts GROUP BY 1, 2",
     )
     .bind::<Date, _>(from)
     .bind::<Date, _>(to)
     .bind::<Array<Text>, _>(counted_statuses())
+    .bind::<Date, _>(months_from)
+    .bind::<Date, _>(months_to)
     .load(conn)
     .await
 }

@@ -1,10 +1,11 @@
 //! Grouped counts for the statistics endpoints. Only whitelisted column
 //! expressions go into the SQL text; every value the caller gave is a bind.
 
-use beacon_core::stats::query::{counted_statuses, CountPlan, GroupBy, GroupCount, StatsQuery, Subject, ALL_RECORDS};
+use beacon_core::stats::query::{counted_statuses, CountPlan, Filters, GroupBy, GroupCount, StatsQuery, Subject, ALL_RECORDS};
+use chrono::{Datelike, Months, NaiveDate};
 use diesel::sql_types::{Array, BigInt, Date, Nullable, SmallInt, Text};
 use diesel::QueryableByName;
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
 /// Where a subject's records are and how each dimension reads them. Only
 /// these fixed strings reach the SQL text.
@@ -25,6 +26,9 @@ struct Source {
     town: &'static str,
     /// The array a multi-valued dimension unnests.
     multi: &'static str,
+    /// Whether that array holds each category at most once (a rollup's,
+    /// made canonical by `stats_types`), so it needs no DISTINCT.
+    multi_is_set: bool,
 }
 
 const INCIDENT_FILTERS: &str = "($4::text IS NULL OR incidents.status = $4) \
@@ -44,15 +48,19 @@ fn source(subject: Subject) -> Source {
             filters: INCIDENT_FILTERS,
             town: "incidents.town",
             multi: "incidents.trafficking_types",
+            multi_is_set: false,
         },
         Subject::Victims => Source {
             from: "victims JOIN incidents ON incidents.id = victims.incident_id",
             day: "incidents.incident_date",
-            measures: "count(DISTINCT incidents.id) AS incidents, count(*) AS victims",
+            // One measure, victims (`Subject::measures`): an incident split by
+            // a victim's trait would count twice, so it is not counted at all.
+            measures: "0::int8 AS incidents, count(*) AS victims",
             counted: "incidents.status = ANY($3)",
             filters: INCIDENT_FILTERS,
             town: "incidents.town",
             multi: "incidents.trafficking_types",
+            multi_is_set: false,
         },
         Subject::Intake => Source {
             from: "intake_submissions JOIN accounts ON accounts.id = intake_submissions.account_id",
@@ -67,6 +75,7 @@ fn source(subject: Subject) -> Source {
                 AND ($9::int2 IS NULL OR intake_submissions.dcf_region = $9)",
             town: "intake_submissions.town",
             multi: "intake_submissions.concern_types",
+            multi_is_set: false,
         },
         // Counted by `training_counts`, never through this source.
         Subject::Training => Source {
@@ -77,6 +86,7 @@ fn source(subject: Subject) -> Source {
             filters: "TRUE",
             town: "classified.town",
             multi: "ARRAY[]::text[]",
+            multi_is_set: false,
         },
         Subject::Referrals => Source {
             from: "directory_referrals",
@@ -87,8 +97,154 @@ fn source(subject: Subject) -> Source {
                 AND $8::text IS NULL AND $9::int2 IS NULL",
             town: "directory_referrals.town",
             multi: "ARRAY[]::text[]",
+            multi_is_set: false,
         },
     }
+}
+
+/// A monthly rollup (migration `2026-12-03-000015_stats_rollups`): counts by
+/// month and a fixed set of dimensions, kept exact by triggers on every write
+/// to `incidents` and `victims`. Counting from one instead of the raw rows
+/// gives the same numbers (the suite's `stats_rollups` tests compare them) in
+/// a fraction of the time: a year of a statewide database is a few hundred
+/// thousand rows, its months a few tens of thousands.
+struct Rollup {
+    subject: Subject,
+    source: Source,
+    /// The dimensions it can group by besides time (it has the month) and place.
+    keys: &'static [GroupBy],
+    /// Whether it is split by town (and carries the town's regions, so the
+    /// place filters too).
+    by_town: bool,
+    /// Whether it has the incident's venue (grouping or filter).
+    venue: bool,
+}
+
+/// The rollups, smallest first: the first that covers a request is used.
+fn rollups() -> [Rollup; 4] {
+    let source = |from, measures, filters| Source {
+        from,
+        day: "month",
+        measures,
+        counted: "status = ANY($3)",
+        filters,
+        town: "town",
+        multi: "trafficking_types",
+        multi_is_set: true,
+    };
+    let victims = "0::int8 AS incidents, COALESCE(sum(victims), 0)::int8 AS victims";
+    let incidents = "COALESCE(sum(incidents), 0)::int8 AS incidents, COALESCE(sum(victims), 0)::int8 AS victims";
+    [
+        Rollup {
+            subject: Subject::Victims,
+            source: source(
+                "stats_victim_months",
+                victims,
+                "($4::text IS NULL OR status = $4) AND $5::text IS NULL AND $6::text IS NULL AND $7::text IS NULL \
+                 AND $8::text IS NULL AND $9::int2 IS NULL",
+            ),
+            keys: &[GroupBy::Status, GroupBy::Sex, GroupBy::AgeBand, GroupBy::Citizenship, GroupBy::TraffickingType],
+            by_town: false,
+            venue: false,
+        },
+        Rollup {
+            subject: Subject::Incidents,
+            source: source("stats_incident_months", incidents, ROLLUP_PLACE_FILTERS),
+            keys: &[GroupBy::Status, GroupBy::TraffickingType],
+            by_town: true,
+            venue: false,
+        },
+        Rollup {
+            subject: Subject::Victims,
+            source: source("stats_victim_town_months", victims, ROLLUP_PLACE_FILTERS),
+            keys: &[GroupBy::Status, GroupBy::AgeBand, GroupBy::TraffickingType],
+            by_town: true,
+            venue: false,
+        },
+        Rollup {
+            subject: Subject::Incidents,
+            source: source("stats_incident_venue_months", incidents, ROLLUP_PLACE_FILTERS_WITH_VENUE),
+            keys: &[GroupBy::Status, GroupBy::Venue, GroupBy::TraffickingType],
+            by_town: true,
+            venue: true,
+        },
+    ]
+}
+
+const ROLLUP_PLACE_FILTERS_WITH_VENUE: &str = "($4::text IS NULL OR status = $4) \
+    AND ($5::text IS NULL OR venue = $5) \
+    AND ($6::text IS NULL OR county = $6) \
+    AND ($7::text IS NULL OR planning_region = $7) \
+    AND ($8::text IS NULL OR judicial_district = $8) \
+    AND ($9::int2 IS NULL OR dcf_region = $9)";
+
+const ROLLUP_PLACE_FILTERS: &str = "($4::text IS NULL OR status = $4) \
+    AND $5::text IS NULL \
+    AND ($6::text IS NULL OR county = $6) \
+    AND ($7::text IS NULL OR planning_region = $7) \
+    AND ($8::text IS NULL OR judicial_district = $8) \
+    AND ($9::int2 IS NULL OR dcf_region = $9)";
+
+/// The whole months of `from..=to` (a rollup's share of the period), as
+/// their first and last days; when there are none, an empty range just past
+/// `to`. The days outside it (before its first, after its last) are counted
+/// from the raw rows.
+pub fn whole_months(from: NaiveDate, to: NaiveDate) -> (NaiveDate, NaiveDate) {
+    let first = if from.day() == 1 { Some(from) } else { from.with_day(1).and_then(|d| d.checked_add_months(Months::new(1))) };
+    let last = match to.succ_opt() {
+        Some(next) if next.day() == 1 => Some(to),
+        _ => to.with_day(1).and_then(|d| d.pred_opt()),
+    };
+    match (first, last) {
+        (Some(first), Some(last)) if first <= last => (first, last),
+        _ => (to.succ_opt().unwrap_or(to), to),
+    }
+}
+
+/// The smallest rollup that holds everything the count needs: its period in
+/// whole months (a rollup has no days), each key dimension, the town when the
+/// count is split by place, and a column for each filter given. None: count
+/// the raw rows.
+fn rollup_for(subject: Subject, plan: &CountPlan, filters: &Filters) -> Option<Rollup> {
+    let whole_months = plan.from <= plan.to
+        && plan.from.day() == 1
+        && plan.to.succ_opt().is_some_and(|next| next.day() == 1);
+    if !whole_months {
+        return None;
+    }
+    let by_place = filters.county.is_some()
+        || filters.planning_region.is_some()
+        || filters.judicial_district.is_some()
+        || filters.dcf_region.is_some();
+    rollups().into_iter().find(|r| {
+        r.subject == subject
+            && plan
+                .keys
+                .iter()
+                .all(|g| matches!(g, GroupBy::Year | GroupBy::Quarter | GroupBy::Month) || r.keys.contains(g))
+            && (r.by_town || !(plan.by_town || by_place))
+            && (r.venue || filters.venue.is_none())
+    })
+}
+
+/// A key dimension's text in a rollup: the same labels as [`key_expression`]
+/// gives from the raw rows (the age band is stored banded, see the migration).
+fn rollup_key_expression(g: GroupBy) -> String {
+    match g {
+        GroupBy::Year => "to_char(month, 'YYYY')",
+        GroupBy::Quarter => "to_char(month, 'YYYY-\"Q\"Q')",
+        GroupBy::Month => "to_char(month, 'YYYY-MM')",
+        GroupBy::Venue => "COALESCE(venue, 'unknown')",
+        GroupBy::Sex => "sex",
+        GroupBy::AgeBand => "age_band",
+        GroupBy::Citizenship => "COALESCE(citizenship, 'unknown')",
+        GroupBy::TraffickingType | GroupBy::ConcernType => "mv.category",
+        GroupBy::County | GroupBy::PlanningRegion | GroupBy::JudicialDistrict | GroupBy::DcfRegion => "town",
+        GroupBy::Status => "status",
+        // No rollup has these: `rollup_for` never picks one for them.
+        GroupBy::Partner | GroupBy::Service | GroupBy::Outcome | GroupBy::Agency | GroupBy::Population => "NULL::text",
+    }
+    .into()
 }
 
 /// The key text of a non-geographic dimension, as `beacon_core::stats::query`
@@ -156,12 +312,14 @@ fn select(s: &Source, keys: &[String], town: &str, lateral: &str) -> String {
 /// records are counted twice in one statement: once per category they have
 /// (each category once, however often the array repeats it), and once all
 /// together, keyed [`ALL_RECORDS`], so core can publish has / has-not.
-fn count_sql(subject: Subject, plan: &CountPlan) -> String {
-    let s = source(subject);
-    let keys: Vec<String> = plan.keys.iter().map(|g| key_expression(*g, subject)).collect();
+fn count_sql(s: &Source, key: impl Fn(GroupBy) -> String, plan: &CountPlan) -> String {
+    let keys: Vec<String> = plan.keys.iter().map(|g| key(*g)).collect();
     let town = if plan.by_town { s.town } else { "NULL::text" };
     if !plan.keys.iter().any(|g| g.is_multi_valued()) {
-        return select(&s, &keys, town, "");
+        return select(s, &keys, town, "");
+    }
+    if s.multi_is_set {
+        return set_count_sql(s, plan, &keys, town);
     }
     let lateral = format!(" CROSS JOIN LATERAL (SELECT DISTINCT unnest({})) AS mv(category)", s.multi);
     let all: Vec<String> = plan
@@ -170,38 +328,103 @@ fn count_sql(subject: Subject, plan: &CountPlan) -> String {
         .zip(&keys)
         .map(|(g, k)| if g.is_multi_valued() { format!("'{ALL_RECORDS}'::text") } else { k.clone() })
         .collect();
-    format!("{} UNION ALL {}", select(&s, &keys, town, &lateral), select(&s, &all, town, ""))
+    format!("{} UNION ALL {}", select(s, &keys, town, &lateral), select(s, &all, town, ""))
+}
+
+/// [`count_sql`] for a source whose arrays hold each category once (a
+/// rollup's): its rows are first summed by the other keys, the town and the
+/// set of categories (a year of a rollup is tens of thousands of rows, the
+/// sums a few thousand), then each sum counts once per category it has and
+/// once keyed [`ALL_RECORDS`] — one pass instead of two.
+fn set_count_sql(s: &Source, plan: &CountPlan, keys: &[String], town: &str) -> String {
+    let mut inner = Vec::new();
+    let mut outer = Vec::new();
+    for (i, (g, k)) in plan.keys.iter().zip(keys).enumerate() {
+        if g.is_multi_valued() {
+            outer.push("mv.category".to_string());
+        } else {
+            inner.push(format!("{k} AS g{i}"));
+            outer.push(format!("g.g{i}"));
+        }
+    }
+    outer.resize(3, "NULL::text".into());
+    let groups: Vec<String> = (1..=inner.len() + 2).map(|i| i.to_string()).collect();
+    inner.push(format!("{town} AS town"));
+    inner.push(format!("{} AS mv_set", s.multi));
+    format!(
+        "SELECT {} AS k1, {} AS k2, {} AS k3, g.town AS town, sum(g.incidents)::int8 AS incidents, sum(g.victims)::int8 AS victims \
+         FROM (SELECT {}, {} FROM {} WHERE {} BETWEEN $1 AND $2 AND {} AND {} GROUP BY {}) AS g \
+         CROSS JOIN LATERAL unnest(g.mv_set || ARRAY['{ALL_RECORDS}']::text[]) AS mv(category) \
+         GROUP BY 1, 2, 3, 4",
+        outer[0],
+        outer[1],
+        outer[2],
+        inner.join(", "),
+        s.measures,
+        s.from,
+        s.day,
+        s.counted,
+        s.filters,
+        groups.join(", ")
+    )
 }
 
 /// The subject's records (for incidents also the sum of `victim_count`; for
 /// the victims subject, victim records) as the query's [`CountPlan`] asks:
 /// its days and filters, grouped by its key dimensions and, when it splits
 /// by place, by town. One aggregate in the database; no row leaves it.
-/// A request may need several counts ([`StatsQuery::count_plans`]); each
-/// row says which it answers.
 pub async fn incident_counts(conn: &mut AsyncPgConnection, query: &StatsQuery) -> diesel::QueryResult<Vec<GroupCount>> {
+    counts(conn, query, true).await
+}
+
+/// As [`incident_counts`], always from the raw rows: what the rollups must
+/// agree with (the suite compares the two).
+pub async fn raw_counts(conn: &mut AsyncPgConnection, query: &StatsQuery) -> diesel::QueryResult<Vec<GroupCount>> {
+    counts(conn, query, false).await
+}
+
+/// The rollup table [`incident_counts`] counts `query` from, if any.
+pub fn rollup_of(query: &StatsQuery) -> Option<&'static str> {
+    rollup_for(query.subject(), &query.count_plan(), query.filters()).map(|r| r.source.from)
+}
+
+/// A request may need several counts ([`StatsQuery::count_plans`]: a public
+/// year also counts its details); each row says which it answers.
+async fn counts(conn: &mut AsyncPgConnection, query: &StatsQuery, rollups: bool) -> diesel::QueryResult<Vec<GroupCount>> {
     let mut out = Vec::new();
     for (i, plan) in query.count_plans().iter().enumerate() {
-        let rows = if query.subject() == Subject::Training { training_counts(conn, plan).await? } else { plan_counts(conn, query, plan).await? };
+        let rows = if query.subject() == Subject::Training { training_counts(conn, plan).await? } else { plan_counts(conn, query, plan, rollups).await? };
         out.extend(rows.into_iter().map(|r| GroupCount { plan: i, ..r }));
     }
     Ok(out)
 }
 
-async fn plan_counts(conn: &mut AsyncPgConnection, query: &StatsQuery, plan: &CountPlan) -> diesel::QueryResult<Vec<GroupCount>> {
-    let sql = count_sql(query.subject(), plan);
+async fn plan_counts(conn: &mut AsyncPgConnection, query: &StatsQuery, plan: &CountPlan, rollups: bool) -> diesel::QueryResult<Vec<GroupCount>> {
     let f = query.filters();
-    let rows: Vec<Row> = diesel::sql_query(sql)
-        .bind::<Date, _>(plan.from)
-        .bind::<Date, _>(plan.to)
-        .bind::<Array<Text>, _>(counted_statuses())
-        .bind::<Nullable<Text>, _>(f.status.map(|s| s.to_string()))
-        .bind::<Nullable<Text>, _>(f.venue.map(|v| v.to_string()))
-        .bind::<Nullable<Text>, _>(f.county)
-        .bind::<Nullable<Text>, _>(f.planning_region)
-        .bind::<Nullable<Text>, _>(f.judicial_district)
-        .bind::<Nullable<SmallInt>, _>(f.dcf_region.map(i16::from))
-        .load(conn)
+    let sql = match rollup_for(query.subject(), plan, f).filter(|_| rollups) {
+        Some(rollup) => count_sql(&rollup.source, rollup_key_expression, plan),
+        None => count_sql(&source(query.subject()), |g| key_expression(g, query.subject()), plan),
+    };
+    let rows: Vec<Row> = conn
+        .transaction(async |conn| {
+            // How many rows a count reads depends on its period and filters.
+            // After five runs of one statement PostgreSQL may settle on a
+            // generic plan that guesses (a rollup's year as one row) and runs
+            // two to three times slower than the plan for the binds given.
+            diesel::sql_query("SET LOCAL plan_cache_mode = force_custom_plan").execute(conn).await?;
+            diesel::sql_query(sql.as_str())
+                .bind::<Date, _>(plan.from)
+                .bind::<Date, _>(plan.to)
+                .bind::<Array<Text>, _>(counted_statuses())
+                .bind::<Nullable<Text>, _>(f.status.map(|s| s.to_string()))
+                .bind::<Nullable<Text>, _>(f.venue.map(|v| v.to_string()))
+                .bind::<Nullable<Text>, _>(f.county)
+                .bind::<Nullable<Text>, _>(f.planning_region)
+                .bind::<Nullable<Text>, _>(f.judicial_district)
+                .bind::<Nullable<SmallInt>, _>(f.dcf_region.map(i16::from))
+                .load(conn)
+                .await
+        })
         .await?;
     Ok(group_counts(rows, plan.keys.len()))
 }

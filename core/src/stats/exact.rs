@@ -32,7 +32,16 @@ fn gcd(mut a: i128, mut b: i128) -> i128 {
 
 /// Divides by the gcd and makes the first non-zero entry positive.
 fn normalise(row: &mut [i128]) {
-    let g = row.iter().fold(0i128, |g, &x| gcd(g, x));
+    // The gcd of 0/±1 rows is found at their first ±1: stop there.
+    let mut g = 0i128;
+    for &x in row.iter() {
+        if x != 0 {
+            g = gcd(g, x);
+            if g == 1 {
+                break;
+            }
+        }
+    }
     if g > 1 {
         row.iter_mut().for_each(|x| *x /= g);
     }
@@ -51,10 +60,21 @@ fn eliminate(target: &mut [i128], pivot: &[i128], col: usize) -> Result<(), Over
     let p = pivot[col];
     let g = gcd(p, t);
     let (p, t) = (p / g, t / g);
-    for (x, &y) in target.iter_mut().zip(pivot) {
-        let a = x.checked_mul(p).ok_or(Overflow)?;
-        let b = y.checked_mul(t).ok_or(Overflow)?;
-        *x = a.checked_sub(b).ok_or(Overflow)?;
+    if p == 1 {
+        // `x * 1 - 0 * t` is `x`: only the pivot's non-zero entries change
+        // anything (the usual case: 0/±1 rows, a pivot of 1).
+        for (x, &y) in target.iter_mut().zip(pivot) {
+            if y != 0 {
+                let b = y.checked_mul(t).ok_or(Overflow)?;
+                *x = x.checked_sub(b).ok_or(Overflow)?;
+            }
+        }
+    } else {
+        for (x, &y) in target.iter_mut().zip(pivot) {
+            let a = x.checked_mul(p).ok_or(Overflow)?;
+            let b = y.checked_mul(t).ok_or(Overflow)?;
+            *x = a.checked_sub(b).ok_or(Overflow)?;
+        }
     }
     normalise(target);
     Ok(())
@@ -71,10 +91,10 @@ impl Echelon {
             };
             rows.swap(rank, found);
             let pivot = rows[rank].clone();
-            for (r, row) in rows.iter_mut().enumerate() {
-                if r != rank {
-                    eliminate(row, &pivot, col)?;
-                }
+            // Rows before `rank` were pivots: `done` holds them (and keeps
+            // them reduced); their copies here are never read again.
+            for row in rows.iter_mut().skip(rank + 1) {
+                eliminate(row, &pivot, col)?;
             }
             for (_, row) in done.iter_mut() {
                 eliminate(row, &pivot, col)?;

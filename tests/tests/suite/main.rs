@@ -29,6 +29,7 @@ mod report_registers;
 mod report_vectors;
 mod retention_and_keys;
 mod stats_api;
+mod stats_rollups;
 mod stats_subjects;
 mod training_api;
 mod training_cli;

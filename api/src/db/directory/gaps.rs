@@ -73,13 +73,23 @@ pub struct Demand {
 /// and `to` (inclusive), by region.
 pub async fn victim_demand(conn: &mut AsyncPgConnection, region: RegionColumn, from: NaiveDate, to: NaiveDate) -> QueryResult<Vec<Demand>> {
     let col = region.sql();
+    // Whole months from the rollup (migration 000015), the days either side
+    // of them from the rows.
+    let (months_from, months_to) = crate::db::stats::whole_months(from, to);
     diesel::sql_query(format!(
-        "SELECT i.{col} AS region, need AS code, count(*) AS n \
-         FROM victims v JOIN incidents i ON i.id = v.incident_id, unnest(v.services_needed) AS need \
-         WHERE i.incident_date BETWEEN $1 AND $2 AND i.{col} IS NOT NULL GROUP BY 1, 2"
+        "SELECT region, code, sum(n)::int8 AS n FROM ( \
+           SELECT r.{col} AS region, r.need AS code, sum(r.victims) AS n FROM stats_victim_need_months r \
+           WHERE r.month BETWEEN $3 AND $4 AND r.{col} IS NOT NULL GROUP BY 1, 2 \
+           UNION ALL \
+           SELECT i.{col}, need, count(*) \
+           FROM victims v JOIN incidents i ON i.id = v.incident_id, unnest(v.services_needed) AS need \
+           WHERE (i.incident_date BETWEEN $1 AND $3::date - 1 OR i.incident_date BETWEEN $4::date + 1 AND $2) \
+             AND i.{col} IS NOT NULL GROUP BY 1, 2) AS parts GROUP BY 1, 2"
     ))
     .bind::<diesel::sql_types::Date, _>(from)
     .bind::<diesel::sql_types::Date, _>(to)
+    .bind::<diesel::sql_types::Date, _>(months_from)
+    .bind::<diesel::sql_types::Date, _>(months_to)
     .load(conn)
     .await
 }

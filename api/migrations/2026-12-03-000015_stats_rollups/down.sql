@@ -1,0 +1,17 @@
+DROP TRIGGER IF EXISTS victims_stats_rollups ON victims;
+DROP TRIGGER IF EXISTS incidents_stats_rollups_victims_gone ON incidents;
+DROP TRIGGER IF EXISTS incidents_stats_rollups ON incidents;
+DROP FUNCTION IF EXISTS stats_rollups_victims_trigger();
+DROP FUNCTION IF EXISTS stats_rollups_victims_gone_trigger();
+DROP FUNCTION IF EXISTS stats_rollups_incidents_trigger();
+DROP FUNCTION IF EXISTS stats_rollups_rebuild();
+DROP FUNCTION IF EXISTS stats_victim_apply(victims, incidents, integer);
+DROP FUNCTION IF EXISTS stats_incident_apply(incidents, integer);
+DROP TABLE IF EXISTS stats_victim_need_months;
+DROP TABLE IF EXISTS stats_victim_town_months;
+DROP TABLE IF EXISTS stats_victim_months;
+DROP TABLE IF EXISTS stats_incident_minor_months;
+DROP TABLE IF EXISTS stats_incident_venue_months;
+DROP TABLE IF EXISTS stats_incident_months;
+DROP FUNCTION IF EXISTS stats_age_band(smallint, text);
+DROP FUNCTION IF EXISTS stats_types(text[]);
