@@ -24,7 +24,7 @@ fn rows(victims: f64) -> Vec<GroupCount> {
             for (key, q) in [("*", 1.0), ("sex", 0.575), ("labor", 0.575)] {
                 let c = (n as f64 * q).round() as u64;
                 if c > 0 {
-                    out.push(GroupCount { keys: vec![key.into(), band.into()], town: Some(t.town.into()), incidents: 0, victims: c });
+                    out.push(GroupCount { keys: vec![key.into(), band.into()], town: Some(t.town.into()), incidents: 0, victims: c, plan: 0 });
                 }
             }
         }
