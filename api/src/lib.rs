@@ -7,6 +7,7 @@ pub mod config;
 pub mod db;
 pub mod edge;
 pub mod error;
+pub mod facts;
 pub mod hsds;
 pub mod http;
 pub mod import;

@@ -1,20 +1,15 @@
 use crate::clock::Clock;
-use crate::db::directory as store;
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
+use crate::facts::gap_facts;
 use crate::http::region::RegionType;
 use crate::security::Principal;
 use actix_web::http::header;
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use beacon_core::directory::gaps as analysis;
-use beacon_core::directory::vetting;
 use beacon_core::{ErrorCode, ValidationError};
-use chrono::{DateTime, NaiveDate, Utc};
-use diesel_async::AsyncPgConnection;
 use serde::Deserialize;
-use std::collections::HashMap;
 use utoipa::IntoParams;
-use uuid::Uuid;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -88,55 +83,6 @@ pub async fn gaps(
     })
 }
 
-/// What the gap analysis of `from..=to` by `kind` is computed from, as of
-/// `now` (vetting and staleness); the annual report reads the same facts.
-pub(crate) async fn gap_facts(
-    conn: &mut AsyncPgConnection,
-    kind: RegionType,
-    from: NaiveDate,
-    to: NaiveDate,
-    now: DateTime<Utc>,
-) -> Result<analysis::GapFacts, ApiError> {
-    let (services, linked) = store::active_services(conn).await?;
-    let mut towns: HashMap<Uuid, Vec<String>> = HashMap::new();
-    for (id, town) in &linked.areas {
-        towns.entry(*id).or_default().push(town.clone());
-    }
-    for (link, loc) in &linked.at_locations {
-        towns.entry(link.service_id).or_default().push(loc.town.clone());
-    }
-    let demand = |rows: Vec<store::Demand>| rows.into_iter().map(|d| analysis::Demand { region: d.region, code: d.code, n: d.n }).collect();
-    let facts = analysis::GapFacts {
-        region_type: kind,
-        from,
-        to,
-        services: services
-            .into_iter()
-            .map(|s| analysis::GapService {
-                vetted: s.is_vetted(now),
-                stale: vetting::is_stale(s.verified_at, now),
-                towns: towns.remove(&s.id).unwrap_or_default(),
-                id: s.id,
-                categories: s.categories,
-                capacity_available: s.capacity_available,
-                capacity_total: s.capacity_total,
-            })
-            .collect(),
-        victims: demand(store::victim_demand(conn, kind.into(), from, to).await?),
-        intake: demand(store::intake_demand(conn, kind.into(), from, to).await?),
-        referrals: store::referral_counts(conn, from, to)
-            .await?
-            .into_iter()
-            .map(|r| analysis::ReferralCount { town: r.town, category: r.category, outcome: r.outcome, n: r.n })
-            .collect(),
-        funding: store::funding_amounts(conn, from, to)
-            .await?
-            .into_iter()
-            .map(|f| analysis::FundingAmount { service_id: f.service_id, source: f.source, amount_cents: f.amount_cents.unwrap_or(0) })
-            .collect(),
-    };
-    Ok(facts)
-}
 
 /// What the response is written as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,7 +3,7 @@ use beacon_core::ValidationError;
 use crate::db::training::{self as store, AgencyScope, PeopleFilter};
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
-use crate::routes::training::{completion_record, person_facts};
+use crate::facts::{completion_record, person_facts};
 use beacon_core::training::{counting, CompletionRecord};
 use beacon_core::fields::{agency_code, population_code};
 use crate::http::query::date_param;

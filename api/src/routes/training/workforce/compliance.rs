@@ -3,7 +3,7 @@ use crate::clock::Clock;
 use crate::db::training as store;
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
-use crate::routes::training::{person_facts, records};
+use crate::facts::{person_facts, records};
 use beacon_core::training::counting;
 use crate::http::query::date_param;
 use crate::security::Principal;

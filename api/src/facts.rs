@@ -1,0 +1,93 @@
+//! The facts `beacon_core`'s rules take, read from the database: a person
+//! and their completions (training), the directory's services and demand
+//! (gap analysis). Shared by every route area that builds them (training,
+//! the directory, the annual reports), so none imports another's.
+
+use crate::db::directory as store;
+use crate::db::training::{CompletionRow, PersonRow};
+use crate::error::ApiError;
+use crate::http::region::RegionType;
+use beacon_core::directory::gaps as analysis;
+use beacon_core::directory::vetting;
+use beacon_core::training::person::is_social_worker_trainee;
+use beacon_core::training::{CompletionRecord, Person, Population, TrainingTopic};
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel_async::AsyncPgConnection;
+use std::collections::HashMap;
+use std::str::FromStr;
+use uuid::Uuid;
+
+/// The facts the core rules need about a person.
+pub fn person_facts(row: &PersonRow) -> Result<Person, ApiError> {
+    let population = Population::from_str(&row.population)
+        .map_err(|()| ApiError::internal(format!("stored population `{}` is not a code", row.population)))?;
+    Ok(Person {
+        population,
+        start_date: row.start_date,
+        social_worker_trainee: is_social_worker_trainee(row.role.as_deref()),
+    })
+}
+
+/// A stored completion as the core sees it (unknown stored topics are dropped).
+pub fn completion_record(completed_on: NaiveDate, topics: &[String], voided: bool) -> CompletionRecord {
+    CompletionRecord {
+        date: completed_on,
+        topics: topics.iter().filter_map(|t| TrainingTopic::from_str(t).ok()).collect(),
+        voided,
+    }
+}
+
+/// A person's stored completions as the core sees them.
+pub fn records(rows: &[CompletionRow]) -> Vec<CompletionRecord> {
+    rows.iter().map(|r| completion_record(r.completed_on, &r.topics, r.voided)).collect()
+}
+
+/// What the gap analysis of `from..=to` by `kind` is computed from, as of
+/// `now` (vetting and staleness); the annual report reads the same facts.
+pub async fn gap_facts(
+    conn: &mut AsyncPgConnection,
+    kind: RegionType,
+    from: NaiveDate,
+    to: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<analysis::GapFacts, ApiError> {
+    let (services, linked) = store::active_services(conn).await?;
+    let mut towns: HashMap<Uuid, Vec<String>> = HashMap::new();
+    for (id, town) in &linked.areas {
+        towns.entry(*id).or_default().push(town.clone());
+    }
+    for (link, loc) in &linked.at_locations {
+        towns.entry(link.service_id).or_default().push(loc.town.clone());
+    }
+    let demand = |rows: Vec<store::Demand>| rows.into_iter().map(|d| analysis::Demand { region: d.region, code: d.code, n: d.n }).collect();
+    let facts = analysis::GapFacts {
+        region_type: kind,
+        from,
+        to,
+        services: services
+            .into_iter()
+            .map(|s| analysis::GapService {
+                vetted: s.is_vetted(now),
+                stale: vetting::is_stale(s.verified_at, now),
+                towns: towns.remove(&s.id).unwrap_or_default(),
+                id: s.id,
+                categories: s.categories,
+                capacity_available: s.capacity_available,
+                capacity_total: s.capacity_total,
+            })
+            .collect(),
+        victims: demand(store::victim_demand(conn, kind.into(), from, to).await?),
+        intake: demand(store::intake_demand(conn, kind.into(), from, to).await?),
+        referrals: store::referral_counts(conn, from, to)
+            .await?
+            .into_iter()
+            .map(|r| analysis::ReferralCount { town: r.town, category: r.category, outcome: r.outcome, n: r.n })
+            .collect(),
+        funding: store::funding_amounts(conn, from, to)
+            .await?
+            .into_iter()
+            .map(|f| analysis::FundingAmount { service_id: f.service_id, source: f.source, amount_cents: f.amount_cents.unwrap_or(0) })
+            .collect(),
+    };
+    Ok(facts)
+}
