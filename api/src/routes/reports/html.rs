@@ -145,25 +145,8 @@ pub fn render(report: &CoordinatorReport) -> String {
     }
     h.push_str("</tbody>\n</table>\n</section>\n");
 
-    // Methodology
-    let m = &s.methodology;
-    let _ = write!(h, "<section id=\"methodology\">\n<h2>{}</h2>\n<h3>Definitions</h3>\n<dl>\n", escape(m.title));
-    for d in &m.definitions {
-        let _ = writeln!(h, "<dt>{}</dt><dd>{}</dd>", escape(d.term), escape(d.meaning));
-    }
-    h.push_str("</dl>\n<h3>Disclosure control</h3>\n");
-    if let Some(k) = m.k {
-        let _ = writeln!(h, "<p>Threshold k = {k}. {}</p>", escape(&m.suppression_rule));
-    }
-    h.push_str("<h3>What is unknown</h3>\n<ul>\n");
-    for u in &m.unknowns {
-        let _ = writeln!(h, "<li>{}</li>", escape(u));
-    }
-    h.push_str("</ul>\n<h3>Sources</h3>\n<ul>\n");
-    for src in &m.sources {
-        let _ = writeln!(h, "<li>{}</li>", escape(src));
-    }
-    h.push_str("</ul>\n</section>\n</main>\n</body>\n</html>\n");
+    super::sections_html::methodology(&mut h, &s.methodology);
+    h.push_str("</main>\n</body>\n</html>\n");
     h
 }
 

@@ -143,8 +143,7 @@ pub(super) fn referrals(h: &mut String, r: &ReferralsSection) {
     h.push_str("</tbody>\n</table>\n</section>\n");
 }
 
-/// The methodology as the task force's page shows it (the coordinator's
-/// page renders its own in `html.rs`; one could call this after the merge).
+/// The methodology, as both reports' pages show it.
 pub(super) fn methodology(h: &mut String, m: &MethodologySection) {
     let _ = write!(h, "<section id=\"methodology\">\n<h2>{}</h2>\n<h3>Definitions</h3>\n<dl>\n", escape(m.title));
     for d in &m.definitions {
