@@ -12,6 +12,7 @@ use chrono::{DateTime, Utc};
 
 use crate::contract::problem::{ErrorCode, ValidationError};
 use crate::reference::formats::web_origin;
+use crate::roles::Role;
 
 /// The most origins one partner key is bound to: a partner's sites, not a list of the web.
 pub const MAX_ORIGINS: usize = 20;
@@ -22,8 +23,8 @@ pub const MAX_ACCOUNT_CHARS: usize = 200;
 #[derive(Debug, Clone, Copy)]
 pub struct NewKey<'a> {
     pub account: &'a str,
-    /// A partner's publishable key (the only kind bound to origins).
-    pub partner: bool,
+    /// Its role: only the partner's publishable form key is bound to origins.
+    pub role: Role,
     pub origins: &'a [String],
     pub expires_at: Option<DateTime<Utc>>,
 }
@@ -44,7 +45,7 @@ pub fn check_new_key(key: &NewKey<'_>, now: DateTime<Utc>) -> Result<CheckedKey,
     if account.is_empty() || account.chars().count() > MAX_ACCOUNT_CHARS {
         errors.push(ValidationError::new("/account", ErrorCode::Length, "Must have between 1 and 200 characters."));
     }
-    if !key.partner && !key.origins.is_empty() {
+    if !key.role.publishable() && !key.origins.is_empty() {
         errors.push(ValidationError::new("/origins", ErrorCode::Length, "Only partner keys are bound to origins."));
     } else if key.origins.len() > MAX_ORIGINS {
         errors.push(ValidationError::new("/origins", ErrorCode::Length, format!("Must list at most {MAX_ORIGINS} origins.")));

@@ -11,6 +11,7 @@ pub mod intake;
 pub mod chart;
 pub mod keys;
 pub mod reference;
+pub mod roles;
 pub mod stats;
 pub mod training;
 

@@ -3,6 +3,7 @@
 //! `beacon_core::keys`: the rules of a new API key, shared by the HTTP admin API and the CLI.
 
 use beacon_core::keys::{check_new_key, NewKey, MAX_ORIGINS};
+use beacon_core::roles::Role;
 use chrono::{DateTime, Duration, Utc};
 
 fn now() -> DateTime<Utc> {
@@ -17,7 +18,8 @@ fn errors(key: NewKey<'_>) -> Vec<String> {
 }
 
 fn key<'a>(partner: bool, origins: &'a [String]) -> NewKey<'a> {
-    NewKey { account: "Safe Harbor", partner, origins, expires_at: None }
+    let role = if partner { Role::Partner } else { Role::Reporter };
+    NewKey { account: "Safe Harbor", role, origins, expires_at: None }
 }
 
 fn strings(v: &[&str]) -> Vec<String> {
@@ -31,6 +33,8 @@ fn a_new_key_table() {
         ("a reporter key", key(false, &[]), vec![]),
         ("a partner key with an origin", key(true, &one), vec![]),
         ("a reporter key bound to an origin", key(false, &one), vec!["/origins length"]),
+        ("a partner's staff key bound to an origin", NewKey { role: Role::PartnerStaff, ..key(false, &one) }, vec!["/origins length"]),
+        ("a DCF key", NewKey { role: Role::Dcf, ..key(false, &[]) }, vec![]),
         ("an empty account", NewKey { account: "  ", ..key(false, &[]) }, vec!["/account length"]),
         ("expiring now", NewKey { expires_at: Some(now()), ..key(false, &[]) }, vec!["/expires_at range"]),
         ("expiring tomorrow", NewKey { expires_at: Some(now() + Duration::days(1)), ..key(false, &[]) }, vec![]),

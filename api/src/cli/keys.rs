@@ -41,7 +41,7 @@ pub(super) async fn run(command: KeysCommand, now: DateTime<Utc>) -> Result<(), 
                 .transpose()?;
             let role: Role = role.parse().map_err(CliError::Usage)?;
             let expires_at = expires_in_days.map(|d| now + chrono::Duration::days(i64::from(d)));
-            let key = NewKey { account: &account, partner: role == Role::Partner, origins: &origins, expires_at };
+            let key = NewKey { account: &account, role, origins: &origins, expires_at };
             let checked = check_new_key(&key, now).map_err(|errors| CliError::Usage(usage(&errors)))?;
             let account = checked.account.as_str();
             let issued = keys::issue_expiring(&mut conn, account, role, &checked.origins, checked.expires_at).await?;

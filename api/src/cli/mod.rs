@@ -96,7 +96,7 @@ pub enum KeysCommand {
         /// Account name (created when new).
         #[arg(long)]
         account: String,
-        /// reporter, partner, coordinator, auditor or admin.
+        /// reporter, partner, coordinator, auditor, admin, dcf, partner_staff, provider or child_advocate (README: "Roles").
         #[arg(long)]
         role: String,
         /// An origin allowed to use a partner key (repeatable).

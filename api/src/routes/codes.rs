@@ -9,7 +9,7 @@ use beacon_core::Dictionary;
     responses(
         (status = 200, body = Dictionary),
     ),
-    security(("bearer" = ["reporter", "coordinator", "auditor", "admin"]))
+    security(("bearer" = ["reporter", "coordinator", "auditor", "admin", "dcf", "partner_staff", "provider", "child_advocate"]))
 )]
 #[get("/codes")]
 pub async fn list_codes(_principal: Principal) -> Result<HttpResponse, ApiError> {

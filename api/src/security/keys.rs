@@ -68,7 +68,7 @@ pub struct MintedKey {
 pub fn mint(role: Role) -> MintedKey {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
-    let kind = if role == Role::Partner { "bpk_" } else { "bk_" };
+    let kind = if role.publishable() { "bpk_" } else { "bk_" };
     let secret = format!(
         "{kind}{}",
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)

@@ -117,7 +117,7 @@ pub async fn create_key(
 ) -> Result<HttpResponse, ApiError> {
     let text = json_text(&req, payload).await?;
     let body: NewKeyRequest = beacon_core::contract::read::read_json(&text).map_err(|e| rejected(vec![e]))?;
-    let key = NewKey { account: &body.account, partner: body.role == Role::Partner, origins: &body.origins, expires_at: body.expires_at };
+    let key = NewKey { account: &body.account, role: body.role, origins: &body.origins, expires_at: body.expires_at };
     let checked = check_new_key(&key, principal.now).map_err(ApiError::Invalid)?;
     let mut pooled = pool.get().await?;
     let conn: &mut AsyncPgConnection = &mut pooled;
