@@ -4,6 +4,7 @@
 use crate::error::ApiError;
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest};
+use beacon_core::contract::text;
 use beacon_core::{ErrorCode, ValidationError};
 use chrono::NaiveDate;
 use serde::de::DeserializeOwned;
@@ -26,6 +27,12 @@ impl<T> std::ops::Deref for Query<T> {
 
 impl<T: DeserializeOwned> Query<T> {
     pub fn parse(query: &str) -> Result<Self, ApiError> {
+        // Every parameter, declared or not, passes the body's character rule: a NUL in a filter
+        // would otherwise reach PostgreSQL (which refuses it) as a 500.
+        if let Some((name, _)) = form_urlencoded::parse(query.as_bytes()).find(|(k, v)| text::has_control(k) || text::has_control(v)) {
+            let path = if text::has_control(&name) { String::new() } else { format!("/{name}") };
+            return Err(ApiError::BadQuery(vec![text::refused(path)]));
+        }
         let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
         serde_path_to_error::deserialize(deserializer).map(Query).map_err(|e| {
             let name = e.path().to_string();

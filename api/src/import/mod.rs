@@ -9,6 +9,7 @@ pub mod workforce;
 use crate::error::ApiError;
 use crate::security::audit::{Actor, Event};
 use crate::security::Principal;
+use beacon_core::contract::text;
 use beacon_core::{ErrorCode, ValidationError};
 use serde::Serialize;
 use tracing_actix_web::RequestId;
@@ -209,6 +210,7 @@ pub fn read_csv_rows(
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
     let headers = match reader.headers() {
+        Ok(h) if h.iter().any(text::has_control) => return Err(vec![row_error(1, text::refused(""))]),
         Ok(h) if h.iter().any(|name| !name.is_empty()) => h.clone(),
         Ok(_) => return Err(vec![row_error(1, error("", ErrorCode::Required, format!("The file must start with the header {header_hint}.")))]),
         Err(_) => return Err(vec![row_error(1, error("", ErrorCode::Format, "The header is not readable CSV."))]),
@@ -234,6 +236,17 @@ pub fn read_csv_rows(
         }
         if record.len() != headers.len() {
             errors.push(row_error(row, error("", ErrorCode::Length, format!("Has {} fields; the header has {}.", record.len(), headers.len()))));
+            continue;
+        }
+        // The body's character rule holds for every cell (a NUL would reach PostgreSQL as a 500).
+        let mut refused: Vec<RowError> = columns
+            .iter()
+            .filter(|&(_, &i)| record.get(i).is_some_and(text::has_control))
+            .map(|(name, _)| row_error(row, text::refused(format!("/{name}"))))
+            .collect();
+        refused.sort_by(|a, b| a.path.cmp(&b.path));
+        if !refused.is_empty() {
+            errors.extend(refused);
             continue;
         }
         let cells = CsvRow { columns: &columns, record: &record };

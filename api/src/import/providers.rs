@@ -353,6 +353,10 @@ fn read_hsds(text: &str, progress: &mut OnProgress<'_>) -> Result<Vec<Item>, Vec
     let mut errors = Vec::new();
     for (i, v) in list.into_iter().enumerate() {
         let row = i as u64 + 1;
+        if let Some(at) = beacon_core::contract::text::first_control(&v) {
+            errors.push(row_error(row, beacon_core::contract::text::refused(at.as_str())));
+            continue;
+        }
         let s: HsdsIn = match serde_json::from_value(v) {
             Ok(s) => s,
             Err(e) => {

@@ -5,3 +5,4 @@ pub mod messages;
 pub mod problem;
 pub mod read;
 pub mod sealed;
+pub mod text;

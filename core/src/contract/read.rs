@@ -3,6 +3,7 @@
 
 use crate::contract::messages::{message, Context};
 use crate::contract::problem::{ErrorCode, Pointer, ValidationError};
+use crate::contract::text;
 use serde::de::DeserializeOwned;
 use serde_path_to_error::Segment;
 use validator::{ValidationErrors, ValidationErrorsKind};
@@ -13,7 +14,10 @@ pub fn read_json<T: DeserializeOwned>(body: &str) -> Result<T, ValidationError> 
     // Syntax first: serde_json also reports some type mismatches (a number
     // where an enum is expected) as syntax errors, so only a body that fails
     // here is `invalid_json`.
-    serde_json::from_str::<serde::de::IgnoredAny>(body).map_err(|_| invalid_json())?;
+    let tree: serde_json::Value = serde_json::from_str(body).map_err(|_| invalid_json())?;
+    if let Some(at) = text::first_control(&tree) {
+        return Err(text::refused(at.as_str()));
+    }
     let mut de = serde_json::Deserializer::from_str(body);
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(structural_error)?;
     de.end().map_err(|_| invalid_json())?;

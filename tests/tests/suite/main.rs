@@ -6,6 +6,7 @@ mod api_errors;
 mod api_incidents;
 mod api_service;
 mod audit;
+mod control_characters;
 mod browser;
 mod dashboard;
 mod data_dictionary;
