@@ -22,6 +22,9 @@ pub enum ApiError {
     NotYours(Vec<ValidationError>),
     #[error("not found")]
     NotFound,
+    /// A known path asked with a method it does not serve; `Allow` lists those it does.
+    #[error("this path does not answer this method; see the Allow header for those it does")]
+    MethodNotAllowed(Vec<String>),
     #[error("the body must be application/json")]
     UnsupportedMediaType,
     #[error("the body is larger than {0} bytes")]
@@ -89,6 +92,7 @@ impl ApiError {
             ApiError::Unauthenticated => "unauthenticated",
             ApiError::Forbidden | ApiError::NotYours(_) => "forbidden",
             ApiError::NotFound => "not_found",
+            ApiError::MethodNotAllowed(_) => "method_not_allowed",
             ApiError::UnsupportedMediaType => "unsupported_media_type",
             ApiError::PayloadTooLarge(_) => "payload_too_large",
             ApiError::BadQuery(_) => "invalid_query",
@@ -186,6 +190,7 @@ impl ResponseError for ApiError {
             ApiError::Unauthenticated => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden | ApiError::NotYours(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Unavailable | ApiError::PdfUnavailable => StatusCode::SERVICE_UNAVAILABLE,
@@ -241,6 +246,9 @@ impl ResponseError for ApiError {
             }
             ApiError::RateLimited { retry_after_secs, .. } => {
                 response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+            }
+            ApiError::MethodNotAllowed(methods) => {
+                response.insert_header((header::ALLOW, methods.join(", ")));
             }
             _ => {}
         }

@@ -42,8 +42,18 @@ pub struct Application {
     printer: web::Data<crate::pdf::Printer>,
 }
 
-async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {
-    Err(ApiError::NotFound)
+/// No route matched: `405` with `Allow` when the path is a documented one asked with another
+/// method (see `edge::methods`), otherwise `404`.
+async fn not_found(
+    req: actix_web::HttpRequest,
+    known: web::Data<crate::edge::methods::KnownRoutes>,
+) -> Result<actix_web::HttpResponse, ApiError> {
+    match known.methods_of(req.path()) {
+        Some(methods) if !methods.is_empty() && !methods.iter().any(|m| m == req.method().as_str()) => {
+            Err(ApiError::MethodNotAllowed(methods))
+        }
+        _ => Err(ApiError::NotFound),
+    }
 }
 
 impl Application {
@@ -67,9 +77,9 @@ impl Application {
         // One printer for every worker: its browser starts on the first PDF asked for.
         let printer = web::Data::new(crate::pdf::Printer::new(pdf));
         let kept = printer.clone();
-        let policy = web::Data::new(
-            Policy::from_openapi(&crate::openapi::document()).map_err(StartupError::Policy)?,
-        );
+        let document = crate::openapi::document();
+        let policy = web::Data::new(Policy::from_openapi(&document).map_err(StartupError::Policy)?);
+        let known = web::Data::new(crate::edge::methods::KnownRoutes::from_openapi(&document).map_err(StartupError::Policy)?);
         // One set of limiters shared by every worker.
         let rate_limit = crate::edge::rate_limit::RateLimit::new(settings.limits);
         let server = HttpServer::new(move || {
@@ -82,6 +92,7 @@ impl Application {
                 .app_data(stats.clone())
                 .app_data(printer.clone())
                 .app_data(policy.clone())
+                .app_data(known.clone())
                 .app_data(web::QueryConfig::default().error_handler(|_, _| {
                     ApiError::BadQuery(Vec::new()).into()
                 }))

@@ -19,4 +19,5 @@ pub mod cors;
 pub mod intake_cors;
 pub mod headers;
 pub mod logging;
+pub mod methods;
 pub mod rate_limit;

@@ -121,3 +121,26 @@ async fn a_bad_query_parameter_is_a_400_naming_it() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_known_path_with_another_method_is_405_with_allow() {
+    let app = TestApp::spawn().await.unwrap();
+    let key = app.reporter("DCF", "dcf").await.unwrap();
+    for (method, path, allow) in [
+        (reqwest::Method::DELETE, "/v1/incidents", "GET, POST"),
+        (reqwest::Method::PUT, "/v1/codes", "GET"),
+        (reqwest::Method::POST, "/hsds/services", "GET"),
+    ] {
+        let r = app.client.request(method.clone(), app.url(path)).bearer_auth(&key).send().await.unwrap();
+        let allowed = r.headers().get("allow").map(|v| v.to_str().unwrap().to_string());
+        let (status, body) = problem(r).await;
+        assert_eq!((status, body["code"].as_str()), (405, Some("method_not_allowed")), "{method} {path}");
+        let allowed = allowed.unwrap_or_default();
+        assert!(allow.split(", ").all(|m| allowed.split(", ").any(|a| a == m)), "{method} {path}: Allow {allowed}");
+    }
+    // An unknown path stays 404, and so does a known method on a path it does not match.
+    let r = app.client.delete(app.url("/v1/nothing-here")).bearer_auth(&key).send().await.unwrap();
+    assert_eq!(problem(r).await.0, 404);
+    let r = app.client.get(app.url("/v1/incidents/")).bearer_auth(&key).send().await.unwrap();
+    assert_eq!(problem(r).await.0, 404);
+}
