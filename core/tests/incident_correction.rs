@@ -5,7 +5,7 @@
 //! withdrawal gives.
 
 use beacon_core::incident::correction::{
-    changed_fields, correct, merge_patch, read_patch, Refused, WithdrawalChange, WithdrawalReason,
+    changed_fields, check_purged, correct, merge_patch, read_patch, Refused, WithdrawalChange, WithdrawalReason,
 };
 use beacon_core::incident::filing::Filer;
 use beacon_core::reference::codes::{all_lists, CodeList};
@@ -175,5 +175,26 @@ fn the_changed_fields_never_hold_a_sealed_value() {
     let text = changed.join(" ");
     for sealed in ["Juan", "Example", "farm", "said"] {
         assert!(!text.contains(sealed), "{text}");
+    }
+}
+
+/// After `beacon purge`, a correction may not store a sealed value again.
+#[test]
+fn a_purged_incident_takes_no_sealed_value_again() {
+    let mut purged = stored();
+    merge_patch(&mut purged, &json!({"narrative": null, "victims": [{"sex": "male", "age": 34, "services_needed": ["shelter"]}]}));
+    let cases: [(Value, Vec<&str>); 4] = [
+        (json!({"town": "Bristol"}), vec![]),
+        (json!({"narrative": "Back again."}), vec!["/narrative"]),
+        (json!({"victims": [{"sex": "male", "age": 34, "identity": {"given_name": "Juan"}}]}), vec!["/victims/0/identity"]),
+        (json!({"narrative": "x", "victims": [{"sex": "male"}, {"sex": "female", "identity": {"family_name": "Y"}}]}), vec!["/narrative", "/victims/1/identity"]),
+    ];
+    for (p, want) in cases {
+        let corrected = correct(&purged, &patch(p.clone()), Filer::Coordinator, today()).unwrap();
+        let got: Vec<String> = check_purged(&corrected.incident).err().unwrap_or_default().into_iter().map(|e| {
+            assert_eq!(e.code.as_str(), "not_allowed");
+            e.path
+        }).collect();
+        assert_eq!(got, want, "{p}");
     }
 }

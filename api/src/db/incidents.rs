@@ -84,6 +84,8 @@ pub struct IncidentRow {
     pub version: i32,
     pub withdrawn_reason: Option<String>,
     pub withdrawn_at: Option<DateTime<Utc>>,
+    /// Set when `beacon purge` removed the sealed fields.
+    pub sealed_purged_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Queryable, Selectable)]

@@ -244,6 +244,29 @@ fn order(key: &str) -> usize {
     MEMBERS.iter().position(|m| *m == key).unwrap_or(MEMBERS.len())
 }
 
+/// A closed incident whose sealed fields `beacon purge` removed after the retention period keeps
+/// none: Sec. 1(d) says the database "shall protect the personal information of any victims",
+/// and a value stored again after the purge would never be purged (the incident is marked
+/// purged). So a correction of such an incident may not bring back a narrative or an identity.
+pub fn check_purged(incident: &Incident) -> Result<(), Vec<ValidationError>> {
+    const WHY: &str = "This incident's sealed fields were removed at the end of its retention period; none may be stored again.";
+    let mut errors = Vec::new();
+    for (i, v) in incident.victims.iter().enumerate() {
+        if v.identity.is_some() {
+            errors.push(ValidationError::new(format!("/victims/{i}/identity"), ErrorCode::NotAllowed, WHY));
+        }
+    }
+    if incident.narrative.is_some() {
+        errors.push(ValidationError::new("/narrative", ErrorCode::NotAllowed, WHY));
+    }
+    errors.sort();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
 /// A correction that passed: the report as corrected, and what changed.
 #[derive(Debug, Clone)]
 pub struct Corrected {

@@ -238,3 +238,25 @@ async fn incidents_are_listed_by_direct_region_filters() {
     let paths: Vec<&str> = body["errors"].as_array().unwrap().iter().map(|e| e["path"].as_str().unwrap()).collect();
     assert_eq!(paths, ["/county", "/dcf_region"]);
 }
+
+/// Retention: once `beacon purge` removed an incident's sealed fields, a correction cannot store
+/// them again (it could never be purged again); the rest of the report can still be corrected.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_purged_incident_is_corrected_without_its_sealed_fields_coming_back() {
+    let app = TestApp::spawn().await.unwrap();
+    let key = app.reporter("DCF", "dcf").await.unwrap();
+    let id = create(&app, &key, &incident("Hartford", "2026-02-10")).await;
+    let mut conn = app.conn().await.unwrap();
+    for sql in [
+        format!("UPDATE victims SET identity_sealed = NULL, identity_index = NULL WHERE incident_id = '{id}'"),
+        format!("UPDATE incidents SET narrative_sealed = NULL, closed_at = now(), sealed_purged_at = now() WHERE id = '{id}'"),
+    ] {
+        diesel::sql_query(sql).execute(&mut conn).await.unwrap();
+    }
+    let r = patch(&app, &id, &key, Some("\"1\""), json!({"narrative": "Written again."})).await;
+    assert_eq!(r.status().as_u16(), 422);
+    let problem: Value = r.json().await.unwrap();
+    assert_eq!((problem["errors"][0]["path"].as_str(), problem["errors"][0]["code"].as_str()), (Some("/narrative"), Some("not_allowed")));
+    let r = patch(&app, &id, &key, Some("\"1\""), json!({"town": "Bristol"})).await;
+    assert_eq!(r.status().as_u16(), 200);
+}

@@ -16,7 +16,7 @@ use crate::security::seal::incident_rows;
 use crate::security::{Principal, Role};
 use actix_web::http::header;
 use actix_web::{patch, web, HttpRequest, HttpResponse};
-use beacon_core::incident::correction::{correct, read_patch, Refused, WithdrawalChange};
+use beacon_core::incident::correction::{check_purged, correct, read_patch, Refused, WithdrawalChange};
 use beacon_core::incident::filing::Filer;
 use beacon_core::reference::codes::CodeList;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
@@ -92,6 +92,9 @@ pub async fn correct_incident(
         Refused::NotYours(e) => ApiError::NotYours(vec![e]),
         Refused::Stored(_) => ApiError::internal(format!("stored incident {id} no longer passes the contract")),
     })?;
+    if row.sealed_purged_at.is_some() {
+        check_purged(&corrected.incident).map_err(ApiError::Invalid)?;
+    }
     let withdrawal = match patch.withdrawn {
         WithdrawalChange::Withdraw(reason) if row.withdrawn_reason.as_deref() != Some(reason.code()) => Some(Some(reason)),
         WithdrawalChange::Reinstate if row.withdrawn_at.is_some() => Some(None),
