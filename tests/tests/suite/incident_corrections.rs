@@ -195,6 +195,9 @@ async fn a_withdrawn_incident_leaves_every_count_and_the_rollups_stay_exact() {
     let (_, _, versions) = read(&app, &format!("/v1/incidents/{id}/versions"), &key).await;
     assert_eq!(versions["items"][1]["action"], "withdrawn");
     assert_eq!(versions["items"][1]["withdrawn_reason"], "duplicate");
+    let auditor = app.key("Audit", Role::Auditor).await.unwrap();
+    let trail: Value = app.get(&format!("/v1/audit?action=incident.withdraw&resource_id={id}"), &auditor).await.unwrap().json().await.unwrap();
+    assert_eq!(trail["items"][0]["reason"], "reason duplicate", "{trail}");
 
     let mut conn = app.conn().await.unwrap();
     let kept = crate::stats_rollups::rollup_contents(&mut conn).await;
@@ -204,6 +207,8 @@ async fn a_withdrawn_incident_leaves_every_count_and_the_rollups_stay_exact() {
     // Corrected while withdrawn (moved to another county), then reinstated: counted where it is now.
     assert_eq!(patch(&app, &id, &key, Some("\"2\""), json!({"town": "Norwich"})).await.status().as_u16(), 200);
     assert_eq!(patch(&app, &id, &key, Some("\"3\""), json!({"withdrawn": null})).await.status().as_u16(), 200);
+    let trail: Value = app.get(&format!("/v1/audit?action=incident.reinstate&resource_id={id}"), &auditor).await.unwrap().json().await.unwrap();
+    assert_eq!(trail["items"].as_array().map(Vec::len), Some(1), "{trail}");
     let (_, _, exact) = read(&app, &internal, &coordinator).await;
     assert_eq!(county_entry(&exact, "incidents", Some("Hartford"))["value"], 10);
     assert_eq!(county_entry(&exact, "incidents", Some("New London"))["value"], 1);
