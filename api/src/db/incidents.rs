@@ -1,13 +1,15 @@
 //! Incidents and their victims.
 
-use super::schema::{incidents, victims};
+use super::schema::{incident_versions, incidents, victims};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-#[derive(Debug, Insertable)]
-#[diesel(table_name = incidents)]
+/// Also the changeset of a correction: every column the report determines, `None` written as
+/// NULL (a correction that removes the venue removes it).
+#[derive(Debug, Insertable, AsChangeset)]
+#[diesel(table_name = incidents, treat_none_as_null = true)]
 pub struct NewIncident {
     pub id: Uuid,
     pub account_id: Uuid,
@@ -79,6 +81,11 @@ pub struct IncidentRow {
     pub minor_involved: bool,
     pub victim_count: i32,
     pub received_at: DateTime<Utc>,
+    pub version: i32,
+    pub withdrawn_reason: Option<String>,
+    pub withdrawn_at: Option<DateTime<Utc>>,
+    /// Set when `beacon purge` removed the sealed fields.
+    pub sealed_purged_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Queryable, Selectable)]
@@ -149,6 +156,8 @@ pub struct ListFilter {
     pub towns: Option<Vec<String>>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
+    /// Withdrawn incidents too (they are left out unless asked for).
+    pub include_withdrawn: bool,
 }
 
 fn filtered(filter: &ListFilter) -> incidents::BoxedQuery<'static, diesel::pg::Pg> {
@@ -161,6 +170,9 @@ fn filtered(filter: &ListFilter) -> incidents::BoxedQuery<'static, diesel::pg::P
     }
     if let Some(towns) = &filter.towns {
         query = query.filter(incidents::town.eq_any(towns.clone()));
+    }
+    if !filter.include_withdrawn {
+        query = query.filter(incidents::withdrawn_at.is_null());
     }
     if let Some(from) = filter.from {
         query = query.filter(incidents::incident_date.ge(from));
@@ -216,6 +228,67 @@ pub async fn sealed_columns(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResu
         narrative,
         identities,
     })
+}
+
+/// Moves the incident to the next version if it is still at `expected`: the compare-and-set
+/// of a correction or withdrawal. `None`: it has moved on (or is gone) since it was read.
+pub async fn next_version(conn: &mut AsyncPgConnection, id: Uuid, expected: i32) -> QueryResult<Option<i32>> {
+    diesel::update(incidents::table.filter(incidents::id.eq(id)).filter(incidents::version.eq(expected)))
+        .set(incidents::version.eq(incidents::version + 1))
+        .returning(incidents::version)
+        .get_result(conn)
+        .await
+        .optional()
+}
+
+/// Stores a corrected report over the incident's: its columns, and its victims anew (a merge
+/// patch replaces the list of victims whole). The rollup triggers move the counts.
+pub async fn replace_report(conn: &mut AsyncPgConnection, id: Uuid, row: &NewIncident, new_victims: &[NewVictim]) -> QueryResult<()> {
+    diesel::update(incidents::table.filter(incidents::id.eq(id))).set(row).execute(conn).await?;
+    diesel::delete(victims::table.filter(victims::incident_id.eq(id))).execute(conn).await?;
+    diesel::insert_into(victims::table).values(new_victims).execute(conn).await?;
+    Ok(())
+}
+
+/// Withdraws the incident (`Some((reason, when))`) or reinstates it (`None`).
+pub async fn set_withdrawn(conn: &mut AsyncPgConnection, id: Uuid, withdrawn: Option<(&str, DateTime<Utc>)>) -> QueryResult<()> {
+    diesel::update(incidents::table.filter(incidents::id.eq(id)))
+        .set((
+            incidents::withdrawn_reason.eq(withdrawn.map(|(r, _)| r.to_string())),
+            incidents::withdrawn_at.eq(withdrawn.map(|(_, at)| at)),
+        ))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// One entry of an incident's history: who changed it, when, how, and which fields (by name).
+#[derive(Debug, Insertable, Queryable, Selectable)]
+#[diesel(table_name = incident_versions)]
+pub struct VersionRow {
+    pub incident_id: Uuid,
+    pub version: i32,
+    pub changed_at: DateTime<Utc>,
+    pub key_id: Option<Uuid>,
+    pub account_id: Option<Uuid>,
+    pub role: String,
+    pub action: String,
+    pub changed_fields: Vec<String>,
+    pub withdrawn_reason: Option<String>,
+}
+
+pub async fn insert_version(conn: &mut AsyncPgConnection, row: &VersionRow) -> QueryResult<()> {
+    diesel::insert_into(incident_versions::table).values(row).execute(conn).await.map(|_| ())
+}
+
+/// The changes after the report was received, oldest first.
+pub async fn versions(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Vec<VersionRow>> {
+    incident_versions::table
+        .filter(incident_versions::incident_id.eq(id))
+        .order(incident_versions::version.asc())
+        .select(VersionRow::as_select())
+        .load(conn)
+        .await
 }
 
 /// Marks an incident closed; `account` restricts to one account's (reporters).

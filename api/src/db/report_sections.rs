@@ -18,8 +18,8 @@ pub struct MinorRow {
     pub n: i64,
 }
 
-/// Counted incidents (the statistics' statuses) dated `from..=to`, by
-/// minor involved × DCF notified.
+/// Counted incidents (the statistics' statuses, never a withdrawn one) dated
+/// `from..=to`, by minor involved × DCF notified.
 pub async fn incident_minors(conn: &mut AsyncPgConnection, from: NaiveDate, to: NaiveDate) -> diesel::QueryResult<Vec<MinorRow>> {
     // Whole months from the rollup (migration 000015), the days either side
     // of them from the rows.
@@ -31,6 +31,7 @@ pub async fn incident_minors(conn: &mut AsyncPgConnection, from: NaiveDate, to: 
            UNION ALL \
            SELECT minor_involved, dcf_notified, count(*) FROM incidents \
            WHERE (incident_date BETWEEN $1 AND $4::date - 1 OR incident_date BETWEEN $5::date + 1 AND $2) AND status = ANY($3) \
+             AND withdrawn_at IS NULL \
            GROUP BY 1, 2) AS parts GROUP BY 1, 2",
     )
     .bind::<Date, _>(from)

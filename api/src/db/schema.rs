@@ -55,6 +55,25 @@ diesel::table! {
         received_at -> Timestamptz,
         closed_at -> Nullable<Timestamptz>,
         sealed_purged_at -> Nullable<Timestamptz>,
+        /// The ETag; moved on by every correction or withdrawal (migration 000017).
+        version -> Integer,
+        withdrawn_reason -> Nullable<Text>,
+        withdrawn_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    /// Every change to an incident after it was received (migration 000017).
+    incident_versions (incident_id, version) {
+        incident_id -> Uuid,
+        version -> Integer,
+        changed_at -> Timestamptz,
+        key_id -> Nullable<Uuid>,
+        account_id -> Nullable<Uuid>,
+        role -> Text,
+        action -> Text,
+        changed_fields -> Array<Text>,
+        withdrawn_reason -> Nullable<Text>,
     }
 }
 
@@ -81,6 +100,7 @@ diesel::allow_tables_to_appear_in_same_query!(api_keys, accounts);
 diesel::allow_tables_to_appear_in_same_query!(incidents, victims);
 diesel::joinable!(incidents -> accounts (account_id));
 diesel::joinable!(victims -> incidents (incident_id));
+diesel::joinable!(incident_versions -> incidents (incident_id));
 
 diesel::table! {
     audit_log (seq) {

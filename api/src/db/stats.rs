@@ -17,7 +17,8 @@ struct Source {
     /// The two measures (`incidents`, `victims`); a subject with one measure
     /// counts its records as `incidents`.
     measures: &'static str,
-    /// The rows that count: `$3` is the incident statuses that count.
+    /// The rows that count: `$3` is the incident statuses that count; a withdrawn incident
+    /// (`beacon_core::incident::correction`) never counts, nor its victims.
     counted: &'static str,
     /// The filters `$4`–`$9` (status, venue, county, planning region,
     /// judicial district, DCF region); a filter a subject lacks is refused
@@ -44,7 +45,7 @@ fn source(subject: Subject) -> Source {
             from: "incidents",
             day: "incidents.incident_date",
             measures: "count(*) AS incidents, COALESCE(sum(incidents.victim_count), 0)::int8 AS victims",
-            counted: "incidents.status = ANY($3)",
+            counted: "incidents.status = ANY($3) AND incidents.withdrawn_at IS NULL",
             filters: INCIDENT_FILTERS,
             town: "incidents.town",
             multi: "incidents.trafficking_types",
@@ -56,7 +57,7 @@ fn source(subject: Subject) -> Source {
             // One measure, victims (`Subject::measures`): an incident split by
             // a victim's trait would count twice, so it is not counted at all.
             measures: "0::int8 AS incidents, count(*) AS victims",
-            counted: "incidents.status = ANY($3)",
+            counted: "incidents.status = ANY($3) AND incidents.withdrawn_at IS NULL",
             filters: INCIDENT_FILTERS,
             town: "incidents.town",
             multi: "incidents.trafficking_types",
@@ -104,7 +105,7 @@ fn source(subject: Subject) -> Source {
 
 /// A monthly rollup (migration `2026-12-03-000015_stats_rollups`): counts by
 /// month and a fixed set of dimensions, kept exact by triggers on every write
-/// to `incidents` and `victims`. Counting from one instead of the raw rows
+/// to `incidents` and `victims` (withdrawn incidents left out, migration 000017). Counting from one instead of the raw rows
 /// gives the same numbers (the suite's `stats_rollups` tests compare them) in
 /// a fraction of the time: a year of a statewide database is a few hundred
 /// thousand rows, its months a few tens of thousands.

@@ -1,4 +1,6 @@
-//! Queries over victims that use only the blind index, never a sealed value.
+//! Queries over victims that use only the blind index, never a sealed value. A withdrawn
+//! incident's victims are in none of them: a report withdrawn as a duplicate or in error must not
+//! make a victim, or a duplicate, of anyone.
 
 use super::schema::{incidents, victims};
 use chrono::NaiveDate;
@@ -13,13 +15,14 @@ pub struct Counts {
 }
 
 pub async fn counts(conn: &mut AsyncPgConnection) -> QueryResult<Counts> {
-    let total: i64 = victims::table.count().get_result(conn).await?;
-    let identified: i64 = victims::table
+    let counted = || victims::table.inner_join(incidents::table).filter(incidents::withdrawn_at.is_null());
+    let total: i64 = counted().count().get_result(conn).await?;
+    let identified: i64 = counted()
         .filter(victims::identity_index.is_not_null())
         .count()
         .get_result(conn)
         .await?;
-    let distinct_identified: i64 = victims::table
+    let distinct_identified: i64 = counted()
         .filter(victims::identity_index.is_not_null())
         .select(diesel::dsl::count(victims::identity_index).aggregate_distinct())
         .get_result(conn)
@@ -46,6 +49,8 @@ type MemberRow = (Option<Vec<u8>>, Uuid, i32, String, Uuid, NaiveDate);
 /// Victim records sharing a blind index value with at least one other, grouped by value.
 pub async fn likely_duplicates(conn: &mut AsyncPgConnection, max_groups: i64) -> QueryResult<Vec<Member>> {
     let shared: Vec<Option<Vec<u8>>> = victims::table
+        .inner_join(incidents::table)
+        .filter(incidents::withdrawn_at.is_null())
         .filter(victims::identity_index.is_not_null())
         .group_by(victims::identity_index)
         .having(diesel::dsl::count_star().gt(1))
@@ -57,6 +62,7 @@ pub async fn likely_duplicates(conn: &mut AsyncPgConnection, max_groups: i64) ->
     let shared: Vec<Vec<u8>> = shared.into_iter().flatten().collect();
     let rows: Vec<MemberRow> = victims::table
         .inner_join(incidents::table)
+        .filter(incidents::withdrawn_at.is_null())
         .filter(victims::identity_index.eq_any(&shared))
         .order((victims::identity_index, incidents::incident_date, victims::incident_id, victims::ordinal))
         .select((

@@ -35,6 +35,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(incidents::list::list_incidents)
                 .service(incidents::get::get_incident)
                 .service(incidents::close::close_incident)
+                .service(incidents::correct::correct_incident)
+                .service(incidents::versions::incident_versions)
                 .service(audit::list::list_audit)
                 .service(audit::verify::verify_audit)
                 .service(intake::submit::submit_intake)

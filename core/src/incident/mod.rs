@@ -1,5 +1,6 @@
 //! The incident report contract v1: wire body → validated [`Incident`].
 
+pub mod correction;
 pub mod filing;
 mod wire;
 

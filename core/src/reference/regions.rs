@@ -61,6 +61,18 @@ pub fn region_towns(region_type: Option<&str>, region: Option<&str>, errors: &mu
         }
         return None;
     };
+    towns_in(kind, wanted, "/region", "Is not a region of this region_type", errors)
+}
+
+/// The towns of the region named by a parameter of its own kind's name (`county=Hartford`,
+/// `dcf_region=4`), as [`region_towns`] finds them; an unknown region is an `unknown_code`
+/// error at `/<kind>`.
+pub fn towns_of(kind: RegionType, region: &str, errors: &mut Vec<ValidationError>) -> Option<Vec<String>> {
+    let path = format!("/{}", kind.code());
+    towns_in(kind, region.trim(), &path, &format!("Is not a {}", kind.code().replace('_', " ")), errors)
+}
+
+fn towns_in(kind: RegionType, wanted: &str, path: &str, unknown: &str, errors: &mut Vec<ValidationError>) -> Option<Vec<String>> {
     // `region=04` is DCF Region 4 too.
     let wanted = match (kind, wanted.parse::<u8>()) {
         (RegionType::DcfRegion, Ok(n)) => n.to_string(),
@@ -77,8 +89,14 @@ pub fn region_towns(region_type: Option<&str>, region: Option<&str>, errors: &mu
         if kind == RegionType::DcfRegion {
             known.sort_by_key(|r| r.parse::<u8>().unwrap_or(u8::MAX));
         }
-        errors.push(ValidationError::new("/region", ErrorCode::UnknownCode, format!("Is not a region of this region_type: {}.", known.join(", "))));
+        errors.push(ValidationError::new(path, ErrorCode::UnknownCode, format!("{unknown}: {}.", known.join(", "))));
         return None;
     }
     Some(in_region)
+}
+
+/// The towns in every one of `selections` (each a region's or a town's towns); `None` when
+/// nothing selects, so every town is in.
+pub fn towns_in_all(selections: impl IntoIterator<Item = Vec<String>>) -> Option<Vec<String>> {
+    selections.into_iter().reduce(|kept, next| kept.into_iter().filter(|t| next.contains(t)).collect())
 }

@@ -237,7 +237,8 @@ const DEFINITIONS: [Definition; 5] = [
         term: "Incident",
         meaning: "A suspected or confirmed case of human trafficking reported to the coordinator's database by a \
                   state agency (Sec. 1(d)), counted in the year and quarter of its incident date. Only \
-                  suspected and confirmed incidents count.",
+                  suspected and confirmed incidents count, as last corrected; a report its agency withdrew (a \
+                  duplicate, not trafficking, or entered in error) never counts.",
     },
     Definition { term: "Victims", meaning: "The number of victims the reporting agency recorded on each incident." },
     Definition { term: "Quarter", meaning: "Calendar quarters: Q1 is January to March, and so on." },

@@ -287,9 +287,10 @@ fn dcf_region_label(region: u8) -> Option<&'static str> {
 }
 
 /// Whether an incident of this status counts in statistics. Written as a
-/// match so that a new status (the fidelity issue's `withdrawn`) cannot be
-/// added without deciding here: a withdrawn report was never an incident
-/// and must never count.
+/// match so that a new status cannot be added without deciding here. A
+/// withdrawn report is not a status (it keeps the one its agency gave it) but
+/// a mark beside it (`crate::incident::correction`): it was never an incident
+/// and never counts, which the API's queries and the rollups see to.
 pub fn counts(status: IncidentStatus) -> bool {
     match status {
         IncidentStatus::Suspected | IncidentStatus::Confirmed => true,

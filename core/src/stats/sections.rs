@@ -101,7 +101,7 @@ pub struct FundingLine {
 /// What the four sections are built from, besides the year's incident counts.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SectionFacts {
-    /// Counted incidents (suspected or confirmed) dated in the year.
+    /// Counted incidents (suspected or confirmed, not withdrawn) dated in the year.
     pub incidents: MinorCounts,
     /// Intake submissions received in the year (`notified`: DCF notified).
     pub intake: MinorCounts,

@@ -18,6 +18,7 @@ mod directory_vectors;
 mod edge;
 mod keys;
 mod fixtures_parity;
+mod incident_corrections;
 mod intake_api;
 mod intake_vectors;
 mod openapi_contract;

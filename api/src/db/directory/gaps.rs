@@ -70,7 +70,7 @@ pub struct Demand {
 }
 
 /// Victims needing each service, in incidents that occurred between `from`
-/// and `to` (inclusive), by region.
+/// and `to` (inclusive), by region; a withdrawn incident's victims need nothing.
 pub async fn victim_demand(conn: &mut AsyncPgConnection, region: RegionColumn, from: NaiveDate, to: NaiveDate) -> QueryResult<Vec<Demand>> {
     let col = region.sql();
     // Whole months from the rollup (migration 000015), the days either side
@@ -84,7 +84,7 @@ pub async fn victim_demand(conn: &mut AsyncPgConnection, region: RegionColumn, f
            SELECT i.{col}, need, count(*) \
            FROM victims v JOIN incidents i ON i.id = v.incident_id, unnest(v.services_needed) AS need \
            WHERE (i.incident_date BETWEEN $1 AND $3::date - 1 OR i.incident_date BETWEEN $4::date + 1 AND $2) \
-             AND i.{col} IS NOT NULL GROUP BY 1, 2) AS parts GROUP BY 1, 2"
+             AND i.{col} IS NOT NULL AND i.withdrawn_at IS NULL GROUP BY 1, 2) AS parts GROUP BY 1, 2"
     ))
     .bind::<diesel::sql_types::Date, _>(from)
     .bind::<diesel::sql_types::Date, _>(to)

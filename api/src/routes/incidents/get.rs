@@ -22,8 +22,9 @@ pub struct ReadParams {
     pub reason: Option<String>,
 }
 
-/// One incident, de-identified. A reporter sees only its own account's
-/// incidents; another account's is a 404, so existence is not revealed.
+/// One incident, de-identified, with its `ETag` (its version) for the `If-Match` of a
+/// correction. A reporter sees only its own account's incidents; another account's is a 404,
+/// so existence is not revealed. A withdrawn incident is shown, marked `withdrawn`.
 ///
 /// With `include=identity&reason=…` a coordinator also receives the sealed
 /// fields, decrypted; the read is written to the audit trail in the same
@@ -32,7 +33,7 @@ pub struct ReadParams {
     tag = "incidents",
     params(("id" = Uuid, Path, description = "Incident id"), ReadParams),
     responses(
-        (status = 200, body = IncidentView),
+        (status = 200, body = IncidentView, headers(("ETag" = String, description = "The incident's version, for If-Match"))),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`reason` missing or of the wrong length", body = Problem, content_type = "application/problem+json"),
@@ -70,6 +71,7 @@ pub async fn get_incident(
         .ok_or(ApiError::NotFound)?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
+        .insert_header((actix_web::http::header::ETAG, crate::http::precondition::etag(view.version)))
         .json(view))
 }
 
@@ -96,7 +98,9 @@ fn sealed_request(principal: &Principal, params: &ReadParams) -> Result<Option<S
     }
 }
 
-fn open(envelope: &Envelope, id: Uuid, columns: SealedColumns) -> Result<SealedView, ApiError> {
+/// The sealed columns decrypted. Only for a read that is audited in its transaction (a sealed
+/// read, a correction).
+pub(super) fn open(envelope: &Envelope, id: Uuid, columns: SealedColumns) -> Result<SealedView, ApiError> {
     let key = envelope
         .unwrap_record_key(id, &columns.key_id, &columns.wrapped_data_key)
         .map_err(ApiError::internal)?;

@@ -6,7 +6,7 @@ use crate::error::{ApiError, Problem};
 use crate::security::{Principal, Role};
 use actix_web::{get, web, HttpResponse};
 use beacon_core::reference::geo;
-use beacon_core::reference::regions::region_towns;
+use beacon_core::reference::regions::{region_towns, towns_in_all, towns_of, RegionType};
 use beacon_core::{ErrorCode, ValidationError};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -29,13 +29,26 @@ pub struct ListParams {
     pub region_type: Option<String>,
     /// Only incidents in the towns of this region (its name, or a DCF region's number).
     pub region: Option<String>,
+    /// Only incidents in this judicial district (its name).
+    pub judicial_district: Option<String>,
+    /// Only incidents in this county (its name).
+    pub county: Option<String>,
+    /// Only incidents in this planning region (its name).
+    pub planning_region: Option<String>,
+    /// Only incidents in this DCF region (its number).
+    pub dcf_region: Option<String>,
+    /// `true`: withdrawn incidents too, marked by their `withdrawn` member (left out by default).
+    pub include_withdrawn: Option<bool>,
     /// Only incidents on or after this date (`YYYY-MM-DD`).
     pub from: Option<String>,
     /// Only incidents on or before this date (`YYYY-MM-DD`).
     pub to: Option<String>,
 }
 
-/// Incidents, newest first, de-identified, with a pagination envelope.
+/// Incidents, newest first, de-identified, with a pagination envelope. Withdrawn incidents are
+/// left out unless `include_withdrawn=true`. The place filters (`town`, `region_type` + `region`,
+/// `judicial_district`, `county`, `planning_region`, `dcf_region`) select by the town's regions
+/// in the reference data, all of them at once.
 #[utoipa::path(
     tag = "incidents",
     params(ListParams),
@@ -60,7 +73,18 @@ pub async fn list_incidents(
             String::new()
         }
     });
-    let towns = region_towns(params.region_type.as_deref(), params.region.as_deref(), &mut errors);
+    let mut selections: Vec<Vec<String>> = Vec::new();
+    selections.extend(region_towns(params.region_type.as_deref(), params.region.as_deref(), &mut errors));
+    for (kind, value) in [
+        (RegionType::JudicialDistrict, &params.judicial_district),
+        (RegionType::County, &params.county),
+        (RegionType::PlanningRegion, &params.planning_region),
+        (RegionType::DcfRegion, &params.dcf_region),
+    ] {
+        if let Some(value) = value {
+            selections.extend(towns_of(kind, value, &mut errors));
+        }
+    }
     let from = optional_date("from", params.from.as_deref(), &mut errors);
     let to = optional_date("to", params.to.as_deref(), &mut errors);
     if !errors.is_empty() {
@@ -69,9 +93,10 @@ pub async fn list_incidents(
     let filter = ListFilter {
         account: (principal.role == Role::Reporter).then_some(principal.account_id),
         town,
-        towns,
+        towns: towns_in_all(selections),
         from,
         to,
+        include_withdrawn: params.include_withdrawn.unwrap_or(false),
     };
     let mut conn = pool.get().await?;
     let (rows, total_items) = db::incidents::list(&mut conn, &filter, paging.per_page, paging.offset()).await?;

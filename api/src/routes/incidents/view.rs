@@ -38,6 +38,10 @@ pub struct IncidentView {
     pub dcf_notified: bool,
     pub law_enforcement_agency: Option<String>,
     pub victim_count: i32,
+    /// The incident's version, as its `ETag` states it; every correction or withdrawal moves it on.
+    pub version: i32,
+    /// Set when the report was withdrawn: it stays on file, marked, and counts in no statistic.
+    pub withdrawn: Option<WithdrawnView>,
     /// Present only on single-incident reads.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub victims: Option<Vec<VictimView>>,
@@ -45,6 +49,14 @@ pub struct IncidentView {
     /// Only with `include=identity&reason=…`, for coordinators; every such read is audited.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sealed: Option<SealedView>,
+}
+
+/// Why and when a report was withdrawn.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WithdrawnView {
+    #[schema(value_type = beacon_core::incident::correction::WithdrawalReason)]
+    pub reason: String,
+    pub at: DateTime<Utc>,
 }
 
 /// Decrypted sealed fields. Its `Debug` is redacted so it cannot reach a log.
@@ -83,6 +95,11 @@ impl IncidentView {
             dcf_notified: row.dcf_notified,
             law_enforcement_agency: row.law_enforcement_agency,
             victim_count: row.victim_count,
+            version: row.version,
+            withdrawn: match (row.withdrawn_reason, row.withdrawn_at) {
+                (Some(reason), Some(at)) => Some(WithdrawnView { reason, at }),
+                _ => None,
+            },
             victims: victims.map(|vs| {
                 vs.into_iter()
                     .map(|v| VictimView {

@@ -98,6 +98,11 @@ pub fn all_lists() -> Vec<(&'static str, Vec<CodeEntry>)> {
         (Relationship::NAME, Relationship::entries()),
         (ConcernType::NAME, ConcernType::entries()),
         (AgeGroup::NAME, AgeGroup::entries()),
+        // Why a report was withdrawn (corrections, `PATCH /v1/incidents/{id}`).
+        (
+            crate::incident::correction::WithdrawalReason::NAME,
+            crate::incident::correction::WithdrawalReason::entries(),
+        ),
     ]
     .into_iter()
     // Training compliance: topics, populations, course formats, statuses.
