@@ -18,6 +18,7 @@ mod edge;
 mod keys;
 mod fixtures_parity;
 mod intake_api;
+mod intake_consent_dcf;
 mod intake_vectors;
 mod openapi_contract;
 mod privacy;
