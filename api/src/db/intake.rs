@@ -15,6 +15,9 @@ pub struct NewSubmission {
     pub reference: String,
     pub idempotency_key: String,
     pub request_hash: Vec<u8>,
+    /// The request's instant from the server's Clock (not the database's `now()`): Sec. 10's
+    /// overdue rule counts days from it.
+    pub received_at: DateTime<Utc>,
     pub town: Option<String>,
     pub county: Option<String>,
     pub planning_region: Option<String>,
