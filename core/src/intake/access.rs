@@ -200,7 +200,8 @@ mod tests {
     fn consent_is_withdrawn_once_on_a_day_between_receipt_and_today() {
         let received: NaiveDate = "2026-03-02".parse().unwrap();
         let today: NaiveDate = "2026-03-10".parse().unwrap();
-        let cases: [(Consent, Option<&str>, Result<&str, Vec<(&str, &str)>>); 6] = [
+        type Case<'a> = (Consent, Option<&'a str>, Result<&'a str, Vec<(&'a str, &'a str)>>);
+        let cases: [Case; 6] = [
             (GIVEN, Some("2026-03-09"), Ok("2026-03-09")),
             (GIVEN, Some("2026-03-11"), Err(vec![("/withdrawn_on", "future_date")])),
             (GIVEN, Some("2026-03-01"), Err(vec![("/withdrawn_on", "date_order")])),

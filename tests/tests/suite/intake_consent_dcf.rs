@@ -111,7 +111,7 @@ async fn a_fifteen_year_olds_intake_with_consent_converts_and_dcfs_response_is_r
     // The minor is in DCF's queue once, as the incident, timed from the submission's receipt.
     let (status, queue) = get(&app, "/v1/dcf/minors", &dcf).await;
     assert_eq!(status, 200, "{queue}");
-    assert_eq!(ids(&queue), [incident.clone()], "{queue}");
+    assert_eq!(ids(&queue), [incident.as_str()], "{queue}");
     let item = &queue["items"][0];
     assert_eq!((&item["kind"], &item["received_on"], &item["due_on"], &item["overdue"]), (&json!("incident"), &json!("2026-06-15"), &json!("2026-06-20"), &json!(false)));
     assert_eq!(item["partner"], "Safe Harbor");
@@ -122,7 +122,7 @@ async fn a_fifteen_year_olds_intake_with_consent_converts_and_dcfs_response_is_r
     assert_eq!(overdue["total_items"], 0, "{overdue}");
     app.set_today(day("2026-06-21"));
     let (_, overdue) = get(&app, "/v1/dcf/minors?overdue=true", &dcf).await;
-    assert_eq!(ids(&overdue), [incident.clone()], "{overdue}");
+    assert_eq!(ids(&overdue), [incident.as_str()], "{overdue}");
     assert_eq!(overdue["items"][0]["overdue"], true);
 
     let body = json!({"response": "accepted_for_services", "responded_on": "2026-06-21"});
@@ -133,7 +133,7 @@ async fn a_fifteen_year_olds_intake_with_consent_converts_and_dcfs_response_is_r
     let (_, overdue) = get(&app, "/v1/dcf/minors?overdue=true", &dcf).await;
     assert_eq!(overdue["total_items"], 0, "{overdue}");
     let (_, responded) = get(&app, "/v1/dcf/minors?responded=true", &dcf).await;
-    assert_eq!(ids(&responded), [incident.clone()]);
+    assert_eq!(ids(&responded), [incident.as_str()]);
     assert_eq!(audited(&app, "dcf.respond").await.len(), 1);
 }
 
@@ -149,7 +149,7 @@ async fn a_fifteen_year_olds_intake_without_consent_reaches_dcf_and_stays_with_t
 
     // Sec. 10 whatever the consent: in DCF's queue, de-identified, naming the partner.
     let (_, queue) = get(&app, "/v1/dcf/minors", &dcf).await;
-    assert_eq!(ids(&queue), [id.clone()], "{queue}");
+    assert_eq!(ids(&queue), [id.as_str()], "{queue}");
     assert_eq!((&queue["items"][0]["kind"], &queue["items"][0]["partner"]), (&json!("submission"), &json!("Safe Harbor")));
     assert!(!queue.to_string().contains("MARKER"), "{queue}");
 
@@ -193,7 +193,7 @@ async fn a_dcf_key_lists_the_minors_queue_and_records_a_response_another_partner
     adult["age_group"] = json!("25_59");
     let adult = submit(&app, &form, "k-2", &adult).await;
     let (_, queue) = get(&app, "/v1/dcf/minors?responded=false", &dcf).await;
-    assert_eq!(ids(&queue), [minor.clone()], "only the minor: {queue}");
+    assert_eq!(ids(&queue), [minor.as_str()], "only the minor: {queue}");
 
     let path = format!("/v1/intake/{minor}/dcf-response");
     let (status, refused) = send(&app, reqwest::Method::PUT, &path, &dcf, json!({"response": "assessed_not_accepted", "responded_on": "2026-06-15"})).await;

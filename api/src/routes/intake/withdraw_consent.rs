@@ -64,7 +64,7 @@ pub async fn withdraw_consent(
             db::intake::withdraw_consent(conn, id, on, principal.now).await?;
             let event = Event::by(&principal, &request_id, "intake.withdraw_consent", "intake", id).because(format!("withdrawn_on={on}"));
             audit::append(conn, event).await?;
-            Ok::<_, ApiError>(db::intake::get(conn, id).await?.ok_or(ApiError::NotFound)?)
+            db::intake::get(conn, id).await?.ok_or(ApiError::NotFound)
         })
         .await?;
     Ok(HttpResponse::Ok().json(SubmissionView::for_principal(&principal, row)?))
