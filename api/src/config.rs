@@ -142,6 +142,36 @@ impl StatsConfig {
     }
 }
 
+/// Sec. 10's minors queue. `BEACON_DCF_RESPONSE_DAYS`: the calendar days DCF has to record its
+/// response to a minor before the minor is listed as overdue; default
+/// [`beacon_core::intake::dcf::DEFAULT_RESPONSE_DAYS`] (5), at most 365.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DcfConfig {
+    pub response_days: u32,
+}
+
+impl Default for DcfConfig {
+    fn default() -> Self {
+        DcfConfig { response_days: beacon_core::intake::dcf::DEFAULT_RESPONSE_DAYS }
+    }
+}
+
+impl DcfConfig {
+    pub const VAR: &'static str = "BEACON_DCF_RESPONSE_DAYS";
+
+    pub fn from_env() -> Result<DcfConfig, ConfigError> {
+        match std::env::var(Self::VAR) {
+            Err(std::env::VarError::NotPresent) => Ok(DcfConfig::default()),
+            Err(std::env::VarError::NotUnicode(_)) => Err(bad(Self::VAR, "is not valid UTF-8")),
+            Ok(text) => Self::parse(&text).ok_or_else(|| bad(Self::VAR, "must be a whole number of calendar days, 0 to 365")),
+        }
+    }
+
+    fn parse(text: &str) -> Option<DcfConfig> {
+        text.trim().parse::<u32>().ok().filter(|d| *d <= 365).map(|response_days| DcfConfig { response_days })
+    }
+}
+
 /// The browser that prints reports to PDF (`crate::pdf`). `BEACON_CHROMIUM`
 /// names it (a path, or a command on `PATH`); unset, the first of
 /// [`PdfConfig::CANDIDATES`] on `PATH` is used (so too when it is empty). No browser is not an error
@@ -255,6 +285,16 @@ impl Config {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn the_dcf_response_days_are_whole_calendar_days_up_to_a_year() {
+        assert_eq!(DcfConfig::default().response_days, 5);
+        assert_eq!(DcfConfig::parse(" 7 "), Some(DcfConfig { response_days: 7 }));
+        assert_eq!(DcfConfig::parse("0"), Some(DcfConfig { response_days: 0 }));
+        for bad in ["", "-1", "5.5", "366", "five"] {
+            assert_eq!(DcfConfig::parse(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn rate_limit_defaults() {

@@ -29,6 +29,7 @@ Errors are RFC 9457 problem+json with a stable `code` and, for 400/422, every br
         (name = "hsds", description = "The provider directory as Open Referral HSDS 3.1 (public, no key; confidential addresses withheld)"),
         (name = "reports", description = "The coordinator's annual report to the General Assembly (Sec. 1(f)) and its registers of activities and recommendations"),
         (name = "stats", description = "Incident and victim counts with disclosure control (Sec. 1(d), 1(f), 8(b)(6)); the coordinator's and the public's"),
+        (name = "dcf", description = "The minors DCF shall serve (Sec. 10): the queue and DCF's response to each minor"),
         (name = "health", description = "Liveness and readiness"),
         (name = "dashboard", description = "The coordinator's dashboard: a page, its script and stylesheet (public code; every datum it shows is read with the coordinator's key)"),
         (name = "embed", description = "The embeddable partner intake form: a demo page and its wasm package (public)"),

@@ -71,6 +71,8 @@ impl Application {
         // The PDF printer is found here, like `stats` once was, so the test app
         // and the CLI's `serve` need not carry it.
         let pdf = crate::config::PdfConfig::from_env()?;
+        // Read here like the PDF printer's, so `Settings`' builders need not carry it.
+        let dcf = web::Data::new(crate::config::DcfConfig::from_env()?);
         if pdf.browser.is_none() {
             tracing::warn!("no Chromium found: reports cannot be printed to PDF; {}", crate::pdf::INSTALL_HINT);
         }
@@ -91,6 +93,7 @@ impl Application {
                 .app_data(clock.clone())
                 .app_data(stats.clone())
                 .app_data(printer.clone())
+                .app_data(dcf.clone())
                 .app_data(policy.clone())
                 .app_data(known.clone())
                 .app_data(web::QueryConfig::default().error_handler(|_, _| {

@@ -104,9 +104,11 @@ const UI = {
     notes: "Anything else you want us to know?",
     notesHint: "Up to 5,000 characters.",
     consent: "May we share this with Connecticut’s anti-trafficking coordinator?",
-    consentHint: "The coordinator helps connect people with services. Either answer is fine.",
+    consentHint: "The coordinator helps connect people with services. Either answer is fine, and it does not change the help you get from this organization. You can change your mind later: just tell this organization.",
     consentYes: "Yes, you may share it",
+    consentYesHint: "This organization and the state’s coordinator may read your answers, how to reach you and your notes, to connect you with services. Each time someone reads them, it is recorded.",
     consentNo: "No, keep it with this organization",
+    consentNoHint: "Only this organization can read how to reach you and your notes. Your other answers are still counted in the state’s numbers, without your name or how to reach you. If a child under 18 may be a victim, Connecticut’s Department of Children and Families (DCF) is still told, as the law requires, and works with this organization to help.",
     send: "Send",
     summary: (n) => (n === 1 ? "Please check 1 answer" : `Please check ${n} answers`),
     thisForm: "This form",
@@ -164,9 +166,11 @@ const UI = {
     notes: "¿Algo más que quiera contarnos?",
     notesHint: "Hasta 5.000 caracteres.",
     consent: "¿Podemos compartir esto con la coordinación contra la trata de personas de Connecticut?",
-    consentHint: "La coordinación ayuda a conectar a las personas con servicios. Cualquier respuesta está bien.",
+    consentHint: "La coordinación ayuda a conectar a las personas con servicios. Cualquier respuesta está bien y no cambia la ayuda que recibe de esta organización. Puede cambiar de opinión más tarde: solo dígaselo a esta organización.",
     consentYes: "Sí, pueden compartirlo",
+    consentYesHint: "Esta organización y la coordinación del estado pueden leer sus respuestas, cómo comunicarse con usted y sus notas, para conectarle con servicios. Cada vez que alguien las lee, queda registrado.",
     consentNo: "No, que quede solo en esta organización",
+    consentNoHint: "Solo esta organización puede leer cómo comunicarse con usted y sus notas. Sus otras respuestas se cuentan igualmente en las cifras del estado, sin su nombre ni cómo comunicarse con usted. Si un niño o una niña menor de 18 años puede ser víctima, se avisa igualmente al Departamento de Niños y Familias (DCF), como exige la ley, que trabaja con esta organización para ayudar.",
     send: "Enviar",
     summary: (n) => (n === 1 ? "Revise 1 respuesta" : `Revise ${n} respuestas`),
     thisForm: "Este formulario",
@@ -621,6 +625,8 @@ export class BeaconIntakeForm extends HTMLElement {
           required: true,
           legend: t.consent,
           hint: t.consentHint,
+          // What each answer means, read before sending (issue 11): the "No" is kept by the server.
+          hints: { true: t.consentYesHint, false: t.consentNoHint },
         })}
         <button type="submit" class="bif-send" id="${this.id("send")}">${esc(t.send)}</button>
       </form>

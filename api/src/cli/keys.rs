@@ -94,11 +94,42 @@ pub(super) async fn rotate_data_key(now: DateTime<Utc>) -> Result<(), CliError> 
     let envelope = Envelope::with_previous(config::data_key()?, config::previous_data_keys()?, config::index_key()?);
     let mut conn = connection().await?;
     let current = envelope.key_id().to_string();
-    let total = db::incidents::count_wrapped_not_under(&mut conn, &current).await?;
-    println!("{total} records to re-wrap under master key {current}");
+    // Incidents and intake submissions each wrap their own record keys under the master key.
+    for table in [Sealed::Incidents, Sealed::Intake] {
+        rewrap(&mut conn, &envelope, &current, table, now).await?;
+    }
+    println!("done: every record's data key is wrapped by {current}");
+    Ok(())
+}
+
+/// The tables whose records carry a wrapped data key.
+#[derive(Debug, Clone, Copy)]
+enum Sealed {
+    Incidents,
+    Intake,
+}
+
+impl Sealed {
+    fn name(self) -> &'static str {
+        match self {
+            Sealed::Incidents => "incidents",
+            Sealed::Intake => "intake_submissions",
+        }
+    }
+}
+
+async fn rewrap(conn: &mut diesel_async::AsyncPgConnection, envelope: &Envelope, current: &str, table: Sealed, now: DateTime<Utc>) -> Result<(), CliError> {
+    let total = match table {
+        Sealed::Incidents => db::incidents::count_wrapped_not_under(conn, current).await?,
+        Sealed::Intake => db::intake::count_wrapped_not_under(conn, current).await?,
+    };
+    println!("{total} {} records to re-wrap under master key {current}", table.name());
     let mut done = 0;
     loop {
-        let batch = db::incidents::wrapped_keys_not_under(&mut conn, &current, 500).await?;
+        let batch = match table {
+            Sealed::Incidents => db::incidents::wrapped_keys_not_under(conn, current, 500).await?,
+            Sealed::Intake => db::intake::wrapped_keys_not_under(conn, current, 500).await?,
+        };
         if batch.is_empty() {
             break;
         }
@@ -109,21 +140,21 @@ pub(super) async fn rotate_data_key(now: DateTime<Utc>) -> Result<(), CliError> 
             .map(|(id, key_id, wrapped)| envelope.rewrap(*id, key_id, wrapped).map(|w| (*id, w)))
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| CliError::Usage(format!("{e} — add the old key to BEACON_DATA_KEY_PREVIOUS")))?;
-        let conn_ref: &mut diesel_async::AsyncPgConnection = &mut conn;
-        diesel_async::AsyncConnection::transaction(conn_ref, async |conn| {
+        diesel_async::AsyncConnection::transaction(conn, async |conn| {
             for (id, wrapped) in &rewrapped {
-                db::incidents::set_wrapped_key(conn, *id, &current, wrapped).await?;
+                match table {
+                    Sealed::Incidents => db::incidents::set_wrapped_key(conn, *id, current, wrapped).await?,
+                    Sealed::Intake => db::intake::set_wrapped_key(conn, *id, current, wrapped).await?,
+                }
             }
-            let event = audit::Event::cli(now, "data_key.rewrap", "incidents", None)
+            let event = audit::Event::cli(now, "data_key.rewrap", table.name(), None)
                 .because(format!("{} records re-wrapped under {current}", rewrapped.len()));
             audit::append(conn, event).await?;
             Ok::<_, diesel::result::Error>(())
         })
         .await?;
         done += rewrapped.len();
-        println!("re-wrapped {done}/{total}");
+        println!("re-wrapped {done}/{total} {}", table.name());
     }
-    println!("done: every record's data key is wrapped by {current}");
     Ok(())
 }
-

@@ -1,4 +1,6 @@
-//! `beacon purge`: the retention period's end for sealed fields.
+//! `beacon purge`: the retention period's end for sealed fields — a closed incident's narrative
+//! and victims' identities, and an intake submission's contact details and notes (counted from
+//! its receipt: the person gave them to be reached, not to be kept).
 
 use super::{connection, CliError};
 use crate::db;
@@ -25,17 +27,24 @@ pub(super) async fn run(older_than: &str, dry_run: bool, now: DateTime<Utc>) -> 
     let conn: &mut diesel_async::AsyncPgConnection = &mut pooled;
     if dry_run {
         let n = db::incidents::count_purgeable(conn, cutoff).await?;
+        let intake = db::intake::count_purgeable(conn, cutoff).await?;
         println!("dry run: {n} closed incidents before {} would lose their sealed fields", cutoff.format("%Y-%m-%d"));
+        println!("dry run: {intake} intake submissions received before {} would lose their contact details and notes", cutoff.format("%Y-%m-%d"));
         return Ok(());
     }
-    let purged = diesel_async::AsyncConnection::transaction(conn, async |conn| {
+    let (purged, intake) = diesel_async::AsyncConnection::transaction(conn, async |conn| {
         let purged = db::incidents::purge_sealed(conn, cutoff, now).await?;
         let event = audit::Event::cli(now, "retention.purge", "incidents", None)
             .because(format!("closed before {}: {purged} incidents", cutoff.format("%Y-%m-%d")));
         audit::append(conn, event).await?;
-        Ok::<_, diesel::result::Error>(purged)
+        let intake = db::intake::purge_sealed(conn, cutoff, now).await?;
+        let event = audit::Event::cli(now, "retention.purge", "intake", None)
+            .because(format!("received before {}: {intake} submissions", cutoff.format("%Y-%m-%d")));
+        audit::append(conn, event).await?;
+        Ok::<_, diesel::result::Error>((purged, intake))
     })
     .await?;
     println!("purged the sealed fields of {purged} closed incidents (closed before {})", cutoff.format("%Y-%m-%d"));
+    println!("purged the contact details and notes of {intake} intake submissions (received before {})", cutoff.format("%Y-%m-%d"));
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! Partner intake submissions.
 
-use super::schema::{intake_submissions as intake, accounts};
-use chrono::{DateTime, Utc};
+use super::schema::{accounts, dcf_responses, intake_submissions as intake};
+use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
@@ -15,6 +15,9 @@ pub struct NewSubmission {
     pub reference: String,
     pub idempotency_key: String,
     pub request_hash: Vec<u8>,
+    /// The request's instant from the server's Clock (not the database's `now()`): Sec. 10's
+    /// overdue rule counts days from it.
+    pub received_at: DateTime<Utc>,
     pub town: Option<String>,
     pub county: Option<String>,
     pub planning_region: Option<String>,
@@ -97,6 +100,11 @@ pub struct SubmissionRow {
     pub dcf_notified_at: Option<DateTime<Utc>>,
     pub converted_incident_id: Option<Uuid>,
     pub updated_at: DateTime<Utc>,
+    pub consent_withdrawn_on: Option<NaiveDate>,
+    /// DCF's response (Sec. 10), when recorded: `(response, reason, responded_on)`.
+    pub dcf_response: Option<String>,
+    pub dcf_response_reason: Option<String>,
+    pub dcf_responded_on: Option<NaiveDate>,
 }
 
 type RowColumns = (
@@ -121,31 +129,42 @@ type RowColumns = (
     intake::dcf_notified_at,
     intake::converted_incident_id,
     intake::updated_at,
+    intake::consent_withdrawn_on,
+    diesel::dsl::Nullable<dcf_responses::response>,
+    diesel::dsl::Nullable<dcf_responses::reason>,
+    diesel::dsl::Nullable<dcf_responses::responded_on>,
 );
 
-const ROW: RowColumns = (
-    intake::id,
-    intake::reference,
-    intake::account_id,
-    accounts::name,
-    intake::received_at,
-    intake::status,
-    intake::town,
-    intake::county,
-    intake::planning_region,
-    intake::judicial_district,
-    intake::dcf_region,
-    intake::concern_types,
-    intake::age_group,
-    intake::needs,
-    intake::safe_to_contact,
-    intake::consent_to_share,
-    intake::preferred_language,
-    intake::minor_involved,
-    intake::dcf_notified_at,
-    intake::converted_incident_id,
-    intake::updated_at,
-);
+/// The columns of a [`SubmissionRow`], DCF's response from the left join.
+fn row() -> RowColumns {
+    (
+        intake::id,
+        intake::reference,
+        intake::account_id,
+        accounts::name,
+        intake::received_at,
+        intake::status,
+        intake::town,
+        intake::county,
+        intake::planning_region,
+        intake::judicial_district,
+        intake::dcf_region,
+        intake::concern_types,
+        intake::age_group,
+        intake::needs,
+        intake::safe_to_contact,
+        intake::consent_to_share,
+        intake::preferred_language,
+        intake::minor_involved,
+        intake::dcf_notified_at,
+        intake::converted_incident_id,
+        intake::updated_at,
+        intake::consent_withdrawn_on,
+        dcf_responses::response.nullable(),
+        dcf_responses::reason.nullable(),
+        dcf_responses::responded_on.nullable(),
+    )
+}
 
 #[derive(Debug, Default, Clone)]
 pub struct Filter {
@@ -156,10 +175,21 @@ pub struct Filter {
     pub awaiting_dcf: bool,
     /// Only submissions whose person's age group is unknown (the review queue).
     pub age_unknown: Option<bool>,
+    /// Only the submissions this partner account's form received: a `partner_staff` key's list.
+    pub only_account: Option<Uuid>,
 }
 
-fn filtered(f: &Filter) -> diesel::dsl::IntoBoxed<'static, diesel::dsl::InnerJoin<intake::table, accounts::table>, diesel::pg::Pg> {
-    let mut q = intake::table.inner_join(accounts::table).into_boxed();
+type Joined = diesel::dsl::LeftJoin<diesel::dsl::InnerJoin<intake::table, accounts::table>, dcf_responses::table>;
+
+fn joined() -> Joined {
+    intake::table.inner_join(accounts::table).left_join(dcf_responses::table)
+}
+
+fn filtered(f: &Filter) -> diesel::dsl::IntoBoxed<'static, Joined, diesel::pg::Pg> {
+    let mut q = joined().into_boxed();
+    if let Some(account) = f.only_account {
+        q = q.filter(intake::account_id.eq(account));
+    }
     if let Some(status) = &f.status {
         q = q.filter(intake::status.eq(status.clone()));
     }
@@ -184,17 +214,16 @@ pub async fn list(conn: &mut AsyncPgConnection, f: &Filter, limit: i64, offset: 
         .order((intake::received_at.desc(), intake::id.desc()))
         .limit(limit)
         .offset(offset)
-        .select(ROW)
+        .select(row())
         .load(conn)
         .await?;
     Ok((rows, total))
 }
 
 pub async fn get(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<SubmissionRow>> {
-    intake::table
-        .inner_join(accounts::table)
+    joined()
         .filter(intake::id.eq(id))
-        .select(ROW)
+        .select(row())
         .first(conn)
         .await
         .optional()
@@ -246,4 +275,79 @@ pub async fn origin_is_bound(conn: &mut AsyncPgConnection, origin: &str, now: Da
     ))
     .get_result(conn)
     .await
+}
+
+/// A submission's sealed columns and the wrapped key that opens them.
+pub struct SealedColumns {
+    pub key_id: String,
+    pub wrapped_data_key: Vec<u8>,
+    pub contact: Option<Vec<u8>>,
+    pub notes: Option<Vec<u8>>,
+}
+
+pub async fn sealed_columns(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<SealedColumns> {
+    let (key_id, wrapped_data_key, contact, notes) = intake::table
+        .filter(intake::id.eq(id))
+        .select((intake::key_id, intake::wrapped_data_key, intake::contact_sealed, intake::notes_sealed))
+        .first(conn)
+        .await?;
+    Ok(SealedColumns { key_id, wrapped_data_key, contact, notes })
+}
+
+/// Records that the partner withdrew the person's consent on `on`; 0 when it was already withdrawn.
+pub async fn withdraw_consent(conn: &mut AsyncPgConnection, id: Uuid, on: NaiveDate, now: DateTime<Utc>) -> QueryResult<usize> {
+    diesel::update(intake::table.filter(intake::id.eq(id)).filter(intake::consent_withdrawn_at.is_null()))
+        .set((intake::consent_withdrawn_on.eq(on), intake::consent_withdrawn_at.eq(now), intake::updated_at.eq(now)))
+        .execute(conn)
+        .await
+}
+
+/// Submissions received before `cutoff` whose contact details and notes are still kept.
+fn purgeable(cutoff: DateTime<Utc>) -> intake::BoxedQuery<'static, diesel::pg::Pg> {
+    intake::table
+        .filter(intake::received_at.lt(cutoff))
+        .filter(intake::sealed_purged_at.is_null())
+        .filter(intake::contact_sealed.is_not_null().or(intake::notes_sealed.is_not_null()))
+        .into_boxed()
+}
+
+pub async fn count_purgeable(conn: &mut AsyncPgConnection, cutoff: DateTime<Utc>) -> QueryResult<i64> {
+    purgeable(cutoff).count().get_result(conn).await
+}
+
+/// Drops the contact details and notes of submissions received before `cutoff`; the
+/// de-identified facts stay for the statistics.
+pub async fn purge_sealed(conn: &mut AsyncPgConnection, cutoff: DateTime<Utc>, now: DateTime<Utc>) -> QueryResult<usize> {
+    let ids: Vec<Uuid> = purgeable(cutoff).select(intake::id).load(conn).await?;
+    diesel::update(intake::table.filter(intake::id.eq_any(&ids)))
+        .set((
+            intake::contact_sealed.eq(None::<Vec<u8>>),
+            intake::notes_sealed.eq(None::<Vec<u8>>),
+            intake::sealed_purged_at.eq(now),
+        ))
+        .execute(conn)
+        .await
+}
+
+/// A batch of submissions whose data key is wrapped by a master key other than `current`.
+pub async fn wrapped_keys_not_under(conn: &mut AsyncPgConnection, current: &str, limit: i64) -> QueryResult<Vec<(Uuid, String, Vec<u8>)>> {
+    intake::table
+        .filter(intake::key_id.ne(current))
+        .order(intake::id)
+        .limit(limit)
+        .select((intake::id, intake::key_id, intake::wrapped_data_key))
+        .load(conn)
+        .await
+}
+
+pub async fn count_wrapped_not_under(conn: &mut AsyncPgConnection, current: &str) -> QueryResult<i64> {
+    intake::table.filter(intake::key_id.ne(current)).count().get_result(conn).await
+}
+
+pub async fn set_wrapped_key(conn: &mut AsyncPgConnection, id: Uuid, key_id: &str, wrapped: &[u8]) -> QueryResult<()> {
+    diesel::update(intake::table.filter(intake::id.eq(id)))
+        .set((intake::key_id.eq(key_id), intake::wrapped_data_key.eq(wrapped)))
+        .execute(conn)
+        .await
+        .map(|_| ())
 }

@@ -1,6 +1,7 @@
 //! Connection pool, embedded migrations, and queries per aggregate.
 
 pub mod audit;
+pub mod dcf;
 pub mod directory;
 pub mod incidents;
 pub mod intake;

@@ -150,11 +150,35 @@ diesel::table! {
         contact_sealed -> Nullable<Bytea>,
         notes_sealed -> Nullable<Bytea>,
         updated_at -> Timestamptz,
+        consent_withdrawn_on -> Nullable<Date>,
+        consent_withdrawn_at -> Nullable<Timestamptz>,
+        sealed_purged_at -> Nullable<Timestamptz>,
     }
 }
 
 diesel::joinable!(intake_submissions -> accounts (account_id));
 diesel::allow_tables_to_appear_in_same_query!(intake_submissions, accounts);
+
+// DCF's response to a minor (migration 2026-12-03-000016_intake_fidelity): one per submission
+// or incident.
+diesel::table! {
+    dcf_responses (id) {
+        id -> Uuid,
+        submission_id -> Nullable<Uuid>,
+        incident_id -> Nullable<Uuid>,
+        response -> Text,
+        reason -> Nullable<Text>,
+        responded_on -> Date,
+        recorded_at -> Timestamptz,
+        api_key_id -> Nullable<Uuid>,
+    }
+}
+
+diesel::joinable!(dcf_responses -> intake_submissions (submission_id));
+diesel::joinable!(dcf_responses -> incidents (incident_id));
+diesel::allow_tables_to_appear_in_same_query!(dcf_responses, intake_submissions);
+diesel::allow_tables_to_appear_in_same_query!(dcf_responses, accounts);
+diesel::allow_tables_to_appear_in_same_query!(dcf_responses, incidents);
 
 // Training compliance (migration 2026-11-29-000005_training). That migration
 // also adds `accounts.agency`, read through `db::training` (not declared on

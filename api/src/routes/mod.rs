@@ -6,6 +6,7 @@ pub mod audit;
 pub mod calendar;
 pub mod codes;
 pub mod dashboard;
+pub mod dcf;
 pub mod directory;
 pub mod embed;
 pub mod health;
@@ -43,6 +44,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(intake::list::list_intake)
                 .service(intake::update::update_intake)
                 .service(intake::convert::convert_intake)
+                .service(intake::get::get_intake)
+                .service(intake::withdraw_consent::withdraw_consent)
+                .service(dcf::minors::list_minors)
+                .service(dcf::respond::respond_to_submission)
+                .service(dcf::respond::respond_to_incident)
                 .service(victims::distinct::distinct_victims)
                 .service(victims::duplicates::likely_duplicates)
                 .service(admin::keys::list_keys)

@@ -10,7 +10,9 @@
 //! its phone number would be the wrong message. (Structural errors inside it,
 //! such as an unknown member, are still reported, as serde meets them first.)
 
+pub mod access;
 pub mod convert;
+pub mod dcf;
 pub mod status;
 mod wire;
 

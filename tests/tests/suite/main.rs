@@ -20,6 +20,7 @@ mod keys;
 mod fixtures_parity;
 mod incident_corrections;
 mod intake_api;
+mod intake_consent_dcf;
 mod intake_vectors;
 mod openapi_contract;
 mod privacy;

@@ -11,6 +11,7 @@ use actix_web::http::header;
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use beacon_core::{ErrorCode, ValidationError};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
+use beacon_core::intake::access::{identifying_overrides, Convert};
 use beacon_core::intake::convert::{convert_submission, SubmissionFacts};
 use serde_json::{Map, Value};
 use tracing_actix_web::RequestId;
@@ -28,13 +29,17 @@ use uuid::Uuid;
 /// `POST /v1/incidents`; errors point into the merged report. Overrides that
 /// drop or change the submission's age band, or turn a recorded DCF
 /// notification false, are refused (`contradicts_submission`). Sealed contact
-/// details stay with the submission and are not copied.
+/// details stay with the submission and are not copied. Without the person's
+/// consent to share in force, the conversion may not name them: a `narrative`
+/// or a victim's `identity` is refused (403). DCF's response recorded on the
+/// submission goes with it to the incident.
 #[utoipa::path(
     tag = "intake",
     params(("id" = Uuid, Path, description = "Submission id")),
     request_body(content = Object, content_type = "application/json"),
     responses(
         (status = 201, body = IncidentCreated),
+        (status = 403, description = "Identity given without the person's consent", body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already converted", body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
@@ -64,6 +69,16 @@ pub async fn convert_intake(
     let mut pooled = pool.get().await?;
     let conn: &mut AsyncPgConnection = &mut pooled;
     let submission = db::intake::get(conn, id).await?.ok_or(ApiError::NotFound)?;
+    match super::view::sight_of(&principal, &submission).convert {
+        Convert::Never => return Err(ApiError::NotFound),
+        Convert::DeIdentified => {
+            let named = identifying_overrides(&overrides);
+            if !named.is_empty() {
+                return Err(ApiError::NotYours(named));
+            }
+        }
+        Convert::WithIdentity => {}
+    }
     if submission.converted_incident_id.is_some() {
         return Err(ApiError::Conflict(crate::error::Conflict::AlreadyConverted));
     }
@@ -91,6 +106,7 @@ pub async fn convert_intake(
             if db::intake::mark_converted(conn, id, incident_id, principal.now).await? == 0 {
                 return Err(diesel::result::Error::NotFound);
             }
+            db::dcf::copy_to_incident(conn, id, incident_id).await?;
             for (action, resource, rid) in [("incident.create", "incident", incident_id), ("intake.convert", "intake", id)] {
                 let event = Event::by(&principal, &request_id, action, resource, rid);
                 audit::append(conn, event).await?;

@@ -2,7 +2,7 @@ use super::view::SubmissionView;
 use crate::db::intake::Filter;
 use crate::db::{self, DbPool};
 use crate::error::{ApiError, Problem};
-use crate::security::Principal;
+use crate::security::{Principal, Role};
 use actix_web::{get, web, HttpResponse};
 use beacon_core::fields;
 use beacon_core::intake::status::IntakeStatus;
@@ -36,6 +36,10 @@ pub struct IntakeParams {
 
 
 /// Intake submissions, newest first, de-identified (contact details and notes stay sealed).
+///
+/// The coordinator lists every partner's; without the person's consent in force an item holds
+/// only the de-identified facts (`reference` and `safe_to_contact` are `null`). A `partner_staff`
+/// key lists only its own organization's submissions.
 #[utoipa::path(
     tag = "intake",
     params(IntakeParams),
@@ -43,11 +47,11 @@ pub struct IntakeParams {
         (status = 200, body = Page<SubmissionView>),
         (status = 400, body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = ["coordinator"]))
+    security(("bearer" = ["coordinator", "partner_staff"]))
 )]
 #[get("/intake")]
 pub async fn list_intake(
-    _principal: Principal,
+    principal: Principal,
     params: Query<IntakeParams>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {
@@ -65,8 +69,10 @@ pub async fn list_intake(
     if !errors.is_empty() {
         return Err(ApiError::BadQuery(errors));
     }
-    let filter = Filter { status, partner, minor, awaiting_dcf, age_unknown };
+    let only_account = (principal.role == Role::PartnerStaff).then_some(principal.account_id);
+    let filter = Filter { status, partner, minor, awaiting_dcf, age_unknown, only_account };
     let mut conn = pool.get().await?;
     let (items, total_items) = db::intake::list(&mut conn, &filter, paging.per_page, paging.offset()).await?;
-    Ok(HttpResponse::Ok().json(Page::new(paging, total_items, items.into_iter().map(SubmissionView::from).collect())))
+    let items = items.into_iter().map(|row| SubmissionView::for_principal(&principal, row)).collect::<Result<Vec<_>, _>>()?;
+    Ok(HttpResponse::Ok().json(Page::new(paging, total_items, items)))
 }

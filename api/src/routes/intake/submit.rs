@@ -163,6 +163,7 @@ fn sealed_row(
         reference,
         idempotency_key,
         request_hash,
+        received_at: principal.now,
         town: d.town.clone(),
         county: d.county.clone(),
         planning_region: d.planning_region.clone(),

@@ -1,4 +1,4 @@
-use super::view::SubmissionView;
+use super::view::{sight_of, SubmissionView};
 use crate::db::{self, DbPool};
 use crate::error::{ApiError, Problem};
 use crate::http::body::{json_text, rejected};
@@ -27,6 +27,9 @@ pub struct IntakeUpdate {
 }
 
 /// Triage an intake submission: change its status, record DCF notification.
+///
+/// The coordinator works every partner's submissions; a `partner_staff` key only its own
+/// organization's (another's is a 404).
 #[utoipa::path(
     tag = "intake",
     params(("id" = Uuid, Path, description = "Submission id")),
@@ -36,7 +39,7 @@ pub struct IntakeUpdate {
         (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = ["coordinator"]))
+    security(("bearer" = ["coordinator", "partner_staff"]))
 )]
 #[patch("/intake/{id}")]
 pub async fn update_intake(
@@ -56,6 +59,9 @@ pub async fn update_intake(
             let Some(current) = db::intake::get(conn, id).await? else {
                 return Ok(None);
             };
+            if !sight_of(&principal, &current).visible {
+                return Ok(None);
+            }
             let row_age = current.age_group.clone();
             let current: IntakeStatus = current.status.parse().map_err(|()| ApiError::internal(format!("stored intake status `{}`", current.status)))?;
             let recorded_age: AgeGroup = row_age.parse().map_err(|()| ApiError::internal(format!("stored age group `{row_age}`")))?;
@@ -86,5 +92,5 @@ pub async fn update_intake(
             Ok::<_, ApiError>(db::intake::get(conn, id).await?)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(SubmissionView::from(row.ok_or(ApiError::NotFound)?)))
+    Ok(HttpResponse::Ok().json(SubmissionView::for_principal(&principal, row.ok_or(ApiError::NotFound)?)?))
 }

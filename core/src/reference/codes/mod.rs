@@ -103,6 +103,9 @@ pub fn all_lists() -> Vec<(&'static str, Vec<CodeEntry>)> {
             crate::incident::correction::WithdrawalReason::NAME,
             crate::incident::correction::WithdrawalReason::entries(),
         ),
+        // Sec. 10: what DCF did about a minor.
+        (crate::intake::dcf::DcfResponse::NAME, crate::intake::dcf::DcfResponse::entries()),
+        (crate::intake::dcf::DcfNotAcceptedReason::NAME, crate::intake::dcf::DcfNotAcceptedReason::entries()),
     ]
     .into_iter()
     // Training compliance: topics, populations, course formats, statuses.
