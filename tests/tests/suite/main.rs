@@ -33,4 +33,5 @@ mod stats_rollups;
 mod stats_subjects;
 mod training_api;
 mod training_cli;
+mod training_fidelity;
 mod training_vectors;
