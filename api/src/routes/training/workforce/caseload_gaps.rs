@@ -69,7 +69,7 @@ pub async fn caseload_gaps(
         .filter_map(|(a, p)| {
             let (person, completions) = facts.get(&p.id)?;
             let e = caseload_eligibility(person, completions, a.assigned_on);
-            (!e.eligible).then(|| CaseloadGap {
+            (!e.eligible).then_some(CaseloadGap {
                 person_id: p.id,
                 agency: p.agency,
                 employee_ref: p.employee_ref,
