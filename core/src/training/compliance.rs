@@ -115,8 +115,9 @@ impl Completion {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Person {
     pub population: Population,
-    /// The day the six-month clock starts (hire date; for a contracted
-    /// provider's staff, the later of the contract and hire dates).
+    /// The hire date, which starts the six-month clock — except for a
+    /// contracted provider's staff with a `contract_start`, whose clock the
+    /// provider's contract runs (see [`initial_due_of`]).
     pub start_date: NaiveDate,
     /// Role `social_worker_trainee` (the caseload rule applies).
     pub social_worker_trainee: bool,
