@@ -11,7 +11,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use std::collections::HashSet;
 use uuid::Uuid;
 
-/// Rows to write per `INSERT` when importing (9 binds per row, far below
+/// Rows to write per `INSERT` when importing (10 binds per row, far below
 /// PostgreSQL's 65,535).
 pub const IMPORT_CHUNK: usize = 1000;
 
@@ -353,6 +353,7 @@ pub async fn existing_refs(conn: &mut AsyncPgConnection, agencies: &[String]) ->
 pub struct RosterColumns {
     pub active: bool,
     pub town: bool,
+    pub provider: bool,
 }
 
 /// Inserts or updates (by agency and `employee_ref`) every row, in multi-row
@@ -376,6 +377,7 @@ pub async fn upsert_people(
                 workforce::start_date.eq(excluded(workforce::start_date)),
                 carried.active.then(|| workforce::active.eq(excluded(workforce::active))),
                 carried.town.then(|| workforce::town.eq(excluded(workforce::town))),
+                carried.provider.then(|| workforce::provider_id.eq(excluded(workforce::provider_id))),
                 workforce::updated_at.eq(now),
             ))
             .execute(conn)

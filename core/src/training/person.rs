@@ -153,8 +153,8 @@ pub struct PersonChange {
 /// only a provider's own staff run on its contract clock ("or in the case of
 /// a provider, not later than six months after entering into a contract with
 /// the department", Sec. 4(b)).
-pub fn check_provider_link(population: Population, provider: Option<uuid::Uuid>, errors: &mut Vec<ValidationError>) {
-    if provider.is_some() && population != Population::DcfContractedProvider {
+pub fn check_provider_link(population: Population, linked: bool, errors: &mut Vec<ValidationError>) {
+    if linked && population != Population::DcfContractedProvider {
         errors.push(ValidationError::new(
             "/provider_id",
             ErrorCode::NotAllowed,

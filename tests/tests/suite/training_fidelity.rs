@@ -220,3 +220,54 @@ async fn law_enforcement_is_counted_trained_or_not_by_agency_and_region() {
     let (_, p1) = get(&app, &format!("/v1/workforce/{a}/compliance"), &coord).await;
     assert_eq!((p1["status"].as_str(), p1["trained"].as_bool(), p1["next_due_basis"].as_str()), (Some("not_required"), Some(true), Some("state_policy")), "{p1}");
 }
+
+async fn import(app: &TestApp, key: &str, csv: &str) -> (u16, Value) {
+    let r = app
+        .client
+        .post(app.url("/v1/workforce/import"))
+        .bearer_auth(key)
+        .header("content-type", "text/csv")
+        .body(csv.to_string())
+        .send()
+        .await
+        .unwrap();
+    status_and_json(r).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_roster_links_contracted_staff_to_their_provider_by_name() {
+    let app = TestApp::spawn().await.unwrap();
+    app.set_today(d("2027-08-01"));
+    let coord = app.key("Coordinator", Role::Coordinator).await.unwrap();
+    let (status, provider) = post(&app, "/v1/training/providers", &coord, json!({"name": "Harbor Youth Services", "contract_start": "2027-03-15"})).await;
+    assert_eq!(status, 201, "{provider}");
+
+    // Every wrong row named, nothing written: an unknown provider, a provider for DCF's own staff.
+    let bad = "agency,population,employee_ref,start_date,provider\n\
+               dcf,dcf_contracted_provider,C-1,2020-01-01,Nobody Inc\n\
+               dcf,dcf_employee,E-1,2020-01-01,Harbor Youth Services\n";
+    let (status, body) = import(&app, &coord, bad).await;
+    assert_eq!(status, 422, "{body}");
+    let errors: Vec<(u64, &str, &str)> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["row"].as_u64().unwrap(), e["path"].as_str().unwrap(), e["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(errors, [(3, "/provider_id", "not_allowed")], "row checks first: {body}");
+    let bad = "agency,population,employee_ref,start_date,provider\ndcf,dcf_contracted_provider,C-1,2020-01-01,Nobody Inc\n";
+    let (status, body) = import(&app, &coord, bad).await;
+    assert_eq!((status, body["errors"][0]["path"].as_str(), body["errors"][0]["row"].as_u64()), (422, Some("/provider"), Some(2)), "{body}");
+    let (_, people) = get(&app, "/v1/workforce", &coord).await;
+    assert_eq!(people["total_items"], 0);
+
+    let good = "agency,population,employee_ref,start_date,provider\ndcf,dcf_contracted_provider,C-1,2020-01-01,Harbor Youth Services\n";
+    assert_eq!(import(&app, &coord, good).await.0, 200);
+    // A roster without the column keeps the link.
+    assert_eq!(import(&app, &coord, "agency,population,employee_ref,start_date\ndcf,dcf_contracted_provider,C-1,2020-01-02\n").await.0, 200);
+    let (_, people) = get(&app, "/v1/workforce", &coord).await;
+    let c1 = &people["items"][0];
+    assert_eq!((c1["provider_id"].clone(), c1["start_date"].as_str()), (provider["id"].clone(), Some("2020-01-02")), "{people}");
+    let (_, compliance) = get(&app, &format!("/v1/workforce/{}/compliance", c1["id"].as_str().unwrap()), &coord).await;
+    assert_eq!(compliance["initial_due"], "2027-09-15");
+}

@@ -88,7 +88,7 @@ pub async fn create_person(
     .map_err(ApiError::Invalid)?);
     let mut errors = Vec::new();
     if let Ok(population) = new.population.parse() {
-        check_provider_link(population, body.provider_id, &mut errors);
+        check_provider_link(population, body.provider_id.is_some(), &mut errors);
     }
     if !errors.is_empty() {
         return Err(ApiError::Invalid(errors));

@@ -55,7 +55,7 @@ pub async fn update_person(
     let population = changes.population.as_deref().unwrap_or(&person.population).parse().map_err(|()| ApiError::internal("stored population is not a code"))?;
     let provider = changes.provider_id.unwrap_or(person.provider_id);
     let mut errors = Vec::new();
-    check_provider_link(population, provider, &mut errors);
+    check_provider_link(population, provider.is_some(), &mut errors);
     if !errors.is_empty() {
         return Err(ApiError::Invalid(errors));
     }
