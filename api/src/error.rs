@@ -122,6 +122,8 @@ pub enum Conflict {
     StatementConflict,
     DuplicateCourseCode,
     DuplicateEmployeeRef,
+    /// A contracted provider of this name is already on file.
+    DuplicateProviderName,
     /// The intake submission already became an incident.
     AlreadyConverted,
 }
@@ -132,6 +134,7 @@ impl Conflict {
             Conflict::StatementConflict => "statement_conflict",
             Conflict::DuplicateCourseCode => "duplicate_course_code",
             Conflict::DuplicateEmployeeRef => "duplicate_employee_ref",
+            Conflict::DuplicateProviderName => "duplicate_provider_name",
             Conflict::AlreadyConverted => "already_converted",
         }
     }
@@ -141,6 +144,7 @@ impl Conflict {
             Conflict::StatementConflict => "a statement with this id is already stored with different content",
             Conflict::DuplicateCourseCode => "a course with this code already exists",
             Conflict::DuplicateEmployeeRef => "this account already has a person with this employee reference",
+            Conflict::DuplicateProviderName => "a contracted provider with this name already exists",
             Conflict::AlreadyConverted => "this submission was already converted to an incident",
         }
     }

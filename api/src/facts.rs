@@ -10,36 +10,42 @@ use crate::http::region::RegionType;
 use beacon_core::directory::gaps as analysis;
 use beacon_core::directory::vetting;
 use beacon_core::training::person::is_social_worker_trainee;
-use beacon_core::training::{CompletionRecord, Person, Population, TrainingTopic};
+use crate::db::training as training_store;
+use beacon_core::training::{counting, Completion, CompletionRecord, CourseKind, CourseSubject, Person, Population, TrainingTopic};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel_async::AsyncPgConnection;
 use std::collections::HashMap;
 use std::str::FromStr;
 use uuid::Uuid;
 
-/// The facts the core rules need about a person.
-pub fn person_facts(row: &PersonRow) -> Result<Person, ApiError> {
+/// The facts the core rules need about a person; `contract_start` is their
+/// contracted provider's, when linked to one.
+pub fn person_facts(row: &PersonRow, contract_start: Option<NaiveDate>) -> Result<Person, ApiError> {
     let population = Population::from_str(&row.population)
         .map_err(|()| ApiError::internal(format!("stored population `{}` is not a code", row.population)))?;
     Ok(Person {
         population,
         start_date: row.start_date,
         social_worker_trainee: is_social_worker_trainee(row.role.as_deref()),
+        contract_start,
     })
 }
 
-/// A stored completion as the core sees it (unknown stored topics are dropped).
-pub fn completion_record(completed_on: NaiveDate, topics: &[String], voided: bool) -> CompletionRecord {
+/// A stored completion as the core sees it (unknown stored topics are
+/// dropped; the database's checks keep subject and kind to their codes).
+pub fn completion_record(row: &CompletionRow) -> CompletionRecord {
     CompletionRecord {
-        date: completed_on,
-        topics: topics.iter().filter_map(|t| TrainingTopic::from_str(t).ok()).collect(),
-        voided,
+        date: row.completed_on,
+        topics: row.topics.iter().filter_map(|t| TrainingTopic::from_str(t).ok()).collect(),
+        subject: CourseSubject::from_str(&row.subject).unwrap_or_default(),
+        kind: CourseKind::from_str(&row.kind).unwrap_or_default(),
+        voided: row.voided,
     }
 }
 
 /// A person's stored completions as the core sees them.
 pub fn records(rows: &[CompletionRow]) -> Vec<CompletionRecord> {
-    rows.iter().map(|r| completion_record(r.completed_on, &r.topics, r.voided)).collect()
+    rows.iter().map(completion_record).collect()
 }
 
 /// What the gap analysis of `from..=to` by `kind` is computed from, as of
@@ -90,4 +96,27 @@ pub async fn gap_facts(
             .collect(),
     };
     Ok(facts)
+}
+
+/// The training rules' facts about each of `people`: the person (with their
+/// contracted provider's contract start) and the completions that count.
+pub async fn workforce_facts(
+    conn: &mut AsyncPgConnection,
+    people: &[PersonRow],
+) -> Result<HashMap<Uuid, (Person, Vec<Completion>)>, ApiError> {
+    let providers: HashMap<Uuid, NaiveDate> =
+        training_store::list_providers(conn).await?.into_iter().map(|p| (p.id, p.contract_start)).collect();
+    let ids: Vec<Uuid> = people.iter().map(|p| p.id).collect();
+    let mut stored: HashMap<Uuid, Vec<CompletionRecord>> = HashMap::new();
+    for row in training_store::completions_of_people(conn, &ids).await? {
+        stored.entry(row.person_id).or_default().push(completion_record(&row));
+    }
+    people
+        .iter()
+        .map(|p| {
+            let contract_start = p.provider_id.and_then(|id| providers.get(&id).copied());
+            let completions = counting(stored.get(&p.id).map_or(&[][..], Vec::as_slice));
+            Ok((p.id, (person_facts(p, contract_start)?, completions)))
+        })
+        .collect()
 }

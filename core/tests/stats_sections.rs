@@ -49,8 +49,8 @@ const ALL: [TrainingTopic; 4] = [
 fn staff(agency: &str, population: Population, start: NaiveDate, trained: Option<NaiveDate>) -> StaffMember {
     StaffMember {
         agency: agency.into(),
-        person: Person { population, start_date: start, social_worker_trainee: false },
-        completions: trained.map(|d| vec![Completion { date: d, topics: ALL.to_vec() }]).unwrap_or_default(),
+        person: Person { population, start_date: start, social_worker_trainee: false, contract_start: None },
+        completions: trained.map(|d| vec![Completion::new(d, ALL.to_vec())]).unwrap_or_default(),
     }
 }
 
@@ -104,16 +104,23 @@ fn the_incident_total_follows_the_trend_tables_verdict() {
 
 #[test]
 fn late_completion_is_training_after_the_deadline_then_running() {
-    let dcf = |start| Person { population: Population::DcfEmployee, start_date: start, social_worker_trainee: false };
-    let full = |d| vec![Completion { date: d, topics: ALL.to_vec() }];
-    let police = Person { population: Population::LawEnforcement, start_date: day(2026, 1, 5), social_worker_trainee: false };
-    let cases: [(Person, Vec<Completion>, NaiveDate, bool, &str); 6] = [
+    let dcf = |start| Person { population: Population::DcfEmployee, start_date: start, social_worker_trainee: false, contract_start: None };
+    let full = |d| vec![Completion::new(d, ALL.to_vec())];
+    let police = Person { population: Population::LawEnforcement, start_date: day(2026, 1, 5), social_worker_trainee: false, contract_start: None };
+    let cases: [(Person, Vec<Completion>, NaiveDate, bool, &str); 7] = [
         (dcf(day(2026, 1, 5)), full(day(2027, 6, 30)), day(2027, 8, 1), false, "trained before July 1, 2027"),
         (dcf(day(2026, 1, 5)), full(day(2027, 7, 1)), day(2027, 8, 1), false, "trained on the deadline"),
         (dcf(day(2026, 1, 5)), full(day(2027, 7, 2)), day(2027, 8, 1), true, "trained the day after"),
         (dcf(day(2027, 3, 10)), full(day(2027, 9, 10)), day(2027, 10, 1), false, "six months after starting, on time"),
         (dcf(day(2026, 1, 5)), vec![], day(2027, 8, 1), false, "never trained: overdue, not late"),
         (police, full(day(2028, 1, 1)), day(2028, 2, 1), false, "no deadline, never late"),
+        (
+            dcf(day(2026, 1, 5)),
+            vec![full(day(2027, 8, 1)).remove(0), full(day(2030, 7, 1)).remove(0)],
+            day(2030, 7, 2),
+            true,
+            "late once, then a timely refresher: still trained late",
+        ),
     ];
     for (person, completions, as_of, late, why) in cases {
         assert_eq!(completed_late(&person, &completions, as_of), late, "{why}");
@@ -270,4 +277,21 @@ fn the_report_carries_the_new_sections_and_lists_what_is_unknown() {
     for term in ["Minor involved", "DCF notified", "Training status", "Completed late", "Gap severity", "Referral outcome", "Days to outcome"] {
         assert!(terms.contains(&term), "{term}");
     }
+}
+
+#[test]
+fn law_enforcement_is_counted_trained_or_not_by_agency() {
+    let as_of = day(2027, 9, 1);
+    let mut staff_list = Vec::new();
+    for _ in 0..12 {
+        staff_list.push(staff("local_police", Population::LawEnforcement, day(2026, 1, 5), Some(day(2027, 2, 1))));
+        staff_list.push(staff("local_police", Population::LawEnforcement, day(2026, 1, 5), None));
+    }
+    let s = training_section(&SectionFacts { staff: staff_list, ..SectionFacts::default() }, &public(), as_of).unwrap();
+    let police = s.tables.iter().find(|t| t.name() == "law enforcement by agency, trained").expect("a law enforcement table");
+    assert_eq!(police.cell(&[0, 0]), Some(Cell::shown(12)), "trained");
+    assert_eq!(police.cell(&[0, 1]), Some(Cell::shown(12)), "not trained");
+    // Without police, no such table.
+    let none = training_section(&SectionFacts { staff: vec![staff("dcf", Population::DcfEmployee, day(2026, 1, 5), None)], ..SectionFacts::default() }, &public(), as_of).unwrap();
+    assert_eq!(none.tables.len(), 3);
 }

@@ -5,12 +5,14 @@
 
 use beacon_core::reference::codes::CodeList;
 use beacon_core::training::{
-    caseload_eligibility, compliance, initial_due, latest_qualifying_date, required_topics, training_lists,
-    Completion, ComplianceStatus, CourseFormat, Person, Population, TrainingTopic,
+    caseload_eligibility, compliance, initial_due, latest_qualifying_date, required_topics, topic_label, training_lists,
+    Completion, ComplianceStatus, CourseFormat, CourseKind, CourseSubject, Person, Population, TrainingTopic,
 };
 use chrono::{Months, NaiveDate};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
+
+const OPTIONAL_KEYS: [&str; 4] = ["history", "late_completions", "trained", "next_due_basis"];
 
 fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -44,10 +46,15 @@ fn parse(path: &Path) -> Result<Vector, String> {
     let population: Population = serde_json::from_value(p["population"].clone())
         .map_err(|e| format!("{file}: person.population: {e}"))?;
     let role = p.get("role").and_then(Value::as_str);
+    let contract_start = match p.get("contract_start") {
+        Some(c) => Some(date(c, "person.contract_start")?),
+        None => None,
+    };
     let person = Person {
         population,
         start_date: date(&p["start_date"], "person.start_date")?,
         social_worker_trainee: role == Some("social_worker_trainee"),
+        contract_start,
     };
     let completions: Vec<Completion> = serde_json::from_value(v["completions"].clone())
         .map_err(|e| format!("{file}: completions: {e}"))?;
@@ -85,6 +92,22 @@ fn every_training_vector_holds_in_core() {
         for key in ["status", "due", "initial_due", "next_due", "last_qualifying_completion"] {
             if got[key] != want[key] {
                 failures.push(format!("{}: compliance.{key}: expected {}, got {}", v.file, want[key], got[key]));
+            }
+        }
+        // Members a vector may pin beyond the five every vector has.
+        for key in OPTIONAL_KEYS {
+            if let Some(w) = want.get(key) {
+                if got[key] != *w {
+                    failures.push(format!("{}: compliance.{key}: expected {w}, got {}", v.file, got[key]));
+                }
+            }
+        }
+        if let Some(labels) = v.expect.get("topic_labels").and_then(Value::as_object) {
+            for (topic, want) in labels {
+                let t: TrainingTopic = serde_json::from_value(json!(topic)).unwrap();
+                if json!(topic_label(t, v.person.population)) != *want {
+                    failures.push(format!("{}: topic_labels.{topic}: expected {want}, got {}", v.file, topic_label(t, v.person.population)));
+                }
             }
         }
         if let Some(ce) = v.expect.get("caseload") {
@@ -158,15 +181,11 @@ fn required_topics_per_population() {
 
 #[test]
 fn window_is_365_days_inclusive() {
-    let all = |date: &str| Completion { date: d(date), topics: vec![TrainingTopic::TraumaDisclosures] };
-    let first = Completion {
-        date: d("2027-01-10"),
-        topics: vec![
-            TrainingTopic::LawsProtocols,
-            TrainingTopic::IdentificationServices,
-            TrainingTopic::DeescalationHarmReduction,
-        ],
-    };
+    let all = |date: &str| Completion::new(d(date), vec![TrainingTopic::TraumaDisclosures]);
+    let first = Completion::new(
+        d("2027-01-10"),
+        vec![TrainingTopic::LawsProtocols, TrainingTopic::IdentificationServices, TrainingTopic::DeescalationHarmReduction],
+    );
     let p = Population::DcfEmployee;
     let far = d("2030-01-01");
     assert_eq!(latest_qualifying_date(p, &[first.clone(), all("2028-01-09")], far), Some(d("2028-01-09")));
@@ -178,25 +197,31 @@ fn window_is_365_days_inclusive() {
 #[test]
 fn an_empty_completion_never_qualifies() {
     let p = Population::DcfEmployee;
-    let full = Completion { date: d("2027-02-01"), topics: TrainingTopic::ALL.to_vec() };
-    let empty = Completion { date: d("2027-03-01"), topics: vec![] };
+    let full = Completion::new(d("2027-02-01"), TrainingTopic::ALL.to_vec());
+    let empty = Completion::new(d("2027-03-01"), vec![]);
     assert_eq!(latest_qualifying_date(p, &[full, empty], d("2027-04-01")), Some(d("2027-02-01")));
 }
 
 #[test]
 fn caseload_reasons_name_the_rule_and_the_missing_topics() {
-    let trainee = Person { population: Population::DcfEmployee, start_date: d("2027-01-01"), social_worker_trainee: true };
+    let trainee = Person { population: Population::DcfEmployee, start_date: d("2027-01-01"), social_worker_trainee: true, contract_start: None };
     let staff = Person { social_worker_trainee: false, ..trainee.clone() };
-    let partial = [Completion { date: d("2027-02-01"), topics: vec![TrainingTopic::LawsProtocols] }];
+    let partial = [Completion::new(d("2027-02-01"), vec![TrainingTopic::LawsProtocols])];
 
     let r = caseload_eligibility(&staff, &[], d("2027-03-01"));
     assert!(r.eligible);
     assert_eq!(r.reason, "not a social worker trainee");
 
+    // Family violence is required at every date; before 2027 it is all that is.
     let r = caseload_eligibility(&trainee, &[], d("2026-12-31"));
-    assert!(r.eligible);
-    assert_eq!(r.reason, "before 2027-01-01 no training is required before a caseload");
+    assert!(!r.eligible);
+    assert_eq!(r.reason, "no family violence training completed on or before 2026-12-31");
+    let fv = Completion { subject: CourseSubject::FamilyViolence, ..Completion::new(d("2026-06-01"), vec![]) };
+    let r = caseload_eligibility(&trainee, std::slice::from_ref(&fv), d("2026-12-31"));
+    assert!(r.eligible, "{}", r.reason);
+    assert!(r.reason.contains("family violence training completed on 2026-06-01"), "{}", r.reason);
 
+    let partial = [partial[0].clone(), fv.clone()];
     let r = caseload_eligibility(&trainee, &partial, d("2027-03-01"));
     assert!(!r.eligible);
     for t in ["identification_services", "deescalation_harm_reduction", "trauma_disclosures"] {
@@ -204,7 +229,11 @@ fn caseload_reasons_name_the_rule_and_the_missing_topics() {
     }
     assert!(!r.reason.contains("laws_protocols"), "{}", r.reason);
 
-    let full = [Completion { date: d("2027-02-01"), topics: TrainingTopic::ALL.to_vec() }];
+    let ht = Completion::new(d("2027-02-01"), TrainingTopic::ALL.to_vec());
+    let r = caseload_eligibility(&trainee, std::slice::from_ref(&ht), d("2027-03-01"));
+    assert!(!r.eligible, "trafficking training without family violence: {}", r.reason);
+    assert!(r.reason.contains("family violence"), "{}", r.reason);
+    let full = [ht, fv];
     let r = caseload_eligibility(&trainee, &full, d("2027-03-01"));
     assert!(r.eligible);
     assert!(r.reason.contains("2027-02-01"), "{}", r.reason);
@@ -217,12 +246,16 @@ fn caseload_reasons_name_the_rule_and_the_missing_topics() {
 
 #[test]
 fn compliance_serialises_dates_as_iso_and_absent_dates_as_null() {
-    let p = Person { population: Population::LawEnforcement, start_date: d("2020-01-01"), social_worker_trainee: false };
-    let got = serde_json::to_value(compliance(&p, &[], d("2027-01-01"))).unwrap();
+    let p = Person { population: Population::LawEnforcement, start_date: d("2020-01-01"), social_worker_trainee: false, contract_start: None };
+    let mut got = serde_json::to_value(compliance(&p, &[], d("2027-01-01"))).unwrap();
+    let topics = got.as_object_mut().unwrap().remove("topics").unwrap();
+    assert_eq!(topics.as_array().map(Vec::len), Some(4));
+    assert_eq!(topics[0]["basis"], "Sec. 10(b)");
     assert_eq!(
         got,
         json!({"status": "not_required", "due": null, "initial_due": "2027-07-01", "next_due": null,
-               "last_qualifying_completion": null})
+               "last_qualifying_completion": null, "next_due_basis": null, "trained": false, "history": [],
+               "late_completions": 0})
     );
 }
 
@@ -238,8 +271,82 @@ fn wire_codes_equal_published_codes() {
     serde_codes_match::<TrainingTopic>();
     serde_codes_match::<Population>();
     serde_codes_match::<CourseFormat>();
+    serde_codes_match::<CourseSubject>();
+    serde_codes_match::<CourseKind>();
     serde_codes_match::<ComplianceStatus>();
     let names: Vec<&str> = training_lists().iter().map(|(n, _)| *n).collect();
-    assert_eq!(names, ["training_topic", "population", "course_format", "compliance_status"]);
+    assert_eq!(names, ["training_topic", "population", "course_format", "course_subject", "course_kind", "compliance_status"]);
     assert_eq!("live_online".parse::<CourseFormat>(), Ok(CourseFormat::LiveOnline));
+}
+
+#[test]
+fn law_enforcement_is_counted_trained_or_not_by_agency_and_region() {
+    use beacon_core::reference::regions::RegionType;
+    use beacon_core::training::tally::{law_enforcement_counts, Officer};
+    let o = |agency, town, trained| Officer { agency, town, trained };
+    let officers = [
+        o("local_police", Some("Hartford"), true),
+        o("local_police", Some("hartford"), false),
+        o("desp", Some("New London"), true),
+        o("desp", None, false),
+        o("desp", Some("Atlantis"), false),
+    ];
+    let got = serde_json::to_value(law_enforcement_counts(&officers, RegionType::DcfRegion)).unwrap();
+    assert_eq!(got["trained"], 2);
+    assert_eq!(got["not_trained"], 3);
+    assert_eq!(
+        got["by_agency"],
+        json!([{"key": "desp", "trained": 1, "not_trained": 2}, {"key": "local_police", "trained": 1, "not_trained": 1}])
+    );
+    // Regions in number order; no town (or no town the reference data knows) last.
+    assert_eq!(
+        got["by_region"],
+        json!([{"key": "3", "trained": 1, "not_trained": 0}, {"key": "4", "trained": 1, "not_trained": 1},
+               {"key": null, "trained": 0, "not_trained": 2}])
+    );
+    let by_county = law_enforcement_counts(&officers, RegionType::County);
+    assert_eq!(by_county.region_type, "county");
+    assert_eq!(by_county.by_region[0].key.as_deref(), Some("Hartford"));
+}
+
+#[test]
+fn each_population_reads_its_own_sections_words() {
+    use beacon_core::training::topics::topic_basis;
+    let minors = "Techniques on receiving disclosures of trauma from minor children";
+    for (p, basis, disclosures) in [
+        (Population::DcfEmployee, "Sec. 4(a)", minors),
+        (Population::DcfContractedProvider, "Sec. 4(a)", minors),
+        (Population::CssdEmployee, "Sec. 5(a)", minors),
+        (Population::Other, "Sec. 1(c)", "Techniques on receiving disclosures of trauma from minor children and adults"),
+    ] {
+        assert_eq!(topic_basis(p), basis);
+        assert_eq!(topic_label(TrainingTopic::TraumaDisclosures, p), disclosures, "{p}");
+    }
+    // Sec. 4(a) is about minor children throughout; Sec. 5(a)(1)-(3) are not.
+    for t in [TrainingTopic::LawsProtocols, TrainingTopic::IdentificationServices, TrainingTopic::DeescalationHarmReduction] {
+        assert!(topic_label(t, Population::DcfEmployee).contains("minor children"), "{t}");
+        assert!(!topic_label(t, Population::CssdEmployee).contains("minor"), "{t}");
+    }
+}
+
+#[test]
+fn a_courses_subject_decides_its_topics() {
+    use beacon_core::training::course::{check_course, NewCourseRequest};
+    let body = |subject: CourseSubject, topics: Vec<TrainingTopic>| NewCourseRequest {
+        code: "C-1".into(),
+        title: "t".into(),
+        version: "1".into(),
+        format: CourseFormat::Recorded,
+        duration_minutes: 60,
+        topics,
+        subject,
+        kind: CourseKind::default(),
+        recording_url: None,
+        adaptations: vec![],
+    };
+    assert!(check_course(&body(CourseSubject::FamilyViolence, vec![])).is_ok());
+    assert!(check_course(&body(CourseSubject::FamilyViolence, vec![TrainingTopic::LawsProtocols])).is_err());
+    assert!(check_course(&body(CourseSubject::HumanTrafficking, vec![])).is_err());
+    let ok = check_course(&body(CourseSubject::HumanTrafficking, vec![TrainingTopic::LawsProtocols])).unwrap();
+    assert_eq!((ok.subject, ok.kind), (CourseSubject::HumanTrafficking, CourseKind::Either));
 }

@@ -79,6 +79,8 @@ fn course() -> NewCourseRequest {
         format: CourseFormat::Recorded,
         duration_minutes: 90,
         topics: vec![TrainingTopic::LawsProtocols, TrainingTopic::IdentificationServices],
+        subject: Default::default(),
+        kind: Default::default(),
         recording_url: Some("https://learn.ct.gov/ht-101".into()),
         adaptations: vec![Adaptation { agency: "dcf".into(), description: "Case studies of DCF referrals".into() }],
     }
@@ -139,7 +141,7 @@ fn a_completion_row_table() {
 
 #[test]
 fn voided_completions_never_count() {
-    let record = |date: &str, voided| CompletionRecord { date: d(date), topics: vec![TrainingTopic::LawsProtocols], voided };
+    let record = |date: &str, voided| CompletionRecord { date: d(date), topics: vec![TrainingTopic::LawsProtocols], subject: Default::default(), kind: Default::default(), voided };
     let counted = counting(&[record("2027-01-01", false), record("2027-02-01", true), record("2027-03-01", false)]);
     let dates: Vec<NaiveDate> = counted.iter().map(|c| c.date).collect();
     assert_eq!(dates, vec![d("2027-01-01"), d("2027-03-01")]);

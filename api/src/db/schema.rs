@@ -196,6 +196,8 @@ diesel::table! {
         topics -> Array<Text>,
         adaptations -> Jsonb,
         created_at -> Timestamptz,
+        subject -> Text,
+        kind -> Text,
     }
 }
 
@@ -212,6 +214,7 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         town -> Nullable<Text>,
+        provider_id -> Nullable<Uuid>,
     }
 }
 
@@ -226,6 +229,8 @@ diesel::table! {
         statement_id -> Nullable<Text>,
         voided -> Bool,
         created_at -> Timestamptz,
+        subject -> Text,
+        kind -> Text,
     }
 }
 
@@ -246,6 +251,29 @@ diesel::table! {
 diesel::joinable!(completions -> workforce (person_id));
 diesel::joinable!(completions -> courses (course_id));
 diesel::allow_tables_to_appear_in_same_query!(completions, workforce, courses);
+
+// Migration 000018: DCF-contracted providers and caseload assignments (Sec. 3(7), 4(b)).
+diesel::table! {
+    contracted_providers (id) {
+        id -> Uuid,
+        name -> Text,
+        contract_start -> Date,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    caseload_assignments (id) {
+        id -> Uuid,
+        person_id -> Uuid,
+        assigned_on -> Date,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(workforce -> contracted_providers (provider_id));
+diesel::joinable!(caseload_assignments -> workforce (person_id));
+diesel::allow_tables_to_appear_in_same_query!(workforce, contracted_providers, caseload_assignments);
 
 diesel::table! {
     directory_organizations (id) {

@@ -3,7 +3,7 @@
 //! Agency scoping is applied here, in the queries: a reporter's queries carry
 //! its account's agency, so another agency's rows are never read.
 
-use super::schema::{completions, courses, workforce, xapi_statements};
+use super::schema::{caseload_assignments, completions, contracted_providers, courses, workforce, xapi_statements};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use diesel::upsert::excluded;
@@ -11,7 +11,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use std::collections::HashSet;
 use uuid::Uuid;
 
-/// Rows to write per `INSERT` when importing (9 binds per row, far below
+/// Rows to write per `INSERT` when importing (10 binds per row, far below
 /// PostgreSQL's 65,535).
 pub const IMPORT_CHUNK: usize = 1000;
 
@@ -76,6 +76,8 @@ pub struct NewCourse {
     pub recording_url: Option<String>,
     pub topics: Vec<String>,
     pub adaptations: serde_json::Value,
+    pub subject: String,
+    pub kind: String,
 }
 
 /// A course of the curriculum.
@@ -95,6 +97,10 @@ pub struct CourseRow {
     /// `[{agency, description}]`: agencies' adaptations of the course.
     pub adaptations: serde_json::Value,
     pub created_at: DateTime<Utc>,
+    /// `human_trafficking` or `family_violence`.
+    pub subject: String,
+    /// `initial`, `refresher` or `either`.
+    pub kind: String,
 }
 
 /// Inserts the course; `None` when its code is taken.
@@ -149,6 +155,7 @@ pub struct NewPerson {
     pub start_date: NaiveDate,
     pub active: bool,
     pub town: Option<String>,
+    pub provider_id: Option<Uuid>,
 }
 
 impl NewPerson {
@@ -164,6 +171,7 @@ impl NewPerson {
             start_date: p.start_date,
             active: p.active,
             town: p.town,
+            provider_id: None,
         }
     }
 }
@@ -190,6 +198,8 @@ pub struct PersonRow {
     pub town: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The DCF-contracted provider the person works for (Sec. 4(b)).
+    pub provider_id: Option<Uuid>,
 }
 
 /// Inserts the person; `None` when the agency already has this `employee_ref`.
@@ -305,6 +315,7 @@ pub struct PersonChanges {
     pub start_date: Option<NaiveDate>,
     pub active: Option<bool>,
     pub town: Option<Option<String>>,
+    pub provider_id: Option<Option<Uuid>>,
 }
 
 /// Applies `changes` (and touches `updated_at`); `None` when the person is not in `scope`.
@@ -342,6 +353,7 @@ pub async fn existing_refs(conn: &mut AsyncPgConnection, agencies: &[String]) ->
 pub struct RosterColumns {
     pub active: bool,
     pub town: bool,
+    pub provider: bool,
 }
 
 /// Inserts or updates (by agency and `employee_ref`) every row, in multi-row
@@ -365,6 +377,7 @@ pub async fn upsert_people(
                 workforce::start_date.eq(excluded(workforce::start_date)),
                 carried.active.then(|| workforce::active.eq(excluded(workforce::active))),
                 carried.town.then(|| workforce::town.eq(excluded(workforce::town))),
+                carried.provider.then(|| workforce::provider_id.eq(excluded(workforce::provider_id))),
                 workforce::updated_at.eq(now),
             ))
             .execute(conn)
@@ -386,6 +399,8 @@ pub struct NewCompletion {
     pub source: String,
     pub statement_id: Option<String>,
     pub voided: bool,
+    pub subject: String,
+    pub kind: String,
 }
 
 /// A recorded completion.
@@ -405,6 +420,9 @@ pub struct CompletionRow {
     /// Retracted by an xAPI `voided` statement: no longer counts.
     pub voided: bool,
     pub created_at: DateTime<Utc>,
+    /// Copied from the course when recorded.
+    pub subject: String,
+    pub kind: String,
 }
 
 pub async fn insert_completion(conn: &mut AsyncPgConnection, new: &NewCompletion) -> QueryResult<CompletionRow> {
@@ -425,15 +443,12 @@ pub async fn completions_of(conn: &mut AsyncPgConnection, person_id: Uuid) -> Qu
         .await
 }
 
-/// `(person, date, topics, voided)` of every completion of these people; which
-/// count is the core's rule (`beacon_core::training::counting`).
-pub async fn completions_of_people(
-    conn: &mut AsyncPgConnection,
-    people: &[Uuid],
-) -> QueryResult<Vec<(Uuid, NaiveDate, Vec<String>, bool)>> {
+/// Every completion of these people; which count is the core's rule
+/// (`beacon_core::training::counting`).
+pub async fn completions_of_people(conn: &mut AsyncPgConnection, people: &[Uuid]) -> QueryResult<Vec<CompletionRow>> {
     completions::table
         .filter(completions::person_id.eq_any(people))
-        .select((completions::person_id, completions::completed_on, completions::topics, completions::voided))
+        .select(CompletionRow::as_select())
         .load(conn)
         .await
 }
@@ -535,4 +550,120 @@ pub async fn insert_completions(conn: &mut AsyncPgConnection, rows: &[NewComplet
         written += diesel::insert_into(completions::table).values(chunk).execute(conn).await?;
     }
     Ok(written)
+}
+
+// ---------------------------------------------------------------- contracted providers
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = contracted_providers)]
+pub struct NewProvider {
+    pub id: Uuid,
+    pub name: String,
+    pub contract_start: NaiveDate,
+}
+
+/// A provider "that provide[s] services pursuant to a contract with the department" (Sec. 4(a)).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = contracted_providers)]
+pub struct ProviderRow {
+    pub id: Uuid,
+    pub name: String,
+    pub contract_start: NaiveDate,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Inserts the provider; `None` when its name is taken.
+pub async fn insert_provider(conn: &mut AsyncPgConnection, new: &NewProvider) -> QueryResult<Option<ProviderRow>> {
+    diesel::insert_into(contracted_providers::table)
+        .values(new)
+        .on_conflict(contracted_providers::name)
+        .do_nothing()
+        .returning(ProviderRow::as_returning())
+        .get_result(conn)
+        .await
+        .optional()
+}
+
+pub async fn list_providers(conn: &mut AsyncPgConnection) -> QueryResult<Vec<ProviderRow>> {
+    contracted_providers::table
+        .order(contracted_providers::name.asc())
+        .select(ProviderRow::as_select())
+        .load(conn)
+        .await
+}
+
+pub async fn provider(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<ProviderRow>> {
+    contracted_providers::table
+        .find(id)
+        .select(ProviderRow::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// The contract start of a person's provider, when linked to one.
+pub async fn contract_start_of(conn: &mut AsyncPgConnection, person: &PersonRow) -> QueryResult<Option<NaiveDate>> {
+    match person.provider_id {
+        Some(id) => Ok(provider(conn, id).await?.map(|p| p.contract_start)),
+        None => Ok(None),
+    }
+}
+
+// ---------------------------------------------------------------- caseload assignments
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = caseload_assignments)]
+pub struct AssignmentRow {
+    pub id: Uuid,
+    pub person_id: Uuid,
+    pub assigned_on: NaiveDate,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Records the assignment; an assignment already on file for that day is returned as it is.
+pub async fn insert_assignment(conn: &mut AsyncPgConnection, person_id: Uuid, assigned_on: NaiveDate) -> QueryResult<(AssignmentRow, bool)> {
+    let inserted = diesel::insert_into(caseload_assignments::table)
+        .values((
+            caseload_assignments::id.eq(Uuid::new_v4()),
+            caseload_assignments::person_id.eq(person_id),
+            caseload_assignments::assigned_on.eq(assigned_on),
+        ))
+        .on_conflict((caseload_assignments::person_id, caseload_assignments::assigned_on))
+        .do_nothing()
+        .returning(AssignmentRow::as_returning())
+        .get_result(conn)
+        .await
+        .optional()?;
+    match inserted {
+        Some(row) => Ok((row, true)),
+        None => caseload_assignments::table
+            .filter(caseload_assignments::person_id.eq(person_id))
+            .filter(caseload_assignments::assigned_on.eq(assigned_on))
+            .select(AssignmentRow::as_select())
+            .first(conn)
+            .await
+            .map(|row| (row, false)),
+    }
+}
+
+/// Every assignment of the people in `scope` dated on or before `until`, with the person.
+pub async fn assignments_until(
+    conn: &mut AsyncPgConnection,
+    scope: &AgencyScope,
+    until: NaiveDate,
+) -> QueryResult<Vec<(AssignmentRow, PersonRow)>> {
+    let mut query = caseload_assignments::table
+        .inner_join(workforce::table)
+        .filter(caseload_assignments::assigned_on.le(until))
+        .select((AssignmentRow::as_select(), PersonRow::as_select()))
+        .into_boxed();
+    match scope {
+        AgencyScope::All => {}
+        AgencyScope::Only(agency) => query = query.filter(workforce::agency.eq(agency.clone())),
+        AgencyScope::Nothing => return Ok(Vec::new()),
+    }
+    query
+        .order((workforce::agency.asc(), workforce::employee_ref.asc(), caseload_assignments::assigned_on.asc()))
+        .load(conn)
+        .await
 }

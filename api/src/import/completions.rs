@@ -95,10 +95,10 @@ pub async fn import_completion_file(
     conn.transaction(async |conn| {
         let agencies: Vec<String> = rows.iter().map(|r| r.row.agency.clone()).collect::<HashSet<_>>().into_iter().collect();
         let people = store::people_ids(conn, &agencies).await?;
-        let courses: HashMap<String, (Uuid, Vec<String>)> = store::list_courses(conn)
+        let courses: HashMap<String, store::CourseRow> = store::list_courses(conn)
             .await?
             .into_iter()
-            .map(|c| (c.code, (c.id, c.topics)))
+            .map(|c| (c.code.clone(), c))
             .collect();
         let mut new = Vec::with_capacity(rows.len());
         for r in &rows {
@@ -111,16 +111,18 @@ pub async fn import_completion_file(
             if course.is_none() {
                 errors.push(row_error(r.line, ValidationError::new("/course_code", ErrorCode::UnknownCode, "No course has this code (see GET /v1/training/courses).")));
             }
-            if let (Some(person), Some((course_id, topics))) = (person, course) {
+            if let (Some(person), Some(course)) = (person, course) {
                 new.push(NewCompletion {
                     id: Uuid::new_v4(),
                     person_id: *person,
-                    course_id: Some(*course_id),
+                    course_id: Some(course.id),
                     completed_on: r.row.completed_on,
-                    topics: topics.clone(),
+                    topics: course.topics.clone(),
                     source: "csv".into(),
                     statement_id: None,
                     voided: false,
+                    subject: course.subject.clone(),
+                    kind: course.kind.clone(),
                 });
             }
         }

@@ -3,7 +3,7 @@
 use super::{read_csv_rows, report_progress, without_bom, ImportStage, Importer, OnProgress, RowError};
 use crate::db::training::{self as store, AgencyScope, NewPerson, RosterColumns, IMPORT_CHUNK};
 use crate::security::audit;
-use beacon_core::training::person::{check_roster_row, PersonFields, RosterFile};
+use beacon_core::training::person::{check_provider_link, check_roster_row, PersonFields, RosterFile};
 use beacon_core::{ErrorCode, ValidationError};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use serde::Serialize;
@@ -13,7 +13,9 @@ use utoipa::ToSchema;
 /// Columns every roster must have.
 const REQUIRED: [&str; 4] = ["agency", "population", "employee_ref", "start_date"];
 /// Columns a roster may have.
-const OPTIONAL: [&str; 4] = ["name", "role", "active", "town"];
+/// `provider` names a DCF-contracted provider on file (`GET /v1/training/providers`)
+/// for a `dcf_contracted_provider` row; empty unlinks.
+const OPTIONAL: [&str; 5] = ["name", "role", "active", "town", "provider"];
 
 /// What an import did (or, with `dry_run`, would do).
 #[derive(Debug, Serialize, ToSchema)]
@@ -29,12 +31,15 @@ pub struct ImportReport {
 
 struct Parsed {
     people: Vec<NewPerson>,
+    /// Each person's file row and `provider` cell, in `people`'s order.
+    providers: Vec<(u64, Option<String>)>,
     carried: RosterColumns,
 }
 
 /// Every row checked; all errors, or the rows to write.
 fn parse(text: &str, scope: &AgencyScope, progress: &mut OnProgress<'_>) -> Result<Parsed, Vec<RowError>> {
     let mut people = Vec::new();
+    let mut providers = Vec::new();
     let mut file = RosterFile::default();
     let (errors, columns) = read_csv_rows(text, &REQUIRED, &OPTIONAL, "agency,population,employee_ref,name,role,start_date", progress, |row, cells| {
         let mut row_errors = Vec::new();
@@ -60,8 +65,13 @@ fn parse(text: &str, scope: &AgencyScope, progress: &mut OnProgress<'_>) -> Resu
                 if let Err(e) = file.admit(&person, row) {
                     row_errors.push(e);
                 }
+                let provider = cells.optional("provider").map(str::trim).filter(|p| !p.is_empty()).map(str::to_string);
+                if provider.is_some() {
+                    check_provider_link(person.population, true, &mut row_errors);
+                }
                 if row_errors.is_empty() {
                     people.push(NewPerson::new(person));
+                    providers.push((row, provider));
                 }
             }
         }
@@ -70,7 +80,12 @@ fn parse(text: &str, scope: &AgencyScope, progress: &mut OnProgress<'_>) -> Resu
     if errors.is_empty() {
         Ok(Parsed {
             people,
-            carried: RosterColumns { active: columns.contains_key("active"), town: columns.contains_key("town") },
+            providers,
+            carried: RosterColumns {
+                active: columns.contains_key("active"),
+                town: columns.contains_key("town"),
+                provider: columns.contains_key("provider"),
+            },
         })
     } else {
         Err(errors)
@@ -89,11 +104,32 @@ pub async fn import_roster(
     importer: &Importer,
     mut progress: OnProgress<'_>,
 ) -> Result<Result<ImportReport, Vec<RowError>>, diesel::result::Error> {
-    let parsed = match parse(without_bom(text), scope, &mut progress) {
+    let mut parsed = match parse(without_bom(text), scope, &mut progress) {
         Ok(p) => p,
         Err(errors) => return Ok(Err(errors)),
     };
     conn.transaction(async |conn| {
+        if parsed.carried.provider {
+            let known: std::collections::HashMap<String, uuid::Uuid> =
+                store::list_providers(conn).await?.into_iter().map(|p| (p.name, p.id)).collect();
+            let mut errors = Vec::new();
+            for (person, (row, name)) in parsed.people.iter_mut().zip(&parsed.providers) {
+                person.provider_id = match name {
+                    None => None,
+                    Some(name) => match known.get(name) {
+                        Some(id) => Some(*id),
+                        None => {
+                            errors.push(super::row_error(*row, ValidationError::new("/provider", ErrorCode::UnknownCode,
+                                "No contracted provider has this name (see GET /v1/training/providers).")));
+                            None
+                        }
+                    },
+                };
+            }
+            if !errors.is_empty() {
+                return Ok(Err(errors));
+            }
+        }
         let agencies: Vec<String> = parsed.people.iter().map(|p| p.agency.clone()).collect::<HashSet<_>>().into_iter().collect();
         let existing = store::existing_refs(conn, &agencies).await?;
         let updated = parsed

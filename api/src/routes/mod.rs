@@ -63,6 +63,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(training::workforce::create::create_person)
                 .service(training::workforce::list::list_people)
                 .service(training::workforce::import::import_people)
+                // Before `/workforce/{id}`, which would take its name for an id.
+                .service(training::workforce::caseload_gaps::caseload_gaps)
+                .service(training::workforce::assignments::create_assignment)
+                .service(training::providers::create_provider)
+                .service(training::providers::list_providers)
                 .service(training::workforce::get::get_person)
                 .service(training::workforce::update::update_person)
                 .service(training::completions::list::list_completions)

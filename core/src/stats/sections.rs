@@ -300,7 +300,12 @@ fn agency_label(code: &str) -> String {
 }
 
 /// Training compliance as of `as_of`: staff by agency × status, population ×
-/// status, and completed late by agency, suppressed together (one workforce).
+/// status, and completed late by agency (anyone any of whose qualifying
+/// trainings came after its deadline, so a late training is never counted as
+/// a timely one), suppressed together (one workforce); with law enforcement
+/// on file, also officers trained or not by agency — Sec. 10(b): the
+/// Commissioner "shall … provide training to law enforcement officials", with
+/// no deadline, so trained / not trained is what can be said of them.
 pub fn training_section(facts: &SectionFacts, policy: &Policy, as_of: NaiveDate) -> Result<TrainingSection, SectionError> {
     let mut agencies: Vec<&str> = facts.staff.iter().map(|s| s.agency.as_str()).collect();
     agencies.sort_unstable();
@@ -311,8 +316,17 @@ pub fn training_section(facts: &SectionFacts, policy: &Policy, as_of: NaiveDate)
     let mut by_agency = Vec::new();
     let mut by_population = Vec::new();
     let mut late = Vec::new();
+    let mut police = Vec::new();
+    let police_agencies: Vec<&str> =
+        agencies.iter().copied().filter(|a| facts.staff.iter().any(|s| s.agency == *a && s.person.population == Population::LawEnforcement)).collect();
     for s in &facts.staff {
-        let status = compliance(&s.person, &s.completions, as_of).status;
+        let c = compliance(&s.person, &s.completions, as_of);
+        if s.person.population == Population::LawEnforcement {
+            if let Some(a) = police_agencies.iter().position(|x| *x == s.agency) {
+                police.push(vec![a, usize::from(!c.trained)]);
+            }
+        }
+        let status = c.status;
         let (Some(a), Some(p), Some(st)) = (
             agencies.iter().position(|x| *x == s.agency),
             populations.iter().position(|x| *x == s.person.population),
@@ -341,11 +355,16 @@ pub fn training_section(facts: &SectionFacts, policy: &Policy, as_of: NaiveDate)
             }
             out
         };
-        let tables = [
+        let mut tables = vec![
             Table::new("staff by agency, status", vec![agency.clone(), status.clone()], tallied(by_agency))?,
             Table::new("staff by population, status", vec![population, status], tallied(by_population))?,
             Table::new("staff by agency, completed late", vec![agency, late_dim], tallied(late))?,
         ];
+        if !police_agencies.is_empty() {
+            let agency = Dimension::new("agency", police_agencies.iter().map(|a| agency_label(a)))?;
+            let trained = Dimension::new("trained", ["Trained", "Not trained"])?;
+            tables.push(Table::new("law enforcement by agency, trained", vec![agency, trained], tallied(police))?);
+        }
         suppress_together(&tables, policy)?
     };
     Ok(TrainingSection { title: TRAINING_TITLE, basis: TRAINING_BASIS, as_of, k: policy.k(), rule: policy.rule(), tables })

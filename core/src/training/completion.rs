@@ -6,7 +6,7 @@ use serde::Deserialize;
 use std::collections::HashMap;
 use uuid::Uuid;
 
-use super::{Completion, TrainingTopic};
+use super::{Completion, CourseKind, CourseSubject, TrainingTopic};
 use crate::contract::problem::{ErrorCode, ValidationError};
 use crate::fields::{agency_code, date, reference};
 
@@ -15,6 +15,9 @@ use crate::fields::{agency_code, date, reference};
 pub struct CompletionRecord {
     pub date: NaiveDate,
     pub topics: Vec<TrainingTopic>,
+    /// The course's subject and kind, copied when recorded.
+    pub subject: CourseSubject,
+    pub kind: CourseKind,
     /// Retracted by an xAPI `voided` statement (or any later correction).
     pub voided: bool,
 }
@@ -26,7 +29,7 @@ pub fn counting(records: &[CompletionRecord]) -> Vec<Completion> {
     records
         .iter()
         .filter(|r| !r.voided)
-        .map(|r| Completion { date: r.date, topics: r.topics.clone() })
+        .map(|r| Completion { date: r.date, topics: r.topics.clone(), subject: r.subject, kind: r.kind })
         .collect()
 }
 

@@ -19,10 +19,16 @@
 //!   provided the first of them is at most 364 days earlier. A completion that
 //!   covers none of the population's required topics (say a `trauma_disclosures`
 //!   module taken by a police officer) does not take part in the covering, so it
-//!   never makes a qualifying date. `Q` is the latest qualifying date.
-//! * **Initial due date** ([`initial_due`]): the later of 2027-07-01 and
-//!   `start_date` + 6 calendar months; a day that does not exist in the target
-//!   month clamps to that month's last day (2028-08-31 + 6 months = 2029-02-28).
+//!   never makes a qualifying date. Only `human_trafficking` courses count, and
+//!   a qualifying date exists only once a set of `initial` or `either` courses
+//!   has qualified ("the initial educational training program"); after that
+//!   `refresher` courses count too ("the refresher training program").
+//!   `Q` is the latest qualifying date.
+//! * **Initial due date** ([`initial_due_of`]): the later of 2027-07-01 and
+//!   `start_date` + 6 calendar months — for a contracted provider's staff,
+//!   the provider's contract start + 6 months; a day that does not exist in
+//!   the target month clamps to that month's last day (2028-08-31 + 6 months =
+//!   2029-02-28).
 //! * **"A refresher every three years thereafter"** is read as a *rolling*
 //!   three years from the last qualifying completion: with a qualifying date
 //!   `Q`, the person is next due on `Q` + 3 years (clamped the same way:
@@ -31,20 +37,23 @@
 //!   deadline therefore moves the deadline to three years after the new
 //!   training; training late restarts the three years from the late date (the
 //!   cycle does not stay anchored on the missed deadline). Without any `Q`, the
-//!   person is due on `initial_due`.
+//!   person is due on `initial_due`. Every qualifying training is kept in the
+//!   person's [`training_history`] with the deadline it met or missed and its
+//!   days late, so a late training is never counted as a timely one.
 //! * **Status** as of `A` for the populations with a deadline: `overdue` when `A`
 //!   is after the due date; `due_soon` when the due date is 0 to 60 days after
 //!   `A` (both ends included); otherwise `compliant` when a `Q` exists, or
 //!   `not_yet_due` when none does. `law_enforcement` and `other` are always
 //!   `not_required` (see [`Compliance`] for which dates they still report).
-//! * **Caseload** ([`caseload_eligibility`]): from 2027-01-01 a social worker
-//!   trainee may be assigned a caseload on `D` only when a qualifying date
-//!   `Q <= D` exists (judged on the completions dated on or before `D`).
+//! * **Caseload** ([`caseload_eligibility`]): a social worker trainee may be
+//!   assigned a caseload on `D` only after a `family_violence` course dated on
+//!   or before `D`, and from 2027-01-01 only when a qualifying date `Q <= D`
+//!   also exists (judged on the completions dated on or before `D`).
 
 use chrono::{Days, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::{ComplianceStatus, Population, TrainingTopic};
+use super::{ComplianceStatus, CourseKind, CourseSubject, Population, TrainingTopic};
 use crate::reference::codes::CodeList;
 
 /// Initial training is due no earlier than this date (Sec. 4, 5).
@@ -85,6 +94,20 @@ const LAW_ENFORCEMENT_TOPICS: &[TrainingTopic] =
 pub struct Completion {
     pub date: NaiveDate,
     pub topics: Vec<TrainingTopic>,
+    /// The course's subject; the human-trafficking duties count only
+    /// `human_trafficking` courses, the caseload gate also `family_violence`.
+    #[serde(default)]
+    pub subject: CourseSubject,
+    /// The course's kind: only `initial` and `either` meet the initial deadline.
+    #[serde(default)]
+    pub kind: CourseKind,
+}
+
+impl Completion {
+    /// A human-trafficking course of either kind (every course before subjects and kinds).
+    pub fn new(date: NaiveDate, topics: Vec<TrainingTopic>) -> Self {
+        Self { date, topics, subject: CourseSubject::HumanTrafficking, kind: CourseKind::Either }
+    }
 }
 
 /// What the rules need to know about a workforce member.
@@ -92,11 +115,17 @@ pub struct Completion {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Person {
     pub population: Population,
-    /// The day the six-month clock starts (hire date; for a contracted
-    /// provider's staff, the later of the contract and hire dates).
+    /// The hire date, which starts the six-month clock — except for a
+    /// contracted provider's staff with a `contract_start`, whose clock the
+    /// provider's contract runs (see [`initial_due_of`]).
     pub start_date: NaiveDate,
     /// Role `social_worker_trainee` (the caseload rule applies).
     pub social_worker_trainee: bool,
+    /// For a `dcf_contracted_provider`'s staff: the day their provider
+    /// entered into its contract with the department, which starts their
+    /// six months instead of the hire date (Sec. 4(b)).
+    #[serde(default)]
+    pub contract_start: Option<NaiveDate>,
 }
 
 /// A person's training compliance as of a date.
@@ -112,7 +141,16 @@ pub struct Person {
 ///   required topics and so no qualifying date.
 /// * `last_qualifying_completion`: the latest qualifying date on or before the
 ///   "as of" date.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// * `next_due_basis`: whose date `next_due` is — `bill` (Sec. 4(b), 5(b)) or
+///   `state_policy` for law enforcement, whose Sec. 10(b) sets no deadline
+///   and no refresher: their "next due" is the state's setting, not the law.
+/// * `trained`: a qualifying training exists (for law enforcement, what
+///   Sec. 10(b)'s "shall … provide training" is reported as).
+/// * `history`: every qualifying training in order, with the deadline it met
+///   or missed and how many days late it came.
+/// * `late_completions`: how many of `history` came after their deadline.
+/// * `topics`: the four topics as the person's section words them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Compliance {
     pub status: ComplianceStatus,
@@ -120,6 +158,34 @@ pub struct Compliance {
     pub initial_due: NaiveDate,
     pub next_due: Option<NaiveDate>,
     pub last_qualifying_completion: Option<NaiveDate>,
+    pub next_due_basis: Option<DueBasis>,
+    pub trained: bool,
+    pub history: Vec<TrainingEvent>,
+    pub late_completions: usize,
+    /// The curriculum's four topics in the words of the section that binds
+    /// the person's population, each marked whether it is required of them.
+    pub topics: Vec<super::TopicLabel>,
+}
+
+/// Who sets a date: the bill, or the state's policy where the bill sets none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DueBasis {
+    Bill,
+    StatePolicy,
+}
+
+/// One qualifying training of a person's history and the deadline running
+/// the day before it ("as it stood": the initial due date, or three years
+/// after the training before). `deadline` is `None` for a population with
+/// no deadline; `days_late` is 0 for a training on or before its deadline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TrainingEvent {
+    pub completed_on: NaiveDate,
+    pub deadline: Option<NaiveDate>,
+    pub days_late: i64,
 }
 
 /// Whether a person may be assigned a caseload on a date, and why.
@@ -153,17 +219,78 @@ pub fn initial_due(start_date: NaiveDate) -> NaiveDate {
     add_months(start_date, INITIAL_MONTHS).max(initial_deadline())
 }
 
+/// A person's initial due date. Sec. 4(b): "not later than six months after
+/// beginning such employment or July 1, 2027, whichever is later, or in the
+/// case of a provider, not later than six months after entering into a
+/// contract with the department or July 1, 2027, whichever is later". Read as
+/// written, a contracted provider's staff run on the provider's contract date,
+/// not their own hire date; staff not linked to a provider on file fall back
+/// to their hire date.
+pub fn initial_due_of(person: &Person) -> NaiveDate {
+    match (person.population, person.contract_start) {
+        (Population::DcfContractedProvider, Some(contract)) => initial_due(contract),
+        _ => initial_due(person.start_date),
+    }
+}
+
 /// The latest qualifying date on or before `as_of` (see the module docs), or
 /// `None` — always `None` for a population with no required topics.
+///
+/// Only human-trafficking courses count, and only once "the initial
+/// educational training program" has been completed (Sec. 4(b), 5(b)): a
+/// qualifying set of `initial` or `either` courses must exist on or before
+/// `as_of`; from then on "the refresher training program" may be any kind.
 pub fn latest_qualifying_date(p: Population, completions: &[Completion], as_of: NaiveDate) -> Option<NaiveDate> {
-    latest_qualifying(required_topics(p), completions, as_of)
+    let required = required_topics(p);
+    let trafficking = trafficking_only(completions);
+    let initial: Vec<Completion> = trafficking.iter().filter(|c| c.kind != CourseKind::Refresher).cloned().collect();
+    latest_qualifying(required, &initial, as_of)?;
+    latest_qualifying(required, &trafficking, as_of)
+}
+
+fn trafficking_only(completions: &[Completion]) -> Vec<Completion> {
+    completions.iter().filter(|c| c.subject == CourseSubject::HumanTrafficking).cloned().collect()
+}
+
+/// Every qualifying date on or before `as_of`, oldest first, from the first
+/// initial training on (see [`latest_qualifying_date`]).
+fn qualifying_dates(p: Population, completions: &[Completion], as_of: NaiveDate) -> Vec<NaiveDate> {
+    let required = required_topics(p);
+    let trafficking = trafficking_only(completions);
+    let mut dates: Vec<NaiveDate> =
+        trafficking.iter().filter(|c| c.date <= as_of).map(|c| c.date).collect();
+    dates.sort_unstable();
+    dates.dedup();
+    dates
+        .into_iter()
+        .filter(|d| !required.is_empty() && latest_qualifying_date(p, &trafficking, *d) == Some(*d))
+        .collect()
+}
+
+/// A person's qualifying trainings on or before `as_of`, each with the
+/// deadline running the day before it and the days it came after it. Under
+/// the rolling reading the deadline after a training is that training + 3
+/// years, whether it came early or late; a late training is still recorded
+/// as late here, so "trained late" is never shown as "trained on time".
+pub fn training_history(person: &Person, completions: &[Completion], as_of: NaiveDate) -> Vec<TrainingEvent> {
+    let with_deadline = has_deadline(person.population);
+    let mut deadline = initial_due_of(person);
+    let mut events = Vec::new();
+    for d in qualifying_dates(person.population, completions, as_of) {
+        let days_late = if with_deadline { (d - deadline).num_days().max(0) } else { 0 };
+        events.push(TrainingEvent { completed_on: d, deadline: with_deadline.then_some(deadline), days_late });
+        deadline = add_months(d, REFRESH_MONTHS);
+    }
+    events
 }
 
 /// A person's compliance as of `as_of` (see the module docs for the rules).
 pub fn compliance(person: &Person, completions: &[Completion], as_of: NaiveDate) -> Compliance {
-    let initial_due = initial_due(person.start_date);
+    let initial_due = initial_due_of(person);
     let q = latest_qualifying_date(person.population, completions, as_of);
     let next_due = q.map(|q| add_months(q, REFRESH_MONTHS));
+    let history = training_history(person, completions, as_of);
+    let late_completions = history.iter().filter(|e| e.days_late > 0).count();
     if !has_deadline(person.population) {
         return Compliance {
             status: ComplianceStatus::NotRequired,
@@ -171,6 +298,12 @@ pub fn compliance(person: &Person, completions: &[Completion], as_of: NaiveDate)
             initial_due,
             next_due,
             last_qualifying_completion: q,
+            // Sec. 10(b) sets police no deadline and no refresher: a date shown is the state's.
+            next_due_basis: next_due.map(|_| DueBasis::StatePolicy),
+            trained: q.is_some(),
+            history,
+            late_completions,
+            topics: super::topic_labels(person.population),
         };
     }
     let due = next_due.unwrap_or(initial_due);
@@ -190,6 +323,11 @@ pub fn compliance(person: &Person, completions: &[Completion], as_of: NaiveDate)
         initial_due,
         next_due,
         last_qualifying_completion: q,
+        next_due_basis: next_due.map(|_| DueBasis::Bill),
+        trained: q.is_some(),
+        history,
+        late_completions,
+        topics: super::topic_labels(person.population),
     }
 }
 
@@ -208,6 +346,10 @@ pub struct RuleInputs {
     /// (`WINDOW_DAYS - 1`: the window includes both ends).
     pub window_back_days: u64,
     pub due_soon_days: i64,
+    /// The course kind that cannot be the initial training.
+    pub refresher_kind: &'static str,
+    /// The population whose initial due date runs from its provider's contract.
+    pub contract_clock_population: &'static str,
 }
 
 pub fn rule_inputs() -> RuleInputs {
@@ -222,20 +364,30 @@ pub fn rule_inputs() -> RuleInputs {
         refresh_months: REFRESH_MONTHS,
         window_back_days: WINDOW_DAYS - 1,
         due_soon_days: DUE_SOON_DAYS,
+        refresher_kind: CourseKind::Refresher.code(),
+        contract_clock_population: Population::DcfContractedProvider.code(),
     }
 }
 
 /// Whether `person` may be assigned a caseload on `on` (Sec. 3(7)).
 ///
-/// Only social worker trainees are restricted. Before 2027-01-01 a trainee is
-/// eligible with no training. From then on a trainee is eligible when a
-/// qualifying date `Q <= on` exists, judged on the completions dated on or
-/// before `on` against the trainee's population's required topics — except
-/// that a trainee whose population has fewer than the four topics
-/// (`law_enforcement`, `other`, which a DCF trainee should never be) is held to
-/// the whole curriculum, since Sec. 3(7) requires the training itself.
-/// Qualifying once is enough: the refresher deadline is the compliance
-/// status's concern, not the caseload rule's.
+/// Section 17a-3(b)(7): the department shall "require each social worker
+/// trainee to complete the training in the prevention, identification and
+/// effects of family violence established pursuant to subdivision (6) of this
+/// subsection and on and after January 1, 2027, the training on human
+/// trafficking developed under section 4 of this act, prior to being assigned
+/// a case load".
+///
+/// Only social worker trainees are restricted. At every date a trainee needs
+/// a completed `family_violence` course dated on or before `on`. From
+/// 2027-01-01 a trainee also needs a human-trafficking qualifying date
+/// `Q <= on`, judged on the completions dated on or before `on` against the
+/// trainee's population's required topics — except that a trainee whose
+/// population has fewer than the four topics (`law_enforcement`, `other`,
+/// which a DCF trainee should never be) is held to the whole curriculum,
+/// since Sec. 3(7) requires the training itself. Qualifying once is enough:
+/// the refresher deadline is the compliance status's concern, not the
+/// caseload rule's.
 pub fn caseload_eligibility(person: &Person, completions: &[Completion], on: NaiveDate) -> CaseloadEligibility {
     if !person.social_worker_trainee {
         return CaseloadEligibility {
@@ -243,32 +395,45 @@ pub fn caseload_eligibility(person: &Person, completions: &[Completion], on: Nai
             reason: "not a social worker trainee".to_owned(),
         };
     }
-    if on < caseload_rule_start() {
-        return CaseloadEligibility {
-            eligible: true,
-            reason: "before 2027-01-01 no training is required before a caseload".to_owned(),
-        };
-    }
-    let required = caseload_topics(person.population);
-    if let Some(q) = latest_qualifying(required, completions, on) {
-        return CaseloadEligibility {
-            eligible: true,
-            reason: format!("training covering every required topic completed on {q}"),
-        };
-    }
-    let covered = covered_in_window(completions, on);
-    let missing: Vec<&str> = required
+    let family_violence = completions
         .iter()
-        .filter(|t| !covered.contains(t))
-        .map(|t| t.code())
-        .collect();
-    CaseloadEligibility {
-        eligible: false,
-        reason: format!(
-            "no training covering every required topic on or before {on}; not covered in the 365 days up to {on}: {}",
-            missing.join(", ")
-        ),
+        .filter(|c| c.subject == CourseSubject::FamilyViolence && c.date <= on)
+        .map(|c| c.date)
+        .max();
+    let mut missing = Vec::new();
+    if family_violence.is_none() {
+        missing.push(format!("no family violence training completed on or before {on}"));
     }
+    let trafficking = if on < caseload_rule_start() {
+        None
+    } else {
+        let required = caseload_topics(person.population);
+        let ht = trafficking_only(completions);
+        let initial: Vec<Completion> = ht.iter().filter(|c| c.kind != CourseKind::Refresher).cloned().collect();
+        let q = latest_qualifying(required, &initial, on).and_then(|_| latest_qualifying(required, &ht, on));
+        if q.is_none() {
+            let covered = covered_in_window(&ht, on);
+            let not_covered: Vec<&str> = required.iter().filter(|t| !covered.contains(t)).map(|t| t.code()).collect();
+            missing.push(if not_covered.is_empty() {
+                format!("no initial human trafficking training covering every required topic on or before {on}")
+            } else {
+                format!(
+                    "no human trafficking training covering every required topic on or before {on}; not covered in the 365 days up to {on}: {}",
+                    not_covered.join(", ")
+                )
+            });
+        }
+        q
+    };
+    if !missing.is_empty() {
+        return CaseloadEligibility { eligible: false, reason: missing.join("; ") };
+    }
+    let fv = family_violence.map(|d| format!("family violence training completed on {d}")).unwrap_or_default();
+    let reason = match trafficking {
+        Some(q) => format!("{fv}; human trafficking training covering every required topic completed on {q}"),
+        None => format!("{fv}; before 2027-01-01 the human trafficking training is not yet required"),
+    };
+    CaseloadEligibility { eligible: true, reason }
 }
 
 fn caseload_topics(p: Population) -> &'static [TrainingTopic] {
@@ -321,23 +486,14 @@ fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN)
 }
 
-/// Whether the person's latest qualifying training as of `as_of` came after
-/// the deadline that was running when it was taken: the due date as it stood
-/// the day before (initial training "not later than July 1, 2027, or six
-/// months after", Sec. 4(b), 5(b); "a refresher every three years
-/// thereafter"). The annual report shows such completions as late (Sec. 3:
-/// the trainee must complete the training "prior to being assigned a case
-/// load"). A population without a deadline is never late, nor is someone
-/// with no qualifying training (they are `not_yet_due` or `overdue` instead).
+/// Whether any of the person's qualifying trainings as of `as_of` came after
+/// the deadline that was running when it was taken (see [`training_history`]):
+/// initial training "not later than July 1, 2027, or six months after"
+/// (Sec. 4(b), 5(b)); "a refresher every three years thereafter". A late
+/// training stays late after a later, timely refresher: the rolling reading
+/// restarts the clock, it does not rewrite the record. A population without a
+/// deadline is never late, nor is someone with no qualifying training (they
+/// are `not_yet_due` or `overdue` instead).
 pub fn completed_late(person: &Person, completions: &[Completion], as_of: NaiveDate) -> bool {
-    if !has_deadline(person.population) {
-        return false;
-    }
-    let Some(q) = latest_qualifying_date(person.population, completions, as_of) else {
-        return false;
-    };
-    let Some(day_before) = q.pred_opt() else {
-        return false;
-    };
-    compliance(person, completions, day_before).due.is_some_and(|due| q > due)
+    has_deadline(person.population) && training_history(person, completions, as_of).iter().any(|e| e.days_late > 0)
 }

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{CourseFormat, TrainingTopic};
+use super::{CourseFormat, CourseKind, CourseSubject, TrainingTopic};
 use crate::contract::problem::{ErrorCode, ValidationError};
 use crate::fields::{agency_code, reference, text};
 use crate::reference::formats::is_url;
@@ -31,8 +31,17 @@ pub struct NewCourseRequest {
     pub format: CourseFormat,
     /// 1–600.
     pub duration_minutes: i64,
-    /// The curriculum topics it covers: 1–4, no repeats.
+    /// The curriculum topics it covers: 1–4, no repeats, for a
+    /// `human_trafficking` course; none for a `family_violence` course.
+    #[serde(default)]
     pub topics: Vec<TrainingTopic>,
+    /// `human_trafficking` (default) or `family_violence` (Sec. 3(7)).
+    #[serde(default)]
+    pub subject: CourseSubject,
+    /// `initial`, `refresher` or `either` (default): the initial deadline is
+    /// met by `initial` or `either` courses, a refresher by any kind.
+    #[serde(default)]
+    pub kind: CourseKind,
     /// `http://` or `https://` URL of the recording, at most 2,000 characters.
     #[serde(default)]
     pub recording_url: Option<String>,
@@ -62,6 +71,8 @@ pub struct CheckedCourse {
     pub duration_minutes: i32,
     pub recording_url: Option<String>,
     pub topics: Vec<TrainingTopic>,
+    pub subject: CourseSubject,
+    pub kind: CourseKind,
     pub adaptations: Vec<Adaptation>,
 }
 
@@ -75,8 +86,16 @@ pub fn check_course(body: &NewCourseRequest) -> Result<CheckedCourse, Vec<Valida
     if duration_minutes.is_none() {
         errors.push(ValidationError::new("/duration_minutes", ErrorCode::Range, "Must be between 1 and 600."));
     }
-    if body.topics.is_empty() || body.topics.len() > MAX_TOPICS {
-        errors.push(ValidationError::new("/topics", ErrorCode::Length, "Must list between 1 and 4 topics."));
+    match body.subject {
+        CourseSubject::HumanTrafficking if body.topics.is_empty() || body.topics.len() > MAX_TOPICS => {
+            errors.push(ValidationError::new("/topics", ErrorCode::Length, "Must list between 1 and 4 topics."));
+        }
+        // The four topics are the human-trafficking curriculum's (Sec. 1(c));
+        // a family-violence course covering them would count as trafficking training.
+        CourseSubject::FamilyViolence if !body.topics.is_empty() => {
+            errors.push(ValidationError::new("/topics", ErrorCode::NotAllowed, "A family_violence course lists no human-trafficking topics."));
+        }
+        _ => {}
     }
     for (i, t) in body.topics.iter().enumerate() {
         if body.topics[..i].contains(t) {
@@ -108,6 +127,8 @@ pub fn check_course(body: &NewCourseRequest) -> Result<CheckedCourse, Vec<Valida
             duration_minutes,
             recording_url: body.recording_url.clone(),
             topics: body.topics.clone(),
+            subject: body.subject,
+            kind: body.kind,
             adaptations,
         }),
         _ => Err(errors),

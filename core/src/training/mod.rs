@@ -13,14 +13,18 @@ pub mod completion;
 pub mod compliance;
 pub mod course;
 pub mod person;
+pub mod provider;
+pub mod tally;
+pub mod topics;
 pub mod xapi;
 
 pub use completion::{counting, CompletionRecord};
 pub use compliance::{
     caseload_eligibility, caseload_rule_start, completed_late, compliance, has_deadline, initial_deadline, initial_due,
-    latest_qualifying_date, required_topics, CaseloadEligibility, Completion, Compliance, Person, DUE_SOON_DAYS,
-    WINDOW_DAYS,
+    initial_due_of, latest_qualifying_date, required_topics, training_history, CaseloadEligibility, Completion, Compliance,
+    DueBasis, Person, TrainingEvent, DUE_SOON_DAYS, WINDOW_DAYS,
 };
+pub use topics::{topic_label, topic_labels, TopicLabel};
 
 use crate::reference::codes::{CodeEntry, CodeList};
 
@@ -57,6 +61,40 @@ code_list!(
 );
 
 code_list!(
+    /// What a course trains: Sec. 3(7) asks a social worker trainee for two
+    /// trainings, "the training in the prevention, identification and effects
+    /// of family violence" and "the training on human trafficking".
+    CourseSubject, "course_subject" {
+        HumanTrafficking => "human_trafficking", "Human trafficking (Sec. 1(c), 4, 5, 10(b))";
+        FamilyViolence => "family_violence", "Prevention, identification and effects of family violence (section 17a-3(b)(6))";
+    }
+);
+
+/// Courses recorded before subjects existed were all the curriculum's.
+impl Default for CourseSubject {
+    fn default() -> Self {
+        CourseSubject::HumanTrafficking
+    }
+}
+
+code_list!(
+    /// Which program of Sec. 4(b) / 5(b) a course is: "the initial
+    /// educational training program" or "the refresher training program".
+    CourseKind, "course_kind" {
+        Initial => "initial", "Initial educational training program";
+        Refresher => "refresher", "Refresher training program";
+        Either => "either", "Initial or refresher";
+    }
+);
+
+/// Courses recorded before kinds existed served either purpose.
+impl Default for CourseKind {
+    fn default() -> Self {
+        CourseKind::Either
+    }
+}
+
+code_list!(
     /// A person's training status as of a date.
     ComplianceStatus, "compliance_status" {
         Compliant => "compliant", "Compliant";
@@ -73,6 +111,8 @@ pub fn training_lists() -> Vec<(&'static str, Vec<CodeEntry>)> {
         (TrainingTopic::NAME, TrainingTopic::entries()),
         (Population::NAME, Population::entries()),
         (CourseFormat::NAME, CourseFormat::entries()),
+        (CourseSubject::NAME, CourseSubject::entries()),
+        (CourseKind::NAME, CourseKind::entries()),
         (ComplianceStatus::NAME, ComplianceStatus::entries()),
     ]
 }

@@ -130,6 +130,11 @@ pub struct PersonUpdate {
     #[serde(default, deserialize_with = "present")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, nullable))]
     pub town: Option<Option<String>>,
+    /// The DCF-contracted provider (`GET /v1/training/providers`) a
+    /// `dcf_contracted_provider` works for; `null` unlinks.
+    #[serde(default, deserialize_with = "present")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<uuid::Uuid>, nullable))]
+    pub provider_id: Option<Option<uuid::Uuid>>,
 }
 
 /// A checked update: `None` leaves a field alone, `Some(None)` clears it.
@@ -141,6 +146,21 @@ pub struct PersonChange {
     pub start_date: Option<NaiveDate>,
     pub active: Option<bool>,
     pub town: Option<Option<String>>,
+    pub provider_id: Option<Option<uuid::Uuid>>,
+}
+
+/// Whether a person of `population` may be linked to a contracted provider:
+/// only a provider's own staff run on its contract clock ("or in the case of
+/// a provider, not later than six months after entering into a contract with
+/// the department", Sec. 4(b)).
+pub fn check_provider_link(population: Population, linked: bool, errors: &mut Vec<ValidationError>) {
+    if linked && population != Population::DcfContractedProvider {
+        errors.push(ValidationError::new(
+            "/provider_id",
+            ErrorCode::NotAllowed,
+            "Only a dcf_contracted_provider works for a contracted provider.",
+        ));
+    }
 }
 
 /// Every broken rule of an update, or the change; an update that changes nothing is refused.
@@ -153,6 +173,7 @@ pub fn check_person_update(update: &PersonUpdate) -> Result<PersonChange, Vec<Va
         start_date: update.start_date.as_deref().and_then(|d| date("/start_date", d, &mut errors)),
         active: update.active,
         town: update.town.as_ref().map(|t| t.as_deref().and_then(|t| town("/town", t, &mut errors))),
+        provider_id: update.provider_id,
     };
     if update.population.is_none()
         && update.name.is_none()
@@ -160,8 +181,9 @@ pub fn check_person_update(update: &PersonUpdate) -> Result<PersonChange, Vec<Va
         && update.start_date.is_none()
         && update.active.is_none()
         && update.town.is_none()
+        && update.provider_id.is_none()
     {
-        errors.push(ValidationError::new("", ErrorCode::Required, "Give at least one of name, role, start_date, active, population, town."));
+        errors.push(ValidationError::new("", ErrorCode::Required, "Give at least one of name, role, start_date, active, population, town, provider_id."));
     }
     if errors.is_empty() {
         Ok(change)

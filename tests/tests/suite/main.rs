@@ -36,4 +36,5 @@ mod stats_rollups;
 mod stats_subjects;
 mod training_api;
 mod training_cli;
+mod training_fidelity;
 mod training_vectors;

@@ -351,6 +351,12 @@ async fn training_status_counted_in_sql_agrees_with_the_compliance_rule() {
     let populations = ["dcf_employee", "dcf_contracted_provider", "cssd_employee", "law_enforcement", "other"];
     let topics = ["laws_protocols", "identification_services", "deescalation_harm_reduction", "trauma_disclosures"];
     let towns = ["'Hartford'", "'New Haven'", "NULL"];
+    // Contracted providers whose contracts run their staff's clocks, and
+    // course kinds (a refresher alone is not the initial training): the SQL
+    // must follow both as the core does.
+    let providers = [uuid::Uuid::new_v4(), uuid::Uuid::new_v4()];
+    sql(&app, format!("INSERT INTO contracted_providers (id, name, contract_start) VALUES ('{}', 'Early', '2019-01-01'), ('{}', 'Late', '2027-05-20')", providers[0], providers[1])).await;
+    let kinds = ["either", "initial", "refresher"];
     let mut rng = Lcg(7);
     let mut people = Vec::new();
     let mut completions = Vec::new();
@@ -361,17 +367,22 @@ async fn training_status_counted_in_sql_agrees_with_the_compliance_rule() {
         let start = today - chrono::Days::new(rng.next(1500));
         let active = rng.next(10) != 0;
         let town = towns[rng.next(3) as usize];
-        people.push(format!("('{id}', '{agency}', '{population}', 'E{i}', '{start}', {active}, {town})"));
+        let provider = match (population, rng.next(3)) {
+            ("dcf_contracted_provider", n) if n < 2 => format!("'{}'", providers[n as usize]),
+            _ => "NULL".to_string(),
+        };
+        people.push(format!("('{id}', '{agency}', '{population}', 'E{i}', '{start}', {active}, {town}, {provider})"));
         for _ in 0..rng.next(5) {
             let on = today - chrono::Days::new(rng.next(1600)) + chrono::Days::new(rng.next(3) * 20);
             let picked: Vec<String> = topics.iter().filter(|_| rng.next(2) == 0).map(|t| format!("'{t}'")).collect();
             let picked = if picked.is_empty() { vec!["'laws_protocols'".to_string()] } else { picked };
             let voided = rng.next(8) == 0;
-            completions.push(format!("(gen_random_uuid(), '{id}', '{on}', ARRAY[{}], 'api', {voided})", picked.join(",")));
+            let kind = kinds[rng.next(3) as usize];
+            completions.push(format!("(gen_random_uuid(), '{id}', '{on}', ARRAY[{}], 'api', {voided}, '{kind}')", picked.join(",")));
         }
     }
-    sql(&app, format!("INSERT INTO workforce (id, agency, population, employee_ref, start_date, active, town) VALUES {}", people.join(","))).await;
-    sql(&app, format!("INSERT INTO completions (id, person_id, completed_on, topics, source, voided) VALUES {}", completions.join(","))).await;
+    sql(&app, format!("INSERT INTO workforce (id, agency, population, employee_ref, start_date, active, town, provider_id) VALUES {}", people.join(","))).await;
+    sql(&app, format!("INSERT INTO completions (id, person_id, completed_on, topics, source, voided, kind) VALUES {}", completions.join(","))).await;
 
     let path = format!("/v1/stats/training?group_by=agency,status&internal=true&reason={REASON}");
     let body = json_ok(&app, &path, &coordinator).await;

@@ -8,6 +8,10 @@ use std::path::{Path, PathBuf};
 const POPULATIONS: &[&str] = &["dcf_employee", "dcf_contracted_provider", "cssd_employee", "law_enforcement", "other"];
 const TOPICS: &[&str] = &["laws_protocols", "identification_services", "deescalation_harm_reduction", "trauma_disclosures"];
 const STATUSES: &[&str] = &["compliant", "due_soon", "overdue", "not_yet_due", "not_required"];
+const SUBJECTS: &[&str] = &["human_trafficking", "family_violence"];
+const KINDS: &[&str] = &["initial", "refresher", "either"];
+/// Compliance members a vector may pin beyond the five every vector has.
+const OPTIONAL_KEYS: [&str; 4] = ["history", "late_completions", "trained", "next_due_basis"];
 
 fn dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join("training")
@@ -34,6 +38,7 @@ fn problems(v: &Value) -> Vec<String> {
     check(person["population"].as_str().is_some_and(|s| POPULATIONS.contains(&s)), "person.population");
     check(is_date(&person["start_date"]), "person.start_date");
     check(person.get("role").is_none_or(Value::is_string), "person.role");
+    check(person.get("contract_start").is_none_or(is_date), "person.contract_start");
     check(is_date(&v["as_of"]), "as_of");
     let completions = v["completions"].as_array();
     check(completions.is_some(), "completions");
@@ -43,6 +48,9 @@ fn problems(v: &Value) -> Vec<String> {
             .as_array()
             .is_some_and(|t| t.iter().all(|t| t.as_str().is_some_and(|s| TOPICS.contains(&s))));
         check(topics_ok, "completions[].topics");
+        let code_or_absent = |key: &str, codes: &[&str]| c.get(key).is_none_or(|s| s.as_str().is_some_and(|s| codes.contains(&s)));
+        check(code_or_absent("subject", SUBJECTS), "completions[].subject");
+        check(code_or_absent("kind", KINDS), "completions[].kind");
     }
     let c = &v["expect"]["compliance"];
     check(c["status"].as_str().is_some_and(|s| STATUSES.contains(&s)), "expect.compliance.status");
@@ -82,11 +90,14 @@ fn at_least_30_training_vectors_exist_and_each_parses() {
 }
 
 /// The API runner: each vector becomes a person (agency `dcf`, its own
-/// `employee_ref`), a course per distinct topic set (shared across vectors),
-/// and completions through `POST /v1/training/completions`; then
+/// `employee_ref`; with a `contract_start`, linked to a contracted provider of
+/// that contract start), a course per distinct topic set, subject and kind
+/// (shared across vectors), and completions through
+/// `POST /v1/training/completions`; then
 /// `GET /v1/workforce/{id}/compliance?as_of=` must answer exactly the expected
-/// five members, and `GET …/caseload-eligibility?on=` (the vector's `as_of`)
-/// the expected `eligible`.
+/// five members (and any optional member or topic label the vector pins), and
+/// `GET …/caseload-eligibility?on=` (the vector's `as_of`) the expected
+/// `eligible`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_training_vector_holds_through_the_api() {
     use beacon_api::security::Role;
@@ -104,7 +115,7 @@ async fn every_training_vector_holds_through_the_api() {
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
         .collect();
     files.sort();
-    let mut courses: HashMap<BTreeSet<String>, String> = HashMap::new();
+    let mut courses: HashMap<(BTreeSet<String>, String, String), String> = HashMap::new();
     let mut failures = Vec::new();
     for (n, f) in files.iter().enumerate() {
         let file = f.file_name().unwrap().to_string_lossy().into_owned();
@@ -115,26 +126,36 @@ async fn every_training_vector_holds_through_the_api() {
         if let Some(role) = p.get("role") {
             person["role"] = role.clone();
         }
+        if let Some(contract_start) = p.get("contract_start") {
+            let body = json!({"name": format!("Provider of vector {n:03}"), "contract_start": contract_start});
+            let r = app.post_json("/v1/training/providers", &key, body.to_string()).await.unwrap();
+            assert_eq!(r.status().as_u16(), 201, "{file}: creating the provider: {}", r.text().await.unwrap());
+            person["provider_id"] = r.json::<Value>().await.unwrap()["id"].clone();
+        }
         let r = app.post_json("/v1/workforce", &key, person.to_string()).await.unwrap();
         assert_eq!(r.status().as_u16(), 201, "{file}: creating the person: {}", r.text().await.unwrap());
         let person_id = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
         for c in v["completions"].as_array().unwrap() {
             let topics: BTreeSet<String> =
                 c["topics"].as_array().unwrap().iter().map(|t| t.as_str().unwrap().to_string()).collect();
-            // A completion covering no topic changes nothing under the rules,
-            // and no course covers no topic: nothing to record.
-            if topics.is_empty() {
+            let subject = c.get("subject").and_then(Value::as_str).unwrap_or("human_trafficking").to_string();
+            let kind = c.get("kind").and_then(Value::as_str).unwrap_or("either").to_string();
+            // A trafficking completion covering no topic changes nothing under
+            // the rules, and no such course exists: nothing to record.
+            if topics.is_empty() && subject == "human_trafficking" {
                 continue;
             }
-            if !courses.contains_key(&topics) {
+            let course = (topics.clone(), subject.clone(), kind.clone());
+            if !courses.contains_key(&course) {
                 let code = format!("course-{}", courses.len() + 1);
-                let body = json!({"code": code, "title": format!("Course covering {}", topics.iter().cloned().collect::<Vec<_>>().join(", ")),
-                                  "version": "1", "format": "recorded", "duration_minutes": 60, "topics": topics});
+                let body = json!({"code": code, "title": format!("{subject} {kind} course covering {}", topics.iter().cloned().collect::<Vec<_>>().join(", ")),
+                                  "version": "1", "format": "recorded", "duration_minutes": 60, "topics": topics,
+                                  "subject": subject, "kind": kind});
                 let r = app.post_json("/v1/training/courses", &key, body.to_string()).await.unwrap();
                 assert_eq!(r.status().as_u16(), 201, "{file}: creating a course: {}", r.text().await.unwrap());
-                courses.insert(topics.clone(), code);
+                courses.insert(course.clone(), code);
             }
-            let body = json!({"person_id": person_id, "course_code": courses[&topics], "completed_on": c["date"]});
+            let body = json!({"person_id": person_id, "course_code": courses[&course], "completed_on": c["date"]});
             let r = app.post_json("/v1/training/completions", &key, body.to_string()).await.unwrap();
             assert_eq!(r.status().as_u16(), 201, "{file}: recording a completion: {}", r.text().await.unwrap());
         }
@@ -146,6 +167,19 @@ async fn every_training_vector_holds_through_the_api() {
         for k in ["status", "due", "initial_due", "next_due", "last_qualifying_completion"] {
             if got[k] != want[k] {
                 failures.push(format!("{file}: compliance.{k}: expected {}, got {}", want[k], got[k]));
+            }
+        }
+        for k in OPTIONAL_KEYS {
+            if let Some(w) = want.get(k) {
+                if got[k] != *w {
+                    failures.push(format!("{file}: compliance.{k}: expected {w}, got {}", got[k]));
+                }
+            }
+        }
+        for (topic, label) in v["expect"].get("topic_labels").and_then(Value::as_object).into_iter().flatten() {
+            let shown = got["topics"].as_array().into_iter().flatten().find(|t| t["topic"] == *topic).map(|t| t["label"].clone());
+            if shown.as_ref() != Some(label) {
+                failures.push(format!("{file}: topics.{topic}: expected {label}, got {shown:?}"));
             }
         }
         if let Some(ce) = v["expect"].get("caseload") {

@@ -11,7 +11,7 @@ use actix_web::http::header;
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use crate::db::training::{AgencyScope, PeopleFilter};
 use crate::facts::gap_facts;
-use crate::facts::{completion_record, person_facts};
+use crate::facts::workforce_facts;
 use beacon_core::directory::codes::ReferralOutcome;
 use beacon_core::directory::gaps as analysis;
 use beacon_core::reference::regions::RegionType;
@@ -20,10 +20,7 @@ use beacon_core::stats::annual::{coordinator_report as build_report, is_report_y
 use beacon_core::stats::query::GroupCount;
 use beacon_core::stats::{Activity, Recommendation};
 use beacon_core::stats::sections::{FundingLine, MinorCounts, OutcomeCount, SectionFacts, StaffMember};
-use beacon_core::training::{counting, CompletionRecord};
-use std::collections::HashMap;
 use std::str::FromStr;
-use uuid::Uuid;
 use chrono::NaiveDate;
 use diesel_async::AsyncPgConnection;
 use serde::Deserialize;
@@ -178,21 +175,14 @@ async fn section_facts(conn: &mut AsyncPgConnection, year: i32, today: NaiveDate
 
     let everyone = PeopleFilter { agency: None, population: None, active: Some(true), towns: None };
     let people = db::training::all_people(conn, &AgencyScope::All, &everyone).await?;
-    let ids: Vec<Uuid> = people.iter().map(|p| p.id).collect();
-    let mut stored: HashMap<Uuid, Vec<CompletionRecord>> = HashMap::new();
-    for (person, on, topics, voided) in db::training::completions_of_people(conn, &ids).await? {
-        stored.entry(person).or_default().push(completion_record(on, &topics, voided));
-    }
-    let staff = people
+    let mut facts = workforce_facts(conn, &people).await?;
+    let staff: Vec<StaffMember> = people
         .iter()
-        .map(|p| {
-            Ok(StaffMember {
-                agency: p.agency.clone(),
-                person: person_facts(p)?,
-                completions: counting(stored.get(&p.id).map_or(&[][..], Vec::as_slice)),
-            })
+        .filter_map(|p| {
+            let (person, completions) = facts.remove(&p.id)?;
+            Some(StaffMember { agency: p.agency.clone(), person, completions })
         })
-        .collect::<Result<Vec<_>, ApiError>>()?;
+        .collect();
 
     // Vetting is judged as of the end of the report's day.
     let now = today.and_hms_opt(23, 59, 59).unwrap_or_default().and_utc();

@@ -273,8 +273,8 @@ pub(super) fn sample_facts() -> beacon_core::stats::sections::SectionFacts {
     ];
     let member = |agency: &str, trained: bool| StaffMember {
         agency: agency.into(),
-        person: Person { population: Population::DcfEmployee, start_date: day(1, 5), social_worker_trainee: false },
-        completions: if trained { vec![Completion { date: day(10, 1), topics: all.clone() }] } else { vec![] },
+        person: Person { population: Population::DcfEmployee, start_date: day(1, 5), social_worker_trainee: false, contract_start: None },
+        completions: if trained { vec![Completion::new(day(10, 1), all.clone())] } else { vec![] },
     };
     let mut staff: Vec<StaffMember> = (0..14).map(|i| member("dcf", i % 2 == 0)).collect();
     staff.extend((0..3).map(|_| member("cssd", true)));

@@ -11,6 +11,7 @@
 
 pub mod completions;
 pub mod courses;
+pub mod providers;
 pub mod report;
 pub mod view;
 pub mod workforce;

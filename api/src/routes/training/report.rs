@@ -3,8 +3,10 @@ use beacon_core::ValidationError;
 use crate::db::training::{self as store, AgencyScope, PeopleFilter};
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
-use crate::facts::{completion_record, person_facts};
-use beacon_core::training::{counting, CompletionRecord};
+use crate::facts::workforce_facts;
+use beacon_core::training::tally::{law_enforcement_counts, status_counts, LawEnforcementCounts, Officer};
+use beacon_core::reference::regions::RegionType;
+use beacon_core::training::Population;
 use beacon_core::fields::{agency_code, population_code};
 use crate::http::query::date_param;
 use crate::security::scope::scope_of;
@@ -14,11 +16,11 @@ use crate::security::Principal;
 use actix_web::http::header;
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use beacon_core::reference::codes::CodeList;
-use beacon_core::training::{compliance, Completion, ComplianceStatus};
+use beacon_core::training::{compliance, ComplianceStatus};
 use beacon_core::ErrorCode;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::str::FromStr;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -58,6 +60,25 @@ pub struct ReportItem {
     pub status: ComplianceStatus,
     /// `null` for populations with no deadline.
     pub due: Option<NaiveDate>,
+    /// Qualifying trainings that came after their deadline (see the person's
+    /// compliance `history`): a late training is never shown as a timely one.
+    pub late_completions: u64,
+    /// The DCF-contracted provider the person works for, when linked.
+    pub provider_id: Option<Uuid>,
+}
+
+/// One DCF-contracted provider's staff by status (Sec. 4(b): their six
+/// months run from "entering into a contract with the department").
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProviderCounts {
+    pub provider_id: Uuid,
+    pub name: String,
+    pub contract_start: NaiveDate,
+    /// The initial due date of the provider's staff: the later of 2027-07-01
+    /// and `contract_start` + 6 months.
+    pub initial_due: NaiveDate,
+    #[schema(value_type = BTreeMap<String, u64>)]
+    pub counts: BTreeMap<&'static str, u64>,
 }
 
 /// Compliance of the active workforce as of a date.
@@ -67,7 +88,17 @@ pub struct ComplianceReport {
     /// People per status (every status listed, zeros included), over the
     /// agency / population / region selection, before the `status` filter.
     #[schema(value_type = BTreeMap<String, i64>)]
-    pub counts: BTreeMap<&'static str, i64>,
+    pub counts: BTreeMap<&'static str, u64>,
+    /// People of the selection who completed a qualifying training after its
+    /// deadline at least once, and how many such late trainings there were.
+    pub trained_late: u64,
+    pub late_completions: u64,
+    /// Staff of each DCF-contracted provider on file, by status, over the
+    /// same selection; providers with no one selected are left out.
+    pub by_provider: Vec<ProviderCounts>,
+    /// Law enforcement trained and not trained (Sec. 10(b)), by agency and
+    /// region, over the same selection.
+    pub law_enforcement: LawEnforcementCounts,
     /// By agency, then `employee_ref`.
     pub items: Vec<ReportItem>,
 }
@@ -128,29 +159,56 @@ pub async fn compliance_report(
         }
     }
     let people = store::all_people(&mut conn, &scope, &filter).await?;
-    let ids: Vec<Uuid> = people.iter().map(|p| p.id).collect();
-    let mut stored: HashMap<Uuid, Vec<CompletionRecord>> = HashMap::new();
-    for (person, on, topics, voided) in store::completions_of_people(&mut conn, &ids).await? {
-        stored.entry(person).or_default().push(completion_record(on, &topics, voided));
-    }
-    let by_person: HashMap<Uuid, Vec<Completion>> = stored.into_iter().map(|(id, records)| (id, counting(&records))).collect();
-    let mut counts: BTreeMap<&'static str, i64> = ComplianceStatus::ALL.iter().map(|s| (s.code(), 0)).collect();
+    let mut facts = workforce_facts(&mut conn, &people).await?;
+    let providers = store::list_providers(&mut conn).await?;
+    let mut statuses = Vec::new();
+    let mut by_provider: BTreeMap<Uuid, Vec<ComplianceStatus>> = BTreeMap::new();
+    let mut officers = Vec::new();
+    let (mut trained_late, mut late_completions) = (0, 0);
     let mut items = Vec::new();
-    for p in people {
-        let c = compliance(&person_facts(&p)?, by_person.get(&p.id).map_or(&[][..], Vec::as_slice), as_of);
-        *counts.entry(c.status.code()).or_default() += 1;
+    for p in &people {
+        let Some((person, completions)) = facts.remove(&p.id) else { continue };
+        let c = compliance(&person, &completions, as_of);
+        statuses.push(c.status);
+        let late = c.late_completions as u64;
+        late_completions += late;
+        trained_late += u64::from(late > 0);
+        if let Some(provider) = p.provider_id {
+            by_provider.entry(provider).or_default().push(c.status);
+        }
+        if person.population == Population::LawEnforcement {
+            officers.push(Officer { agency: &p.agency, town: p.town.as_deref(), trained: c.trained });
+        }
         if status.is_none_or(|s| s == c.status) {
             items.push(ReportItem {
                 person_id: p.id,
-                agency: p.agency,
-                employee_ref: p.employee_ref,
-                population: p.population,
-                town: p.town,
+                agency: p.agency.clone(),
+                employee_ref: p.employee_ref.clone(),
+                population: p.population.clone(),
+                town: p.town.clone(),
                 status: c.status,
                 due: c.due,
+                late_completions: late,
+                provider_id: p.provider_id,
             });
         }
     }
+    let counts = status_counts(&statuses);
+    let region_type = params.region_type.as_deref().and_then(RegionType::parse).unwrap_or(RegionType::DcfRegion);
+    let law_enforcement = law_enforcement_counts(&officers, region_type);
+    let by_provider = providers
+        .into_iter()
+        .filter_map(|pr| {
+            let statuses = by_provider.get(&pr.id)?;
+            Some(ProviderCounts {
+                provider_id: pr.id,
+                initial_due: beacon_core::training::initial_due(pr.contract_start),
+                name: pr.name,
+                contract_start: pr.contract_start,
+                counts: status_counts(statuses),
+            })
+        })
+        .collect();
     if csv {
         let mut writer = csv::Writer::from_writer(Vec::new());
         writer
@@ -169,5 +227,5 @@ pub async fn compliance_report(
             .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"training-compliance-{as_of}.csv\"")))
             .body(bytes));
     }
-    Ok(HttpResponse::Ok().json(ComplianceReport { as_of, counts, items }))
+    Ok(HttpResponse::Ok().json(ComplianceReport { as_of, counts, trained_late, late_completions, by_provider, law_enforcement, items }))
 }

@@ -27,6 +27,9 @@ pub struct PersonView {
     /// The Connecticut town of the office the person works from (its name as
     /// in `GET /v1/codes`); places the person in the report's regions.
     pub town: Option<String>,
+    /// The DCF-contracted provider the person works for: their six months run
+    /// from its contract start (Sec. 4(b)).
+    pub provider_id: Option<Uuid>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -43,6 +46,7 @@ impl From<PersonRow> for PersonView {
             start_date: r.start_date,
             active: r.active,
             town: r.town,
+            provider_id: r.provider_id,
             created_at: r.created_at,
             updated_at: r.updated_at,
         }
@@ -66,6 +70,10 @@ pub struct CourseView {
     /// Agencies' adaptations of the course.
     #[schema(value_type = Vec<beacon_core::training::course::Adaptation>)]
     pub adaptations: serde_json::Value,
+    #[schema(value_type = beacon_core::training::CourseSubject)]
+    pub subject: String,
+    #[schema(value_type = beacon_core::training::CourseKind)]
+    pub kind: String,
     pub created_at: DateTime<Utc>,
 }
 
@@ -81,6 +89,8 @@ impl From<CourseRow> for CourseView {
             recording_url: r.recording_url,
             topics: r.topics,
             adaptations: r.adaptations,
+            subject: r.subject,
+            kind: r.kind,
             created_at: r.created_at,
         }
     }
@@ -102,6 +112,11 @@ pub struct CompletionView {
     pub statement_id: Option<String>,
     /// Retracted by an xAPI `voided` statement: no longer counts.
     pub voided: bool,
+    /// The course's subject and kind, copied when recorded.
+    #[schema(value_type = beacon_core::training::CourseSubject)]
+    pub subject: String,
+    #[schema(value_type = beacon_core::training::CourseKind)]
+    pub kind: String,
     pub created_at: DateTime<Utc>,
 }
 
@@ -116,6 +131,8 @@ impl From<CompletionRow> for CompletionView {
             source: r.source,
             statement_id: r.statement_id,
             voided: r.voided,
+            subject: r.subject,
+            kind: r.kind,
             created_at: r.created_at,
         }
     }

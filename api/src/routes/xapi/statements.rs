@@ -67,7 +67,7 @@ fn version_ok(req: &HttpRequest) -> bool {
 enum Plan {
     /// Already stored, identically: nothing to do.
     Replay,
-    Completion { person_id: Uuid, course_id: Uuid, topics: Vec<String>, on: NaiveDate },
+    Completion { person_id: Uuid, course_id: Uuid, topics: Vec<String>, subject: String, kind: String, on: NaiveDate },
     Void { target: String },
     Store,
 }
@@ -180,7 +180,14 @@ async fn plan(
                     errors.push(ValidationError::new(format!("{path}/object/id"), ErrorCode::UnknownCode, "No course has this code (see GET /v1/training/courses)."));
                 }
                 match (person, course) {
-                    (Some(p), Some(course)) => Plan::Completion { person_id: p.id, course_id: course.id, topics: course.topics, on: *on },
+                    (Some(p), Some(course)) => Plan::Completion {
+                        person_id: p.id,
+                        course_id: course.id,
+                        topics: course.topics,
+                        subject: course.subject,
+                        kind: course.kind,
+                        on: *on,
+                    },
                     _ => Plan::Store,
                 }
             }
@@ -232,7 +239,7 @@ async fn apply(
     )
     .await?;
     let action = match plan {
-        Plan::Completion { person_id, course_id, topics, on } => {
+        Plan::Completion { person_id, course_id, topics, subject, kind, on } => {
             let new = NewCompletion {
                 id: Uuid::new_v4(),
                 person_id: *person_id,
@@ -242,6 +249,8 @@ async fn apply(
                 source: "xapi".into(),
                 statement_id: Some(c.id.clone()),
                 voided,
+                subject: subject.clone(),
+                kind: kind.clone(),
             };
             store::insert_completion(conn, &new).await?;
             "xapi.completion"

@@ -60,6 +60,8 @@ pub async fn create_completion(
         source: "api".into(),
         statement_id: None,
         voided: false,
+        subject: course.subject.clone(),
+        kind: course.kind.clone(),
     };
     let row = conn
         .transaction(async |conn| {

@@ -24,6 +24,8 @@ fn new_course(c: CheckedCourse) -> Result<NewCourse, ApiError> {
         recording_url: c.recording_url,
         topics: c.topics.iter().map(ToString::to_string).collect(),
         adaptations: serde_json::to_value(c.adaptations).map_err(ApiError::internal)?,
+        subject: c.subject.to_string(),
+        kind: c.kind.to_string(),
     })
 }
 

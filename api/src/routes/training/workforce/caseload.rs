@@ -48,5 +48,6 @@ pub async fn caseload(
     let mut conn = pool.get().await?;
     let person = visible_person(&mut conn, &principal, id).await?;
     let completions = counting(&records(&store::completions_of(&mut conn, person.id).await?));
-    Ok(HttpResponse::Ok().json(caseload_eligibility(&person_facts(&person)?, &completions, on)))
+    let contract_start = store::contract_start_of(&mut conn, &person).await?;
+    Ok(HttpResponse::Ok().json(caseload_eligibility(&person_facts(&person, contract_start)?, &completions, on)))
 }

@@ -48,5 +48,6 @@ pub async fn person_compliance(
     let mut conn = pool.get().await?;
     let person = visible_person(&mut conn, &principal, id).await?;
     let completions = counting(&records(&store::completions_of(&mut conn, person.id).await?));
-    Ok(HttpResponse::Ok().json(compliance(&person_facts(&person)?, &completions, as_of)))
+    let contract_start = store::contract_start_of(&mut conn, &person).await?;
+    Ok(HttpResponse::Ok().json(compliance(&person_facts(&person, contract_start)?, &completions, as_of)))
 }

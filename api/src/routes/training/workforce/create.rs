@@ -3,7 +3,7 @@ use crate::routes::training::view::PersonView;
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
 use crate::http::body::{json_text, rejected};
-use beacon_core::training::person::{check_person, PersonFields};
+use beacon_core::training::person::{check_person, check_provider_link, PersonFields};
 use crate::security::audit::Event;
 use crate::security::scope::scope_of;
 use crate::security::audit;
@@ -33,8 +33,9 @@ pub struct NewPersonRequest {
     /// `social_worker_trainee` (the caseload rule applies) or free text, 1–64 characters.
     #[serde(default)]
     pub role: Option<String>,
-    /// `YYYY-MM-DD`: the day the six-month clock starts (hire date; for a
-    /// contracted provider's staff, the later of the contract and hire dates).
+    /// `YYYY-MM-DD`: the hire date, which starts the six-month clock (for a
+    /// contracted provider's staff linked to their provider, the provider's
+    /// contract start does instead).
     pub start_date: String,
     /// Default `true`.
     #[serde(default)]
@@ -44,6 +45,11 @@ pub struct NewPersonRequest {
     /// compliance report's regions.
     #[serde(default)]
     pub town: Option<String>,
+    /// For a `dcf_contracted_provider`: the contracted provider
+    /// (`GET /v1/training/providers`) whose contract start runs their six
+    /// months (Sec. 4(b)).
+    #[serde(default)]
+    pub provider_id: Option<uuid::Uuid>,
 }
 
 /// Add a workforce member. A reporter adds only to its own account's agency (else 403).
@@ -69,7 +75,7 @@ pub async fn create_person(
 ) -> Result<HttpResponse, ApiError> {
     let text = json_text(&req, payload).await?;
     let body: NewPersonRequest = beacon_core::contract::read::read_json_objects(&text, &[""]).map_err(|e| rejected(vec![e]))?;
-    let new = NewPerson::new(check_person(&PersonFields {
+    let mut new = NewPerson::new(check_person(&PersonFields {
         agency: &body.agency,
         population: &body.population,
         employee_ref: &body.employee_ref,
@@ -80,10 +86,23 @@ pub async fn create_person(
         town: body.town.as_deref(),
     })
     .map_err(ApiError::Invalid)?);
+    let mut errors = Vec::new();
+    if let Ok(population) = new.population.parse() {
+        check_provider_link(population, body.provider_id.is_some(), &mut errors);
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Invalid(errors));
+    }
+    new.provider_id = body.provider_id;
     let mut pooled = pool.get().await?;
     let conn: &mut AsyncPgConnection = &mut pooled;
     if !scope_of(conn, &principal).await?.covers(&new.agency) {
         return Err(ApiError::Forbidden);
+    }
+    if let Some(id) = new.provider_id {
+        if store::provider(conn, id).await?.is_none() {
+            return Err(ApiError::Invalid(vec![unknown_provider()]));
+        }
     }
     let row = conn
         .transaction(async |conn| {
@@ -98,4 +117,13 @@ pub async fn create_person(
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/v1/workforce/{}", row.id)))
         .json(PersonView::from(row)))
+}
+
+/// A `provider_id` naming no provider on file.
+pub fn unknown_provider() -> beacon_core::ValidationError {
+    beacon_core::ValidationError::new(
+        "/provider_id",
+        beacon_core::ErrorCode::UnknownCode,
+        "No contracted provider has this id (see GET /v1/training/providers).",
+    )
 }

@@ -1,4 +1,6 @@
+pub mod assignments;
 pub mod caseload;
+pub mod caseload_gaps;
 pub mod compliance;
 pub mod create;
 pub mod get;

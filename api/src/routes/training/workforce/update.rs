@@ -4,7 +4,7 @@ use crate::routes::training::view::PersonView;
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
 use crate::http::body::{json_text, rejected};
-use beacon_core::training::person::{check_person_update, PersonUpdate};
+use beacon_core::training::person::{check_person_update, check_provider_link, PersonUpdate};
 use crate::security::audit::Event;
 use crate::security::audit;
 use crate::security::Principal;
@@ -12,7 +12,8 @@ use actix_web::{patch, web, HttpRequest, HttpResponse};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use tracing_actix_web::RequestId;
 
-/// Change a person's name, role, start date, population, active flag or town.
+/// Change a person's name, role, start date, population, active flag, town or
+/// contracted provider (`provider_id`; only for a `dcf_contracted_provider`).
 /// Another agency's person is a 404 for a reporter.
 #[utoipa::path(
     tag = "workforce",
@@ -45,10 +46,24 @@ pub async fn update_person(
         start_date: change.start_date,
         active: change.active,
         town: change.town,
+        provider_id: change.provider_id,
     };
     let mut pooled = pool.get().await?;
     let conn: &mut AsyncPgConnection = &mut pooled;
     let person = visible_person(conn, &principal, id).await?;
+    // The link and the population are judged together, as they will stand.
+    let population = changes.population.as_deref().unwrap_or(&person.population).parse().map_err(|()| ApiError::internal("stored population is not a code"))?;
+    let provider = changes.provider_id.unwrap_or(person.provider_id);
+    let mut errors = Vec::new();
+    check_provider_link(population, provider.is_some(), &mut errors);
+    if !errors.is_empty() {
+        return Err(ApiError::Invalid(errors));
+    }
+    if let Some(Some(id)) = changes.provider_id {
+        if store::provider(conn, id).await?.is_none() {
+            return Err(ApiError::Invalid(vec![super::create::unknown_provider()]));
+        }
+    }
     let row = conn
         .transaction(async |conn| {
             let scope = AgencyScope::Only(person.agency.clone());

@@ -1,0 +1,10 @@
+DROP TABLE caseload_assignments;
+DROP INDEX workforce_provider;
+ALTER TABLE workforce DROP COLUMN provider_id;
+DROP TABLE contracted_providers;
+ALTER TABLE completions DROP COLUMN kind, DROP COLUMN subject;
+ALTER TABLE courses DROP CONSTRAINT courses_topics_check;
+DELETE FROM completions WHERE course_id IN (SELECT id FROM courses WHERE subject = 'family_violence');
+DELETE FROM courses WHERE subject = 'family_violence';
+ALTER TABLE courses ADD CONSTRAINT courses_topics_check CHECK (cardinality(topics) BETWEEN 1 AND 4);
+ALTER TABLE courses DROP COLUMN kind, DROP COLUMN subject;
