@@ -76,7 +76,7 @@ fn minors_of_the_year_are_counted_under_disclosure_control() {
         assert_eq!(shown(&s.intake), expect, "{counts:?}");
         assert_safe(&s.incidents);
         assert!(!s.dcf_responses_recorded);
-        assert!(s.dcf_responses.contains("does not yet record DCF's responses"));
+        assert!(s.dcf_responses.contains("does not yet tabulate them"));
         assert!(s.basis.contains("Sec. 10(a)"));
     }
 }

@@ -114,7 +114,7 @@ fn queue_sql() -> String {
             LEFT JOIN intake_submissions s ON s.converted_incident_id = i.id
             LEFT JOIN accounts pa ON pa.id = s.account_id
             LEFT JOIN dcf_responses r ON r.incident_id = i.id
-            WHERE i.minor_involved
+            WHERE i.minor_involved AND i.withdrawn_at IS NULL
         )"
     )
 }

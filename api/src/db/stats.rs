@@ -39,6 +39,20 @@ const INCIDENT_FILTERS: &str = "($4::text IS NULL OR incidents.status = $4) \
     AND ($8::text IS NULL OR incidents.judicial_district = $8) \
     AND ($9::int2 IS NULL OR incidents.dcf_region = $9)";
 
+/// The minors of DCF's queue (`db::dcf`), one row each, de-identified: a partner's submission
+/// about a minor until it is converted, then its incident (dated by the submission's receipt);
+/// every other incident involving a minor. A withdrawn incident is no one's minor.
+const DCF_MINORS: &str = "(SELECT (s.received_at AT TIME ZONE 'America/New_York')::date AS received_on, \
+        s.town, s.county, s.planning_region, s.judicial_district, s.dcf_region, r.response \
+      FROM intake_submissions s LEFT JOIN dcf_responses r ON r.submission_id = s.id \
+      WHERE s.minor_involved AND s.converted_incident_id IS NULL \
+    UNION ALL \
+    SELECT (COALESCE(s.received_at, i.received_at) AT TIME ZONE 'America/New_York')::date, \
+        i.town, i.county, i.planning_region, i.judicial_district, i.dcf_region, r.response \
+      FROM incidents i LEFT JOIN intake_submissions s ON s.converted_incident_id = i.id \
+      LEFT JOIN dcf_responses r ON r.incident_id = i.id \
+      WHERE i.minor_involved AND i.withdrawn_at IS NULL) AS dcf_minors";
+
 fn source(subject: Subject) -> Source {
     match subject {
         Subject::Incidents => Source {
@@ -86,6 +100,20 @@ fn source(subject: Subject) -> Source {
             counted: "$2::date IS NOT NULL",
             filters: "TRUE",
             town: "classified.town",
+            multi: "ARRAY[]::text[]",
+            multi_is_set: false,
+        },
+        Subject::DcfResponses => Source {
+            from: DCF_MINORS,
+            day: "dcf_minors.received_on",
+            measures: "count(*) AS incidents, 0::int8 AS victims",
+            counted: "$3::text[] IS NOT NULL",
+            filters: "$4::text IS NULL AND $5::text IS NULL \
+                AND ($6::text IS NULL OR dcf_minors.county = $6) \
+                AND ($7::text IS NULL OR dcf_minors.planning_region = $7) \
+                AND ($8::text IS NULL OR dcf_minors.judicial_district = $8) \
+                AND ($9::int2 IS NULL OR dcf_minors.dcf_region = $9)",
+            town: "dcf_minors.town",
             multi: "ARRAY[]::text[]",
             multi_is_set: false,
         },
@@ -270,6 +298,9 @@ fn key_expression(g: GroupBy, subject: Subject) -> String {
         // The partner is an organisation; its name is its label.
         GroupBy::Partner => "accounts.name".into(),
         GroupBy::Service => "directory_referrals.category".into(),
+        GroupBy::Outcome if subject == Subject::DcfResponses => {
+            format!("COALESCE(dcf_minors.response, '{}')", beacon_core::stats::query::NO_DCF_RESPONSE)
+        }
         GroupBy::Outcome => "directory_referrals.outcome".into(),
         // One row per category the record has (see `counts`).
         GroupBy::TraffickingType | GroupBy::ConcernType => "mv.category".into(),

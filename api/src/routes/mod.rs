@@ -92,6 +92,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(stats::victims::victim_stats)
                 .service(stats::intake::intake_stats)
                 .service(stats::referrals::referral_stats)
+                .service(stats::dcf_responses::dcf_response_stats)
                 .service(stats::trends::trends)
                 .service(stats::training::training_stats)
                 .service(reports::create_activity::create_activity)

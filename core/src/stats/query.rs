@@ -52,6 +52,12 @@ pub enum Subject {
     Referrals,
     /// The active workforce by training status as of a day.
     Training,
+    /// Minors known to DCF's queue (Sec. 10(a): DCF "shall" serve "a minor child ... who the
+    /// Department of Children and Families reasonably believes may be a victim of trafficking"):
+    /// a partner's submission about a minor until it becomes an incident, and every incident
+    /// involving a minor, dated by the day received, grouped by DCF's response (`outcome`,
+    /// `none` for a minor without one).
+    DcfResponses,
 }
 
 impl Subject {
@@ -62,6 +68,7 @@ impl Subject {
             Subject::Intake => "intake",
             Subject::Referrals => "referrals",
             Subject::Training => "training",
+            Subject::DcfResponses => "dcf_responses",
         }
     }
 
@@ -72,7 +79,7 @@ impl Subject {
         match self {
             Subject::Incidents => &[Measure::Incidents, Measure::Victims],
             Subject::Victims => &[Measure::Victims],
-            Subject::Intake | Subject::Referrals | Subject::Training => &[Measure::Incidents],
+            Subject::Intake | Subject::Referrals | Subject::Training | Subject::DcfResponses => &[Measure::Incidents],
         }
     }
 
@@ -80,7 +87,7 @@ impl Subject {
     /// town is optional): its geography tables then carry an `unknown`
     /// region rather than dropping the record.
     fn town_may_be_unknown(self) -> bool {
-        matches!(self, Subject::Intake | Subject::Training)
+        matches!(self, Subject::Intake | Subject::Training | Subject::DcfResponses)
     }
 
     /// Whether the subject is a state on a day rather than events over a
@@ -108,6 +115,7 @@ impl Measure {
             (Measure::Victims, _) => "victims",
             (Measure::Incidents, Subject::Incidents | Subject::Victims) => "incidents",
             (Measure::Incidents, Subject::Training) => "people",
+            (Measure::Incidents, Subject::DcfResponses) => "minors",
             (Measure::Incidents, other) => other.code(),
         }
     }
@@ -224,6 +232,7 @@ impl GroupBy {
                 Subject::Intake => matches!(self, G::Status | G::AgeBand | G::ConcernType | G::Partner),
                 Subject::Referrals => matches!(self, G::Service | G::Outcome),
                 Subject::Training => false,
+                Subject::DcfResponses => matches!(self, G::Outcome),
             }
     }
 
@@ -579,7 +588,7 @@ fn parse_region(
 fn filters_on(subject: Subject, param: &str) -> bool {
     match subject {
         Subject::Incidents | Subject::Victims => true,
-        Subject::Intake => !matches!(param, "status" | "venue"),
+        Subject::Intake | Subject::DcfResponses => !matches!(param, "status" | "venue"),
         Subject::Referrals | Subject::Training => false,
     }
 }
@@ -696,6 +705,9 @@ pub struct StatsOutput {
 /// The categories of a key dimension over `period`, as the SQL key text.
 /// A partner is whoever submitted in the period: their names come with the
 /// counts (`seen`), not from a code list.
+/// The `outcome` of a minor DCF has not responded to (`dcf_responses`).
+pub const NO_DCF_RESPONSE: &str = "none";
+
 fn key_labels(g: GroupBy, subject: Subject, period: &Period, seen: &[&str]) -> Vec<String> {
     let (Some(first), Some(last)) = (period.first_day(), period.last_day()) else {
         return Vec::new();
@@ -720,6 +732,11 @@ fn key_labels(g: GroupBy, subject: Subject, period: &Period, seen: &[&str]) -> V
         GroupBy::TraffickingType => TraffickingType::ALL.iter().map(|v| v.code().to_string()).collect(),
         GroupBy::ConcernType => ConcernType::ALL.iter().map(|v| v.code().to_string()).collect(),
         GroupBy::Service => Service::ALL.iter().map(|v| v.code().to_string()).collect(),
+        GroupBy::Outcome if subject == Subject::DcfResponses => crate::intake::dcf::DcfResponse::ALL
+            .iter()
+            .map(|v| v.code().to_string())
+            .chain(std::iter::once(NO_DCF_RESPONSE.to_string()))
+            .collect(),
         GroupBy::Outcome => ReferralOutcome::ALL.iter().map(|v| v.code().to_string()).collect(),
         GroupBy::Partner | GroupBy::Agency => {
             let mut names: Vec<String> = seen.iter().map(|s| s.to_string()).collect();

@@ -48,9 +48,10 @@ pub const REFERRALS_BASIS: &str = "Raised Bill 5476, Sec. 8(b)(4): \"Designing a
 
 /// Said in the section and listed among the unknowns until DCF's responses
 /// are recorded.
-pub const DCF_RESPONSES_UNKNOWN: &str = "Beacon does not yet record DCF's responses to the minors it is told about \
-     (whether DCF identified the child as a victim, and the services it provided under Sec. 10(a)), so this report \
-     cannot say how DCF responded; it counts only whether DCF was notified.";
+pub const DCF_RESPONSES_UNKNOWN: &str = "Beacon records DCF's responses to the minors it is told about (accepted for \
+     services; assessed, not accepted; or already an open case) from December 2026, and the coordinator's statistics \
+     count them (GET /v1/stats/dcf_responses); this report does not yet tabulate them, and counts only whether DCF \
+     was notified.";
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum SectionError {

@@ -295,6 +295,53 @@ async fn the_statistics_count_minors_with_and_without_dcfs_response() {
     assert_eq!(later.minors, 0);
 }
 
+/// `GET /v1/stats/dcf_responses`: the minors DCF shall serve, by DCF's response (`none` for a
+/// minor without one), exact for the audited read and suppressed otherwise; an adult's intake is
+/// no minor, and a withdrawn incident no one's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_statistics_api_counts_minors_by_dcfs_response() {
+    let app = TestApp::spawn().await.unwrap();
+    let form = partner(&app).await;
+    let dcf = app.key("DCF", Role::Dcf).await.unwrap();
+    let coordinator = app.key("Coordinator", Role::Coordinator).await.unwrap();
+    let mut minors = Vec::new();
+    for i in 0..8 {
+        minors.push(submit(&app, &form, &format!("m-{i}"), &fifteen_year_old(i % 2 == 0)).await);
+    }
+    let mut adult = fifteen_year_old(true);
+    adult["age_group"] = json!("25_59");
+    submit(&app, &form, "adult", &adult).await;
+    for id in &minors[..6] {
+        let body = json!({"response": "accepted_for_services", "responded_on": "2026-06-15"});
+        let (status, _) = send(&app, reqwest::Method::PUT, &format!("/v1/intake/{id}/dcf-response"), &dcf, body).await;
+        assert_eq!(status, 200);
+    }
+    let path = "/v1/stats/dcf_responses?period=2026&group_by=outcome&internal=true&reason=Quarterly+review+of+Sec.+10";
+    let (status, body) = get(&app, path, &coordinator).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["subject"], "dcf_responses");
+    let table = body["tables"].as_array().unwrap().iter().find(|t| t["name"] == "minors by outcome").unwrap_or_else(|| panic!("{body}"));
+    let categories: Vec<&str> = table["dimensions"][0]["categories"].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
+    let value = |label: Option<&str>| {
+        let at = label.map_or(Value::Null, |l| json!(categories.iter().position(|c| *c == l).unwrap()));
+        table["entries"].as_array().unwrap().iter().find(|e| e["at"] == json!([at])).unwrap()["value"].clone()
+    };
+    assert_eq!(
+        (value(Some("accepted_for_services")), value(Some("none")), value(Some("already_open_case")), value(None)),
+        (json!(6), json!(2), json!(0), json!(8)),
+        "{table}"
+    );
+    // The default read is suppressed: two minors without a response are withheld.
+    let (status, body) = get(&app, "/v1/stats/dcf_responses?period=2026&group_by=outcome", &coordinator).await;
+    assert_eq!(status, 200);
+    let table = body["tables"].as_array().unwrap().iter().find(|t| t["name"] == "minors by outcome").unwrap();
+    let none = categories.iter().position(|c| *c == "none").unwrap();
+    let entry = table["entries"].as_array().unwrap().iter().find(|e| e["at"] == json!([none])).unwrap();
+    assert_eq!((&entry["value"], &entry["suppressed"]), (&Value::Null, &json!(true)), "{table}");
+    // The statistics are the coordinator's: DCF works the queue, not the counts.
+    assert_eq!(get(&app, "/v1/stats/dcf_responses?period=2026", &dcf).await.0, 403);
+}
+
 #[derive(diesel::QueryableByName)]
 struct SealedIntake {
     #[diesel(sql_type = diesel::sql_types::Text)]

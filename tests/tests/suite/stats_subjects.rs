@@ -251,7 +251,8 @@ async fn subjects_refuse_what_their_records_do_not_carry_and_audit_internal_read
     assert_eq!(refused(&app, "/v1/stats/intake?period=2026&internal=true", &coordinator).await, ["/reason"]);
     assert_eq!(refused(&app, "/v1/stats/referrals?period=2026&format=xml", &coordinator).await, ["/format"]);
     assert_eq!(get(&app, "/v1/stats/intake?period=2026", &reporter).await.status().as_u16(), 403);
-    assert_eq!(get(&app, "/v1/stats/dcf_responses?period=2026", &coordinator).await.status().as_u16(), 404);
+    assert_eq!(refused(&app, "/v1/stats/dcf_responses?period=2026&group_by=partner", &coordinator).await, ["/group_by"]);
+    assert_eq!(refused(&app, "/v1/stats/dcf_responses?period=2026&venue=hotel_motel", &coordinator).await, ["/venue"]);
 
     json_ok(&app, &format!("/v1/stats/intake?period=2026-Q1&group_by=quarter&internal=true&reason={REASON}"), &coordinator).await;
     json_ok(&app, &format!("/v1/stats/referrals?period=2026&group_by=outcome&internal=true&reason={REASON}"), &coordinator).await;

@@ -1,6 +1,7 @@
 //! Statistics with disclosure control: the coordinator's counts (`/v1/stats/…`)
 //! and the public's (`/public/stats/…`). The rules are `beacon_core::stats`.
 
+pub mod dcf_responses;
 pub mod incidents;
 pub mod intake;
 pub mod public_incidents;
