@@ -94,3 +94,21 @@ fn every_operation_documents_the_rate_limit_answer() {
     }
     assert!(operations > 50, "{operations}");
 }
+
+/// An operation that answers several media types documents each with its own schema (a second
+/// `(status = 200, …)` annotation silently replaced the first, so generated clients got the
+/// wrong type for these).
+#[test]
+fn every_media_type_an_operation_answers_is_documented() {
+    let doc: Value = serde_json::to_value(beacon_api::openapi::document()).unwrap();
+    for (path, types) in [
+        ("/v1/directory/gaps", &["application/json", "text/csv", "image/svg+xml"][..]),
+        ("/v1/directory/export", &["text/csv", "application/json"][..]),
+        ("/v1/training/compliance", &["application/json", "text/csv"][..]),
+    ] {
+        let content = &doc["paths"][path]["get"]["responses"]["200"]["content"];
+        for t in types {
+            assert!(content[*t]["schema"].is_object(), "GET {path} documents {t}: {content}");
+        }
+    }
+}

@@ -95,8 +95,8 @@ fn csv(rows: &[store::ServiceRow], linked: &Linked) -> Result<String, ApiError> 
     tag = "directory",
     params(ExportParams),
     responses(
-        (status = 200, description = "The import's CSV", body = String, content_type = "text/csv"),
-        (status = 200, description = "With `format=hsds`: HSDS services", body = Vec<crate::hsds::HsdsService>, content_type = "application/json"),
+        (status = 200, description = "The import's CSV (the default); with `format=hsds`, HSDS services as JSON",
+            content((String = "text/csv"), (Vec<crate::hsds::HsdsService> = "application/json"))),
         (status = 400, description = "A bad query parameter", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = ["coordinator"]))

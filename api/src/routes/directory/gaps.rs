@@ -38,9 +38,8 @@ pub struct GapParams {
     tag = "directory",
     params(GapParams),
     responses(
-        (status = 200, body = analysis::GapReport, content_type = "application/json"),
-        (status = 200, description = "With `format=csv` or `Accept: text/csv`: one line per row", body = String, content_type = "text/csv"),
-        (status = 200, description = "With `format=svg` or `Accept: image/svg+xml`: the heat map", body = String, content_type = "image/svg+xml"),
+        (status = 200, description = "The analysis as JSON (the default); with `format=csv` or `Accept: text/csv` one CSV line per row; with `format=svg` or `Accept: image/svg+xml` the heat map",
+            content((analysis::GapReport = "application/json"), (String = "text/csv"), (String = "image/svg+xml"))),
         (status = 400, description = "Bad query parameter", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = ["coordinator"]))

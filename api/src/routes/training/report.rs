@@ -114,8 +114,8 @@ pub struct ComplianceReport {
     tag = "training",
     params(ReportParams),
     responses(
-        (status = 200, body = ComplianceReport, content_type = "application/json"),
-        (status = 200, description = "With `format=csv` or `Accept: text/csv`", body = String, content_type = "text/csv"),
+        (status = 200, description = "The report as JSON (the default); with `format=csv` or `Accept: text/csv`, CSV",
+            content((ComplianceReport = "application/json"), (String = "text/csv"))),
         (status = 400, description = "A bad query parameter (`unknown_code` at `/region` for a region the reference data does not have for `region_type`)", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = ["coordinator", "reporter"]))
