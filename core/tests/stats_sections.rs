@@ -9,8 +9,8 @@ use beacon_core::directory::gaps::{GapFlag, GapFlagCode, GapReport, GapRow};
 use beacon_core::stats::annual::{coordinator_report, ReportInput};
 use beacon_core::stats::query::GroupCount;
 use beacon_core::stats::sections::{
-    gaps_section, minors_section, referrals_section, suppress_with_total, training_section, FundingLine, MinorCounts,
-    OutcomeCount, SectionFacts, StaffMember,
+    gaps_section, minors_section, referrals_section, suppress_with_total, training_section, DcfResponseCounts, FundingLine, MinorCounts,
+    OutcomeCount, SectionFacts, StaffMember, NO_RESPONSE_LABEL,
 };
 use beacon_core::stats::{recoverable_cells, recoverable_together, Cell, Dimension, Policy, SuppressedTable, Table};
 use beacon_core::training::{completed_late, Completion, Person, Population, TrainingTopic};
@@ -75,10 +75,46 @@ fn minors_of_the_year_are_counted_under_disclosure_control() {
         assert_eq!(shown(&s.incidents), expect, "{counts:?}");
         assert_eq!(shown(&s.intake), expect, "{counts:?}");
         assert_safe(&s.incidents);
-        assert!(!s.dcf_responses_recorded);
-        assert!(s.dcf_responses.contains("does not yet tabulate them"));
+        assert!(s.responses_note.contains("may still have been served"));
         assert!(s.basis.contains("Sec. 10(a)"));
     }
+}
+
+/// DCF's responses, worked by hand: the three responses in the code list's
+/// order, then the minors without one, then the total.
+#[test]
+fn dcf_responses_are_counted_by_response_and_suppressed() {
+    let cases: [(DcfResponseCounts, Vec<Option<u64>>); 3] = [
+        (
+            DcfResponseCounts { accepted_for_services: 30, assessed_not_accepted: 12, already_open_case: 15, none: 20 },
+            vec![Some(30), Some(12), Some(15), Some(20), Some(77)],
+        ),
+        // 3 without a response: withheld, and the next smallest with it, or the total would give it away.
+        (
+            DcfResponseCounts { accepted_for_services: 30, assessed_not_accepted: 12, already_open_case: 15, none: 3 },
+            vec![Some(30), None, Some(15), None, Some(60)],
+        ),
+        // Zero is shown; nothing to hide.
+        (
+            DcfResponseCounts { accepted_for_services: 0, assessed_not_accepted: 0, already_open_case: 0, none: 0 },
+            vec![Some(0), Some(0), Some(0), Some(0), Some(0)],
+        ),
+    ];
+    for (counts, expect) in cases {
+        let facts = SectionFacts { dcf_responses: counts, ..SectionFacts::default() };
+        let s = minors_section(&facts, &public(), true).unwrap();
+        assert_eq!(shown(&s.responses), expect, "{counts:?}");
+        assert_safe(&s.responses);
+        let labels: Vec<&str> = s.responses.dimensions()[0].labels();
+        assert_eq!(labels, ["Accepted for services", "Assessed, not accepted", "Already an open DCF case", NO_RESPONSE_LABEL]);
+    }
+    // The coordinator's exact view withholds nothing.
+    let facts = SectionFacts {
+        dcf_responses: DcfResponseCounts { accepted_for_services: 1, assessed_not_accepted: 2, already_open_case: 0, none: 3 },
+        ..SectionFacts::default()
+    };
+    let s = minors_section(&facts, &Policy::internal(), true).unwrap();
+    assert_eq!(shown(&s.responses), vec![Some(1), Some(2), Some(0), Some(3), Some(6)]);
 }
 
 #[test]
@@ -270,11 +306,11 @@ fn the_report_carries_the_new_sections_and_lists_what_is_unknown() {
     assert_eq!(s.minors_and_dcf.incidents.get(&[None, None]), Some(Cell::shown(50)));
     assert_safe(&s.minors_and_dcf.incidents);
     let unknowns = s.methodology.unknowns.join("\n");
-    assert!(unknowns.contains("DCF's responses"));
+    assert!(unknowns.contains("without a recorded response"));
     assert!(unknowns.contains("no funding amounts"));
     assert!(unknowns.contains("same rule"));
     let terms: Vec<&str> = s.methodology.definitions.iter().map(|d| d.term).collect();
-    for term in ["Minor involved", "DCF notified", "Training status", "Completed late", "Gap severity", "Referral outcome", "Days to outcome"] {
+    for term in ["Minor involved", "DCF notified", "DCF response", "Training status", "Completed late", "Gap severity", "Referral outcome", "Days to outcome"] {
         assert!(terms.contains(&term), "{term}");
     }
 }

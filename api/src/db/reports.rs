@@ -337,3 +337,35 @@ pub async fn get_snapshot_of(conn: &mut AsyncPgConnection, kind: &str, year: i32
         .await
         .optional()
 }
+
+/// What a listing says of a snapshot: not its content.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = super::schema::report_snapshots)]
+pub struct SnapshotSummaryRow {
+    pub id: Uuid,
+    pub year: i32,
+    pub as_of: NaiveDate,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The snapshots of the report of `kind` on `year`, newest first, a page at a
+/// time, with how many there are.
+pub async fn list_snapshots_of(
+    conn: &mut AsyncPgConnection,
+    kind: &str,
+    year: i32,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<(Vec<SnapshotSummaryRow>, i64)> {
+    use super::schema::report_snapshots as s;
+    let mine = || s::table.filter(s::kind.eq(kind.to_string()).and(s::year.eq(year)));
+    let total = mine().count().get_result(conn).await?;
+    let rows = mine()
+        .select(SnapshotSummaryRow::as_select())
+        .order((s::created_at.desc(), s::id))
+        .limit(limit)
+        .offset(offset)
+        .load(conn)
+        .await?;
+    Ok((rows, total))
+}

@@ -105,9 +105,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(reports::recommendation::update_recommendation)
                 .service(reports::coordinator::coordinator_report)
                 .service(reports::snapshot::freeze_report)
+                .service(reports::snapshot::list_snapshots)
                 .service(reports::snapshot::get_snapshot)
                 .service(reports::task_force::task_force_report)
                 .service(reports::task_force::freeze_task_force_report)
+                .service(reports::task_force::list_task_force_snapshots)
                 .service(reports::task_force::get_task_force_snapshot)
                 .service(calendar::statutory_calendar),
         )

@@ -255,7 +255,7 @@ const DEFINITIONS: [Definition; 5] = [
 ];
 
 /// The measures of the minors, training, directory and referral sections.
-const SECTION_DEFINITIONS: [Definition; 8] = [
+const SECTION_DEFINITIONS: [Definition; 9] = [
     Definition {
         term: "Minor involved",
         meaning: "An incident the reporting agency marked as involving a person under eighteen (Sec. 10(a): \
@@ -266,6 +266,13 @@ const SECTION_DEFINITIONS: [Definition; 8] = [
         term: "DCF notified",
         meaning: "For an incident, the reporting agency recorded that the Department of Children and Families was \
                   notified; for an intake submission, the coordinator recorded the day DCF was notified.",
+    },
+    Definition {
+        term: "DCF response",
+        meaning: "What DCF recorded about a minor Beacon made known to it in the year (an intake submission about a \
+                  minor, or an incident involving one that its agency has not withdrawn, by the day Beacon received it): accepted for services, \
+                  assessed and not accepted, or already an open DCF case; a minor with none is counted as no \
+                  response recorded.",
     },
     Definition {
         term: "Training status",

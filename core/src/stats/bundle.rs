@@ -22,6 +22,14 @@ pub enum ReportKind {
 }
 
 impl ReportKind {
+    /// The kind as the API's paths spell it.
+    pub fn code(self) -> &'static str {
+        match self {
+            ReportKind::Coordinator => "coordinator",
+            ReportKind::TaskForce => "task_force",
+        }
+    }
+
     /// The report's sections in its own order; a file's number is its
     /// section's place here, so a table that is absent one year does not
     /// renumber the others.
@@ -124,7 +132,7 @@ fn section_files(key: &str, section: &Value, prefix: &str, files: &mut Vec<CsvFi
             }
         }
         "minors_and_dcf" => {
-            for part in ["incidents", "intake"] {
+            for part in ["incidents", "intake", "responses"] {
                 if let Some(table) = section.get(part) {
                     files.push(counts(prefix, &title, table)?);
                 }

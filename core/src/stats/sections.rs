@@ -46,12 +46,15 @@ pub const REFERRALS_BASIS: &str = "Raised Bill 5476, Sec. 8(b)(4): \"Designing a
      trauma-informed screening questions and referral pathways to ensure consistent identification of and response \
      to victims of human trafficking across systems\".";
 
-/// Said in the section and listed among the unknowns until DCF's responses
-/// are recorded.
-pub const DCF_RESPONSES_UNKNOWN: &str = "Beacon records DCF's responses to the minors it is told about (accepted for \
-     services; assessed, not accepted; or already an open case) from December 2026, and the coordinator's statistics \
-     count them (GET /v1/stats/dcf_responses); this report does not yet tabulate them, and counts only whether DCF \
-     was notified.";
+/// Said in the section and listed among the unknowns: what a minor without
+/// a recorded response means.
+pub const DCF_RESPONSES_UNKNOWN: &str = "DCF records its response to each minor Beacon knows of (accepted for \
+     services; assessed, not accepted; or already an open case) from December 2026. A minor without a recorded \
+     response may still have been served: before then DCF's answers were not recorded here, and since then DCF may \
+     not yet have answered.";
+
+/// The label of the minors DCF has not answered, in the responses table.
+pub const NO_RESPONSE_LABEL: &str = "No response recorded";
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum SectionError {
@@ -71,6 +74,16 @@ pub struct MinorCounts {
     pub minor_not_notified: u64,
     pub adult_notified: u64,
     pub adult_not_notified: u64,
+}
+
+/// Minors made known to DCF by DCF's recorded response (Sec. 10(a)).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DcfResponseCounts {
+    pub accepted_for_services: u64,
+    pub assessed_not_accepted: u64,
+    pub already_open_case: u64,
+    /// No response recorded (yet).
+    pub none: u64,
 }
 
 /// A member of the active workforce, as the training table needs them.
@@ -106,6 +119,10 @@ pub struct SectionFacts {
     pub incidents: MinorCounts,
     /// Intake submissions received in the year (`notified`: DCF notified).
     pub intake: MinorCounts,
+    /// Minors made known to DCF in the year (a partner's submission about a
+    /// minor, or an incident involving one that was not withdrawn), by DCF's
+    /// response.
+    pub dcf_responses: DcfResponseCounts,
     pub staff: Vec<StaffMember>,
     /// The gap analysis over the year, by county; `None` when not run.
     pub gaps: Option<GapReport>,
@@ -128,9 +145,11 @@ pub struct MinorsSection {
     pub incidents: SuppressedTable,
     /// Intake submissions of the year by minor involved × DCF notified.
     pub intake: SuppressedTable,
-    /// `false`: DCF's responses are not recorded yet.
-    pub dcf_responses_recorded: bool,
-    pub dcf_responses: &'static str,
+    /// Minors made known to DCF in the year by DCF's response, the last
+    /// category those without one.
+    pub responses: SuppressedTable,
+    /// What a minor without a recorded response means.
+    pub responses_note: &'static str,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -278,12 +297,32 @@ fn minors_table(name: &str, counts: &MinorCounts) -> Result<Table, TableError> {
     )
 }
 
+/// Sec. 10(a) says DCF "shall" serve a minor it identifies or reasonably
+/// believes is a victim, so what it answered is the measure of the duty: the
+/// three responses in the code list's order, then the minors without one.
+fn responses_table(counts: &DcfResponseCounts) -> Result<Table, TableError> {
+    use crate::intake::dcf::DcfResponse;
+    let labels = DcfResponse::ALL.iter().map(|r| r.label()).chain([NO_RESPONSE_LABEL]);
+    let response = Dimension::new("dcf_response", labels)?;
+    let n = |r: DcfResponse| match r {
+        DcfResponse::AcceptedForServices => counts.accepted_for_services,
+        DcfResponse::AssessedNotAccepted => counts.assessed_not_accepted,
+        DcfResponse::AlreadyOpenCase => counts.already_open_case,
+    };
+    let cells = DcfResponse::ALL.iter().enumerate().map(|(i, r)| (vec![i], n(*r))).chain([(vec![DcfResponse::ALL.len()], counts.none)]);
+    Table::new("minors made known to dcf by dcf response", vec![response], cells)
+}
+
 /// Minors and DCF: incidents and intake of the year by minor × notified.
 /// `incidents_total_shown`: whether the report's trend tables show the
 /// year's incident total (the incidents table counts the same incidents).
 pub fn minors_section(facts: &SectionFacts, policy: &Policy, incidents_total_shown: bool) -> Result<MinorsSection, SectionError> {
     let incidents = suppress_with_total(&minors_table("incidents by minor involved, dcf notified", &facts.incidents)?, policy, incidents_total_shown);
     let intake = suppress(&minors_table("intake submissions by minor involved, dcf notified", &facts.intake)?, policy);
+    // Suppressed on its own: its records (the minors of DCF's queue, by the
+    // day Beacon received them) are neither the incidents nor the intake of
+    // the tables above, so no margin of theirs is a margin of this one.
+    let responses = suppress(&responses_table(&facts.dcf_responses)?, policy);
     Ok(MinorsSection {
         title: MINORS_TITLE,
         basis: MINORS_BASIS,
@@ -291,8 +330,8 @@ pub fn minors_section(facts: &SectionFacts, policy: &Policy, incidents_total_sho
         rule: policy.rule(),
         incidents,
         intake,
-        dcf_responses_recorded: false,
-        dcf_responses: DCF_RESPONSES_UNKNOWN,
+        responses,
+        responses_note: DCF_RESPONSES_UNKNOWN,
     })
 }
 

@@ -342,6 +342,46 @@ async fn the_statistics_api_counts_minors_by_dcfs_response() {
     assert_eq!(get(&app, "/v1/stats/dcf_responses?period=2026", &dcf).await.0, 403);
 }
 
+/// The annual report's minors section tabulates DCF's responses (Sec. 10(a)), suppressed like
+/// every table of people: the 2 without a response are withheld, and so is the 11 accepted that
+/// the total of 13 would give them away by; the zeros are shown.
+#[tokio::test]
+async fn the_annual_report_counts_minors_by_dcfs_response() {
+    let app = TestApp::spawn().await.unwrap();
+    let form = partner(&app).await;
+    let dcf = app.key("DCF", Role::Dcf).await.unwrap();
+    let coordinator = app.key("Coordinator", Role::Coordinator).await.unwrap();
+    let mut minors = Vec::new();
+    for i in 0..13 {
+        minors.push(submit(&app, &form, &format!("r-{i}"), &fifteen_year_old(i % 2 == 0)).await);
+    }
+    let mut adult = fifteen_year_old(true);
+    adult["age_group"] = json!("25_59");
+    submit(&app, &form, "adult", &adult).await;
+    for id in &minors[..11] {
+        let body = json!({"response": "accepted_for_services", "responded_on": "2026-06-15"});
+        let (status, _) = send(&app, reqwest::Method::PUT, &format!("/v1/intake/{id}/dcf-response"), &dcf, body).await;
+        assert_eq!(status, 200);
+    }
+    let (status, report) = get(&app, "/v1/reports/coordinator/2026", &coordinator).await;
+    assert_eq!(status, 200, "{report}");
+    let table = &report["sections"]["minors_and_dcf"]["responses"];
+    let categories: Vec<&str> = table["dimensions"][0]["categories"].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
+    assert_eq!(categories, ["Accepted for services", "Assessed, not accepted", "Already an open DCF case", "No response recorded"]);
+    let cells: Vec<(Value, Value)> = table["entries"].as_array().unwrap().iter().map(|e| (e["value"].clone(), e["suppressed"].clone())).collect();
+    assert_eq!(
+        cells,
+        [(Value::Null, json!(true)), (json!(0), json!(false)), (json!(0), json!(false)), (Value::Null, json!(true)), (json!(13), json!(false))],
+        "{table}"
+    );
+    let (status, html) = {
+        let r = app.get("/v1/reports/coordinator/2026?format=html", &coordinator).await.unwrap();
+        (r.status().as_u16(), r.text().await.unwrap())
+    };
+    assert_eq!(status, 200);
+    assert!(html.contains("Minors made known to DCF by DCF response"), "the HTML report shows the table");
+}
+
 #[derive(diesel::QueryableByName)]
 struct SealedIntake {
     #[diesel(sql_type = diesel::sql_types::Text)]

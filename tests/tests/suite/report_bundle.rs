@@ -47,7 +47,7 @@ fn parse(name: &str, bytes: &[u8]) -> Csv {
     Csv { comments, header, rows }
 }
 
-const COORDINATOR_FILES: [&str; 22] = [
+const COORDINATOR_FILES: [&str; 23] = [
     "01-activities.csv",
     "02-incident-trends-incidents-by-county.csv",
     "02-incident-trends-incidents-by-quarter.csv",
@@ -59,6 +59,7 @@ const COORDINATOR_FILES: [&str; 22] = [
     "02-incident-trends-victims-by-trafficking-type-sex.csv",
     "03-minors-and-dcf-incidents-by-minor-involved-dcf-notified.csv",
     "03-minors-and-dcf-intake-submissions-by-minor-involved-dcf-notified.csv",
+    "03-minors-and-dcf-minors-made-known-to-dcf-by-dcf-response.csv",
     "04-training-staff-by-agency-completed-late.csv",
     "04-training-staff-by-agency-status.csv",
     "04-training-staff-by-population-status.csv",

@@ -320,6 +320,7 @@ fn people_entries(report: &Value) -> Vec<(String, Value)> {
     let mut tables: Vec<&Value> = s["incident_trends"]["tables"].as_array().unwrap().iter().collect();
     tables.push(&s["minors_and_dcf"]["incidents"]);
     tables.push(&s["minors_and_dcf"]["intake"]);
+    tables.push(&s["minors_and_dcf"]["responses"]);
     tables.extend(s["training"]["tables"].as_array().unwrap());
     tables.push(&s["referrals"]["table"]);
     tables
@@ -360,9 +361,16 @@ async fn the_new_sections_hold_the_seeded_year_under_disclosure_control() {
     // Minor, DCF not notified: 3 incidents and 2 submissions, withheld.
     assert_eq!(s["minors_and_dcf"]["incidents"]["entries"][1]["value"], Value::Null);
     assert_eq!(s["minors_and_dcf"]["intake"]["entries"][1]["value"], Value::Null);
-    assert_eq!(s["minors_and_dcf"]["dcf_responses_recorded"], false);
+    // DCF's responses: none is recorded in the seeded year, so every minor of DCF's queue (as
+    // DCF's own list counts them) is without one.
+    let dcf = app.key("DCF", Role::Dcf).await.unwrap();
+    let queue: Value = app.get("/v1/dcf/minors?per_page=1", &dcf).await.unwrap().json().await.unwrap();
+    let minors = queue["total_items"].as_u64().unwrap();
+    assert!(minors >= K, "{queue}");
+    let values: Vec<Value> = s["minors_and_dcf"]["responses"]["entries"].as_array().unwrap().iter().map(|e| e["value"].clone()).collect();
+    assert_eq!(values, [json!(0), json!(0), json!(0), json!(minors), json!(minors)]);
     let unknowns = s["methodology"]["unknowns"].to_string();
-    assert!(unknowns.contains("DCF's responses"), "{unknowns}");
+    assert!(unknowns.contains("without a recorded response"), "{unknowns}");
 
     // Training: DCF's 12 compliant and 13 not yet due are shown; CSSD's 2 are not.
     let by_agency = &s["training"]["tables"][0];
@@ -427,4 +435,39 @@ async fn the_charts_show_no_count_below_k() {
         assert_eq!(tip.ends_with("withheld"), e["suppressed"] == true, "{tip} for {e}");
     }
     assert!(tips.iter().any(|t| t.ends_with("withheld")));
+}
+
+/// Each kind lists its own snapshots of a year, a page at a time, each with the URL it is read at.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_snapshots_of_a_year_are_listed_by_kind() {
+    let (app, key) = seeded().await;
+    let mut filed = Vec::new();
+    for path in ["/v1/reports/coordinator/2026", "/v1/reports/coordinator/2026", "/v1/reports/task_force/2026"] {
+        let r = app.post_json(path, &key, String::new()).await.unwrap();
+        assert_eq!(r.status().as_u16(), 201);
+        let location = r.headers().get("location").unwrap().to_str().unwrap().to_string();
+        filed.push(location);
+    }
+    let list: Value = app.get("/v1/reports/coordinator/2026/snapshots", &key).await.unwrap().json().await.unwrap();
+    assert_eq!(list["total_items"], 2, "{list}");
+    let mut urls: Vec<&str> = list["items"].as_array().unwrap().iter().map(|i| i["url"].as_str().unwrap()).collect();
+    urls.sort_unstable();
+    let mut expected: Vec<&str> = filed[..2].iter().map(String::as_str).collect();
+    expected.sort_unstable();
+    assert_eq!(urls, expected);
+    assert!(list["items"].as_array().unwrap().iter().all(|i| i["as_of"] == "2026-12-03" && i["year"] == 2026 && i.get("report").is_none()));
+    // The listed URL reads the snapshot.
+    assert_eq!(app.get(urls[0], &key).await.unwrap().status().as_u16(), 200);
+
+    let page: Value = app.get("/v1/reports/coordinator/2026/snapshots?per_page=1&page=2", &key).await.unwrap().json().await.unwrap();
+    assert_eq!((page["items"].as_array().unwrap().len(), page["total_pages"].as_i64()), (1, Some(2)));
+    let task_force: Value = app.get("/v1/reports/task_force/2026/snapshots", &key).await.unwrap().json().await.unwrap();
+    assert_eq!(task_force["items"][0]["url"], filed[2].as_str());
+    assert_eq!(task_force["total_items"], 1);
+
+    assert_eq!(app.get("/v1/reports/coordinator/2025/snapshots", &key).await.unwrap().status().as_u16(), 404);
+    let bad = app.get("/v1/reports/coordinator/2026/snapshots?per_page=0", &key).await.unwrap();
+    assert_eq!(bad.status().as_u16(), 400);
+    let reporter = app.key("DCF", Role::Reporter).await.unwrap();
+    assert_eq!(app.get("/v1/reports/task_force/2026/snapshots", &reporter).await.unwrap().status().as_u16(), 403);
 }

@@ -19,7 +19,8 @@ use beacon_core::stats::bundle::ReportKind;
 use beacon_core::stats::annual::{coordinator_report as build_report, is_report_year, trend_queries, CoordinatorReport, ReportInput};
 use beacon_core::stats::query::GroupCount;
 use beacon_core::stats::{Activity, Recommendation};
-use beacon_core::stats::sections::{FundingLine, MinorCounts, OutcomeCount, SectionFacts, StaffMember};
+use beacon_core::intake::dcf::DEFAULT_RESPONSE_DAYS;
+use beacon_core::stats::sections::{DcfResponseCounts, FundingLine, MinorCounts, OutcomeCount, SectionFacts, StaffMember};
 use std::str::FromStr;
 use chrono::NaiveDate;
 use diesel_async::AsyncPgConnection;
@@ -172,6 +173,16 @@ async fn section_facts(conn: &mut AsyncPgConnection, year: i32, today: NaiveDate
     };
     let incidents = minors(db::report_sections::incident_minors(conn, first, last).await?);
     let intake = minors(db::report_sections::intake_minors(conn, first, last).await?);
+    // The overdue count is not reported (it depends on the day the report is
+    // built, not on the year), so the number of days given does not matter.
+    let answered = db::dcf::response_counts(conn, Some(first), Some(last), today, DEFAULT_RESPONSE_DAYS).await?;
+    let count = |n: i64| u64::try_from(n).unwrap_or_default();
+    let dcf_responses = DcfResponseCounts {
+        accepted_for_services: count(answered.accepted_for_services),
+        assessed_not_accepted: count(answered.assessed_not_accepted),
+        already_open_case: count(answered.already_open_case),
+        none: count(answered.without_response),
+    };
 
     let everyone = PeopleFilter { agency: None, population: None, active: Some(true), towns: None };
     let people = db::training::all_people(conn, &AgencyScope::All, &everyone).await?;
@@ -202,5 +213,5 @@ async fn section_facts(conn: &mut AsyncPgConnection, year: i32, today: NaiveDate
             Some(OutcomeCount { outcome: ReferralOutcome::from_str(&r.outcome).ok()?, n: u64::try_from(r.n).ok()?, median_days: r.median_days })
         })
         .collect();
-    Ok(SectionFacts { incidents, intake, staff, gaps: Some(gaps), active_services, funding, referrals })
+    Ok(SectionFacts { incidents, intake, dcf_responses, staff, gaps: Some(gaps), active_services, funding, referrals })
 }

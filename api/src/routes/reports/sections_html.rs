@@ -30,7 +30,8 @@ pub(super) fn minors(h: &mut String, m: &MinorsSection) {
     let _ = writeln!(h, "<p>{}</p>", escape(&m.rule));
     cross_table(h, &m.incidents, "Incidents");
     cross_table(h, &m.intake, "Intake submissions");
-    let _ = writeln!(h, "<p class=\"note\">{}</p>", escape(m.dcf_responses));
+    cross_table(h, &m.responses, "Minors made known to DCF");
+    let _ = writeln!(h, "<p class=\"note\">{}</p>", escape(m.responses_note));
     h.push_str("</section>\n");
 }
 
@@ -261,7 +262,7 @@ pub(super) fn sample_facts() -> beacon_core::stats::sections::SectionFacts {
     use beacon_core::directory::codes::ReferralOutcome;
     use beacon_core::directory::gaps::{analyse, GapFacts, GapService};
     use beacon_core::reference::regions::RegionType;
-    use beacon_core::stats::sections::{FundingLine, MinorCounts, OutcomeCount, SectionFacts, StaffMember};
+    use beacon_core::stats::sections::{DcfResponseCounts, FundingLine, MinorCounts, OutcomeCount, SectionFacts, StaffMember};
     use beacon_core::training::{Completion, Person, Population, TrainingTopic};
     use chrono::NaiveDate;
     let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap_or_default();
@@ -298,6 +299,7 @@ pub(super) fn sample_facts() -> beacon_core::stats::sections::SectionFacts {
     SectionFacts {
         incidents: MinorCounts { minor_notified: 12, minor_not_notified: 2, adult_notified: 9, adult_not_notified: 25 },
         intake: MinorCounts { minor_notified: 4, minor_not_notified: 1, adult_notified: 0, adult_not_notified: 30 },
+        dcf_responses: DcfResponseCounts { accepted_for_services: 14, assessed_not_accepted: 3, already_open_case: 0, none: 12 },
         staff,
         gaps: Some(gaps),
         active_services: 1,

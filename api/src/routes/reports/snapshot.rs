@@ -11,7 +11,7 @@ use crate::error::{ApiError, Problem};
 use crate::http::negotiate::Document;
 use crate::pdf::Printer;
 use crate::http::path::PathId;
-use crate::http::query::Query;
+use crate::http::query::{Page, Paging, Query};
 use crate::security::audit::{self, Event};
 use crate::security::Principal;
 use actix_web::http::header;
@@ -20,7 +20,9 @@ use beacon_core::stats::annual::CoordinatorReport;
 use beacon_core::stats::bundle::ReportKind;
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
-use serde::Serialize;
+use super::view::{DEFAULT_PER_PAGE, MAX_PER_PAGE};
+use serde::{Deserialize, Serialize};
+use utoipa::IntoParams;
 use tracing_actix_web::RequestId;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -41,6 +43,84 @@ impl From<store::SnapshotRow> for ReportSnapshot {
     fn from(r: store::SnapshotRow) -> Self {
         ReportSnapshot { id: r.id, year: r.year, as_of: r.as_of, created_at: r.created_at, report: r.report }
     }
+}
+
+/// A snapshot in a listing: when it was filed and where to read it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SnapshotSummary {
+    pub id: Uuid,
+    pub year: i32,
+    /// The day the report was built.
+    pub as_of: NaiveDate,
+    pub created_at: DateTime<Utc>,
+    /// Where the snapshot is read (JSON, HTML, PDF or zip).
+    pub url: String,
+}
+
+/// Paging of a snapshot listing.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SnapshotListParams {
+    /// Page number, from 1 (default 1).
+    #[param(minimum = 1, maximum = 1000000)]
+    pub page: Option<i64>,
+    /// Items per page, 1–100 (default 50).
+    #[param(minimum = 1, maximum = 100)]
+    pub per_page: Option<i64>,
+}
+
+/// The snapshots of the report of `kind` on the path's year, newest first.
+/// A year no report can cover is a 404, as for the report itself; a year
+/// with none filed is an empty page.
+pub(super) async fn list(kind: ReportKind, req: &HttpRequest, params: &SnapshotListParams, today: NaiveDate, pool: &DbPool) -> Result<HttpResponse, ApiError> {
+    let year = req
+        .match_info()
+        .get("year")
+        .and_then(|y| y.parse::<i32>().ok())
+        .filter(|y| beacon_core::stats::annual::is_report_year(*y, today))
+        .ok_or(ApiError::NotFound)?;
+    let mut errors = Vec::new();
+    let paging = Paging::parse(params.page, params.per_page, DEFAULT_PER_PAGE, MAX_PER_PAGE, &mut errors);
+    if !errors.is_empty() {
+        return Err(ApiError::BadQuery(errors));
+    }
+    let mut pooled = pool.get().await?;
+    let (rows, total) = store::list_snapshots_of(&mut pooled, kind.code(), year, paging.per_page, paging.offset()).await?;
+    let items = rows
+        .into_iter()
+        .map(|r| SnapshotSummary {
+            url: format!("/v1/reports/{}/{}/snapshots/{}", kind.code(), r.year, r.id),
+            id: r.id,
+            year: r.year,
+            as_of: r.as_of,
+            created_at: r.created_at,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(Page::new(paging, total, items)))
+}
+
+/// The coordinator report's snapshots on `year`, newest first, a page at a
+/// time: each with the day it was built, when it was filed and its URL.
+#[utoipa::path(
+    tag = "reports",
+    operation_id = "list_coordinator_report_snapshots",
+    params(("year" = i32, Path, description = "The year reported on, from 2026"), SnapshotListParams),
+    responses(
+        (status = 200, body = Page<SnapshotSummary>),
+        (status = 400, description = "A bad query parameter, named in `errors`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No report covers that year", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = ["coordinator"]))
+)]
+#[get("/reports/coordinator/{year}/snapshots")]
+pub async fn list_snapshots(
+    _principal: Principal,
+    req: HttpRequest,
+    params: Query<SnapshotListParams>,
+    clock: web::Data<Clock>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, ApiError> {
+    list(ReportKind::Coordinator, &req, &params, clock.today(), &pool).await
 }
 
 /// Freeze the coordinator's report on `year` as built today: its JSON and

@@ -3,7 +3,7 @@
 //! `beacon_core::stats::task_force`; read live, frozen, and read as frozen.
 
 use super::coordinator::{fetch, ReportParams};
-use super::snapshot::ReportSnapshot;
+use super::snapshot::{self, ReportSnapshot, SnapshotListParams, SnapshotSummary};
 use super::{forms, task_force_html};
 use crate::clock::Clock;
 use crate::config::StatsConfig;
@@ -13,7 +13,7 @@ use crate::error::{ApiError, Problem};
 use crate::http::negotiate::Document;
 use crate::pdf::Printer;
 use crate::http::path::PathId;
-use crate::http::query::Query;
+use crate::http::query::{Page, Query};
 use crate::security::audit::{self, Event};
 use crate::security::Principal;
 use actix_web::http::header;
@@ -170,4 +170,28 @@ pub async fn get_task_force_snapshot(
         Some(Document::Zip) => forms::zip(response, ReportKind::TaskForce, &row.report, &stem),
         None => Ok(response.json(ReportSnapshot::from(row))),
     }
+}
+
+/// The task force report's snapshots on `year`, newest first, a page at a
+/// time: each with the day it was built, when it was filed and its URL.
+#[utoipa::path(
+    tag = "reports",
+    operation_id = "list_task_force_report_snapshots",
+    params(("year" = i32, Path, description = "The year reported on, from 2026"), SnapshotListParams),
+    responses(
+        (status = 200, body = Page<SnapshotSummary>),
+        (status = 400, description = "A bad query parameter, named in `errors`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No report covers that year", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = ["coordinator"]))
+)]
+#[get("/reports/task_force/{year}/snapshots")]
+pub async fn list_task_force_snapshots(
+    _principal: Principal,
+    req: HttpRequest,
+    params: Query<SnapshotListParams>,
+    clock: web::Data<Clock>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, ApiError> {
+    snapshot::list(ReportKind::TaskForce, &req, &params, clock.today(), &pool).await
 }
