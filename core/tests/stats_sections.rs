@@ -307,6 +307,7 @@ fn the_report_carries_the_new_sections_and_lists_what_is_unknown() {
     assert_safe(&s.minors_and_dcf.incidents);
     let unknowns = s.methodology.unknowns.join("\n");
     assert!(unknowns.contains("without a recorded response"));
+    assert!(unknowns.contains("by quarter, not by month"));
     assert!(unknowns.contains("no funding amounts"));
     assert!(unknowns.contains("same rule"));
     let terms: Vec<&str> = s.methodology.definitions.iter().map(|d| d.term).collect();

@@ -44,6 +44,14 @@ pub const RECOMMENDATIONS_TITLE: &str = "Recommendations";
 pub const CALENDAR_TITLE: &str = "Statutory calendar";
 pub const METHODOLOGY_TITLE: &str = "Methodology";
 
+/// Why the report's trends are quarters: said among the unknowns.
+pub const QUARTERS_NOT_MONTHS: &str = "Trends are shown by quarter, not by month. Published periods are whole \
+     quarters or years, all cut from one suppression model of the year, so that no two published tables can be \
+     subtracted to reveal a withheld count; a monthly table would have to join that model, which at a year's \
+     realistic counts multiplies the work of every public answer by more than ten. The coordinator reviews \
+     monthly series, with the change from a year earlier and rolling 12-month totals, suppressed, in the \
+     statistics (GET /v1/stats/trends) and the dashboard.";
+
 /// The trend tables, in the order the report shows them.
 const TREND_GROUPINGS: [&str; 3] = ["quarter", "county", "trafficking_type"];
 
@@ -411,6 +419,7 @@ pub fn coordinator_report(input: ReportInput<'_>) -> Result<CoordinatorReport, A
     } else {
         unknowns.push(format!("Reports of {year} incidents that arrive after {today} are not in these counts."));
     }
+    unknowns.push(QUARTERS_NOT_MONTHS.to_string());
     unknowns.extend(section_unknowns(facts));
 
     Ok(CoordinatorReport {
