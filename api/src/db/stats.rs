@@ -268,10 +268,15 @@ fn rollup_key_expression(g: GroupBy) -> String {
         GroupBy::AgeBand => "age_band",
         GroupBy::Citizenship => "COALESCE(citizenship, 'unknown')",
         GroupBy::TraffickingType | GroupBy::ConcernType => "mv.category",
-        GroupBy::County | GroupBy::PlanningRegion | GroupBy::JudicialDistrict | GroupBy::DcfRegion => "town",
+        GroupBy::Town | GroupBy::County | GroupBy::PlanningRegion | GroupBy::JudicialDistrict | GroupBy::DcfRegion => "town",
         GroupBy::Status => "status",
         // No rollup has these: `rollup_for` never picks one for them.
-        GroupBy::Partner | GroupBy::Service | GroupBy::Outcome | GroupBy::Agency | GroupBy::Population => "NULL::text",
+        GroupBy::Partner
+        | GroupBy::Service
+        | GroupBy::Outcome
+        | GroupBy::Agency
+        | GroupBy::Population
+        | GroupBy::ReportingAgency => "NULL::text",
     }
     .into()
 }
@@ -289,6 +294,7 @@ fn key_expression(g: GroupBy, subject: Subject) -> String {
         GroupBy::Agency => "classified.agency".into(),
         GroupBy::Population => "classified.population".into(),
         GroupBy::Status => "incidents.status".into(),
+        GroupBy::ReportingAgency => "incidents.reporting_agency".into(),
         GroupBy::Venue => "COALESCE(incidents.venue, 'unknown')".into(),
         GroupBy::Sex => "victims.sex".into(),
         // The raw age, else the band: core bands it (`beacon_core::stats::query::age_band`).
@@ -306,7 +312,7 @@ fn key_expression(g: GroupBy, subject: Subject) -> String {
         GroupBy::TraffickingType | GroupBy::ConcernType => "mv.category".into(),
         // Regions are derived from the town by core, so that every geography
         // of one period cuts the same units.
-        GroupBy::County | GroupBy::PlanningRegion | GroupBy::JudicialDistrict | GroupBy::DcfRegion => s.town.into(),
+        GroupBy::Town | GroupBy::County | GroupBy::PlanningRegion | GroupBy::JudicialDistrict | GroupBy::DcfRegion => s.town.into(),
     }
 }
 

@@ -16,7 +16,7 @@ use super::table::{Dimension, Table, TableError};
 use crate::directory::ReferralOutcome;
 use crate::intake::status::IntakeStatus;
 use crate::training::{ComplianceStatus, Population};
-use crate::reference::codes::{AgeGroup, Citizenship, CodeList, ConcernType, IncidentStatus, Service, Sex, TraffickingType, Venue};
+use crate::reference::codes::{Agency, AgeGroup, Citizenship, CodeList, ConcernType, IncidentStatus, Service, Sex, TraffickingType, Venue};
 use crate::reference::geo;
 use crate::{ErrorCode, ValidationError};
 use chrono::{Datelike, NaiveDate};
@@ -138,6 +138,8 @@ pub enum GroupBy {
     Year,
     Quarter,
     Month,
+    /// One of the 169 towns: the finest geography, for the coordinator only.
+    Town,
     County,
     PlanningRegion,
     JudicialDistrict,
@@ -161,13 +163,16 @@ pub enum GroupBy {
     Agency,
     /// The training population (`dcf_employee`, …).
     Population,
+    /// The state agency that reported an incident (Sec. 1(d)).
+    ReportingAgency,
 }
 
 impl GroupBy {
-    pub const ALL: [GroupBy; 19] = [
+    pub const ALL: [GroupBy; 21] = [
         GroupBy::Year,
         GroupBy::Quarter,
         GroupBy::Month,
+        GroupBy::Town,
         GroupBy::County,
         GroupBy::PlanningRegion,
         GroupBy::JudicialDistrict,
@@ -184,6 +189,7 @@ impl GroupBy {
         GroupBy::Outcome,
         GroupBy::Agency,
         GroupBy::Population,
+        GroupBy::ReportingAgency,
     ];
 
     /// The geographies, each a grouping of the same 169 towns.
@@ -195,6 +201,7 @@ impl GroupBy {
             GroupBy::Year => "year",
             GroupBy::Quarter => "quarter",
             GroupBy::Month => "month",
+            GroupBy::Town => "town",
             GroupBy::County => "county",
             GroupBy::PlanningRegion => "planning_region",
             GroupBy::JudicialDistrict => "judicial_district",
@@ -211,6 +218,7 @@ impl GroupBy {
             GroupBy::Outcome => "outcome",
             GroupBy::Agency => "agency",
             GroupBy::Population => "population",
+            GroupBy::ReportingAgency => "reporting_agency",
         }
     }
 
@@ -225,10 +233,11 @@ impl GroupBy {
         }
         time || self.is_geography()
             || match subject {
-                Subject::Incidents => matches!(self, G::Status | G::Venue | G::TraffickingType),
-                Subject::Victims => {
-                    matches!(self, G::Status | G::Venue | G::TraffickingType | G::Sex | G::AgeBand | G::Citizenship)
-                }
+                Subject::Incidents => matches!(self, G::Status | G::Venue | G::TraffickingType | G::ReportingAgency),
+                Subject::Victims => matches!(
+                    self,
+                    G::Status | G::Venue | G::TraffickingType | G::Sex | G::AgeBand | G::Citizenship | G::ReportingAgency
+                ),
                 Subject::Intake => matches!(self, G::Status | G::AgeBand | G::ConcernType | G::Partner),
                 Subject::Referrals => matches!(self, G::Service | G::Outcome),
                 Subject::Training => false,
@@ -271,14 +280,18 @@ impl GroupBy {
         PUBLIC_DETAILS.contains(&self)
     }
 
+    /// A grouping of towns: the four region types, and the towns themselves.
+    /// Only the region types are public (see [`GroupBy::is_public`]) and
+    /// make the year's public model ([`GroupBy::GEOGRAPHIES`]).
     pub fn is_geography(self) -> bool {
-        Self::GEOGRAPHIES.contains(&self)
+        self == GroupBy::Town || Self::GEOGRAPHIES.contains(&self)
     }
 
     /// The geography as a grouping of towns, so two geographies of one
     /// period are seen by disclosure control as cutting the same units.
     fn towns_dimension(self) -> Result<Option<Dimension>, TableError> {
         let group: fn(&geo::Town) -> Option<&'static str> = match self {
+            GroupBy::Town => |t| Some(t.town),
             GroupBy::County => |t| t.county,
             GroupBy::PlanningRegion => |t| t.planning_region,
             GroupBy::JudicialDistrict => |t| t.judicial_district,
@@ -747,7 +760,8 @@ fn key_labels(g: GroupBy, subject: Subject, period: &Period, seen: &[&str]) -> V
         GroupBy::Sex => Sex::ALL.iter().map(|v| v.code().to_string()).collect(),
         GroupBy::AgeBand => AgeGroup::ALL.iter().map(|v| v.code().to_string()).collect(),
         GroupBy::Citizenship => Citizenship::ALL.iter().map(|v| v.code().to_string()).collect(),
-        GroupBy::County | GroupBy::PlanningRegion | GroupBy::JudicialDistrict | GroupBy::DcfRegion => Vec::new(),
+        GroupBy::ReportingAgency => Agency::ALL.iter().map(|v| v.code().to_string()).collect(),
+        GroupBy::Town | GroupBy::County | GroupBy::PlanningRegion | GroupBy::JudicialDistrict | GroupBy::DcfRegion => Vec::new(),
     };
     labels.dedup();
     labels

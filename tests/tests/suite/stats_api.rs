@@ -118,6 +118,49 @@ async fn internal_counts_match_what_was_reported() {
     assert!(body["tables"].as_array().unwrap().iter().all(|t| t["entries"].as_array().unwrap().iter().all(|e| e["suppressed"] == false)));
 }
 
+/// The coordinator may count by town (the finest geography) and by the reporting agency; the
+/// suppressed view withholds a town's handful like any other small count.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_coordinator_counts_by_town_and_by_reporting_agency() {
+    let app = TestApp::spawn().await.unwrap();
+    let dcf = app.reporter("DCF", "dcf").await.unwrap();
+    let police = app.reporter("State Police", "desp").await.unwrap();
+    let coordinator = app.key("OPM coordinator", Role::Coordinator).await.unwrap();
+    for _ in 0..2 {
+        report(&app, &dcf, "Hartford", "2026-02-10", 1).await;
+    }
+    report(&app, &dcf, "new haven", "2026-05-01", 2).await;
+    let by_police = json!({
+        "reporting_agency": "desp", "status": "confirmed", "incident_date": "2026-03-03", "reported_date": "2026-03-04",
+        "town": "Hartford", "trafficking_types": ["labor"], "venue": "agriculture", "control_methods": ["debt_bondage"],
+        "dcf_notified": false, "victims": [{"sex": "male", "age": 40, "services_needed": ["legal"]}],
+    });
+    let r = app.post_json("/v1/incidents", &police, by_police.to_string()).await.unwrap();
+    assert_eq!(r.status().as_u16(), 201, "{}", r.text().await.unwrap());
+
+    let reason = REASON.replace(' ', "+");
+    let body = json_ok(&app, &format!("/v1/stats/incidents?period=2026&group_by=town&internal=true&reason={reason}"), Some(&coordinator)).await;
+    let towns = table(&body, "incidents", "town");
+    assert_eq!(towns["dimensions"][0]["categories"].as_array().unwrap().len(), 169);
+    assert_eq!(entry(towns, Some("Hartford"))["value"], 3);
+    assert_eq!(entry(towns, Some("New Haven"))["value"], 1);
+    assert_eq!(entry(towns, Some("Bristol"))["value"], 0);
+    assert_eq!(entry(table(&body, "victims", "town"), Some("New Haven"))["value"], 2);
+
+    let body =
+        json_ok(&app, &format!("/v1/stats/victims?period=2026&group_by=reporting_agency&internal=true&reason={reason}"), Some(&coordinator)).await;
+    let agencies = table(&body, "victims", "reporting_agency");
+    assert_eq!(entry(agencies, Some("dcf"))["value"], 4);
+    assert_eq!(entry(agencies, Some("desp"))["value"], 1);
+    assert_eq!(entry(agencies, Some("cssd"))["value"], 0);
+
+    // Suppressed (the default view): Hartford's 3 is withheld; the zeros are shown.
+    let body = json_ok(&app, "/v1/stats/incidents?period=2026&group_by=town", Some(&coordinator)).await;
+    let towns = table(&body, "incidents", "town");
+    assert_eq!((&entry(towns, Some("Hartford"))["value"], &entry(towns, Some("Hartford"))["suppressed"]), (&Value::Null, &json!(true)));
+    assert_eq!(entry(towns, Some("Bristol"))["value"], 0);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn victims_are_counted_by_their_own_traits() {
     let app = TestApp::spawn().await.unwrap();
@@ -261,7 +304,13 @@ async fn the_public_endpoint_refuses_a_day_level_period() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_public_endpoint_refuses_fine_dimensions_and_filters() {
     let app = TestApp::spawn().await.unwrap();
-    for (query, param) in [("group_by=month", "/group_by"), ("group_by=venue", "/group_by"), ("county=Hartford", "/county")] {
+    for (query, param) in [
+        ("group_by=month", "/group_by"),
+        ("group_by=venue", "/group_by"),
+        ("group_by=town", "/group_by"),
+        ("group_by=reporting_agency", "/group_by"),
+        ("county=Hartford", "/county"),
+    ] {
         let r = get(&app, &format!("/public/stats/incidents?period=2026&{query}"), None).await;
         assert_eq!(r.status().as_u16(), 400, "{query}");
         let body: Value = r.json().await.unwrap();

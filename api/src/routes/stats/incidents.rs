@@ -22,8 +22,8 @@ pub struct StatsParams {
     pub from: Option<String>,
     /// Last day counted (`YYYY-MM-DD`), with `from`.
     pub to: Option<String>,
-    /// Up to 3, comma-separated (default `year`): `year quarter month county planning_region judicial_district dcf_region`,
-    /// and per subject: incidents `status venue trafficking_type`; victims also `sex age_band citizenship`;
+    /// Up to 3, comma-separated (default `year`): `year quarter month town county planning_region judicial_district dcf_region`,
+    /// and per subject: incidents `status venue trafficking_type reporting_agency`; victims also `sex age_band citizenship`;
     /// intake `status age_band concern_type partner`; referrals `service outcome`.
     /// Each geography gives a table of its own; a multi-valued dimension (`trafficking_type`, `concern_type`)
     /// gives a has / has-not table per category, with no total across categories.
