@@ -12,6 +12,7 @@ pub mod chart;
 pub mod keys;
 pub mod reference;
 pub mod roles;
+pub mod screening;
 pub mod stats;
 pub mod training;
 

@@ -1,0 +1,222 @@
+//! Scoring a response to an instrument, and the contract of a response.
+
+use super::instrument::{find, shipped, Instrument, ItemKind, RuleCounts};
+use crate::contract::problem::{ErrorCode, Pointer, ValidationError};
+use crate::contract::read::read_json_objects;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// What a screening found, in increasing order: a rule can only raise it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ScreeningResult {
+    Negative,
+    Possible,
+    Positive,
+}
+
+impl ScreeningResult {
+    pub fn code(self) -> &'static str {
+        match self {
+            ScreeningResult::Negative => "negative",
+            ScreeningResult::Possible => "possible",
+            ScreeningResult::Positive => "positive",
+        }
+    }
+}
+
+/// One answer. Every item may be `declined`: a person is never pressed to
+/// answer, and a declined item counts as no indicator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Answer {
+    Yes,
+    No,
+    Unsure,
+    Possible,
+    Clear,
+    Declined,
+}
+
+impl Answer {
+    pub const ALL: [Answer; 6] = [Answer::Yes, Answer::No, Answer::Unsure, Answer::Possible, Answer::Clear, Answer::Declined];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Answer::Yes => "yes",
+            Answer::No => "no",
+            Answer::Unsure => "unsure",
+            Answer::Possible => "possible",
+            Answer::Clear => "clear",
+            Answer::Declined => "declined",
+        }
+    }
+
+    fn parse(code: &str) -> Option<Answer> {
+        Self::ALL.into_iter().find(|a| a.code() == code)
+    }
+
+    /// The answers an item of `kind` takes.
+    pub fn allowed(kind: ItemKind) -> &'static [Answer] {
+        match kind {
+            ItemKind::YesNo => &[Answer::Yes, Answer::No, Answer::Declined],
+            ItemKind::YesNoUnsure => &[Answer::Yes, Answer::No, Answer::Unsure, Answer::Declined],
+            ItemKind::ConcernLevel => &[Answer::No, Answer::Possible, Answer::Clear, Answer::Declined],
+        }
+    }
+
+    /// 2: an indicator (`yes`, `clear`); 1: a concern (`unsure`,
+    /// `possible`); 0: none (`no`, `declined`). Rules count levels, so raising
+    /// an answer's level never lowers a result.
+    pub fn level(self) -> u8 {
+        match self {
+            Answer::Yes | Answer::Clear => 2,
+            Answer::Unsure | Answer::Possible => 1,
+            Answer::No | Answer::Declined => 0,
+        }
+    }
+}
+
+/// An instrument's score: the highest result of the rules that fired
+/// (`negative` when none did), and which fired, in the instrument's order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Scored {
+    pub result: ScreeningResult,
+    pub fired: Vec<String>,
+}
+
+/// Scores `answers` (item id → answer) by `instrument`'s rules. An item not
+/// answered counts as no indicator; [`check_screening`] requires every item.
+pub fn score(instrument: &Instrument, answers: &BTreeMap<String, Answer>) -> Scored {
+    let mut result = ScreeningResult::Negative;
+    let mut fired = Vec::new();
+    for r in &instrument.rules {
+        let floor = match r.counts {
+            RuleCounts::Positive => 2,
+            RuleCounts::PositiveOrConcern => 1,
+        };
+        let mut named: Vec<&String> = r.of.iter().collect();
+        named.sort_unstable();
+        named.dedup();
+        let counted = named.iter().filter(|id| answers.get(id.as_str()).is_some_and(|a| a.level() >= floor)).count();
+        if u32::try_from(counted).unwrap_or(u32::MAX) >= r.at_least {
+            fired.push(r.id.clone());
+            result = result.max(r.result);
+        }
+    }
+    Scored { result, fired }
+}
+
+/// A checked response: the instrument it answers, every item's answer, and
+/// the score. Only these codes are stored (no free text).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Screening {
+    pub instrument: &'static Instrument,
+    pub answers: BTreeMap<String, Answer>,
+    pub scored: Scored,
+}
+
+/// What the verdict derives: the instrument, the result and the rules that fired.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ScreeningDerived {
+    pub instrument: String,
+    pub version: u32,
+    pub result: ScreeningResult,
+    pub fired: Vec<String>,
+}
+
+/// The verdict as the API, the wasm module and the fixture vectors state it.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ScreeningVerdict {
+    pub ok: bool,
+    pub errors: Vec<ValidationError>,
+    pub derived: Option<ScreeningDerived>,
+}
+
+impl ScreeningVerdict {
+    pub fn of(body: &str) -> Self {
+        match check_screening(body) {
+            Ok(s) => Self {
+                ok: true,
+                errors: Vec::new(),
+                derived: Some(ScreeningDerived {
+                    instrument: s.instrument.id.clone(),
+                    version: s.instrument.version,
+                    result: s.scored.result,
+                    fired: s.scored.fired,
+                }),
+            },
+            Err(errors) => Self { ok: false, errors, derived: None },
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ResponseWire {
+    instrument: String,
+    version: u32,
+    answers: BTreeMap<String, serde_json::Value>,
+}
+
+const UNKNOWN_INSTRUMENT: &str = "Is not a published screening instrument (see GET /v1/screening-instruments).";
+const UNKNOWN_VERSION: &str = "Is not a published version of this instrument (see GET /v1/screening-instruments).";
+const UNKNOWN_ITEM: &str = "Is not an item of this instrument.";
+const UNANSWERED: &str = "Every item needs an answer; `declined` is always one.";
+
+/// Checks a `POST /v1/screenings` body (the same object the intake form
+/// carries as `screening`): a published instrument and version, an answer
+/// for each of its items and no other, each one its item's kind allows.
+/// Every broken rule is reported, each at its JSON Pointer.
+pub fn check_screening(body: &str) -> Result<Screening, Vec<ValidationError>> {
+    let wire: ResponseWire = read_json_objects(body, &["", "/answers"]).map_err(|e| vec![e])?;
+    let Some(instrument) = find(&wire.instrument, wire.version) else {
+        let known = shipped().iter().any(|i| i.id == wire.instrument);
+        let error = if known {
+            ValidationError::new("/version", ErrorCode::UnknownCode, UNKNOWN_VERSION)
+        } else {
+            ValidationError::new("/instrument", ErrorCode::UnknownCode, UNKNOWN_INSTRUMENT)
+        };
+        return Err(vec![error]);
+    };
+    let at = Pointer::root().key("answers");
+    let mut errors = Vec::new();
+    let mut answers = BTreeMap::new();
+    for (id, value) in &wire.answers {
+        let Some(item) = instrument.item(id) else {
+            errors.push(ValidationError::new(at.key(id), ErrorCode::UnknownField, UNKNOWN_ITEM));
+            continue;
+        };
+        let allowed = Answer::allowed(item.kind);
+        let Some(text) = value.as_str() else {
+            errors.push(ValidationError::new(at.key(id), ErrorCode::InvalidType, "Has the wrong type: expected a string."));
+            continue;
+        };
+        match Answer::parse(text).filter(|a| allowed.contains(a)) {
+            Some(answer) => {
+                answers.insert(id.clone(), answer);
+            }
+            None => {
+                let codes: Vec<&str> = allowed.iter().map(|a| a.code()).collect();
+                let message = format!("Is not an allowed answer; expected one of {}.", codes.join(", "));
+                errors.push(ValidationError::new(at.key(id), ErrorCode::UnknownCode, message));
+            }
+        }
+    }
+    for item in &instrument.items {
+        if !wire.answers.contains_key(&item.id) {
+            errors.push(ValidationError::new(at.key(&item.id), ErrorCode::Required, UNANSWERED));
+        }
+    }
+    if !errors.is_empty() {
+        errors.sort_by(|a, b| a.path.cmp(&b.path));
+        return Err(errors);
+    }
+    let scored = score(instrument, &answers);
+    Ok(Screening { instrument, answers, scored })
+}
