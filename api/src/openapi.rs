@@ -27,6 +27,7 @@ Errors are RFC 9457 problem+json with a stable `code` and, for 400/422, every br
         (name = "xapi", description = "xAPI 1.0.3 statements from agencies' learning management systems (Sec. 8(b)(2))"),
         (name = "directory", description = "The provider directory: organizations, services, vetting (Sec. 1(e), 8(b)(5)); coordinators"),
         (name = "hsds", description = "The provider directory as Open Referral HSDS 3.1 (public, no key; confidential addresses withheld)"),
+        (name = "screening", description = "Standardized, trauma-informed screening (Sec. 8(b)(4)): versioned instruments scored by core, screenings stored with their answers sealed"),
         (name = "reports", description = "The coordinator's annual report to the General Assembly (Sec. 1(f)) and its registers of activities and recommendations"),
         (name = "stats", description = "Incident and victim counts with disclosure control (Sec. 1(d), 1(f), 8(b)(6)); the coordinator's and the public's"),
         (name = "dcf", description = "The minors DCF shall serve (Sec. 10): the queue and DCF's response to each minor"),

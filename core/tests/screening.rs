@@ -133,3 +133,23 @@ proptest! {
         prop_assert!(before.fired.iter().all(|r| after.fired.contains(r)));
     }
 }
+
+/// The offline scorer (the form's, through wasm) gives the server's verdict for a shipped
+/// instrument, and refuses an instrument that could not be published.
+#[test]
+fn offline_scoring_agrees_with_the_server() {
+    use beacon_core::screening::{screen_offline, ScreeningVerdict};
+    let instrument = serde_json::to_string(find("youth", 1).unwrap()).unwrap();
+    for given in [&[][..], &[("exchanged_sex", "yes")][..], &[("no_safe_place", "unsure")][..]] {
+        let body = answers("youth", given);
+        let server = serde_json::to_value(ScreeningVerdict::of(&body.to_string())).unwrap();
+        let offline = serde_json::to_value(screen_offline(&instrument, &body["answers"].to_string())).unwrap();
+        assert_eq!(offline, server, "{given:?}");
+    }
+    let mut broken = serde_json::to_value(find("youth", 1).unwrap()).unwrap();
+    broken["rules"][0]["at_least"] = json!(5);
+    let verdict = serde_json::to_value(screen_offline(&broken.to_string(), "{}")).unwrap();
+    assert_eq!((verdict["ok"].clone(), verdict["errors"][0]["path"].clone()), (json!(false), json!("/instrument")));
+    let verdict = serde_json::to_value(screen_offline(&instrument, "[1]")).unwrap();
+    assert_eq!(verdict["errors"][0]["path"], "/answers");
+}

@@ -1,5 +1,5 @@
 // Runs fixture bodies through the wasm module in node and prints the verdicts.
-// Usage: node verdicts.mjs <wasm pkg dir> <vectors.json: [{today, body}]> [incident|intake|service|activity|recommendation]
+// Usage: node verdicts.mjs <wasm pkg dir> <vectors.json: [{today, body}]> [incident|intake|service|activity|recommendation|screening]
 // A service is validated as of noon UTC on `today` (validateService takes an RFC 3339 instant).
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -15,6 +15,7 @@ const validators = {
   service: (body, today) => mod.validateService(body, `${today}T12:00:00Z`),
   activity: (body, today) => mod.checkActivity(body, today),
   recommendation: (body, today) => mod.checkRecommendation(body, today),
+  screening: (body) => mod.checkScreening(body),
 };
 const validate = validators[kind];
 if (!validate) throw new Error(`unknown kind ${kind}`);

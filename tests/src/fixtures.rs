@@ -17,6 +17,8 @@ pub struct Vector {
     pub errors: BTreeSet<(String, String)>,
     /// `expect.derived.minor_involved`, for the vectors that state it.
     pub minor_involved: Option<bool>,
+    /// `expect.derived` as written (`null` when the vector states none).
+    pub derived: Value,
 }
 
 pub fn dir(kind: &str) -> PathBuf {
@@ -68,6 +70,7 @@ fn parse(path: &Path) -> Result<Vector> {
         ok,
         errors,
         minor_involved: v["expect"]["derived"]["minor_involved"].as_bool(),
+        derived: v["expect"]["derived"].clone(),
     })
 }
 

@@ -71,6 +71,22 @@ pub fn check_recommendation(json: &str, today_text: &str) -> Result<JsValue, JsE
     to_js(&beacon_core::stats::Verdict::recommendation(json, today(today_text)?))
 }
 
+/// Checks a screening response (`POST /v1/screenings`: `{instrument, version, answers}`) against
+/// the instruments Beacon ships and scores it. Returns `{ok, errors: [{path, code, message}],
+/// derived: {instrument, version, result, fired}}`, identical to the API's verdict.
+#[wasm_bindgen(js_name = checkScreening)]
+pub fn check_screening(json: &str) -> Result<JsValue, JsError> {
+    to_js(&beacon_core::screening::ScreeningVerdict::of(json))
+}
+
+/// Scores `answers` (JSON: item id → answer) by `instrument` (JSON, as
+/// `GET /v1/screening-instruments/{id}/{version}` gives it) with no request: the intake form's
+/// offline screening step. Returns the same verdict as [`check_screening`].
+#[wasm_bindgen(js_name = scoreScreening)]
+pub fn score_screening(instrument: &str, answers: &str) -> Result<JsValue, JsError> {
+    to_js(&beacon_core::screening::screen_offline(instrument, answers))
+}
+
 /// Draws a chart with the core's chart module, as the server's report does. `spec` is JSON:
 /// `{kind: "bar" | "line" | "county_map", id, title, description, category_name, value_name,
 /// categories: [..], values: [n | null]}` (`null` = withheld by disclosure control, drawn hatched

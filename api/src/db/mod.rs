@@ -9,6 +9,7 @@ pub mod keys;
 pub mod report_sections;
 pub mod reports;
 pub mod schema;
+pub mod screenings;
 pub mod stats;
 pub mod training;
 pub mod victims;

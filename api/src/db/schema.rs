@@ -428,3 +428,22 @@ diesel::table! {
         created_at -> Timestamptz,
     }
 }
+
+// Standardized screenings (migration 2026-12-03-000022_screenings): answers sealed.
+diesel::table! {
+    screenings (id) {
+        id -> Uuid,
+        account_id -> Uuid,
+        api_key_id -> Uuid,
+        instrument -> Text,
+        instrument_version -> Integer,
+        result -> Text,
+        fired -> Array<Text>,
+        key_id -> Text,
+        wrapped_data_key -> Bytea,
+        answers_sealed -> Nullable<Bytea>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(screenings -> accounts (account_id));

@@ -14,6 +14,7 @@ pub mod hsds;
 pub mod incidents;
 pub mod intake;
 pub mod reports;
+pub mod screening;
 pub mod stats;
 pub mod training;
 pub mod victims;
@@ -47,6 +48,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(intake::get::get_intake)
                 .service(intake::withdraw_consent::withdraw_consent)
                 .service(dcf::minors::list_minors)
+                .service(screening::instruments::list_instruments)
+                .service(screening::instruments::get_instrument)
+                .service(screening::create::create_screening)
+                .service(screening::get::get_screening)
                 .service(dcf::respond::respond_to_submission)
                 .service(dcf::respond::respond_to_incident)
                 .service(victims::distinct::distinct_victims)

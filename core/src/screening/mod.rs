@@ -12,8 +12,9 @@
 //! the person), answers are short codes (no free text is taken), and the result says which rule
 //! fired, so a screener can explain it.
 
+pub mod access;
 mod instrument;
 mod score;
 
 pub use instrument::{find, shipped, Audience, Instrument, InstrumentError, Item, ItemKind, Rule, RuleCounts, Text};
-pub use score::{check_screening, score, Answer, Scored, Screening, ScreeningDerived, ScreeningResult, ScreeningVerdict};
+pub use score::{check_answers, check_screening, score, screen_offline, Answer, Scored, Screening, ScreeningDerived, ScreeningResult, ScreeningVerdict};

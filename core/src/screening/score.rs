@@ -141,18 +141,26 @@ pub struct ScreeningVerdict {
 impl ScreeningVerdict {
     pub fn of(body: &str) -> Self {
         match check_screening(body) {
-            Ok(s) => Self {
-                ok: true,
-                errors: Vec::new(),
-                derived: Some(ScreeningDerived {
-                    instrument: s.instrument.id.clone(),
-                    version: s.instrument.version,
-                    result: s.scored.result,
-                    fired: s.scored.fired,
-                }),
-            },
-            Err(errors) => Self { ok: false, errors, derived: None },
+            Ok(s) => Self::scored(s.instrument, s.scored),
+            Err(errors) => Self::refused(errors),
         }
+    }
+
+    fn scored(instrument: &Instrument, scored: Scored) -> Self {
+        Self {
+            ok: true,
+            errors: Vec::new(),
+            derived: Some(ScreeningDerived {
+                instrument: instrument.id.clone(),
+                version: instrument.version,
+                result: scored.result,
+                fired: scored.fired,
+            }),
+        }
+    }
+
+    fn refused(errors: Vec<ValidationError>) -> Self {
+        Self { ok: false, errors, derived: None }
     }
 }
 
@@ -164,30 +172,14 @@ struct ResponseWire {
     answers: BTreeMap<String, serde_json::Value>,
 }
 
-const UNKNOWN_INSTRUMENT: &str = "Is not a published screening instrument (see GET /v1/screening-instruments).";
-const UNKNOWN_VERSION: &str = "Is not a published version of this instrument (see GET /v1/screening-instruments).";
-const UNKNOWN_ITEM: &str = "Is not an item of this instrument.";
-const UNANSWERED: &str = "Every item needs an answer; `declined` is always one.";
-
-/// Checks a `POST /v1/screenings` body (the same object the intake form
-/// carries as `screening`): a published instrument and version, an answer
-/// for each of its items and no other, each one its item's kind allows.
-/// Every broken rule is reported, each at its JSON Pointer.
-pub fn check_screening(body: &str) -> Result<Screening, Vec<ValidationError>> {
-    let wire: ResponseWire = read_json_objects(body, &["", "/answers"]).map_err(|e| vec![e])?;
-    let Some(instrument) = find(&wire.instrument, wire.version) else {
-        let known = shipped().iter().any(|i| i.id == wire.instrument);
-        let error = if known {
-            ValidationError::new("/version", ErrorCode::UnknownCode, UNKNOWN_VERSION)
-        } else {
-            ValidationError::new("/instrument", ErrorCode::UnknownCode, UNKNOWN_INSTRUMENT)
-        };
-        return Err(vec![error]);
-    };
+/// Checks `answers` (item id → answer as sent) against `instrument`: an answer
+/// for each item and no other, each one its item's kind allows. Errors are at
+/// `/answers/<item>`, sorted by path.
+pub fn check_answers(instrument: &Instrument, sent: &BTreeMap<String, serde_json::Value>) -> Result<BTreeMap<String, Answer>, Vec<ValidationError>> {
     let at = Pointer::root().key("answers");
     let mut errors = Vec::new();
     let mut answers = BTreeMap::new();
-    for (id, value) in &wire.answers {
+    for (id, value) in sent {
         let Some(item) = instrument.item(id) else {
             errors.push(ValidationError::new(at.key(id), ErrorCode::UnknownField, UNKNOWN_ITEM));
             continue;
@@ -209,7 +201,7 @@ pub fn check_screening(body: &str) -> Result<Screening, Vec<ValidationError>> {
         }
     }
     for item in &instrument.items {
-        if !wire.answers.contains_key(&item.id) {
+        if !sent.contains_key(&item.id) {
             errors.push(ValidationError::new(at.key(&item.id), ErrorCode::Required, UNANSWERED));
         }
     }
@@ -217,6 +209,64 @@ pub fn check_screening(body: &str) -> Result<Screening, Vec<ValidationError>> {
         errors.sort_by(|a, b| a.path.cmp(&b.path));
         return Err(errors);
     }
+    Ok(answers)
+}
+
+/// Scores `answers_json` (the answers object) by `instrument_json` (an
+/// instrument as `GET /v1/screening-instruments/{id}/{version}` gives it):
+/// what the intake form runs offline. The instrument must pass
+/// [`Instrument::check`]; a broken one is reported at `/instrument`.
+pub fn screen_offline(instrument_json: &str, answers_json: &str) -> ScreeningVerdict {
+    let instrument: Instrument = match serde_json::from_str(instrument_json) {
+        Ok(i) => i,
+        Err(_) => return ScreeningVerdict::refused(vec![ValidationError::new("/instrument", ErrorCode::InvalidType, BROKEN_INSTRUMENT)]),
+    };
+    if instrument.check().is_err() {
+        return ScreeningVerdict::refused(vec![ValidationError::new("/instrument", ErrorCode::Format, BROKEN_INSTRUMENT)]);
+    }
+    let sent: BTreeMap<String, serde_json::Value> =
+        match read_json_objects(&format!("{{\"answers\":{answers_json}}}"), &["", "/answers"]) {
+            Ok(AnswersWire { answers }) => answers,
+            Err(e) => return ScreeningVerdict::refused(vec![e]),
+        };
+    match check_answers(&instrument, &sent) {
+        Ok(answers) => {
+            let scored = score(&instrument, &answers);
+            ScreeningVerdict::scored(&instrument, scored)
+        }
+        Err(errors) => ScreeningVerdict::refused(errors),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AnswersWire {
+    answers: BTreeMap<String, serde_json::Value>,
+}
+
+const BROKEN_INSTRUMENT: &str = "Is not a publishable screening instrument.";
+
+const UNKNOWN_INSTRUMENT: &str = "Is not a published screening instrument (see GET /v1/screening-instruments).";
+const UNKNOWN_VERSION: &str = "Is not a published version of this instrument (see GET /v1/screening-instruments).";
+const UNKNOWN_ITEM: &str = "Is not an item of this instrument.";
+const UNANSWERED: &str = "Every item needs an answer; `declined` is always one.";
+
+/// Checks a `POST /v1/screenings` body (the same object the intake form
+/// carries as `screening`): a published instrument and version, an answer
+/// for each of its items and no other, each one its item's kind allows.
+/// Every broken rule is reported, each at its JSON Pointer.
+pub fn check_screening(body: &str) -> Result<Screening, Vec<ValidationError>> {
+    let wire: ResponseWire = read_json_objects(body, &["", "/answers"]).map_err(|e| vec![e])?;
+    let Some(instrument) = find(&wire.instrument, wire.version) else {
+        let known = shipped().iter().any(|i| i.id == wire.instrument);
+        let error = if known {
+            ValidationError::new("/version", ErrorCode::UnknownCode, UNKNOWN_VERSION)
+        } else {
+            ValidationError::new("/instrument", ErrorCode::UnknownCode, UNKNOWN_INSTRUMENT)
+        };
+        return Err(vec![error]);
+    };
+    let answers = check_answers(instrument, &wire.answers)?;
     let scored = score(instrument, &answers);
     Ok(Screening { instrument, answers, scored })
 }

@@ -31,6 +31,8 @@ mod report_task_force;
 mod report_registers;
 mod report_vectors;
 mod retention_and_keys;
+mod screening_api;
+mod screening_vectors;
 mod stats_api;
 mod stats_rollups;
 mod stats_subjects;

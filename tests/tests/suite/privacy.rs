@@ -15,7 +15,16 @@ async fn seed(app: &TestApp) {
     body["victims"][0]["identity"] = json!({"given_name": MARKERS[0], "family_name": MARKERS[1], "email": MARKERS[3], "date_of_birth": "1992-01-01"});
     let r = app.post_json("/v1/incidents", &key, body.to_string()).await.unwrap();
     assert_eq!(r.status().as_u16(), 201);
+    let screening = json!({"instrument": "youth", "version": 1, "answers": {
+        "exchanged_sex": "yes", "gifts_with_strings": "unsure", "no_safe_place": "yes",
+        "phone_or_movement_controlled": "no", "asked_to_recruit": "no", "screener_observed_control": "clear"}});
+    let r = app.post_json("/v1/screenings", &key, screening.to_string()).await.unwrap();
+    assert_eq!(r.status().as_u16(), 201);
 }
+
+/// Screening answers in clear would show an item id that no rule id contains, or an answer
+/// beside its item.
+const SCREENING_MARKERS: [&str; 3] = ["gifts_with_strings", "screener_observed_control", "\"exchanged_sex\":\"yes\""];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_column_of_any_table_holds_a_sealed_value() {
@@ -59,9 +68,10 @@ async fn a_pg_dump_of_the_database_holds_no_sealed_value() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let dump = String::from_utf8_lossy(&out.stdout);
     assert!(dump.contains("Hartford"), "the dump should hold the de-identified data");
-    for marker in MARKERS {
+    for marker in MARKERS.iter().chain(&SCREENING_MARKERS) {
         assert!(!dump.contains(marker), "{marker} found in pg_dump output");
     }
+    assert!(dump.contains("exchanged_sex_as_a_minor"), "the dump should hold the screening's result and rules");
 }
 
 async fn seeded_incident(app: &TestApp) -> String {
