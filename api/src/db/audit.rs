@@ -67,6 +67,26 @@ pub async fn last_hash(conn: &mut AsyncPgConnection) -> QueryResult<Option<Vec<u
         .optional()
 }
 
+/// The newest entry's seq, id and hash, `None` while the trail is empty.
+pub async fn head(conn: &mut AsyncPgConnection) -> QueryResult<Option<(i64, Uuid, Vec<u8>)>> {
+    audit_log::table
+        .order(audit_log::seq.desc())
+        .select((audit_log::seq, audit_log::id, audit_log::hash))
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// The id and hash of the entry at `seq`, if it is there.
+pub async fn hash_at(conn: &mut AsyncPgConnection, seq: i64) -> QueryResult<Option<(Uuid, Vec<u8>)>> {
+    audit_log::table
+        .filter(audit_log::seq.eq(seq))
+        .select((audit_log::id, audit_log::hash))
+        .first(conn)
+        .await
+        .optional()
+}
+
 pub async fn insert(conn: &mut AsyncPgConnection, entry: &NewEntry) -> QueryResult<i64> {
     diesel::insert_into(audit_log::table)
         .values(entry)
