@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 /// Key of the transaction-scoped advisory lock that serialises writers
 /// (migrations use 7273721, the test harness 7273722).
-const APPEND_LOCK: i64 = 7_273_723;
+pub const APPEND_LOCK: i64 = 7_273_723;
 
 #[derive(Debug, Insertable)]
 #[diesel(table_name = audit_log)]

@@ -71,17 +71,14 @@ pub struct VerifyReport {
     pub entries_checked: i64,
     /// `null` when the trail is intact.
     pub first_broken: Option<Broken>,
-    /// Entries at the start of the trail chained with a plain SHA-256, written
-    /// before the chain was keyed (`BEACON_AUDIT_KEY`); only a checkpoint
-    /// protects them. Once a keyed entry appears, an unkeyed one is broken.
-    pub unkeyed_entries: i64,
 }
 
 /// The first entry's `prev_hash`.
 const GENESIS: [u8; 32] = [0; 32];
 /// Entries read per round trip while verifying.
 const BATCH: i64 = 1000;
-/// Leads every canonical form of the unkeyed chain (entries written before the key).
+/// Led every canonical form of the first, unkeyed chain (plain SHA-256), which
+/// anyone could recompute; such a link is now broken (see [`unkeyed_link`]).
 const FORMAT: &str = "beacon-audit-v1";
 /// Leads every canonical form of the keyed chain, so the two can never be confused.
 const FORMAT_KEYED: &str = "beacon-audit-v2";
@@ -169,20 +166,16 @@ pub async fn verify(conn: &mut AsyncPgConnection) -> diesel::QueryResult<VerifyR
     let mut after = i64::MIN;
     let mut entries_checked = 0;
     let mut first_broken = None;
-    let mut keyed_seen = false;
-    let mut unkeyed_entries = 0;
     loop {
         let rows = db::audit::page_after(conn, after, BATCH).await?;
         for row in &rows {
             entries_checked += 1;
             if first_broken.is_none() {
-                match check(key, prev.as_deref(), row, keyed_seen) {
-                    Ok(Link::Keyed) => keyed_seen = true,
-                    Ok(Link::Unkeyed) => unkeyed_entries += 1,
-                    Err(problem) => {
-                        first_broken = Some(Broken { seq: row.seq, id: row.id, problem: problem.to_string() });
-                    }
-                }
+                first_broken = check(key, prev.as_deref(), row).map(|problem| Broken {
+                    seq: row.seq,
+                    id: row.id,
+                    problem: problem.to_string(),
+                });
             }
             after = row.seq;
             prev = Some(row.hash.clone());
@@ -194,42 +187,35 @@ pub async fn verify(conn: &mut AsyncPgConnection) -> diesel::QueryResult<VerifyR
     Ok(VerifyReport {
         entries_checked,
         first_broken,
-        unkeyed_entries,
     })
 }
 
-/// How an intact entry is linked.
-#[derive(Debug, PartialEq, Eq)]
-enum Link {
-    Keyed,
-    /// A plain SHA-256 link, accepted only before the first keyed entry.
-    Unkeyed,
-}
-
 /// `prev`: the previous entry's stored hash (`None` for the first entry).
-fn check(key: &AuditKey, prev: Option<&[u8]>, row: &EntryRow, keyed_seen: bool) -> Result<Link, &'static str> {
+fn check(key: &AuditKey, prev: Option<&[u8]>, row: &EntryRow) -> Option<&'static str> {
     match prev {
-        None if row.prev_hash != GENESIS => return Err(PROBLEM_GENESIS),
-        Some(prev) if row.prev_hash != prev => return Err(PROBLEM_PREV_HASH),
+        None if row.prev_hash != GENESIS => return Some(PROBLEM_GENESIS),
+        Some(prev) if row.prev_hash != prev => return Some(PROBLEM_PREV_HASH),
         _ => {}
     }
-    let content = Content::of_row(row);
-    if chain_mac(key, &row.prev_hash, &content) == row.hash {
-        Ok(Link::Keyed)
-    } else if !keyed_seen && chain_hash(&row.prev_hash, &content) == row.hash {
-        Ok(Link::Unkeyed)
-    } else {
-        Err(PROBLEM_HASH)
-    }
+    (chain_mac(key, &row.prev_hash, &Content::of_row(row)) != row.hash).then_some(PROBLEM_HASH)
+}
+
+/// The link the first, unkeyed chain gave `row` (SHA-256 of its `prev_hash`
+/// and content): what anyone who can write the table can compute, kept so the
+/// tests can forge with it and show that it no longer passes.
+pub fn unkeyed_link(row: &EntryRow) -> Vec<u8> {
+    chain_hash(&row.prev_hash, &Content::of_row(row))
+}
+
+/// The link `row` would have under `key`: the chain's own computation, public
+/// so a test can forge with a key of its own and show that it does not pass.
+pub fn keyed_link(key: &AuditKey, row: &EntryRow) -> Vec<u8> {
+    chain_mac(key, &row.prev_hash, &Content::of_row(row))
 }
 
 /// The trail's state in one line, as `beacon audit verify` prints it.
 pub fn summary(report: &VerifyReport) -> String {
     match &report.first_broken {
-        None if report.unkeyed_entries > 0 => format!(
-            "audit trail intact: {} entries ({} at its start chained without BEACON_AUDIT_KEY, from before the key)",
-            report.entries_checked, report.unkeyed_entries
-        ),
         None => format!("audit trail intact: {} entries", report.entries_checked),
         Some(b) => format!("audit trail BROKEN at entry seq={} id={}: {}", b.seq, b.id, b.problem),
     }
@@ -406,8 +392,7 @@ impl<'a> Content<'a> {
     }
 }
 
-/// The unkeyed link of the trail's first format, still read for entries
-/// written before the key existed.
+/// The unkeyed link of the trail's first format.
 fn chain_hash(prev_hash: &[u8], content: &Content<'_>) -> Vec<u8> {
     let mut hasher = Sha256::new();
     hasher.update(prev_hash);
@@ -518,32 +503,24 @@ mod tests {
     #[test]
     fn check_finds_each_kind_of_break() {
         let first = row(GENESIS.to_vec(), "x", None);
-        assert_eq!(check(&KEY, None, &first, false), Ok(Link::Keyed));
+        assert_eq!(check(&KEY, None, &first), None);
         let second = row(first.hash.clone(), "y", None);
-        assert_eq!(check(&KEY, Some(&first.hash), &second, true), Ok(Link::Keyed));
-        assert_eq!(check(&KEY, Some(&GENESIS), &second, true), Err(PROBLEM_PREV_HASH));
-        assert_eq!(check(&KEY, None, &second, true), Err(PROBLEM_GENESIS));
+        assert_eq!(check(&KEY, Some(&first.hash), &second), None);
+        assert_eq!(check(&KEY, Some(&GENESIS), &second), Some(PROBLEM_PREV_HASH));
+        assert_eq!(check(&KEY, None, &second), Some(PROBLEM_GENESIS));
         let mut tampered = row(first.hash.clone(), "y", None);
         tampered.action = "z".into();
-        assert_eq!(check(&KEY, Some(&first.hash), &tampered, true), Err(PROBLEM_HASH));
+        assert_eq!(check(&KEY, Some(&first.hash), &tampered), Some(PROBLEM_HASH));
     }
 
     #[test]
-    fn a_link_made_without_the_key_is_broken_once_the_chain_is_keyed() {
+    fn a_link_made_without_the_key_or_with_another_is_broken() {
         let first = row(GENESIS.to_vec(), "x", None);
         let mut forged = row(first.hash.clone(), "y", None);
-        forged.hash = chain_hash(&forged.prev_hash, &Content::of_row(&forged));
-        assert_eq!(check(&KEY, Some(&first.hash), &forged, true), Err(PROBLEM_HASH));
-        // Another key's link is no better.
-        assert_eq!(check(&AuditKey([8; 32]), Some(&first.hash), &first_after(&first), true), Err(PROBLEM_HASH));
-        // Before any keyed entry, a plain link is the trail's first format.
-        let mut old = row(GENESIS.to_vec(), "x", None);
-        old.hash = chain_hash(&old.prev_hash, &Content::of_row(&old));
-        assert_eq!(check(&KEY, None, &old, false), Ok(Link::Unkeyed));
-    }
-
-    fn first_after(first: &EntryRow) -> EntryRow {
-        row(first.hash.clone(), "y", None)
+        forged.hash = unkeyed_link(&forged);
+        assert_eq!(check(&KEY, Some(&first.hash), &forged), Some(PROBLEM_HASH));
+        let second = row(first.hash.clone(), "y", None);
+        assert_eq!(check(&AuditKey([8; 32]), Some(&first.hash), &second), Some(PROBLEM_HASH));
     }
 
     #[test]
@@ -567,12 +544,11 @@ mod tests {
 
     #[test]
     fn the_summary_is_one_line() {
-        let intact = VerifyReport { entries_checked: 3, first_broken: None, unkeyed_entries: 0 };
+        let intact = VerifyReport { entries_checked: 3, first_broken: None };
         assert_eq!(summary(&intact), "audit trail intact: 3 entries");
         let broken = VerifyReport {
             entries_checked: 3,
             first_broken: Some(Broken { seq: 2, id: Uuid::nil(), problem: PROBLEM_HASH.into() }),
-            unkeyed_entries: 0,
         };
         assert_eq!(
             summary(&broken),

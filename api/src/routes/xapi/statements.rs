@@ -149,8 +149,15 @@ pub async fn post_statements(
         }
         // One entry for the whole request, appended last: the trail's writers'
         // lock is taken here and held only until the commit, not through the batch.
+        // The ids go in `reason`: `resource_id` is indexed, and a btree entry
+        // cannot hold a thousand of them.
         if let Some(action) = tally.action() {
-            let entry = Event::by(&principal, &request_id, action, "xapi_statement", new_ids.join(",")).because(tally.summary());
+            let resource_id = match new_ids.as_slice() {
+                [one] => (*one).to_string(),
+                many => format!("{} statements", many.len()),
+            };
+            let reason = format!("{}; ids: {}", tally.summary(), new_ids.join(","));
+            let entry = Event::by(&principal, &request_id, action, "xapi_statement", resource_id).because(reason);
             audit::append(conn, entry).await?;
         }
         Ok::<_, ApiError>(())
