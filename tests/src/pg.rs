@@ -60,16 +60,6 @@ pub fn as_role(url: &str, role: &str) -> String {
     format!("{scheme}://{role}:{role}@{host}{tail}")
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn a_role_replaces_the_user_and_password() {
-        assert_eq!(super::as_role("postgres://postgres@127.0.0.1:5/db", "r"), "postgres://r:r@127.0.0.1:5/db");
-        assert_eq!(super::as_role("postgres://u:p@h/db?sslmode=disable", "r"), "postgres://r:r@h/db?sslmode=disable");
-        assert_eq!(super::as_role("postgres://h:5", "r"), "postgres://r:r@h:5");
-    }
-}
-
 /// Replaces the database name in a postgres URL.
 pub fn with_database(url: &str, db: &str) -> String {
     let (base, query) = match url.split_once('?') {
@@ -202,5 +192,15 @@ impl TestDb {
             .execute(&mut conn)
             .await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_role_replaces_the_user_and_password() {
+        assert_eq!(super::as_role("postgres://postgres@127.0.0.1:5/db", "r"), "postgres://r:r@127.0.0.1:5/db");
+        assert_eq!(super::as_role("postgres://u:p@h/db?sslmode=disable", "r"), "postgres://r:r@h/db?sslmode=disable");
+        assert_eq!(super::as_role("postgres://h:5", "r"), "postgres://r:r@h:5");
     }
 }
