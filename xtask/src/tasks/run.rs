@@ -49,10 +49,10 @@ pub fn run(root: &Path) -> Result<i32> {
 
     // The master key (wraps every record's data key) and the blind index key
     // are separate secrets; each is generated once under .beacon/ when unset.
-    for (var, file, what) in [
-        ("BEACON_DATA_KEY", "data.key", "data key"),
-        ("BEACON_INDEX_KEY", "index.key", "blind index key"),
-        ("BEACON_AUDIT_KEY", "audit.key", "audit trail key"),
+    for (var, file, what, keep) in [
+        ("BEACON_DATA_KEY", "data.key", "data key", "encrypted fields cannot be read without it"),
+        ("BEACON_INDEX_KEY", "index.key", "blind index key", "encrypted fields cannot be read without it"),
+        ("BEACON_AUDIT_KEY", "audit.key", "audit trail key", "the audit trail cannot be verified without it"),
     ] {
         match std::env::var(var) {
             Ok(key) if !key.is_empty() => step(format_args!("{var} is set: using it")),
@@ -60,7 +60,7 @@ pub fn run(root: &Path) -> Result<i32> {
                 let key_path = beacon_dir.join(file);
                 let key = ensure_data_key(&key_path)?;
                 step(format_args!(
-                    "{what}: {} (keep it: encrypted fields cannot be read without it)",
+                    "{what}: {} (keep it: {keep})",
                     rel(root, &key_path)
                 ));
                 env.push((var, key));
