@@ -81,7 +81,24 @@ async fn a_server_with_every_connection_busy_answers_503_with_retry_after_not_a_
         let url = app.url("/v1/codes");
         tokio::spawn(async move { client.get(url).bearer_auth("bk_not_a_key").send().await })
     };
-    tokio::time::sleep(Duration::from_millis(700)).await;
+    // Until that request is seen waiting on the lock (so it holds the connection).
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        #[derive(diesel::QueryableByName)]
+        struct Waiting {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let waiting: Waiting = diesel::sql_query("SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+            .get_result(&mut holder)
+            .await
+            .unwrap();
+        if waiting.n > 0 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the failed authentication never waited on the lock");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 
     // Another caller gets no connection within the pool's wait: 503 busy with Retry-After, quickly.
     let started = Instant::now();
