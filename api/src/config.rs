@@ -29,9 +29,77 @@ impl std::fmt::Debug for MasterKey {
     }
 }
 
+/// The 32-byte key of the audit trail's HMAC chain (`BEACON_AUDIT_KEY`). It is
+/// never stored in the database, so whoever can write the database still cannot
+/// forge a link of the chain.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AuditKey(pub [u8; 32]);
+
+impl std::fmt::Debug for AuditKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AuditKey([redacted])")
+    }
+}
+
+/// The connection pool and the limits every connection runs under, so one slow
+/// request cannot hold the database (or the pool) for everyone else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DbConfig {
+    /// Connections in the pool. `BEACON_DB_POOL_SIZE`, default 16.
+    pub pool_size: usize,
+    /// How long a request waits for a free connection before it is answered
+    /// 503 with `Retry-After`. `BEACON_DB_POOL_WAIT_MS`, default 5,000.
+    pub pool_wait_ms: u64,
+    /// `statement_timeout` of every connection. `BEACON_DB_STATEMENT_TIMEOUT_MS`, default 30,000.
+    pub statement_timeout_ms: u64,
+    /// `lock_timeout` of every connection (the audit trail's writers' lock
+    /// included). `BEACON_DB_LOCK_TIMEOUT_MS`, default 5,000.
+    pub lock_timeout_ms: u64,
+}
+
+impl Default for DbConfig {
+    fn default() -> Self {
+        DbConfig { pool_size: 16, pool_wait_ms: 5_000, statement_timeout_ms: 30_000, lock_timeout_ms: 5_000 }
+    }
+}
+
+impl DbConfig {
+    /// The largest value accepted for any of the settings (a pool of 1,000, or 1,000 seconds).
+    const MAX: u64 = 1_000_000;
+
+    pub fn from_env() -> Result<DbConfig, ConfigError> {
+        let d = DbConfig::default();
+        let pool_size = whole("BEACON_DB_POOL_SIZE", d.pool_size as u64, 1_000)?;
+        Ok(DbConfig {
+            pool_size: usize::try_from(pool_size).unwrap_or(d.pool_size),
+            pool_wait_ms: whole("BEACON_DB_POOL_WAIT_MS", d.pool_wait_ms, Self::MAX)?,
+            statement_timeout_ms: whole("BEACON_DB_STATEMENT_TIMEOUT_MS", d.statement_timeout_ms, Self::MAX)?,
+            lock_timeout_ms: whole("BEACON_DB_LOCK_TIMEOUT_MS", d.lock_timeout_ms, Self::MAX)?,
+        })
+    }
+}
+
+/// A whole number from 1 to `max` from `var`, or `default` when it is unset.
+fn whole(var: &'static str, default: u64, max: u64) -> Result<u64, ConfigError> {
+    match std::env::var(var) {
+        Err(std::env::VarError::NotPresent) => Ok(default),
+        Err(std::env::VarError::NotUnicode(_)) => Err(bad(var, "is not valid UTF-8")),
+        Ok(text) => parse_whole(&text, max).ok_or_else(|| bad(var, format!("must be a whole number from 1 to {max}"))),
+    }
+}
+
+fn parse_whole(text: &str, max: u64) -> Option<u64> {
+    text.trim().parse::<u64>().ok().filter(|n| (1..=max).contains(n))
+}
+
 #[derive(Debug, Clone)]
 pub struct Config {
     pub database_url: String,
+    /// The schema owner's URL (`BEACON_MIGRATION_DATABASE_URL`): when set,
+    /// `serve` migrates through it at start; `DATABASE_URL` is the runtime role's.
+    pub migration_database_url: Option<String>,
+    pub audit_key: AuditKey,
+    pub db: DbConfig,
     pub addr: SocketAddr,
     pub data_key: MasterKey,
     pub previous_data_keys: Vec<MasterKey>,
@@ -225,6 +293,32 @@ pub fn database_url() -> Result<String, ConfigError> {
     }
 }
 
+/// The schema owner's URL, `BEACON_MIGRATION_DATABASE_URL`, when set (and not empty).
+pub fn migration_database_url() -> Result<Option<String>, ConfigError> {
+    const VAR: &str = "BEACON_MIGRATION_DATABASE_URL";
+    match std::env::var(VAR) {
+        Ok(url) if url.trim().is_empty() => Ok(None),
+        Ok(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => Ok(Some(url)),
+        Ok(_) => Err(bad(VAR, "must be a postgres:// URL")),
+        Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(std::env::VarError::NotUnicode(_)) => Err(bad(VAR, "is not valid UTF-8")),
+    }
+}
+
+/// Where `beacon migrate` (and a restore) connects: the owner's URL, else
+/// `DATABASE_URL` (a deployment with one role for both).
+pub fn owner_database_url() -> Result<String, ConfigError> {
+    match migration_database_url()? {
+        Some(url) => Ok(url),
+        None => database_url(),
+    }
+}
+
+/// The audit trail's HMAC key.
+pub fn audit_key() -> Result<AuditKey, ConfigError> {
+    required_key("BEACON_AUDIT_KEY").map(AuditKey)
+}
+
 fn key32(var: &'static str, text: &str) -> Result<[u8; 32], ConfigError> {
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(text.trim())
@@ -270,6 +364,9 @@ impl Config {
             .map_err(|_| bad("BEACON_ADDR", "must be HOST:PORT, e.g. 127.0.0.1:8080"))?;
         Ok(Config {
             database_url: database_url()?,
+            migration_database_url: migration_database_url()?,
+            audit_key: audit_key()?,
+            db: DbConfig::from_env()?,
             addr,
             data_key: data_key()?,
             previous_data_keys: previous_data_keys()?,
@@ -294,6 +391,16 @@ mod tests {
         for bad in ["", "-1", "5.5", "366", "five"] {
             assert_eq!(DcfConfig::parse(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn database_settings_are_positive_and_bounded() {
+        assert_eq!(parse_whole(" 4 ", 1_000), Some(4));
+        for bad in ["", "0", "-1", "1.5", "1001", "many"] {
+            assert_eq!(parse_whole(bad, 1_000), None, "{bad:?}");
+        }
+        let d = DbConfig::default();
+        assert!(d.lock_timeout_ms < d.statement_timeout_ms && d.pool_wait_ms <= d.lock_timeout_ms);
     }
 
     #[test]

@@ -46,6 +46,11 @@ pub enum ApiError {
     RateLimited { detail: &'static str, retry_after_secs: u64 },
     #[error("the database is unavailable")]
     Unavailable,
+    /// Every database connection stayed busy for the pool's wait
+    /// (`BEACON_DB_POOL_WAIT_MS`), or a statement ran into `lock_timeout` or
+    /// `statement_timeout`: 503 `busy` with `Retry-After`, never a hang.
+    #[error("the server is busy: no database connection came free in time; try again after Retry-After seconds")]
+    Busy,
     /// A PDF was asked for and no browser is installed to print it.
     #[error("this server cannot print PDF: {}; the report is also served as HTML (format=html)", crate::pdf::INSTALL_HINT)]
     PdfUnavailable,
@@ -103,6 +108,7 @@ impl ApiError {
             ApiError::CrossOriginForbidden => "cross_origin_forbidden",
             ApiError::RateLimited { .. } => "rate_limited",
             ApiError::Unavailable => "unavailable",
+            ApiError::Busy => "busy",
             ApiError::PdfUnavailable => "pdf_unavailable",
             ApiError::PreconditionFailed => "precondition_failed",
             ApiError::PreconditionRequired => "precondition_required",
@@ -150,15 +156,30 @@ impl Conflict {
     }
 }
 
+/// Seconds a `busy` answer asks the client to wait.
+pub const BUSY_RETRY_AFTER_SECS: u64 = 2;
+
 impl From<diesel::result::Error> for ApiError {
     fn from(e: diesel::result::Error) -> Self {
+        // diesel-async keeps PostgreSQL's message but not its SQLSTATE (57014,
+        // 55P03): a statement cancelled by `statement_timeout` or `lock_timeout`
+        // is the server being busy, not our bug.
+        if let diesel::result::Error::DatabaseError(_, info) = &e {
+            if info.message().starts_with("canceling statement due to") {
+                return ApiError::Busy;
+            }
+        }
         ApiError::internal(e)
     }
 }
 
 impl From<diesel_async::pooled_connection::deadpool::PoolError> for ApiError {
-    fn from(_: diesel_async::pooled_connection::deadpool::PoolError) -> Self {
-        ApiError::Unavailable
+    fn from(e: diesel_async::pooled_connection::deadpool::PoolError) -> Self {
+        use diesel_async::pooled_connection::deadpool::PoolError;
+        match e {
+            PoolError::Timeout(_) => ApiError::Busy,
+            _ => ApiError::Unavailable,
+        }
     }
 }
 
@@ -197,7 +218,7 @@ impl ResponseError for ApiError {
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::Unavailable | ApiError::PdfUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable | ApiError::PdfUnavailable | ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -253,6 +274,9 @@ impl ResponseError for ApiError {
             }
             ApiError::MethodNotAllowed(methods) => {
                 response.insert_header((header::ALLOW, methods.join(", ")));
+            }
+            ApiError::Busy => {
+                response.insert_header((header::RETRY_AFTER, BUSY_RETRY_AFTER_SECS.to_string()));
             }
             _ => {}
         }

@@ -21,12 +21,22 @@ pub enum StartupError {
     Policy(String),
     #[error(transparent)]
     Config(#[from] crate::config::ConfigError),
+    #[error("BEACON_AUDIT_KEY: {0}")]
+    AuditKey(String),
     #[error("cannot listen: {0}")]
     Listen(#[from] std::io::Error),
 }
 
 pub struct Settings {
+    /// The runtime role's URL: the pool's.
     pub database_url: String,
+    /// The schema owner's URL: when set, migrations run through it at start;
+    /// unset, the database must already be migrated (`beacon migrate`).
+    pub migration_database_url: Option<String>,
+    /// The audit trail's HMAC key (`BEACON_AUDIT_KEY`).
+    pub audit_key: crate::config::AuditKey,
+    /// The pool's size and wait, and every connection's timeouts.
+    pub db: crate::config::DbConfig,
     pub envelope: Envelope,
     pub clock: Clock,
     /// Request budgets at the edge (`crate::edge::rate_limit`).
@@ -57,10 +67,13 @@ async fn not_found(
 }
 
 impl Application {
-    /// Migrates the database, then binds `listener` (port 0 in tests).
+    /// Migrates the database (as its owner, when given), then binds `listener` (port 0 in tests).
     pub async fn build(settings: Settings, listener: TcpListener) -> Result<Self, StartupError> {
-        db::migrate(&settings.database_url).await?;
-        let pool: DbPool = db::pool(&settings.database_url)?;
+        crate::security::audit::install_key(settings.audit_key.clone()).map_err(StartupError::AuditKey)?;
+        if let Some(owner) = &settings.migration_database_url {
+            db::migrate(owner).await?;
+        }
+        let pool: DbPool = db::pool(&settings.database_url, &settings.db)?;
         let port = listener.local_addr()?.port();
         let pool = web::Data::new(pool);
         let envelope = web::Data::new(settings.envelope);

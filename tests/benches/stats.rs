@@ -65,6 +65,10 @@ async fn run() -> bool {
     let app = Application::build(
         Settings {
             database_url: url.clone(),
+            // One role for both here: the seeded database is the superuser's.
+            migration_database_url: Some(url.clone()),
+            audit_key: beacon_api::config::AuditKey(rand::random()),
+            db: beacon_api::config::DbConfig::default(),
             envelope: Envelope::new(MasterKey(rand::random()), MasterKey(rand::random())),
             clock,
             limits: RateLimits::default(),

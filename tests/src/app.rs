@@ -4,7 +4,7 @@ use crate::pg::TestDb;
 use anyhow::Result;
 use base64::Engine;
 use beacon_api::clock::{Clock, ClockHandle};
-use beacon_api::config::{MasterKey, RateLimits};
+use beacon_api::config::{AuditKey, DbConfig, MasterKey, RateLimits};
 use beacon_api::security::crypto::Envelope;
 use beacon_api::security::{keys, Role};
 use beacon_api::startup::{Application, Settings};
@@ -20,6 +20,18 @@ pub struct TestApp {
     clock: ClockHandle,
 }
 
+/// The audit trail's key, one per test process: the key is process-wide in the
+/// server (`security::audit::install_key`), so every app of the process shares it.
+pub fn audit_key() -> [u8; 32] {
+    static KEY: std::sync::OnceLock<[u8; 32]> = std::sync::OnceLock::new();
+    *KEY.get_or_init(rand::random)
+}
+
+/// [`audit_key`] as `BEACON_AUDIT_KEY` takes it.
+pub fn audit_key_base64() -> String {
+    base64::engine::general_purpose::STANDARD.encode(audit_key())
+}
+
 pub fn fixed_today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 6, 15).unwrap_or_default()
 }
@@ -31,6 +43,11 @@ impl TestApp {
 
     /// The app with its own request budgets (tiny ones, to test rate limiting).
     pub async fn spawn_with_limits(limits: RateLimits) -> Result<TestApp> {
+        Self::spawn_with(limits, DbConfig::default()).await
+    }
+
+    /// The app with its own pool and timeouts (a tiny pool, to test a busy server).
+    pub async fn spawn_with(limits: RateLimits, db_config: DbConfig) -> Result<TestApp> {
         let db = TestDb::new().await?;
         let data_key: [u8; 32] = rand::random();
         let index_key: [u8; 32] = rand::random();
@@ -39,6 +56,10 @@ impl TestApp {
         let app = Application::build(
             Settings {
                 database_url: db.url.clone(),
+                // Cloned from the migrated template: nothing to migrate.
+                migration_database_url: None,
+                audit_key: AuditKey(audit_key()),
+                db: db_config,
                 envelope: Envelope::new(MasterKey(data_key), MasterKey(index_key)),
                 clock,
                 limits,
@@ -74,6 +95,8 @@ impl TestApp {
             .env("DATABASE_URL", &self.db.url)
             .env("BEACON_DATA_KEY", self.data_key_base64())
             .env("BEACON_INDEX_KEY", self.index_key_base64())
+            .env("BEACON_AUDIT_KEY", audit_key_base64())
+            .env_remove("BEACON_MIGRATION_DATABASE_URL")
             .env_remove("BEACON_DATA_KEY_PREVIOUS");
         for (k, v) in extra_env {
             cmd.env(k, v);
@@ -97,8 +120,15 @@ impl TestApp {
         self.clock.set_now(now);
     }
 
+    /// A connection as the runtime role, the app's.
     pub async fn conn(&self) -> Result<AsyncPgConnection> {
         Ok(AsyncPgConnection::establish(&self.db.url).await?)
+    }
+
+    /// A connection as the schema owner (`beacon migrate`'s role), e.g. to tamper as an
+    /// intruder holding the owner's credentials would.
+    pub async fn owner_conn(&self) -> Result<AsyncPgConnection> {
+        Ok(AsyncPgConnection::establish(&self.db.owner_url).await?)
     }
 
     /// Issues a key through the same code as `beacon keys create`.

@@ -26,6 +26,40 @@ pub fn admin_url() -> Result<String> {
     .map_err(anyhow::Error::msg)
 }
 
+/// The schema owner, who runs the migrations (as `BEACON_MIGRATION_DATABASE_URL` does).
+pub const OWNER: &str = "beacon_owner";
+/// The runtime role the migrations grant to, which the app connects as (`DATABASE_URL`).
+pub const RUNTIME: &str = "beacon_runtime";
+
+/// Creates the owner and runtime roles unless they exist, as logins whose password is their
+/// name (test servers only; a trust-authenticated cluster ignores it).
+async fn ensure_roles(conn: &mut AsyncPgConnection) -> Result<()> {
+    for role in [OWNER, RUNTIME] {
+        diesel::sql_query(format!(
+            "DO $$ BEGIN \
+               IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{role}') THEN CREATE ROLE {role}; END IF; \
+             END $$"
+        ))
+        .execute(conn)
+        .await?;
+        // LOGIN even when a migration run by a superuser created the runtime role NOLOGIN.
+        diesel::sql_query(format!("ALTER ROLE {role} LOGIN NOSUPERUSER NOCREATEROLE NOCREATEDB PASSWORD '{role}'"))
+            .execute(conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// `url` with `role` (password: its name) as the user.
+pub fn as_role(url: &str, role: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let (authority, tail) = rest.split_at(rest.find(['/', '?']).unwrap_or(rest.len()));
+    let host = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
+    format!("{scheme}://{role}:{role}@{host}{tail}")
+}
+
 /// Replaces the database name in a postgres URL.
 pub fn with_database(url: &str, db: &str) -> String {
     let (base, query) = match url.split_once('?') {
@@ -77,6 +111,7 @@ async fn template() -> Result<&'static str> {
             let mut conn = admin().await?;
             diesel::sql_query("SELECT pg_advisory_lock(7273722)").execute(&mut conn).await?;
             let result = async {
+                ensure_roles(&mut conn).await?;
                 #[derive(diesel::QueryableByName)]
                 struct Found {
                     #[diesel(sql_type = diesel::sql_types::BigInt)]
@@ -89,8 +124,8 @@ async fn template() -> Result<&'static str> {
                 if found.n == 0 {
                     let building = format!("{name}_building");
                     diesel::sql_query(format!("DROP DATABASE IF EXISTS {building}")).execute(&mut conn).await?;
-                    diesel::sql_query(format!("CREATE DATABASE {building}")).execute(&mut conn).await?;
-                    beacon_api::db::migrate(&with_database(&admin_url()?, &building)).await?;
+                    diesel::sql_query(format!("CREATE DATABASE {building} OWNER {OWNER}")).execute(&mut conn).await?;
+                    beacon_api::db::migrate(&as_role(&with_database(&admin_url()?, &building), OWNER)).await?;
                     diesel::sql_query(format!("ALTER DATABASE {building} RENAME TO {name}"))
                         .execute(&mut conn)
                         .await?;
@@ -108,7 +143,10 @@ async fn template() -> Result<&'static str> {
 /// A fresh, migrated database; dropped (with its connections) when this value drops.
 pub struct TestDb {
     pub name: String,
+    /// As the runtime role, as the app connects.
     pub url: String,
+    /// As the schema owner, as migrations connect.
+    pub owner_url: String,
 }
 
 impl TestDb {
@@ -116,11 +154,13 @@ impl TestDb {
         let template = template().await?;
         let name = format!("beacon_test_{}", uuid::Uuid::new_v4().simple());
         let mut conn = admin().await?;
-        diesel::sql_query(format!("CREATE DATABASE {name} TEMPLATE {template}"))
+        diesel::sql_query(format!("CREATE DATABASE {name} TEMPLATE {template} OWNER {OWNER}"))
             .execute(&mut conn)
             .await?;
+        let admin = with_database(&admin_url()?, &name);
         Ok(TestDb {
-            url: with_database(&admin_url()?, &name),
+            url: as_role(&admin, RUNTIME),
+            owner_url: as_role(&admin, OWNER),
             name,
         })
     }
@@ -152,5 +192,15 @@ impl TestDb {
             .execute(&mut conn)
             .await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_role_replaces_the_user_and_password() {
+        assert_eq!(super::as_role("postgres://postgres@127.0.0.1:5/db", "r"), "postgres://r:r@127.0.0.1:5/db");
+        assert_eq!(super::as_role("postgres://u:p@h/db?sslmode=disable", "r"), "postgres://r:r@h/db?sslmode=disable");
+        assert_eq!(super::as_role("postgres://h:5", "r"), "postgres://r:r@h:5");
     }
 }

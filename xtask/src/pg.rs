@@ -184,6 +184,47 @@ impl LocalPostgres {
         )
     }
 
+    /// `postgres://ROLE@127.0.0.1:PORT/DB` (trust authentication: no password).
+    pub fn url_as(&self, role: &str, db: &str) -> String {
+        format!(
+            "postgres://{}@127.0.0.1:{}/{}",
+            percent_encode(role),
+            self.port,
+            percent_encode(db)
+        )
+    }
+
+    /// Beacon's two roles, idempotently: `OWNER` (runs the migrations, owns database `db` and
+    /// everything in it, taking over what an earlier run created as the superuser) and
+    /// `RUNTIME` (what the server connects as; the migrations grant it its rights).
+    pub fn ensure_beacon_roles(&self, db: &str, owner: &str, runtime: &str) -> Result<()> {
+        for role in [owner, runtime] {
+            self.psql(
+                "postgres",
+                &format!(
+                    "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = {lit}) \
+                     THEN CREATE ROLE {id} LOGIN; END IF; END $$; ALTER ROLE {id} LOGIN",
+                    lit = quote_literal(role),
+                    id = quote_ident(role)
+                ),
+            )
+            .with_context(|| format!("could not create the role {role}"))?;
+        }
+        self.create_database(db)?;
+        let owner_id = quote_ident(owner);
+        let owner_lit = quote_literal(owner);
+        self.psql("postgres", &format!("ALTER DATABASE {} OWNER TO {owner_id}", quote_ident(db)))?;
+        // Sequences of a table follow it; the second loop takes any left.
+        self.psql(
+            db,
+            &format!(
+                "DO $$ DECLARE r record; BEGIN                  FOR r IN SELECT format('ALTER TABLE public.%I OWNER TO %I', c.relname, {owner_lit}) AS s                    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace                    WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v') AND pg_get_userbyid(c.relowner) <> {owner_lit}                  LOOP EXECUTE r.s; END LOOP;                  FOR r IN SELECT format('ALTER SEQUENCE public.%I OWNER TO %I', c.relname, {owner_lit}) AS s                    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace                    WHERE n.nspname = 'public' AND c.relkind = 'S' AND pg_get_userbyid(c.relowner) <> {owner_lit}                  LOOP EXECUTE r.s; END LOOP;                  FOR r IN SELECT format('ALTER FUNCTION %s OWNER TO %I', p.oid::regprocedure, {owner_lit}) AS s                    FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace                    WHERE n.nspname = 'public' AND pg_get_userbyid(p.proowner) <> {owner_lit}                  LOOP EXECUTE r.s; END LOOP; END $$"
+            ),
+        )
+        .with_context(|| format!("could not give database {db}'s objects to {owner}"))?;
+        Ok(())
+    }
+
     /// The TCP port the server listens on (127.0.0.1 only).
     pub fn port(&self) -> u16 {
         self.port

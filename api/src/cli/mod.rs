@@ -28,9 +28,9 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Apply migrations, then serve the API on BEACON_ADDR.
+    /// Serve the API on BEACON_ADDR (migrating first through BEACON_MIGRATION_DATABASE_URL when it is set).
     Serve,
-    /// Apply pending migrations and exit.
+    /// Apply pending migrations as the schema owner (BEACON_MIGRATION_DATABASE_URL, else DATABASE_URL) and exit.
     Migrate,
     /// Manage API keys.
     Keys {
@@ -85,8 +85,20 @@ pub enum ReportCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
-    /// Recompute the hash chain; exit 1 and name the first broken entry if tampered with.
-    Verify,
+    /// Recompute the HMAC chain; exit 1 and name the first broken entry if tampered with.
+    Verify {
+        /// A checkpoint written by `beacon audit checkpoint`: the trail must still hold its entry
+        /// unchanged, so deleting the newest entries is found too.
+        #[arg(long)]
+        checkpoint: Option<std::path::PathBuf>,
+    },
+    /// Write the trail's head, signed with BEACON_AUDIT_KEY, as JSON: keep it outside the
+    /// database and verify against it later.
+    Checkpoint {
+        /// The file to write (created new; default: stdout).
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -164,13 +176,14 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Serve => serve().await,
         Command::Migrate => {
-            db::migrate(&config::database_url()?).await?;
+            db::migrate(&config::owner_database_url()?).await?;
             println!("migrations applied");
             Ok(())
         }
         Command::Keys { command: KeysCommand::RotateDataKey } => keys::rotate_data_key(clock.now()).await,
         Command::Keys { command } => keys::run(command, clock.now()).await,
-        Command::Audit { command: AuditCommand::Verify } => audit::verify().await,
+        Command::Audit { command: AuditCommand::Verify { checkpoint } } => audit::verify(checkpoint).await,
+        Command::Audit { command: AuditCommand::Checkpoint { out } } => audit::checkpoint(out, clock.now()).await,
         Command::Purge { older_than, dry_run } => purge::run(&older_than, dry_run, clock.now()).await,
         Command::Import { command } => import::run(command, clock.now()).await,
         Command::Report { command: ReportCommand::Coordinator { year, out, format } } => {
@@ -190,6 +203,9 @@ async fn serve() -> Result<(), CliError> {
     let app = Application::build(
         Settings {
             database_url: config.database_url.clone(),
+            migration_database_url: config.migration_database_url.clone(),
+            audit_key: config.audit_key.clone(),
+            db: config.db,
             envelope: Envelope::with_previous(
                 config.data_key.clone(),
                 config.previous_data_keys.clone(),
@@ -207,9 +223,16 @@ async fn serve() -> Result<(), CliError> {
     Ok(())
 }
 
-/// A pool the way every command gets one: DATABASE_URL, migrations applied.
+/// A pool the way every command gets one: on DATABASE_URL (the runtime role),
+/// after migrating through BEACON_MIGRATION_DATABASE_URL when it is set, with
+/// the audit key installed (every command may append to the trail).
 pub(crate) async fn connect() -> Result<db::DbPool, CliError> {
-    Ok(db::connect(&config::database_url()?).await?)
+    let url = config::database_url()?;
+    crate::security::audit::install_key(config::audit_key()?).map_err(CliError::Usage)?;
+    if let Some(owner) = config::migration_database_url()? {
+        db::migrate(&owner).await?;
+    }
+    Ok(db::pool(&url, &config::DbConfig::from_env()?)?)
 }
 
 /// One connection from [`connect`]'s pool.

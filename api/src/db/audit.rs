@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 /// Key of the transaction-scoped advisory lock that serialises writers
 /// (migrations use 7273721, the test harness 7273722).
-const APPEND_LOCK: i64 = 7_273_723;
+pub const APPEND_LOCK: i64 = 7_273_723;
 
 #[derive(Debug, Insertable)]
 #[diesel(table_name = audit_log)]
@@ -62,6 +62,26 @@ pub async fn last_hash(conn: &mut AsyncPgConnection) -> QueryResult<Option<Vec<u
     audit_log::table
         .order(audit_log::seq.desc())
         .select(audit_log::hash)
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// The newest entry's seq, id and hash, `None` while the trail is empty.
+pub async fn head(conn: &mut AsyncPgConnection) -> QueryResult<Option<(i64, Uuid, Vec<u8>)>> {
+    audit_log::table
+        .order(audit_log::seq.desc())
+        .select((audit_log::seq, audit_log::id, audit_log::hash))
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// The id and hash of the entry at `seq`, if it is there.
+pub async fn hash_at(conn: &mut AsyncPgConnection, seq: i64) -> QueryResult<Option<(Uuid, Vec<u8>)>> {
+    audit_log::table
+        .filter(audit_log::seq.eq(seq))
+        .select((audit_log::id, audit_log::hash))
         .first(conn)
         .await
         .optional()

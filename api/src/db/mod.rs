@@ -14,20 +14,23 @@ pub mod stats;
 pub mod training;
 pub mod victims;
 
+use crate::config::DbConfig;
 use diesel_async::async_connection_wrapper::AsyncConnectionWrapper;
 use diesel_async::pooled_connection::deadpool::Pool;
-use diesel_async::pooled_connection::AsyncDieselConnectionManager;
+use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig};
 use diesel_async::AsyncPgConnection;
+use futures_util::FutureExt;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 use thiserror::Error;
 
 pub type DbPool = Pool<AsyncPgConnection>;
 pub type PooledConnection = diesel_async::pooled_connection::deadpool::Object<AsyncPgConnection>;
 
-/// Migrates the database at `database_url`, then opens a pool on it.
+/// Migrates the database at `database_url`, then opens a pool on it (one role
+/// for both: benchmarks and single-role deployments).
 pub async fn connect(database_url: &str) -> Result<DbPool, DbError> {
     migrate(database_url).await?;
-    pool(database_url)
+    pool(database_url, &DbConfig::default())
 }
 
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
@@ -42,10 +45,36 @@ pub enum DbError {
     Migration(String),
 }
 
-pub fn pool(database_url: &str) -> Result<DbPool, DbError> {
-    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new(database_url);
+/// A pool whose connections each run under `statement_timeout` and
+/// `lock_timeout`, and whose callers wait at most `pool_wait_ms` for one (then
+/// [`crate::error::ApiError::Busy`]: 503 with `Retry-After`), so one
+/// slow or stuck request cannot make every other request wait forever.
+pub fn pool(database_url: &str, config: &DbConfig) -> Result<DbPool, DbError> {
+    let mut manager_config = ManagerConfig::<AsyncPgConnection>::default();
+    let settings = format!(
+        "SET statement_timeout = {}; SET lock_timeout = {}",
+        config.statement_timeout_ms, config.lock_timeout_ms
+    );
+    manager_config.custom_setup = Box::new(move |url| {
+        let settings = settings.clone();
+        async move {
+            use diesel_async::{AsyncConnection, SimpleAsyncConnection};
+            let mut conn = AsyncPgConnection::establish(url).await?;
+            conn.batch_execute(&settings)
+                .await
+                .map_err(|e| diesel::ConnectionError::BadConnection(e.to_string()))?;
+            Ok(conn)
+        }
+        .boxed()
+    });
+    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(database_url, manager_config);
+    let wait = std::time::Duration::from_millis(config.pool_wait_ms);
     Pool::builder(manager)
-        .max_size(16)
+        .max_size(config.pool_size)
+        .wait_timeout(Some(wait))
+        // Establishing a connection counts against the same wait.
+        .create_timeout(Some(wait))
+        .runtime(deadpool::Runtime::Tokio1)
         .build()
         .map_err(|e| DbError::Pool(e.to_string()))
 }

@@ -5,7 +5,7 @@ use beacon_api::security::audit::{self, Actor, Event};
 use beacon_api::security::Role;
 use beacon_tests::app::TestApp;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use serde_json::Value;
+use serde_json::{json, Value};
 use uuid::Uuid;
 
 fn event(action: &str, resource_id: &str) -> Event {
@@ -90,7 +90,8 @@ async fn concurrent_writers_keep_the_chain_linear() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_database_refuses_update_delete_and_truncate() {
     let app = TestApp::spawn().await.unwrap();
-    let mut conn = app.conn().await.unwrap();
+    // The trigger refuses even the table's owner.
+    let mut conn = app.owner_conn().await.unwrap();
     let seqs = seed(&mut conn, "test.immutable", 2).await;
     for statement in [
         format!("UPDATE audit_log SET action = 'forged' WHERE seq = {}", seqs[0]),
@@ -107,16 +108,16 @@ async fn the_database_refuses_update_delete_and_truncate() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn changing_one_row_as_superuser_is_caught_and_named() {
+async fn changing_one_row_as_the_owner_is_caught_and_named() {
     let app = TestApp::spawn().await.unwrap();
-    let mut conn = app.conn().await.unwrap();
+    let mut conn = app.owner_conn().await.unwrap();
     let seqs = seed(&mut conn, "test.tamper", 5).await;
     let victim = seqs[2];
-    // The superuser route around the trigger, as an intruder with database access would take.
+    // The owner's route around the trigger, as an intruder with the owner's credentials would take.
     for statement in [
-        "ALTER TABLE audit_log DISABLE TRIGGER ALL".to_string(),
+        "ALTER TABLE audit_log DISABLE TRIGGER USER".to_string(),
         format!("UPDATE audit_log SET action = 'test.innocuous' WHERE seq = {victim}"),
-        "ALTER TABLE audit_log ENABLE TRIGGER ALL".to_string(),
+        "ALTER TABLE audit_log ENABLE TRIGGER USER".to_string(),
     ] {
         diesel::sql_query(&statement).execute(&mut conn).await.unwrap();
     }
@@ -136,9 +137,9 @@ async fn changing_one_row_as_superuser_is_caught_and_named() {
 
     // Re-chaining the forged row's hash moves the break to the next entry, never hides it.
     for statement in [
-        "SET session_replication_role = replica".to_string(),
+        "ALTER TABLE audit_log DISABLE TRIGGER USER".to_string(),
         format!("UPDATE audit_log SET hash = sha256(hash) WHERE seq = {victim}"),
-        "SET session_replication_role = DEFAULT".to_string(),
+        "ALTER TABLE audit_log ENABLE TRIGGER USER".to_string(),
     ] {
         diesel::sql_query(&statement).execute(&mut conn).await.unwrap();
     }
@@ -147,14 +148,14 @@ async fn changing_one_row_as_superuser_is_caught_and_named() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn deleting_a_row_as_superuser_breaks_the_next_link() {
+async fn deleting_a_row_as_the_owner_breaks_the_next_link() {
     let app = TestApp::spawn().await.unwrap();
-    let mut conn = app.conn().await.unwrap();
+    let mut conn = app.owner_conn().await.unwrap();
     let seqs = seed(&mut conn, "test.delete", 3).await;
     for statement in [
-        "SET session_replication_role = replica".to_string(),
+        "ALTER TABLE audit_log DISABLE TRIGGER USER".to_string(),
         format!("DELETE FROM audit_log WHERE seq = {}", seqs[1]),
-        "SET session_replication_role = DEFAULT".to_string(),
+        "ALTER TABLE audit_log ENABLE TRIGGER USER".to_string(),
     ] {
         diesel::sql_query(&statement).execute(&mut conn).await.unwrap();
     }
@@ -166,7 +167,7 @@ async fn deleting_a_row_as_superuser_breaks_the_next_link() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn verify_carries_the_chain_across_batches() {
     let app = TestApp::spawn().await.unwrap();
-    let mut conn = app.conn().await.unwrap();
+    let mut conn = app.owner_conn().await.unwrap();
     // One transaction: 2,100 entries span three of verify's 1,000-entry batches.
     let seqs = conn
         .transaction(async |c| {
@@ -183,15 +184,141 @@ async fn verify_carries_the_chain_across_batches() {
     assert!(report.entries_checked >= 2100);
     let victim = seqs[1500];
     for statement in [
-        "SET session_replication_role = replica".to_string(),
+        "ALTER TABLE audit_log DISABLE TRIGGER USER".to_string(),
         format!("UPDATE audit_log SET reason = 'nothing to see' WHERE seq = {victim}"),
-        "SET session_replication_role = DEFAULT".to_string(),
+        "ALTER TABLE audit_log ENABLE TRIGGER USER".to_string(),
     ] {
         diesel::sql_query(&statement).execute(&mut conn).await.unwrap();
     }
     let report = audit::verify(&mut conn).await.unwrap();
     assert_eq!(report.first_broken.unwrap().seq, victim);
     assert!(report.entries_checked >= 2100, "the walk continues past a break");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_runtime_role_can_neither_disable_the_trigger_nor_change_an_entry() {
+    let app = TestApp::spawn().await.unwrap();
+    // The app's own connection: DATABASE_URL is the runtime role.
+    let mut conn = app.conn().await.unwrap();
+    let seqs = seed(&mut conn, "test.runtime", 2).await;
+    for (statement, refusal) in [
+        ("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only".to_string(), "must be owner"),
+        ("ALTER TABLE audit_log DISABLE TRIGGER USER".to_string(), "must be owner"),
+        (format!("UPDATE audit_log SET action = 'forged' WHERE seq = {}", seqs[0]), "permission denied"),
+        (format!("DELETE FROM audit_log WHERE seq = {}", seqs[1]), "permission denied"),
+        ("TRUNCATE audit_log".to_string(), "permission denied"),
+        ("SET session_replication_role = replica".to_string(), "permission denied"),
+        ("DROP TABLE audit_log".to_string(), "must be owner"),
+    ] {
+        let err = diesel::sql_query(&statement).execute(&mut conn).await.unwrap_err();
+        assert!(err.to_string().contains(refusal), "{statement}: {err}");
+    }
+    let report = audit::verify(&mut conn).await.unwrap();
+    assert_eq!(report.first_broken, None);
+}
+
+/// Rewrites entry `victim` with `forge` (as the owner, around the trigger) and re-links it and
+/// every later entry with `link`, as an intruder who recomputes the chain would.
+async fn rewrite_and_rechain(
+    app: &TestApp,
+    victim: i64,
+    forge: impl Fn(&mut beacon_api::db::audit::EntryRow),
+    link: impl Fn(&beacon_api::db::audit::EntryRow) -> Vec<u8>,
+) {
+    let mut owner = app.owner_conn().await.unwrap();
+    let rows = beacon_api::db::audit::page_after(&mut owner, victim - 1, 10_000).await.unwrap();
+    diesel::sql_query("ALTER TABLE audit_log DISABLE TRIGGER USER").execute(&mut owner).await.unwrap();
+    let mut prev: Option<Vec<u8>> = None;
+    for mut row in rows {
+        if let Some(prev) = prev.take() {
+            row.prev_hash = prev;
+        }
+        if row.seq == victim {
+            forge(&mut row);
+        }
+        row.hash = link(&row);
+        diesel::sql_query("UPDATE audit_log SET action = $1, reason = $2, prev_hash = $3, hash = $4 WHERE seq = $5")
+            .bind::<diesel::sql_types::Text, _>(&row.action)
+            .bind::<diesel::sql_types::Nullable<diesel::sql_types::Text>, _>(&row.reason)
+            .bind::<diesel::sql_types::Binary, _>(&row.prev_hash)
+            .bind::<diesel::sql_types::Binary, _>(&row.hash)
+            .bind::<diesel::sql_types::BigInt, _>(row.seq)
+            .execute(&mut owner)
+            .await
+            .unwrap();
+        prev = Some(row.hash.clone());
+    }
+    diesel::sql_query("ALTER TABLE audit_log ENABLE TRIGGER USER").execute(&mut owner).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_entry_rewritten_and_rechained_without_the_key_is_named_by_verify() {
+    let app = TestApp::spawn().await.unwrap();
+    let seqs = seed(&mut app.conn().await.unwrap(), "test.rechain", 5).await;
+    let victim = seqs[2];
+    // The first, unkeyed chain: SHA-256 over the entry, which anyone can recompute.
+    rewrite_and_rechain(&app, victim, |row| row.reason = Some("nothing to see".into()), audit::unkeyed_link).await;
+    let out = app.beacon(&["audit", "verify"], &[]).unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains(&format!("BROKEN at entry seq={victim} ")), "{stdout}");
+    assert!(stdout.contains("chained without the key"), "{stdout}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_entry_rechained_under_another_key_is_named_by_verify() {
+    let app = TestApp::spawn().await.unwrap();
+    let seqs = seed(&mut app.conn().await.unwrap(), "test.otherkey", 4).await;
+    let victim = seqs[1];
+    // An HMAC under a key the intruder made up is no better than none.
+    let other = beacon_api::config::AuditKey(rand::random());
+    rewrite_and_rechain(&app, victim, |row| row.action = "test.innocuous".into(), |row| audit::keyed_link(&other, row)).await;
+    let report = audit::verify(&mut app.conn().await.unwrap()).await.unwrap();
+    assert_eq!(report.first_broken.map(|b| b.seq), Some(victim));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deleting_the_newest_three_entries_is_named_against_a_checkpoint() {
+    let app = TestApp::spawn().await.unwrap();
+    let seqs = seed(&mut app.conn().await.unwrap(), "test.checkpoint", 6).await;
+    let dir = std::env::temp_dir().join(format!("beacon-checkpoint-{}", Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("head.json");
+    let out = app.beacon(&["audit", "checkpoint", "--out", file.to_str().unwrap()], &[]).unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let checkpoint: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let head = *seqs.last().unwrap();
+    assert_eq!(checkpoint["seq"], head);
+
+    let intact = app.beacon(&["audit", "verify", "--checkpoint", file.to_str().unwrap()], &[]).unwrap();
+    assert!(intact.status.success(), "{}", String::from_utf8_lossy(&intact.stdout));
+
+    // The owner deletes the newest three entries: the shorter chain is still a valid chain.
+    let mut owner = app.owner_conn().await.unwrap();
+    for statement in [
+        "ALTER TABLE audit_log DISABLE TRIGGER USER".to_string(),
+        format!("DELETE FROM audit_log WHERE seq >= {}", seqs[3]),
+        "ALTER TABLE audit_log ENABLE TRIGGER USER".to_string(),
+    ] {
+        diesel::sql_query(&statement).execute(&mut owner).await.unwrap();
+    }
+    let plain = app.beacon(&["audit", "verify"], &[]).unwrap();
+    assert!(plain.status.success(), "without a checkpoint a truncated trail verifies: {}", String::from_utf8_lossy(&plain.stdout));
+    let against = app.beacon(&["audit", "verify", "--checkpoint", file.to_str().unwrap()], &[]).unwrap();
+    let stdout = String::from_utf8_lossy(&against.stdout);
+    assert_eq!(against.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains(&format!("seq={head}")) && stdout.contains("newest entries were deleted"), "{stdout}");
+    assert!(stdout.contains(&format!("now ends at seq={}", seqs[2])), "{stdout}");
+
+    // A checkpoint edited to name the shorter trail's head fails its signature.
+    let mut forged = checkpoint.clone();
+    forged["seq"] = json!(seqs[2]);
+    let forged_file = dir.join("forged.json");
+    std::fs::write(&forged_file, forged.to_string()).unwrap();
+    let out = app.beacon(&["audit", "verify", "--checkpoint", forged_file.to_str().unwrap()], &[]).unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("signature"), "{}", String::from_utf8_lossy(&out.stdout));
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 async fn list(app: &TestApp, key: &str, query: &str) -> Value {

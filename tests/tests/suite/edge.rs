@@ -289,6 +289,7 @@ async fn the_most_verbose_log_holds_no_sealed_value_body_query_or_key() {
     let out = Command::new(&bin)
         .args(["keys", "create", "--account", "Edge Log Test", "--role", "reporter", "--agency", "dcf"])
         .env("DATABASE_URL", &db.url)
+        .env("BEACON_AUDIT_KEY", beacon_tests::app::audit_key_base64())
         .output()
         .unwrap();
     assert!(out.status.success(), "keys create: {}", String::from_utf8_lossy(&out.stderr));
@@ -305,6 +306,7 @@ async fn the_most_verbose_log_holds_no_sealed_value_body_query_or_key() {
             .env("DATABASE_URL", &db.url)
             .env("BEACON_DATA_KEY", &data_key)
             .env("BEACON_INDEX_KEY", &index_key)
+            .env("BEACON_AUDIT_KEY", beacon_tests::app::audit_key_base64())
             .env("BEACON_ADDR", format!("127.0.0.1:{port}"))
             .env("BEACON_LOG", "trace")
             .env_remove("BEACON_RATE_PER_IP")

@@ -201,7 +201,7 @@ async fn a_withdrawn_incident_leaves_every_count_and_the_rollups_stay_exact() {
 
     let mut conn = app.conn().await.unwrap();
     let kept = crate::stats_rollups::rollup_contents(&mut conn).await;
-    diesel::sql_query("SELECT stats_rollups_rebuild()").execute(&mut conn).await.unwrap();
+    diesel::sql_query("SELECT stats_rollups_rebuild()").execute(&mut app.owner_conn().await.unwrap()).await.unwrap();
     assert_eq!(kept, crate::stats_rollups::rollup_contents(&mut conn).await, "the triggers kept the rollups exact");
 
     // Corrected while withdrawn (moved to another county), then reinstated: counted where it is now.
@@ -213,7 +213,7 @@ async fn a_withdrawn_incident_leaves_every_count_and_the_rollups_stay_exact() {
     assert_eq!(county_entry(&exact, "incidents", Some("Hartford"))["value"], 10);
     assert_eq!(county_entry(&exact, "incidents", Some("New London"))["value"], 1);
     let kept = crate::stats_rollups::rollup_contents(&mut conn).await;
-    diesel::sql_query("SELECT stats_rollups_rebuild()").execute(&mut conn).await.unwrap();
+    diesel::sql_query("SELECT stats_rollups_rebuild()").execute(&mut app.owner_conn().await.unwrap()).await.unwrap();
     assert_eq!(kept, crate::stats_rollups::rollup_contents(&mut conn).await, "the triggers kept the rollups exact");
 }
 

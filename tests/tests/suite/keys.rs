@@ -112,6 +112,7 @@ async fn the_cli_refuses_the_origins_the_http_api_refuses() {
     let out = std::process::Command::new(&bin)
         .args(["keys", "create", "--account", "Shelter", "--role", "partner", "--origin", "http://shelter.example"])
         .env("DATABASE_URL", &db.url)
+        .env("BEACON_AUDIT_KEY", beacon_tests::app::audit_key_base64())
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stdout));

@@ -9,6 +9,7 @@ mod audit;
 mod control_characters;
 mod browser;
 mod dashboard;
+mod db_limits;
 mod data_dictionary;
 mod directory;
 mod directory_gaps;

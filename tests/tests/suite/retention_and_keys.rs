@@ -138,16 +138,17 @@ async fn the_audit_verify_command_names_a_tampered_entry() {
     }
     let ok = app.beacon(&["audit", "verify"], &[]).unwrap();
     assert!(ok.status.success(), "{}{}", String::from_utf8_lossy(&ok.stdout), String::from_utf8_lossy(&ok.stderr));
-    let mut conn = app.conn().await.unwrap();
+    // As the schema owner: the runtime role can neither disable the trigger nor update.
+    let mut conn = app.owner_conn().await.unwrap();
     #[derive(diesel::QueryableByName)]
     struct Seq {
         #[diesel(sql_type = diesel::sql_types::BigInt)]
         seq: i64,
     }
     let second: Seq = diesel::sql_query("SELECT seq FROM audit_log ORDER BY seq OFFSET 1 LIMIT 1").get_result(&mut conn).await.unwrap();
-    diesel::sql_query("ALTER TABLE audit_log DISABLE TRIGGER ALL").execute(&mut conn).await.unwrap();
+    diesel::sql_query("ALTER TABLE audit_log DISABLE TRIGGER USER").execute(&mut conn).await.unwrap();
     diesel::sql_query(format!("UPDATE audit_log SET outcome = 'denied' WHERE seq = {}", second.seq)).execute(&mut conn).await.unwrap();
-    diesel::sql_query("ALTER TABLE audit_log ENABLE TRIGGER ALL").execute(&mut conn).await.unwrap();
+    diesel::sql_query("ALTER TABLE audit_log ENABLE TRIGGER USER").execute(&mut conn).await.unwrap();
     let broken = app.beacon(&["audit", "verify"], &[]).unwrap();
     assert_eq!(broken.status.code(), Some(1));
     let text = String::from_utf8_lossy(&broken.stdout);

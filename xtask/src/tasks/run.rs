@@ -14,6 +14,9 @@ use super::{bootstrap, cargo, rel, signals, wasm};
 
 const DEFAULT_ADDR: &str = "127.0.0.1:8080";
 const LOCAL_DB: &str = "beacon";
+/// The local cluster's schema owner (migrations) and runtime role (the server).
+const OWNER_ROLE: &str = "beacon_owner";
+const RUNTIME_ROLE: &str = "beacon_runtime";
 
 pub fn run(root: &Path) -> Result<i32> {
     let tools = bootstrap::bootstrap(root)?;
@@ -33,9 +36,11 @@ pub fn run(root: &Path) -> Result<i32> {
         }
         _ => {
             let pg = LocalPostgres::start(&beacon_dir.join("pg"))?;
-            pg.create_database(LOCAL_DB)?;
-            let url = pg.url(LOCAL_DB);
-            step(format_args!("database: {url}"));
+            pg.ensure_beacon_roles(LOCAL_DB, OWNER_ROLE, RUNTIME_ROLE)?;
+            let url = pg.url_as(RUNTIME_ROLE, LOCAL_DB);
+            let owner = pg.url_as(OWNER_ROLE, LOCAL_DB);
+            step(format_args!("database: {url} (migrations as {OWNER_ROLE})"));
+            env.push(("BEACON_MIGRATION_DATABASE_URL", owner));
             local_pg = Some(pg);
             url
         }
@@ -44,9 +49,10 @@ pub fn run(root: &Path) -> Result<i32> {
 
     // The master key (wraps every record's data key) and the blind index key
     // are separate secrets; each is generated once under .beacon/ when unset.
-    for (var, file, what) in [
-        ("BEACON_DATA_KEY", "data.key", "data key"),
-        ("BEACON_INDEX_KEY", "index.key", "blind index key"),
+    for (var, file, what, keep) in [
+        ("BEACON_DATA_KEY", "data.key", "data key", "encrypted fields cannot be read without it"),
+        ("BEACON_INDEX_KEY", "index.key", "blind index key", "encrypted fields cannot be read without it"),
+        ("BEACON_AUDIT_KEY", "audit.key", "audit trail key", "the audit trail cannot be verified without it"),
     ] {
         match std::env::var(var) {
             Ok(key) if !key.is_empty() => step(format_args!("{var} is set: using it")),
@@ -54,7 +60,7 @@ pub fn run(root: &Path) -> Result<i32> {
                 let key_path = beacon_dir.join(file);
                 let key = ensure_data_key(&key_path)?;
                 step(format_args!(
-                    "{what}: {} (keep it: encrypted fields cannot be read without it)",
+                    "{what}: {} (keep it: {keep})",
                     rel(root, &key_path)
                 ));
                 env.push((var, key));
@@ -64,6 +70,18 @@ pub fn run(root: &Path) -> Result<i32> {
 
     signals::run(cargo(root).args(["build", "-p", "beacon-api", "--bin", "beacon"]))?;
     let beacon = xtask::target_dir().join("debug").join("beacon");
+
+    // As the schema owner (BEACON_MIGRATION_DATABASE_URL, else DATABASE_URL): the runtime role cannot.
+    let mut migrate = Command::new(&beacon);
+    migrate
+        .current_dir(root)
+        .arg("migrate")
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+        .stdin(Stdio::null());
+    let status = signals::run_status(&mut migrate)?;
+    if !status.success() {
+        bail!("`beacon migrate` failed ({})", cmd::describe(status));
+    }
 
     let mut keys = Command::new(&beacon);
     keys.current_dir(root)

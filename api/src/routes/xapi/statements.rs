@@ -139,8 +139,26 @@ pub async fn post_statements(
     }
     let ids: Vec<String> = checked.iter().map(|(_, c)| c.id.clone()).collect();
     conn.transaction(async |conn| {
+        let mut tally = Tally::default();
+        let mut new_ids = Vec::new();
         for ((_, c), plan) in checked.iter().zip(&plans) {
-            apply(conn, &principal, &request_id, c, plan).await?;
+            if let Some(action) = apply(conn, principal.account_id, c, plan).await? {
+                tally.add(action);
+                new_ids.push(c.id.as_str());
+            }
+        }
+        // One entry for the whole request, appended last: the trail's writers'
+        // lock is taken here and held only until the commit, not through the batch.
+        // The ids go in `reason`: `resource_id` is indexed, and a btree entry
+        // cannot hold a thousand of them.
+        if let Some(action) = tally.action() {
+            let resource_id = match new_ids.as_slice() {
+                [one] => (*one).to_string(),
+                many => format!("{} statements", many.len()),
+            };
+            let reason = format!("{}; ids: {}", tally.summary(), new_ids.join(","));
+            let entry = Event::by(&principal, &request_id, action, "xapi_statement", resource_id).because(reason);
+            audit::append(conn, entry).await?;
         }
         Ok::<_, ApiError>(())
     })
@@ -212,15 +230,59 @@ async fn plan(
     Ok(plans)
 }
 
+/// The new statements of one request, by the audit action each would name.
+#[derive(Debug, Default)]
+struct Tally {
+    completions: usize,
+    voids: usize,
+    others: usize,
+}
+
+impl Tally {
+    fn add(&mut self, action: &str) {
+        match action {
+            ACTION_COMPLETION => self.completions += 1,
+            ACTION_VOID => self.voids += 1,
+            _ => self.others += 1,
+        }
+    }
+
+    /// The entry's action: the kind when every new statement is of one kind
+    /// (so a single statement is audited as before), else `xapi.statements`.
+    fn action(&self) -> Option<&'static str> {
+        match (self.completions, self.voids, self.others) {
+            (0, 0, 0) => None,
+            (_, 0, 0) => Some(ACTION_COMPLETION),
+            (0, _, 0) => Some(ACTION_VOID),
+            (0, 0, _) => Some(ACTION_STATEMENT),
+            _ => Some("xapi.statements"),
+        }
+    }
+
+    fn summary(&self) -> String {
+        format!(
+            "{} new statement(s): {} completion(s), {} void(s), {} other(s)",
+            self.completions + self.voids + self.others,
+            self.completions,
+            self.voids,
+            self.others
+        )
+    }
+}
+
+const ACTION_COMPLETION: &str = "xapi.completion";
+const ACTION_VOID: &str = "xapi.void";
+const ACTION_STATEMENT: &str = "xapi.statement";
+
+/// Stores one statement and what it does; answers its audit action, `None` for a replay.
 async fn apply(
     conn: &mut AsyncPgConnection,
-    principal: &Principal,
-    request_id: &RequestId,
+    account_id: Uuid,
     c: &Checked,
     plan: &Plan,
-) -> Result<(), ApiError> {
+) -> Result<Option<&'static str>, ApiError> {
     if matches!(plan, Plan::Replay) {
-        return Ok(());
+        return Ok(None);
     }
     // A voiding statement may arrive before the statement it voids.
     let voided = store::voiding_received_for(conn, &c.id, VERB_VOIDED).await?;
@@ -228,7 +290,7 @@ async fn apply(
         conn,
         &NewStatement {
             id: c.id.clone(),
-            account_id: principal.account_id,
+            account_id,
             agency: c.agency.clone(),
             employee_ref: c.employee_ref.clone(),
             verb: c.verb.clone(),
@@ -253,15 +315,14 @@ async fn apply(
                 kind: kind.clone(),
             };
             store::insert_completion(conn, &new).await?;
-            "xapi.completion"
+            ACTION_COMPLETION
         }
         Plan::Void { target } => {
             store::mark_statement_voided(conn, target).await?;
             store::void_completion_of_statement(conn, target).await?;
-            "xapi.void"
+            ACTION_VOID
         }
-        Plan::Store | Plan::Replay => "xapi.statement",
+        Plan::Store | Plan::Replay => ACTION_STATEMENT,
     };
-    audit::append(conn, Event::by(principal, request_id, action, "xapi_statement", c.id.clone())).await?;
-    Ok(())
+    Ok(Some(action))
 }
