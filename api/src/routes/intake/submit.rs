@@ -60,7 +60,8 @@ fn idempotency_key(req: &HttpRequest) -> Result<String, ApiError> {
 
 /// The request's `Origin` (lower-cased) when it is one bound to the presenting key
 /// (`edge::intake_cors` adds the CORS answer headers). A missing or unbound one is a 403, unless
-/// `BEACON_INTAKE_ORIGIN_TOLERANT` accepts it: then it is pushed onto `marks` for triage.
+/// `BEACON_INTAKE_ORIGIN_TOLERANT` accepts it: then it is pushed onto `marks` for triage, and
+/// `None` is answered, so every origin a script invents shares one per-origin budget.
 fn bound_origin(
     req: &HttpRequest,
     principal: &Principal,
@@ -83,6 +84,7 @@ fn bound_origin(
             return Err(ApiError::OriginNotAllowed);
         }
         marks.push(intake_budget::ORIGIN_MISMATCH.to_string());
+        return Ok(None);
     }
     Ok(Some(origin))
 }
@@ -107,7 +109,6 @@ fn bound_origin(
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a partner key, or an origin not bound to it", body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "An intake budget (per client IP, origin or key) is spent; nothing stored", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = ["partner"]))
 )]
