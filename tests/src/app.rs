@@ -30,11 +30,8 @@ impl TestApp {
     /// budgets are tested in `intake_guard` with their own).
     pub async fn spawn() -> Result<TestApp> {
         let lifted = std::num::NonZeroU32::new(RateLimits::MAX).unwrap_or(std::num::NonZeroU32::MIN);
-        let mut limits = RateLimits::default();
-        limits.intake.per_ip = lifted;
-        limits.intake.per_origin = lifted;
-        limits.intake.per_key = lifted;
-        Self::spawn_with_limits(limits).await
+        let intake = beacon_api::config::IntakeLimits { per_ip: lifted, per_origin: lifted, per_key: lifted, origin_tolerant: false };
+        Self::spawn_with_limits(RateLimits { intake, ..RateLimits::default() }).await
     }
 
     /// The app with its own request budgets (tiny ones, to test rate limiting).

@@ -274,7 +274,7 @@ pub fn client_address(peer: Option<IpAddr>, headers: &header::HeaderMap, proxies
             .get_all("x-forwarded-for")
             .filter_map(|v| v.to_str().ok())
             .flat_map(|v| v.split(','))
-            .map(|hop| forwarded_node(hop))
+            .map(forwarded_node)
             .collect()
     };
     for hop in hops.into_iter().rev() {

@@ -455,8 +455,10 @@ fn from_address(last: u8) -> reqwest::Client {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn behind_a_trusted_proxy_one_clients_failed_logins_leave_other_clients_and_health_answered() {
     // The defaults (20 failed authentications a minute), the proxy on 127.0.0.1 trusted.
-    let mut limits = RateLimits::default();
-    limits.trusted_proxies = beacon_api::config::TrustedProxies::parse("127.0.0.1/32").unwrap();
+    let limits = RateLimits {
+        trusted_proxies: beacon_api::config::TrustedProxies::parse("127.0.0.1/32").unwrap(),
+        ..RateLimits::default()
+    };
     let app = TestApp::spawn_with_limits(limits).await.unwrap();
     let good = app.reporter("DCF", "dcf").await.unwrap();
     let proxy = forwarding_proxy(app.address.clone()).await;

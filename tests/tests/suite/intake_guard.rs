@@ -54,8 +54,11 @@ fn n(v: u32) -> NonZeroU32 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn intake_budgets_are_per_client_origin_and_key_and_refused_requests_spend_none() {
-    let mut limits = RateLimits { per_key: n(5), ..RateLimits::default() };
-    limits.intake = IntakeLimits { per_ip: n(2), per_origin: n(3), per_key: n(4), origin_tolerant: false };
+    let limits = RateLimits {
+        per_key: n(5),
+        intake: IntakeLimits { per_ip: n(2), per_origin: n(3), per_key: n(4), origin_tolerant: false },
+        ..RateLimits::default()
+    };
     let app = TestApp::spawn_with_limits(limits).await.unwrap();
     let mut conn = app.conn().await.unwrap();
     let key = keys::issue(&mut conn, "Safe Harbor", Role::Partner, &[ORIGIN.into(), OTHER_ORIGIN.into()]).await.unwrap().secret;
@@ -97,8 +100,7 @@ async fn intake_budgets_are_per_client_origin_and_key_and_refused_requests_spend
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn scripted_looking_submissions_are_marked_for_the_coordinators_triage() {
-    let mut limits = RateLimits::default();
-    limits.intake.origin_tolerant = true;
+    let limits = RateLimits { intake: IntakeLimits { origin_tolerant: true, ..IntakeLimits::default() }, ..RateLimits::default() };
     let app = TestApp::spawn_with_limits(limits).await.unwrap();
     let mut conn = app.conn().await.unwrap();
     let key = keys::issue(&mut conn, "Safe Harbor", Role::Partner, &[ORIGIN.into()]).await.unwrap().secret;
