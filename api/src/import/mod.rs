@@ -284,3 +284,42 @@ pub fn read_csv_rows(
     }
     Ok((errors, columns))
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn reading_stops_at_the_thousandth_error() {
+        let mut text = String::from("a,b\n");
+        for _ in 0..5000 {
+            text.push_str("x,y\n");
+        }
+        let mut seen = 0;
+        let (errors, _) = read_csv_rows(&text, &["a", "b"], &[], "a,b", &mut None, |_, _| {
+            seen += 1;
+            vec![error("/a", ErrorCode::Required, "one"), error("/b", ErrorCode::Required, "two")]
+        })
+        .unwrap();
+        assert_eq!(errors.len(), MAX_ROW_ERRORS);
+        assert_eq!(seen, MAX_ROW_ERRORS / 2, "no row is read past the limit");
+        assert_eq!(errors.last().unwrap().row, 501);
+    }
+
+    #[test]
+    fn a_file_past_the_row_cap_is_refused_at_the_first_row_past_it() {
+        let mut text = String::from("a\n");
+        for _ in 0..=MAX_IMPORT_ROWS {
+            text.push_str("x\n");
+        }
+        let (errors, _) = read_csv_rows(&text, &["a"], &[], "a", &mut None, |_, _| Vec::new()).unwrap();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].row, MAX_IMPORT_ROWS + 2);
+        assert_eq!(errors[0].code, ErrorCode::Length);
+        // Exactly the cap is accepted.
+        let at_cap = &text[..text.len() - 2];
+        let (errors, _) = read_csv_rows(at_cap, &["a"], &[], "a", &mut None, |_, _| Vec::new()).unwrap();
+        assert!(errors.is_empty());
+    }
+}
