@@ -111,8 +111,9 @@ pub struct Config {
 
 /// Request budgets enforced at the edge (`crate::edge::rate_limit`), each in
 /// requests per minute. A budget is a burst of that many requests, refilled
-/// evenly over the minute.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// evenly over the minute. Also who a request is counted for (the proxies
+/// whose forwarding headers are believed) and the intake route's own budgets.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RateLimits {
     /// Every request, per client IP (IPv6: per /64). `BEACON_RATE_PER_IP`.
     pub per_ip: NonZeroU32,
@@ -121,6 +122,11 @@ pub struct RateLimits {
     /// Requests answered 401, per client IP; once spent, that IP gets 429
     /// before reaching any handler. `BEACON_RATE_FAILED_AUTH`.
     pub failed_auth: NonZeroU32,
+    /// The proxies whose `Forwarded` / `X-Forwarded-For` name the client.
+    /// `BEACON_TRUSTED_PROXIES`.
+    pub trusted_proxies: TrustedProxies,
+    /// `POST /v1/intake`'s own budgets (`crate::edge::intake_budget`).
+    pub intake: IntakeLimits,
 }
 
 impl RateLimits {
@@ -135,6 +141,8 @@ impl RateLimits {
             per_ip: per_minute("BEACON_RATE_PER_IP", Self::DEFAULT_PER_IP)?,
             per_key: per_minute("BEACON_RATE_PER_KEY", Self::DEFAULT_PER_KEY)?,
             failed_auth: per_minute("BEACON_RATE_FAILED_AUTH", Self::DEFAULT_FAILED_AUTH)?,
+            trusted_proxies: TrustedProxies::from_env()?,
+            intake: IntakeLimits::from_env()?,
         })
     }
 }
@@ -145,7 +153,115 @@ impl Default for RateLimits {
             per_ip: Self::DEFAULT_PER_IP,
             per_key: Self::DEFAULT_PER_KEY,
             failed_auth: Self::DEFAULT_FAILED_AUTH,
+            trusted_proxies: TrustedProxies::default(),
+            intake: IntakeLimits::default(),
         }
+    }
+}
+
+/// `BEACON_TRUSTED_PROXIES`: comma-separated CIDRs (or single addresses) of
+/// the load balancers and proxies in front of Beacon. Only a request whose TCP
+/// peer is one of them has its `Forwarded` (or, without it, `X-Forwarded-For`)
+/// believed, and then the client is the rightmost hop that is not a trusted
+/// proxy: the hops to its left were written by the client and prove nothing.
+/// Empty (the default): the TCP peer is the client.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TrustedProxies(pub Vec<ipnet::IpNet>);
+
+impl TrustedProxies {
+    pub const VAR: &'static str = "BEACON_TRUSTED_PROXIES";
+
+    pub fn from_env() -> Result<TrustedProxies, ConfigError> {
+        match std::env::var(Self::VAR) {
+            Err(std::env::VarError::NotPresent) => Ok(TrustedProxies::default()),
+            Err(std::env::VarError::NotUnicode(_)) => Err(bad(Self::VAR, "is not valid UTF-8")),
+            Ok(text) => Self::parse(&text).map_err(|problem| bad(Self::VAR, problem)),
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<TrustedProxies, String> {
+        let mut nets = Vec::new();
+        for item in text.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+            let net = match item.parse::<ipnet::IpNet>() {
+                Ok(net) => net,
+                Err(_) => item
+                    .parse::<std::net::IpAddr>()
+                    .map(ipnet::IpNet::from)
+                    .map_err(|_| format!("{item:?} is not a CIDR (e.g. 10.0.0.0/8, fd00::/8) nor an IP address"))?,
+            };
+            nets.push(net.trunc());
+        }
+        Ok(TrustedProxies(nets))
+    }
+
+    pub fn contains(&self, ip: std::net::IpAddr) -> bool {
+        let ip = match ip {
+            std::net::IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, std::net::IpAddr::V4),
+            v4 => v4,
+        };
+        self.0.iter().any(|net| net.contains(&ip))
+    }
+}
+
+/// The intake route's own budgets, in **accepted submissions per hour** (a
+/// submission refused for any reason spends none): per client IP, per
+/// `Origin`, per partner key. They replace the general per-key budget on that
+/// route, so nobody can spend a partner's budget with failing requests.
+/// `BEACON_INTAKE_PER_IP`, `BEACON_INTAKE_PER_ORIGIN`, `BEACON_INTAKE_PER_KEY`.
+///
+/// `BEACON_INTAKE_ORIGIN_TOLERANT=true` accepts a submission without an
+/// `Origin`, or from an origin not bound to the key (for a partner whose form
+/// cannot send one), instead of answering 403; such a submission is marked
+/// for the coordinator's triage. Default `false`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IntakeLimits {
+    pub per_ip: NonZeroU32,
+    pub per_origin: NonZeroU32,
+    pub per_key: NonZeroU32,
+    pub origin_tolerant: bool,
+}
+
+impl IntakeLimits {
+    pub const DEFAULT_PER_IP: NonZeroU32 = nonzero(30);
+    pub const DEFAULT_PER_ORIGIN: NonZeroU32 = nonzero(300);
+    pub const DEFAULT_PER_KEY: NonZeroU32 = nonzero(600);
+    pub const TOLERANT_VAR: &'static str = "BEACON_INTAKE_ORIGIN_TOLERANT";
+
+    pub fn from_env() -> Result<IntakeLimits, ConfigError> {
+        let origin_tolerant = match std::env::var(Self::TOLERANT_VAR) {
+            Err(std::env::VarError::NotPresent) => false,
+            Ok(v) if v.trim() == "true" => true,
+            Ok(v) if v.trim() == "false" || v.trim().is_empty() => false,
+            _ => return Err(bad(Self::TOLERANT_VAR, "must be `true` or `false`")),
+        };
+        Ok(IntakeLimits {
+            per_ip: per_hour("BEACON_INTAKE_PER_IP", Self::DEFAULT_PER_IP)?,
+            per_origin: per_hour("BEACON_INTAKE_PER_ORIGIN", Self::DEFAULT_PER_ORIGIN)?,
+            per_key: per_hour("BEACON_INTAKE_PER_KEY", Self::DEFAULT_PER_KEY)?,
+            origin_tolerant,
+        })
+    }
+}
+
+impl Default for IntakeLimits {
+    fn default() -> Self {
+        IntakeLimits {
+            per_ip: Self::DEFAULT_PER_IP,
+            per_origin: Self::DEFAULT_PER_ORIGIN,
+            per_key: Self::DEFAULT_PER_KEY,
+            origin_tolerant: false,
+        }
+    }
+}
+
+/// A per-hour budget from `var`, or `default` when it is unset.
+fn per_hour(var: &'static str, default: NonZeroU32) -> Result<NonZeroU32, ConfigError> {
+    match std::env::var(var) {
+        Err(std::env::VarError::NotPresent) => Ok(default),
+        Err(std::env::VarError::NotUnicode(_)) => Err(bad(var, "is not valid UTF-8")),
+        Ok(text) => parse_per_minute(&text).ok_or_else(|| {
+            bad(var, format!("must be a whole number of submissions per hour, 1 to {}", RateLimits::MAX))
+        }),
     }
 }
 
@@ -409,6 +525,21 @@ mod tests {
         assert_eq!(limits.per_ip.get(), 600);
         assert_eq!(limits.per_key.get(), 1200);
         assert_eq!(limits.failed_auth.get(), 20);
+    }
+
+    #[test]
+    fn trusted_proxies_are_cidrs_or_addresses() {
+        let p = TrustedProxies::parse(" 10.0.0.0/8, 192.0.2.7 ,fd00::/8,").unwrap();
+        assert_eq!(p.0.len(), 3);
+        assert!(p.contains("10.1.2.3".parse().unwrap()));
+        assert!(p.contains("::ffff:10.1.2.3".parse().unwrap()), "IPv4-mapped IPv6 is its IPv4");
+        assert!(p.contains("192.0.2.7".parse().unwrap()));
+        assert!(!p.contains("192.0.2.8".parse().unwrap()));
+        assert!(p.contains("fd12::1".parse().unwrap()));
+        assert_eq!(TrustedProxies::parse("").unwrap(), TrustedProxies::default());
+        for bad in ["10.0.0.0/33", "proxy.example", "10.0.0"] {
+            assert!(TrustedProxies::parse(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -249,6 +249,9 @@ impl ResponseError for ApiError {
             ApiError::RejectedRows(rows) if rows.len() > MAX_ROW_ERRORS => {
                 Some(format!("{} errors (the first {MAX_ROW_ERRORS} listed); nothing was written", rows.len()))
             }
+            ApiError::RejectedRows(rows) if rows.len() == MAX_ROW_ERRORS => {
+                Some(format!("{MAX_ROW_ERRORS} errors, where checking stopped; nothing was written"))
+            }
             ApiError::RejectedRows(rows) => Some(format!("{} error(s); nothing was written", rows.len())),
             other => Some(other.to_string()),
         };
@@ -285,7 +288,7 @@ impl ResponseError for ApiError {
 }
 
 /// At most this many row errors of a rejected import are listed.
-const MAX_ROW_ERRORS: usize = 1000;
+const MAX_ROW_ERRORS: usize = crate::import::MAX_ROW_ERRORS;
 
 /// What `errors` holds: broken rules (400, 422) or, for a rejected import, rows.
 #[derive(Serialize)]

@@ -96,6 +96,8 @@ impl Application {
         let policy = web::Data::new(Policy::from_openapi(&document).map_err(StartupError::Policy)?);
         let known = web::Data::new(crate::edge::methods::KnownRoutes::from_openapi(&document).map_err(StartupError::Policy)?);
         // One set of limiters shared by every worker.
+        let intake_budgets = web::Data::new(crate::edge::intake_budget::IntakeBudgets::new(settings.limits.intake));
+        let proxies = web::Data::new(settings.limits.trusted_proxies.clone());
         let rate_limit = crate::edge::rate_limit::RateLimit::new(settings.limits);
         let server = HttpServer::new(move || {
             let (app, api) = App::new()
@@ -107,6 +109,8 @@ impl Application {
                 .app_data(stats.clone())
                 .app_data(printer.clone())
                 .app_data(dcf.clone())
+                .app_data(intake_budgets.clone())
+                .app_data(proxies.clone())
                 .app_data(policy.clone())
                 .app_data(known.clone())
                 .app_data(web::QueryConfig::default().error_handler(|_, _| {

@@ -37,8 +37,13 @@ pub fn fixed_today() -> NaiveDate {
 }
 
 impl TestApp {
+    /// The app with the default budgets, except intake's per client, origin and key: every
+    /// test client is 127.0.0.1, and the intake tests file dozens of submissions (intake's
+    /// budgets are tested in `intake_guard` with their own).
     pub async fn spawn() -> Result<TestApp> {
-        Self::spawn_with_limits(RateLimits::default()).await
+        let lifted = std::num::NonZeroU32::new(RateLimits::MAX).unwrap_or(std::num::NonZeroU32::MIN);
+        let intake = beacon_api::config::IntakeLimits { per_ip: lifted, per_origin: lifted, per_key: lifted, origin_tolerant: false };
+        Self::spawn_with_limits(RateLimits { intake, ..RateLimits::default() }).await
     }
 
     /// The app with its own request budgets (tiny ones, to test rate limiting).

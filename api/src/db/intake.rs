@@ -34,6 +34,8 @@ pub struct NewSubmission {
     pub wrapped_data_key: Vec<u8>,
     pub contact_sealed: Option<Vec<u8>>,
     pub notes_sealed: Option<Vec<u8>>,
+    /// Why the request looked scripted (`edge::intake_budget`); empty when nothing did.
+    pub scripted_reasons: Vec<String>,
 }
 
 /// What a partner gets back: nothing of the submission itself.
@@ -105,6 +107,7 @@ pub struct SubmissionRow {
     pub dcf_response: Option<String>,
     pub dcf_response_reason: Option<String>,
     pub dcf_responded_on: Option<NaiveDate>,
+    pub scripted_reasons: Vec<String>,
 }
 
 type RowColumns = (
@@ -133,6 +136,7 @@ type RowColumns = (
     diesel::dsl::Nullable<dcf_responses::response>,
     diesel::dsl::Nullable<dcf_responses::reason>,
     diesel::dsl::Nullable<dcf_responses::responded_on>,
+    intake::scripted_reasons,
 );
 
 /// The columns of a [`SubmissionRow`], DCF's response from the left join.
@@ -163,6 +167,7 @@ fn row() -> RowColumns {
         dcf_responses::response.nullable(),
         dcf_responses::reason.nullable(),
         dcf_responses::responded_on.nullable(),
+        intake::scripted_reasons,
     )
 }
 
@@ -177,6 +182,8 @@ pub struct Filter {
     pub age_unknown: Option<bool>,
     /// Only the submissions this partner account's form received: a `partner_staff` key's list.
     pub only_account: Option<Uuid>,
+    /// `true`: only submissions whose request looked scripted; `false`: only the others.
+    pub scripted: Option<bool>,
 }
 
 type Joined = diesel::dsl::LeftJoin<diesel::dsl::InnerJoin<intake::table, accounts::table>, dcf_responses::table>;
@@ -201,6 +208,10 @@ fn filtered(f: &Filter) -> diesel::dsl::IntoBoxed<'static, Joined, diesel::pg::P
     }
     if let Some(unknown) = f.age_unknown {
         q = if unknown { q.filter(intake::age_group.eq("unknown")) } else { q.filter(intake::age_group.ne("unknown")) };
+    }
+    if let Some(scripted) = f.scripted {
+        let marked = diesel::dsl::sql::<diesel::sql_types::Bool>("cardinality(intake_submissions.scripted_reasons) > 0");
+        q = if scripted { q.filter(marked) } else { q.filter(diesel::dsl::not(marked)) };
     }
     if f.awaiting_dcf {
         q = q.filter(intake::minor_involved.eq(true)).filter(intake::dcf_notified_at.is_null());

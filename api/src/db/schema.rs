@@ -153,6 +153,8 @@ diesel::table! {
         consent_withdrawn_on -> Nullable<Date>,
         consent_withdrawn_at -> Nullable<Timestamptz>,
         sealed_purged_at -> Nullable<Timestamptz>,
+        // Migration 2026-12-03-000021_intake_scripted.
+        scripted_reasons -> Array<Text>,
     }
 }
 

@@ -4,7 +4,8 @@
 //! the query string (a search value may be a sealed one), the user agent, and
 //! the `Debug` of every error. This one records only what is safe:
 //! the request id (also sent as `X-Request-Id`), method, route pattern, path
-//! *without* the query string, peer IP, status and latency. Never a body,
+//! *without* the query string, client IP (behind a trusted proxy the forwarded
+//! client), status and latency. Never a body,
 //! never a header (so never a key), never a query value.
 
 use actix_web::body::MessageBody;
@@ -29,7 +30,12 @@ impl RootSpanBuilder for EdgeRootSpan {
             .map(|id| id.to_string())
             .unwrap_or_default();
         let route = request.match_pattern().unwrap_or_else(|| "(unmatched)".into());
-        let client_ip = request.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
+        // Behind a trusted proxy, the forwarded client (as the rate limits count it).
+        let client_ip = match request.app_data::<actix_web::web::Data<crate::config::TrustedProxies>>() {
+            Some(proxies) => crate::edge::rate_limit::client_address(request.peer_addr().map(|a| a.ip()), request.headers(), proxies)
+                .to_string(),
+            None => request.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default(),
+        };
         tracing::info_span!(
             "http_request",
             request_id = %request_id,

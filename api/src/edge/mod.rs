@@ -16,6 +16,7 @@
 //! 4. [`cors::cors`]: same-origin only, until the partner intake route exists.
 
 pub mod cors;
+pub mod intake_budget;
 pub mod intake_cors;
 pub mod headers;
 pub mod logging;

@@ -2,9 +2,15 @@
 //! per API key for requests that carry one, and a much stricter per-IP budget
 //! for failed authentication.
 //!
-//! - The IP is the TCP peer address (a proxy's `X-Forwarded-For` is not
-//!   trusted). IPv6 peers are grouped by their /64, which one host usually
-//!   holds whole.
+//! - The IP is the client's: the TCP peer, unless the peer is one of
+//!   `BEACON_TRUSTED_PROXIES`; then the rightmost hop of `Forwarded` (or
+//!   `X-Forwarded-For`) that is not a trusted proxy (see [`client_address`]).
+//!   IPv6 clients are grouped by their /64, which one host usually holds
+//!   whole. The address is left in the request's extensions as [`ClientIp`].
+//! - The health routes (`/health/…`) are never limited: a load balancer's
+//!   probe must not be refused because of what its clients did.
+//! - `POST /v1/intake` is not counted against its key here: it has budgets of
+//!   its own that failed submissions do not spend (`edge::intake_budget`).
 //! - A key is identified by the first 16 bytes of the SHA-256 of the bearer
 //!   token: the limiter never holds the key itself.
 //! - Every response with status 401 spends one unit of the peer's failed-auth
@@ -17,7 +23,7 @@
 //! Memory stays bounded: every [`RETAIN_EVERY`] requests, keyed state that has
 //! fully refilled (indistinguishable from a fresh one) is dropped.
 
-use crate::config::RateLimits;
+use crate::config::{RateLimits, TrustedProxies};
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{forward_ready, Service, ServiceRequest, ServiceResponse, Transform};
 use actix_web::http::{header, StatusCode};
@@ -51,12 +57,14 @@ pub enum Refusal {
     Ip(Duration),
     Key(Duration),
     FailedAuth(Duration),
+    /// `edge::intake_budget`'s per-origin budget.
+    Origin(Duration),
 }
 
 impl Refusal {
     pub fn retry_after(self) -> Duration {
         match self {
-            Refusal::Ip(d) | Refusal::Key(d) | Refusal::FailedAuth(d) => d,
+            Refusal::Ip(d) | Refusal::Key(d) | Refusal::FailedAuth(d) | Refusal::Origin(d) => d,
         }
     }
 
@@ -67,8 +75,9 @@ impl Refusal {
         secs.max(1)
     }
 
-    fn detail(self) -> &'static str {
+    pub fn detail(self) -> &'static str {
         match self {
+            Refusal::Origin(_) => "too many submissions from this origin; retry later",
             Refusal::Ip(_) => "too many requests from this address; retry later",
             Refusal::Key(_) => "too many requests with this API key; retry later",
             Refusal::FailedAuth(_) => {
@@ -77,10 +86,13 @@ impl Refusal {
         }
     }
 
+    pub fn error(self) -> crate::error::ApiError {
+        crate::error::ApiError::RateLimited { detail: self.detail(), retry_after_secs: self.retry_after_secs() }
+    }
+
     fn response(self) -> HttpResponse {
         use actix_web::ResponseError;
-        crate::error::ApiError::RateLimited { detail: self.detail(), retry_after_secs: self.retry_after_secs() }
-            .error_response()
+        self.error().error_response()
     }
 }
 
@@ -205,13 +217,22 @@ fn retain<K: Hash + Eq + Clone>(limiter: &Keyed<K>) {
     limiter.shrink_to_fit();
 }
 
-/// The address a request is counted under: the peer's IP (IPv4-mapped IPv6
-/// as IPv4), IPv6 reduced to its /64.
-pub fn client_ip(req: &ServiceRequest) -> IpAddr {
-    match req.peer_addr().map(|a| a.ip()) {
-        None => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
-        Some(IpAddr::V4(v4)) => IpAddr::V4(v4),
-        Some(IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
+/// The client's address as the edge determined it (full, not grouped), for
+/// the handlers that count by client (`edge::intake_budget`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientIp(pub IpAddr);
+
+/// The address a request is counted under: [`client_address`] (IPv4-mapped
+/// IPv6 as IPv4), IPv6 reduced to its /64.
+pub fn client_ip(req: &ServiceRequest, proxies: &TrustedProxies) -> IpAddr {
+    group(client_address(req.peer_addr().map(|a| a.ip()), req.headers(), proxies))
+}
+
+/// IPv4-mapped IPv6 as IPv4; other IPv6 reduced to its /64.
+pub fn group(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(v4) => IpAddr::V4(v4),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
             Some(v4) => IpAddr::V4(v4),
             None => {
                 let s = v6.segments();
@@ -219,6 +240,68 @@ pub fn client_ip(req: &ServiceRequest) -> IpAddr {
             }
         },
     }
+}
+
+/// Who sent a request. The TCP peer, unless it is a trusted proxy: then the
+/// hops it forwarded (`Forwarded`'s `for=`, or without that header
+/// `X-Forwarded-For`) are walked from the right, and the first that is not a
+/// trusted proxy is the client (everything left of it the client could have
+/// written). A hop that is not an address (`unknown`, an obfuscated name) ends
+/// the walk at the proxy that reported it, so such requests share that
+/// proxy's budget rather than choose their own.
+pub fn client_address(peer: Option<IpAddr>, headers: &header::HeaderMap, proxies: &TrustedProxies) -> IpAddr {
+    let Some(mut client) = peer else {
+        return IpAddr::V4(Ipv4Addr::UNSPECIFIED);
+    };
+    if !proxies.contains(client) {
+        return client;
+    }
+    let forwarded: Vec<&str> = headers.get_all(header::FORWARDED).filter_map(|v| v.to_str().ok()).collect();
+    let hops: Vec<Option<IpAddr>> = if !forwarded.is_empty() {
+        forwarded
+            .iter()
+            .flat_map(|v| v.split(','))
+            .map(|element| {
+                element
+                    .split(';')
+                    .filter_map(|pair| pair.split_once('='))
+                    .find(|(k, _)| k.trim().eq_ignore_ascii_case("for"))
+                    .and_then(|(_, v)| forwarded_node(v))
+            })
+            .collect()
+    } else {
+        headers
+            .get_all("x-forwarded-for")
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(forwarded_node)
+            .collect()
+    };
+    for hop in hops.into_iter().rev() {
+        match hop {
+            None => return client,
+            Some(ip) => {
+                client = ip;
+                if !proxies.contains(ip) {
+                    return ip;
+                }
+            }
+        }
+    }
+    client
+}
+
+/// An address from a forwarding header: `192.0.2.1`, `192.0.2.1:4711`,
+/// `"[2001:db8::1]:4711"`, `2001:db8::1`.
+fn forwarded_node(value: &str) -> Option<IpAddr> {
+    let v = value.trim().trim_matches('"');
+    if let Ok(ip) = v.parse::<IpAddr>() {
+        return Some(ip);
+    }
+    if let Some(rest) = v.strip_prefix('[') {
+        return rest.split_once(']').and_then(|(ip, _)| ip.parse().ok());
+    }
+    v.parse::<std::net::SocketAddr>().ok().map(|a| a.ip())
 }
 
 /// The bearer token's identity for the per-key budget, if the request has one.
@@ -240,11 +323,13 @@ pub fn key_id(req: &ServiceRequest) -> Option<KeyId> {
 #[derive(Clone)]
 pub struct RateLimit {
     limiters: Arc<Limiters>,
+    proxies: Arc<TrustedProxies>,
 }
 
 impl RateLimit {
     pub fn new(limits: RateLimits) -> Self {
         RateLimit {
+            proxies: Arc::new(limits.trusted_proxies.clone()),
             limiters: Arc::new(Limiters::new(limits)),
         }
     }
@@ -270,6 +355,7 @@ where
         ready(Ok(RateLimitMiddleware {
             service,
             limiters: Arc::clone(&self.limiters),
+            proxies: Arc::clone(&self.proxies),
         }))
     }
 }
@@ -277,6 +363,7 @@ where
 pub struct RateLimitMiddleware<S> {
     service: S,
     limiters: Arc<Limiters>,
+    proxies: Arc<TrustedProxies>,
 }
 
 impl<S, B> Service<ServiceRequest> for RateLimitMiddleware<S>
@@ -292,8 +379,16 @@ where
     forward_ready!(service);
 
     fn call(&self, req: ServiceRequest) -> Self::Future {
-        let ip = client_ip(&req);
-        let charged = match self.limiters.admit(ip, key_id(&req)) {
+        use actix_web::HttpMessage;
+        let address = client_address(req.peer_addr().map(|a| a.ip()), req.headers(), &self.proxies);
+        req.extensions_mut().insert(ClientIp(address));
+        if req.path().starts_with("/health/") {
+            let fut = self.service.call(req);
+            return Box::pin(async move { fut.await.map(ServiceResponse::map_into_left_body) });
+        }
+        let ip = group(address);
+        let key = if req.path() == crate::edge::intake_cors::INTAKE_PATH { None } else { key_id(&req) };
+        let charged = match self.limiters.admit(ip, key) {
             Ok(charged) => charged,
             Err(refusal) => {
                 tracing::info!(
@@ -333,6 +428,7 @@ mod tests {
             per_ip: NonZeroU32::new(ip).unwrap(),
             per_key: NonZeroU32::new(key).unwrap(),
             failed_auth: NonZeroU32::new(failed).unwrap(),
+            ..RateLimits::default()
         }
     }
 
@@ -392,14 +488,45 @@ mod tests {
 
     #[test]
     fn ipv6_peers_are_grouped_by_their_64() {
+        let none = TrustedProxies::default();
         let req = actix_web::test::TestRequest::default()
             .peer_addr("[2001:db8:1:2:3:4:5:6]:443".parse().unwrap())
             .to_srv_request();
-        assert_eq!(client_ip(&req), "2001:db8:1:2::".parse::<IpAddr>().unwrap());
+        assert_eq!(client_ip(&req, &none), "2001:db8:1:2::".parse::<IpAddr>().unwrap());
         let req = actix_web::test::TestRequest::default()
             .peer_addr("[::ffff:192.0.2.1]:443".parse().unwrap())
             .to_srv_request();
-        assert_eq!(client_ip(&req), A);
+        assert_eq!(client_ip(&req, &none), A);
+    }
+
+    fn forwarded(peer: &str, name: &str, value: &str, proxies: &str) -> IpAddr {
+        let req = actix_web::test::TestRequest::default()
+            .peer_addr(format!("{peer}:443").parse().unwrap())
+            .insert_header((name, value))
+            .to_srv_request();
+        client_address(req.peer_addr().map(|a| a.ip()), req.headers(), &TrustedProxies::parse(proxies).unwrap())
+    }
+
+    #[test]
+    fn the_client_is_the_rightmost_untrusted_hop_and_only_behind_a_trusted_proxy() {
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        // An untrusted peer's headers are ignored.
+        assert_eq!(forwarded("192.0.2.9", "x-forwarded-for", "198.51.100.1", ""), ip("192.0.2.9"));
+        assert_eq!(forwarded("192.0.2.9", "x-forwarded-for", "198.51.100.1", "10.0.0.0/8"), ip("192.0.2.9"));
+        // Behind a trusted proxy: the rightmost hop that is not trusted; what
+        // the client wrote to its left is ignored.
+        assert_eq!(forwarded("10.0.0.2", "x-forwarded-for", "6.6.6.6, 198.51.100.1", "10.0.0.0/8"), ip("198.51.100.1"));
+        assert_eq!(forwarded("10.0.0.2", "x-forwarded-for", "6.6.6.6, 198.51.100.1, 10.0.0.7", "10.0.0.0/8"), ip("198.51.100.1"));
+        // Every hop trusted: the leftmost.
+        assert_eq!(forwarded("10.0.0.2", "x-forwarded-for", "10.0.0.5, 10.0.0.7", "10.0.0.0/8"), ip("10.0.0.5"));
+        // A hop that is no address stops the walk at the proxy that wrote it.
+        assert_eq!(forwarded("10.0.0.2", "x-forwarded-for", "198.51.100.1, unknown", "10.0.0.0/8"), ip("10.0.0.2"));
+        // RFC 7239, ports and brackets included.
+        assert_eq!(
+            forwarded("10.0.0.2", "forwarded", r#"for=6.6.6.6, for="[2001:db8::1]:4711";proto=https, for=10.0.0.3"#, "10.0.0.0/8"),
+            ip("2001:db8::1")
+        );
+        assert_eq!(forwarded("10.0.0.2", "forwarded", "for=198.51.100.1:80;by=10.0.0.2", "10.0.0.0/8"), ip("198.51.100.1"));
     }
 
     #[test]

@@ -29,7 +29,8 @@ pub struct CompletionImportReport {
 }
 
 /// A checked row, before the person and course are looked up.
-struct Row {
+/// One checked row of a completion file ([`parse_completions`]).
+pub struct Row {
     line: u64,
     row: CompletionRow,
 }
@@ -88,10 +89,34 @@ pub async fn import_completion_file(
     importer: &Importer,
     mut progress: OnProgress<'_>,
 ) -> Result<Result<CompletionImportReport, Vec<RowError>>, diesel::result::Error> {
-    let (rows, mut errors) = match parse(without_bom(text), scope, today, &mut progress) {
-        Ok(parsed) => parsed,
-        Err(errors) => return Ok(Err(errors)),
-    };
+    match parse_completions(text, scope, today, &mut progress) {
+        Ok(parsed) => write_completions(conn, parsed, dry_run, importer, progress).await,
+        Err(errors) => Ok(Err(errors)),
+    }
+}
+
+/// A completion file's good rows and the errors of the others.
+pub type ParsedCompletions = (Vec<Row>, Vec<RowError>);
+
+/// The CPU-bound half of [`import_completion_file`]: reads and checks every row, touching no
+/// database, so the HTTP route runs it on the blocking pool (`web::block`).
+pub fn parse_completions(
+    text: &str,
+    scope: &AgencyScope,
+    today: NaiveDate,
+    progress: &mut OnProgress<'_>,
+) -> Result<ParsedCompletions, Vec<RowError>> {
+    parse(without_bom(text), scope, today, progress)
+}
+
+/// The database half of [`import_completion_file`], given [`parse_completions`]' rows.
+pub async fn write_completions(
+    conn: &mut AsyncPgConnection,
+    (rows, mut errors): ParsedCompletions,
+    dry_run: bool,
+    importer: &Importer,
+    mut progress: OnProgress<'_>,
+) -> Result<Result<CompletionImportReport, Vec<RowError>>, diesel::result::Error> {
     conn.transaction(async |conn| {
         let agencies: Vec<String> = rows.iter().map(|r| r.row.agency.clone()).collect::<HashSet<_>>().into_iter().collect();
         let people = store::people_ids(conn, &agencies).await?;
@@ -129,7 +154,7 @@ pub async fn import_completion_file(
         if !errors.is_empty() {
             // Every error of the file at once, in file order.
             errors.sort_by_key(|e| e.row);
-            return Ok(Err(std::mem::take(&mut errors)));
+            return Ok(Err(super::capped(std::mem::take(&mut errors))));
         }
         let ids: Vec<Uuid> = new.iter().map(|c| c.person_id).collect::<HashSet<_>>().into_iter().collect();
         let on_file = store::recorded(conn, &ids).await?;

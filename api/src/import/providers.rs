@@ -458,7 +458,8 @@ fn read_hsds(text: &str, progress: &mut OnProgress<'_>) -> Result<Vec<Item>, Vec
 
 // ---------------------------------------------------------------- checking and writing
 
-struct Checked {
+/// A provider file's services, checked and ready to write ([`parse_providers`]).
+pub struct Checked {
     organizations: Vec<NewOrganization>,
     /// Per service: its row in the file, its rows, and the lower-cased organization name.
     services: Vec<(u64, ServiceRows, String)>,
@@ -531,15 +532,37 @@ pub async fn import_providers(
     importer: &Importer,
     mut progress: OnProgress<'_>,
 ) -> Result<Result<ProviderImportReport, Vec<RowError>>, diesel::result::Error> {
+    match parse_providers(text, format, now, &mut progress) {
+        Ok(checked) => write_providers(conn, checked, dry_run, importer, progress).await,
+        Err(errors) => Ok(Err(errors)),
+    }
+}
+
+/// The CPU-bound half of [`import_providers`]: reads and checks every service, touching no
+/// database, so the HTTP route runs it on the blocking pool (`web::block`). At most
+/// [`super::MAX_ROW_ERRORS`] errors.
+pub fn parse_providers(
+    text: &str,
+    format: ProviderFormat,
+    now: DateTime<Utc>,
+    progress: &mut OnProgress<'_>,
+) -> Result<Checked, Vec<RowError>> {
     let text = without_bom(text);
     let items = match format {
-        ProviderFormat::Csv => read_csv(text, &mut progress),
-        ProviderFormat::Hsds => read_hsds(text, &mut progress),
+        ProviderFormat::Csv => read_csv(text, progress),
+        ProviderFormat::Hsds => read_hsds(text, progress),
     };
-    let checked = match items.and_then(|items| check(items, format, now)) {
-        Ok(c) => c,
-        Err(errors) => return Ok(Err(errors)),
-    };
+    items.and_then(|items| check(items, format, now)).map_err(super::capped)
+}
+
+/// The database half of [`import_providers`], given [`parse_providers`]' services.
+pub async fn write_providers(
+    conn: &mut AsyncPgConnection,
+    checked: Checked,
+    dry_run: bool,
+    importer: &Importer,
+    mut progress: OnProgress<'_>,
+) -> Result<Result<ProviderImportReport, Vec<RowError>>, diesel::result::Error> {
     conn.transaction(async |conn| {
         // Ids already in the directory: an import adds services, it does not overwrite them.
         let ids: Vec<Uuid> = checked.services.iter().map(|(_, r, _)| r.service.id).collect();
@@ -553,7 +576,7 @@ pub async fn import_providers(
                     row_error(*row, ValidationError::new("/id", ErrorCode::Duplicate, "A service with this id is already in the directory; change it with PATCH /v1/directory/services/{id}."))
                 })
                 .collect();
-            return Ok(Err(errors));
+            return Ok(Err(super::capped(errors)));
         }
         let names: Vec<String> = checked.organizations.iter().map(|o| o.name.to_lowercase()).collect();
         let existing: HashMap<String, Uuid> = store::organizations_by_lower_name(conn, &names).await?;

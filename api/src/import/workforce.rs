@@ -29,7 +29,8 @@ pub struct ImportReport {
     pub updated: usize,
 }
 
-struct Parsed {
+/// A roster's rows, checked and ready to write ([`parse_roster`]).
+pub struct Parsed {
     people: Vec<NewPerson>,
     /// Each person's file row and `provider` cell, in `people`'s order.
     providers: Vec<(u64, Option<String>)>,
@@ -104,10 +105,26 @@ pub async fn import_roster(
     importer: &Importer,
     mut progress: OnProgress<'_>,
 ) -> Result<Result<ImportReport, Vec<RowError>>, diesel::result::Error> {
-    let mut parsed = match parse(without_bom(text), scope, &mut progress) {
-        Ok(p) => p,
-        Err(errors) => return Ok(Err(errors)),
-    };
+    match parse_roster(text, scope, &mut progress) {
+        Ok(parsed) => write_roster(conn, parsed, dry_run, importer, progress).await,
+        Err(errors) => Ok(Err(errors)),
+    }
+}
+
+/// The CPU-bound half of [`import_roster`]: reads and checks every row, touching no database,
+/// so the HTTP route runs it on the blocking pool (`web::block`) rather than on an async worker.
+pub fn parse_roster(text: &str, scope: &AgencyScope, progress: &mut OnProgress<'_>) -> Result<Parsed, Vec<RowError>> {
+    parse(without_bom(text), scope, progress)
+}
+
+/// The database half of [`import_roster`], given [`parse_roster`]'s rows.
+pub async fn write_roster(
+    conn: &mut AsyncPgConnection,
+    mut parsed: Parsed,
+    dry_run: bool,
+    importer: &Importer,
+    mut progress: OnProgress<'_>,
+) -> Result<Result<ImportReport, Vec<RowError>>, diesel::result::Error> {
     conn.transaction(async |conn| {
         if parsed.carried.provider {
             let known: std::collections::HashMap<String, uuid::Uuid> =
@@ -127,7 +144,7 @@ pub async fn import_roster(
                 };
             }
             if !errors.is_empty() {
-                return Ok(Err(errors));
+                return Ok(Err(super::capped(errors)));
             }
         }
         let agencies: Vec<String> = parsed.people.iter().map(|p| p.agency.clone()).collect::<HashSet<_>>().into_iter().collect();

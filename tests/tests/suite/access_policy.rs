@@ -33,7 +33,8 @@ async fn every_route_answers_every_role_as_its_policy_declares() {
     // Dozens of deliberate 401s: lift the failed-authentication budget so the
     // rate limiter (tested in `edge`) does not answer in the policy's place.
     let generous = std::num::NonZeroU32::new(100_000).unwrap();
-    let limits = beacon_api::config::RateLimits { per_ip: generous, per_key: generous, failed_auth: generous };
+    let intake = beacon_api::config::IntakeLimits { per_ip: generous, per_origin: generous, per_key: generous, origin_tolerant: false };
+    let limits = beacon_api::config::RateLimits { per_ip: generous, per_key: generous, failed_auth: generous, intake, ..Default::default() };
     let app = TestApp::spawn_with_limits(limits).await.unwrap();
     // A partner key is only usable from its bound origin, so every request
     // carries that origin (harmless for the other roles' same-origin routes).

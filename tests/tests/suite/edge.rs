@@ -15,6 +15,7 @@ fn limits(per_ip: u32, per_key: u32, failed_auth: u32) -> RateLimits {
         per_ip: NonZeroU32::new(per_ip).unwrap(),
         per_key: NonZeroU32::new(per_key).unwrap(),
         failed_auth: NonZeroU32::new(failed_auth).unwrap(),
+        ..RateLimits::default()
     }
 }
 
@@ -57,7 +58,7 @@ fn assert_security_headers(r: &reqwest::Response) {
 async fn too_many_requests_from_one_address_are_429_with_retry_after() {
     let app = TestApp::spawn_with_limits(limits(3, 1000, 1000)).await.unwrap();
     for _ in 0..2 {
-        let r = app.client.get(app.url("/health/live")).send().await.unwrap();
+        let r = app.client.get(app.url("/openapi.json")).send().await.unwrap();
         assert_eq!(r.status().as_u16(), 200);
     }
     // A preflight is a request too.
@@ -70,7 +71,7 @@ async fn too_many_requests_from_one_address_are_429_with_retry_after() {
         .await
         .unwrap();
     assert_eq!(r.status().as_u16(), 403);
-    let r = app.client.get(app.url("/health/live")).send().await.unwrap();
+    let r = app.client.get(app.url("/openapi.json")).send().await.unwrap();
     // 3 a minute: the next request is allowed within 20 seconds.
     let retry = assert_rate_limited(r).await;
     assert!(retry <= 20, "Retry-After {retry}");
@@ -78,7 +79,10 @@ async fn too_many_requests_from_one_address_are_429_with_retry_after() {
     let key = app.reporter("DCF", "dcf").await.unwrap();
     assert_rate_limited(app.get("/v1/incidents", &key).await.unwrap()).await;
     // Another address has its own budget.
-    let r = from_other_address().get(app.url("/health/live")).send().await.unwrap();
+    let r = from_other_address().get(app.url("/openapi.json")).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    // The health routes are not counted, so a load balancer's probe is never refused.
+    let r = app.client.get(app.url("/health/live")).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 200);
 }
 
@@ -102,7 +106,7 @@ async fn the_per_key_budget_is_independent_of_the_address_budget() {
     // Same address, another key: its own budget.
     assert_eq!(app.get("/v1/incidents", &second).await.unwrap().status().as_u16(), 200);
     // Same address, no key: only the address budget applies.
-    let r = app.client.get(app.url("/health/live")).send().await.unwrap();
+    let r = app.client.get(app.url("/openapi.json")).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 200);
     // The first key is still limited however its bearer scheme is spelt.
     let r = app
@@ -126,10 +130,13 @@ async fn repeated_failed_authentication_locks_the_address_out() {
     // The budget is spent: refused before any handler runs, even with a valid
     // key, even for a route that needs none, and again on the next request.
     assert_rate_limited(app.get("/v1/incidents", &good).await.unwrap()).await;
-    let r = app.client.get(app.url("/health/live")).send().await.unwrap();
+    let r = app.client.get(app.url("/v1/codes")).send().await.unwrap();
     assert_rate_limited(r).await;
+    let r = app.client.get(app.url("/v1/codes")).send().await.unwrap();
+    assert_rate_limited(r).await;
+    // Except the health routes, which are never limited.
     let r = app.client.get(app.url("/health/ready")).send().await.unwrap();
-    assert_rate_limited(r).await;
+    assert_eq!(r.status().as_u16(), 200);
     // Another address is not locked out.
     let r = from_other_address().get(app.url("/v1/incidents")).bearer_auth(&good).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 200);
@@ -400,4 +407,106 @@ async fn the_most_verbose_log_holds_no_sealed_value_body_query_or_key() {
     assert!(!log.contains(&key.to_uppercase()), "the wrong-case key is in the server log");
     let secret = key.trim_start_matches("bk_");
     assert!(!log.contains(secret), "the key's secret part is in the server log");
+}
+
+/// A test proxy: a second listener that forwards every request to `upstream`
+/// from 127.0.0.1, appending its own peer's address to `X-Forwarded-For`, as
+/// a load balancer does. Returns its base URL.
+async fn forwarding_proxy(upstream: String) -> String {
+    use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
+    async fn forward(req: HttpRequest, body: web::Bytes, upstream: web::Data<(String, reqwest::Client)>) -> HttpResponse {
+        let (base, client) = upstream.get_ref();
+        let peer = req.peer_addr().unwrap().ip();
+        let xff = match req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok()) {
+            Some(earlier) => format!("{earlier}, {peer}"),
+            None => peer.to_string(),
+        };
+        let method = reqwest::Method::from_bytes(req.method().as_str().as_bytes()).unwrap();
+        let mut out = client.request(method, format!("{base}{}", req.uri())).body(body.to_vec());
+        for (name, value) in req.headers() {
+            if !matches!(name.as_str(), "host" | "x-forwarded-for" | "connection" | "content-length") {
+                out = out.header(name.as_str(), value.as_bytes());
+            }
+        }
+        let answer = out.header("x-forwarded-for", xff).send().await.unwrap();
+        let mut back = HttpResponse::build(actix_web::http::StatusCode::from_u16(answer.status().as_u16()).unwrap());
+        for (name, value) in answer.headers() {
+            if !matches!(name.as_str(), "connection" | "content-length" | "transfer-encoding") {
+                back.append_header((name.as_str(), value.as_bytes()));
+            }
+        }
+        back.body(answer.bytes().await.unwrap())
+    }
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let data = web::Data::new((upstream, reqwest::Client::new()));
+    let server = HttpServer::new(move || App::new().app_data(data.clone()).default_service(web::to(forward)))
+        .workers(1)
+        .listen(listener)
+        .unwrap()
+        .run();
+    tokio::spawn(server);
+    format!("http://127.0.0.1:{port}")
+}
+
+/// A client whose requests come from `127.0.0.{last}`.
+fn from_address(last: u8) -> reqwest::Client {
+    reqwest::Client::builder().local_address(std::net::IpAddr::from([127, 0, 0, last])).build().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn behind_a_trusted_proxy_one_clients_failed_logins_leave_other_clients_and_health_answered() {
+    // The defaults (20 failed authentications a minute), the proxy on 127.0.0.1 trusted.
+    let limits = RateLimits {
+        trusted_proxies: beacon_api::config::TrustedProxies::parse("127.0.0.1/32").unwrap(),
+        ..RateLimits::default()
+    };
+    let app = TestApp::spawn_with_limits(limits).await.unwrap();
+    let good = app.reporter("DCF", "dcf").await.unwrap();
+    let proxy = forwarding_proxy(app.address.clone()).await;
+    let (attacker, other) = (from_address(2), from_address(3));
+
+    // 1,000 anonymous requests from one client behind the proxy, each forging
+    // an X-Forwarded-For that names the other client (the proxy appends the
+    // true address, and only the rightmost untrusted hop counts).
+    let mut statuses = std::collections::BTreeMap::new();
+    for _ in 0..1000 {
+        let r = attacker.get(format!("{proxy}/v1/incidents")).header("x-forwarded-for", "127.0.0.3").send().await.unwrap();
+        *statuses.entry(r.status().as_u16()).or_insert(0) += 1;
+    }
+    // 20 401s, then 429s (a unit refills every 3 s, so a slow run lets a few more through).
+    let failed = statuses.get(&401).copied().unwrap_or(0);
+    assert!((20..60).contains(&failed), "the budget is the attacker's own: {statuses:?}");
+    assert_eq!(statuses.get(&429).copied().unwrap_or(0) + failed, 1000, "{statuses:?}");
+    // Still locked out, key or not.
+    let r = attacker.get(format!("{proxy}/v1/incidents")).bearer_auth(&good).send().await.unwrap();
+    assert_rate_limited(r).await;
+
+    // Another client behind the same proxy: answered normally.
+    for _ in 0..5 {
+        let r = other.get(format!("{proxy}/v1/incidents")).bearer_auth(&good).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 200);
+    }
+    // The health routes are never rate-limited, not even for the locked-out client.
+    for client in [&other, &attacker] {
+        for path in ["/health/ready", "/health/live"] {
+            let r = client.get(format!("{proxy}{path}")).send().await.unwrap();
+            assert_eq!(r.status().as_u16(), 200, "{path}");
+        }
+    }
+    // Not through the trusted proxy, a forged header is ignored: the peer counts.
+    let r = from_address(4).get(app.url("/v1/incidents")).header("x-forwarded-for", "127.0.0.2").bearer_auth(&good).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_health_routes_are_never_rate_limited() {
+    let app = TestApp::spawn_with_limits(limits(2, 1000, 1)).await.unwrap();
+    for _ in 0..5 {
+        assert_eq!(app.client.get(app.url("/health/ready")).send().await.unwrap().status().as_u16(), 200);
+    }
+    assert_eq!(app.get("/v1/incidents", "bk_wrong").await.unwrap().status().as_u16(), 401);
+    assert_rate_limited(app.client.get(app.url("/v1/codes")).send().await.unwrap()).await;
+    assert_eq!(app.client.get(app.url("/health/ready")).send().await.unwrap().status().as_u16(), 200);
+    assert_eq!(app.client.get(app.url("/health/live")).send().await.unwrap().status().as_u16(), 200);
 }

@@ -5,7 +5,7 @@ use crate::clock::Clock;
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
 use crate::http::body::{csv_text, media_type};
-use crate::import::providers::{import_providers, ProviderFormat, ProviderImportReport};
+use crate::import::providers::{parse_providers, write_providers, ProviderFormat, ProviderImportReport};
 use crate::import::{dry_run_param, ImportParams, ImportProblem, Importer};
 use crate::security::Principal;
 use actix_web::{post, web, HttpRequest, HttpResponse};
@@ -24,7 +24,7 @@ use tracing_actix_web::RequestId;
 /// funding_period_end` (list cells separated by `;`). Organizations are
 /// matched by name, ignoring case; new ones are created. Every row is checked
 /// by the rules of `POST /v1/directory/services` first: any error and the
-/// answer is a 422 listing every error as `{row, path, code, message}` (CSV:
+/// answer is a 422 listing the errors (checking stops at 1,000) as `{row, path, code, message}` (CSV:
 /// `row` is the line, the header being 1; HSDS: the item's position from 1)
 /// and nothing is written. `?dry_run=true` checks and reports only.
 #[utoipa::path(
@@ -56,8 +56,17 @@ pub async fn import(
         _ => return Err(ApiError::UnsupportedMediaType),
     };
     let text = csv_text(&req, payload).await?;
-    let mut pooled = pool.get().await?;
-    let outcome = import_providers(&mut pooled, &text, format, dry_run, clock.now(), &Importer::http(&principal, &request_id), None).await?;
+    // Reading and checking is CPU work on up to 16 MiB: off the async workers, before a
+    // connection is taken.
+    let now = clock.now();
+    let parsed = web::block(move || parse_providers(&text, format, now, &mut None)).await.map_err(ApiError::internal)?;
+    let outcome = match parsed {
+        Ok(checked) => {
+            let mut pooled = pool.get().await?;
+            write_providers(&mut pooled, checked, dry_run, &Importer::http(&principal, &request_id), None).await?
+        }
+        Err(errors) => Err(errors),
+    };
     match outcome {
         Ok(report) => Ok(HttpResponse::Ok().json(report)),
         Err(errors) => Err(ApiError::RejectedRows(errors)),

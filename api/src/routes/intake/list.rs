@@ -26,6 +26,9 @@ pub struct IntakeParams {
     /// `true`: the review queue — submissions whose age group is `unknown` until a coordinator
     /// records it (`PATCH /v1/intake/{id}` with `age_group`); an unknown age is not an adult one.
     pub age_unknown: Option<String>,
+    /// `true`: only submissions whose request looked scripted (`scripted_reasons` not empty), for
+    /// triage; `false`: only the others.
+    pub scripted: Option<String>,
     /// Page number, from 1 (default 1).
     #[param(minimum = 1, maximum = 1000000)]
     pub page: Option<i64>,
@@ -65,12 +68,13 @@ pub async fn list_intake(
     let minor = flag("minor", params.minor.as_deref(), &mut errors);
     let awaiting_dcf = flag("awaiting_dcf", params.awaiting_dcf.as_deref(), &mut errors).unwrap_or(false);
     let age_unknown = flag("age_unknown", params.age_unknown.as_deref(), &mut errors);
+    let scripted = flag("scripted", params.scripted.as_deref(), &mut errors);
     let paging = Paging::parse(params.page, params.per_page, 20, 100, &mut errors);
     if !errors.is_empty() {
         return Err(ApiError::BadQuery(errors));
     }
     let only_account = (principal.role == Role::PartnerStaff).then_some(principal.account_id);
-    let filter = Filter { status, partner, minor, awaiting_dcf, age_unknown, only_account };
+    let filter = Filter { status, partner, minor, awaiting_dcf, age_unknown, only_account, scripted };
     let mut conn = pool.get().await?;
     let (items, total_items) = db::intake::list(&mut conn, &filter, paging.per_page, paging.offset()).await?;
     let items = items.into_iter().map(|row| SubmissionView::for_principal(&principal, row)).collect::<Result<Vec<_>, _>>()?;

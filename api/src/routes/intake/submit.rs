@@ -6,8 +6,11 @@ use crate::http::body::{json_text, rejected};
 use crate::security::audit::{self, Event};
 use crate::security::crypto::{field_aad, Envelope};
 use crate::security::Principal;
+use crate::edge::intake_budget::{self, IntakeBudgets};
+use crate::edge::rate_limit::{ClientIp, Refusal};
 use actix_web::http::header;
-use actix_web::{post, web, HttpRequest, HttpResponse};
+use actix_web::{post, web, HttpMessage, HttpRequest, HttpResponse};
+use std::net::{IpAddr, Ipv4Addr};
 use beacon_core::reference::codes::{code_strings, CodeList};
 use beacon_core::intake::IntakeSubmissionWire;
 use beacon_core::{check_intake, Intake};
@@ -55,20 +58,35 @@ fn idempotency_key(req: &HttpRequest) -> Result<String, ApiError> {
     Ok(value)
 }
 
-/// The request's `Origin`, when it is one bound to the presenting key
-/// (`edge::intake_cors` adds the CORS answer headers).
-fn bound_origin(req: &HttpRequest, principal: &Principal) -> Result<String, ApiError> {
+/// The request's `Origin` (lower-cased) when it is one bound to the presenting key
+/// (`edge::intake_cors` adds the CORS answer headers). A missing or unbound one is a 403, unless
+/// `BEACON_INTAKE_ORIGIN_TOLERANT` accepts it: then it is pushed onto `marks` for triage, and
+/// `None` is answered, so every origin a script invents shares one per-origin budget.
+fn bound_origin(
+    req: &HttpRequest,
+    principal: &Principal,
+    tolerant: bool,
+    marks: &mut Vec<String>,
+) -> Result<Option<String>, ApiError> {
     let origin = req
         .headers()
         .get(header::ORIGIN)
-        .and_then(|v| v.to_str().ok())
-        .map(|o| o.trim_end_matches('/').to_string())
-        .ok_or(ApiError::OriginNotAllowed)?;
-    if principal.origins.iter().any(|o| o.eq_ignore_ascii_case(&origin)) {
-        Ok(origin)
-    } else {
-        Err(ApiError::OriginNotAllowed)
+        .map(|v| v.to_str().map(|o| o.trim_end_matches('/').to_ascii_lowercase()).unwrap_or_default());
+    let Some(origin) = origin else {
+        if !tolerant {
+            return Err(ApiError::OriginNotAllowed);
+        }
+        marks.push(intake_budget::NO_ORIGIN.to_string());
+        return Ok(None);
+    };
+    if !principal.origins.iter().any(|o| o.eq_ignore_ascii_case(&origin)) {
+        if !tolerant {
+            return Err(ApiError::OriginNotAllowed);
+        }
+        marks.push(intake_budget::ORIGIN_MISMATCH.to_string());
+        return Ok(None);
     }
+    Ok(Some(origin))
 }
 
 /// Submit an intake from a partner's embedded form.
@@ -77,6 +95,11 @@ fn bound_origin(req: &HttpRequest, principal: &Principal) -> Result<String, ApiE
 /// `Idempotency-Key`: a retry with the same key and body returns the same
 /// receipt and writes nothing new; the same key with another body is a 422
 /// `idempotency_key_reused`. Contact details and notes are sealed.
+///
+/// Intake has its own budgets, per client IP, per origin and per key, in stored submissions
+/// per hour (`BEACON_INTAKE_PER_*`): a refused request spends none of them. Past one: 429 with
+/// `Retry-After`, nothing stored. A submission whose request looked scripted is stored with
+/// `scripted_reasons` for the coordinator's triage.
 #[utoipa::path(
     tag = "intake",
     request_body(content = IntakeSubmissionWire, content_type = "application/json"),
@@ -99,8 +122,10 @@ pub async fn submit_intake(
     pool: web::Data<DbPool>,
     envelope: web::Data<Envelope>,
     clock: web::Data<Clock>,
+    budgets: web::Data<IntakeBudgets>,
 ) -> Result<HttpResponse, ApiError> {
-    bound_origin(&req, &principal)?;
+    let mut marks = Vec::new();
+    let origin = bound_origin(&req, &principal, budgets.origin_tolerant, &mut marks)?;
     let idempotency_key = idempotency_key(&req)?;
     let text = json_text(&req, payload).await?;
     let intake = check_intake(&text, clock.today()).map_err(rejected)?;
@@ -112,15 +137,27 @@ pub async fn submit_intake(
     while db::intake::reference_taken(conn, &reference).await? {
         reference = super::reference::new_reference();
     }
-    let row = sealed_row(id, &principal, reference, idempotency_key, request_hash.clone(), &intake, &envelope)?;
+    let client = req
+        .extensions()
+        .get::<ClientIp>()
+        .map(|c| c.0)
+        .or_else(|| req.peer_addr().map(|a| a.ip()))
+        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+    if budgets.burst(client, principal.key_id) {
+        marks.push(intake_budget::BURST.to_string());
+    }
+    let mut row = sealed_row(id, &principal, reference, idempotency_key, request_hash.clone(), &intake, &envelope)?;
+    row.scripted_reasons = marks;
     let (receipt, inserted) = conn
         .transaction(async |conn| {
             let (receipt, inserted) = db::intake::insert_or_existing(conn, &row).await?;
             if inserted {
+                // Charged only now that it is stored; a refusal rolls the row back.
+                budgets.charge(client, origin.as_deref(), principal.key_id).map_err(Refusal::error)?;
                 let event = Event::by(&principal, &request_id, "intake.submit", "intake", receipt.id);
                 audit::append(conn, event).await?;
             }
-            Ok::<_, diesel::result::Error>((receipt, inserted))
+            Ok::<_, ApiError>((receipt, inserted))
         })
         .await?;
     if !inserted && receipt.request_hash != request_hash {
@@ -180,5 +217,6 @@ fn sealed_row(
         wrapped_data_key: wrapped,
         contact_sealed,
         notes_sealed,
+        scripted_reasons: Vec::new(),
     })
 }

@@ -49,6 +49,9 @@ pub struct SubmissionView {
     pub dcf_response: Option<DcfResponseRecord>,
     pub converted_incident_id: Option<Uuid>,
     pub updated_at: DateTime<Utc>,
+    /// Why the request that filed it looked scripted, for triage (`no_origin`, `origin_mismatch`,
+    /// `burst`); empty when nothing did. A mark, not a verdict: a person in a hurry can burst.
+    pub scripted_reasons: Vec<String>,
     /// Only with `include=contact`, to who may read them; every such read is audited.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sealed: Option<SealedIntakeView>,
@@ -114,6 +117,7 @@ impl SubmissionView {
             dcf_response,
             converted_incident_id: r.converted_incident_id,
             updated_at: r.updated_at,
+            scripted_reasons: r.scripted_reasons,
             sealed: None,
         })
     }

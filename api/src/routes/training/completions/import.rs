@@ -3,7 +3,7 @@ use crate::db::training::AgencyScope;
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
 use crate::http::body::csv_body;
-use crate::import::completions::{import_completion_file, CompletionImportReport};
+use crate::import::completions::{parse_completions, write_completions, CompletionImportReport};
 use crate::import::{dry_run_param, ImportParams, ImportProblem, Importer};
 use crate::security::scope::scope_of;
 use crate::security::Principal;
@@ -17,7 +17,7 @@ use tracing_actix_web::RequestId;
 /// `employee_ref,agency,course_code,completed_on` (any column order). Every row
 /// is checked first — the person must be on the agency's roster, the course
 /// must exist, the date must be real and not after today — and when any row is
-/// wrong the answer is a 422 listing every error as `{row, path, code,
+/// wrong the answer is a 422 listing the errors (checking stops at 1,000) as `{row, path, code,
 /// message}` (`row` is the line number, the header being row 1) and nothing is
 /// written. Otherwise all rows are recorded in one transaction, with the
 /// course's topics. A row already on file (same person, course and date) is
@@ -55,7 +55,14 @@ pub async fn import_completions(
         return Err(ApiError::Forbidden);
     }
     let importer = Importer::http(&principal, &request_id);
-    match import_completion_file(conn, &text, &scope, clock.today(), dry_run, &importer, None).await? {
+    // Reading and checking is CPU work on up to 16 MiB: off the async workers.
+    let (parse_scope, today) = (scope.clone(), clock.today());
+    let parsed = web::block(move || parse_completions(&text, &parse_scope, today, &mut None)).await.map_err(ApiError::internal)?;
+    let outcome = match parsed {
+        Ok(parsed) => write_completions(conn, parsed, dry_run, &importer, None).await?,
+        Err(errors) => Err(errors),
+    };
+    match outcome {
         Ok(report) => Ok(HttpResponse::Ok().json(report)),
         Err(errors) => Err(ApiError::RejectedRows(errors)),
     }
