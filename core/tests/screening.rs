@@ -18,6 +18,9 @@ fn answers(instrument: &str, given: &[(&str, &str)]) -> Value {
     json!({"instrument": instrument, "version": 1, "answers": a})
 }
 
+/// Answers given (the rest `no`), the result expected, the rules expected to fire.
+type Case = (&'static [(&'static str, &'static str)], ScreeningResult, &'static [&'static str]);
+
 fn result_of(body: &Value) -> (ScreeningResult, Vec<String>) {
     let s = check_screening(&body.to_string()).unwrap();
     (s.scored.result, s.scored.fired)
@@ -26,7 +29,7 @@ fn result_of(body: &Value) -> (ScreeningResult, Vec<String>) {
 #[test]
 fn the_adult_screen_scores_as_worked_by_hand() {
     use ScreeningResult::*;
-    let cases: [(&[(&str, &str)], ScreeningResult, &[&str]); 8] = [
+    let cases: [Case; 8] = [
         (&[], Negative, &[]),
         // All declined: never held against the person.
         (&[("threatened", "declined"), ("made_to_trade_sex", "declined")], Negative, &[]),
@@ -46,7 +49,7 @@ fn the_adult_screen_scores_as_worked_by_hand() {
 #[test]
 fn a_minor_who_exchanged_sex_screens_positive_by_that_answer_alone() {
     use ScreeningResult::*;
-    let cases: [(&[(&str, &str)], ScreeningResult, &[&str]); 7] = [
+    let cases: [Case; 7] = [
         (&[], Negative, &[]),
         // "A minor needs no force, fraud or coercion": no other indicator is asked for.
         (&[("exchanged_sex", "yes")], Positive, &["exchanged_sex_as_a_minor", "unsure_about_exchanged_sex"]),

@@ -13,6 +13,7 @@
 //! fired, so a screener can explain it.
 
 pub mod access;
+pub mod pathway;
 mod instrument;
 mod score;
 

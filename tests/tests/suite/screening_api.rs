@@ -27,7 +27,7 @@ async fn audited(app: &TestApp, action: &str) -> Vec<(Option<String>, Option<Str
     }
     use diesel_async::RunQueryDsl;
     let mut conn = app.conn().await.unwrap();
-    let rows: Vec<Entry> = diesel::sql_query("SELECT resource_id, reason FROM audit_log WHERE action = $1 ORDER BY id")
+    let rows: Vec<Entry> = diesel::sql_query("SELECT resource_id, reason FROM audit_log WHERE action = $1 ORDER BY seq")
         .bind::<diesel::sql_types::Text, _>(action)
         .load(&mut conn)
         .await
@@ -83,10 +83,7 @@ async fn a_screening_is_scored_stored_sealed_and_read_back_audited() {
     let path = format!("/v1/screenings/{id}?include=answers&reason=Case+review+with+DCF+for+the+MDT");
     let (status, read) = json_of(app.get(&path, &coordinator).await.unwrap()).await;
     assert_eq!((status, read["answers"]["exchanged_sex"].as_str()), (200, Some("yes")));
-    assert_eq!(
-        audited(&app, "screening.read_answers").await,
-        [(Some(id.clone()), None), (Some(id.clone()), Some("Case review with DCF for the MDT".into()))]
-    );
+    assert_eq!(audited(&app, "screening.read_answers").await, [(Some(id.clone()), None), (Some(id.clone()), Some("Case review with DCF for the MDT".into()))]);
     let (status, _) = json_of(app.get(&format!("/v1/screenings/{id}?include=everything"), &dcf).await.unwrap()).await;
     assert_eq!(status, 400);
 }

@@ -46,9 +46,8 @@ fn wasm_in_node_gives_the_same_screening_verdicts_as_native() {
     let failures: Vec<String> = vectors
         .iter()
         .zip(&verdicts)
-        .filter_map(|(v, got)| {
-            (*got != native(v)).then(|| format!("{}: wasm differs from native:\n  wasm   {got}\n  native {}", v.file, native(v)))
-        })
+        .filter(|&(v, got)| *got != native(v))
+        .map(|(v, got)| format!("{}: wasm differs from native:\n  wasm   {got}\n  native {}", v.file, native(v)))
         .collect();
     assert!(failures.is_empty(), "{} of {} screening vectors disagree (wasm):\n{}", failures.len(), vectors.len(), failures.join("\n"));
 }

@@ -106,6 +106,8 @@ pub fn all_lists() -> Vec<(&'static str, Vec<CodeEntry>)> {
         // Sec. 10: what DCF did about a minor.
         (crate::intake::dcf::DcfResponse::NAME, crate::intake::dcf::DcfResponse::entries()),
         (crate::intake::dcf::DcfNotAcceptedReason::NAME, crate::intake::dcf::DcfNotAcceptedReason::entries()),
+        // Sec. 9: one multidisciplinary team per judicial district.
+        (crate::screening::pathway::JudicialDistrict::NAME, crate::screening::pathway::JudicialDistrict::entries()),
     ]
     .into_iter()
     // Training compliance: topics, populations, course formats, statuses.
