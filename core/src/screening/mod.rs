@@ -18,4 +18,4 @@ mod instrument;
 mod score;
 
 pub use instrument::{find, shipped, Audience, Instrument, InstrumentError, Item, ItemKind, Rule, RuleCounts, Text};
-pub use score::{check_answers, check_screening, score, screen_offline, Answer, Scored, Screening, ScreeningDerived, ScreeningResult, ScreeningVerdict};
+pub use score::{check_answers, Person, PersonWire, check_screening, score, screen_offline, Answer, Scored, Screening, ScreeningDerived, ScreeningResult, ScreeningVerdict};

@@ -1,6 +1,10 @@
 //! Scoring a response to an instrument, and the contract of a response.
 
 use super::instrument::{find, shipped, Instrument, ItemKind, RuleCounts};
+use super::pathway::{AgeKnown, PathwayInput};
+use crate::reference::codes::{AgeGroup, Service};
+use crate::reference::formats::is_language;
+use crate::reference::geo::find_town;
 use crate::contract::problem::{ErrorCode, Pointer, ValidationError};
 use crate::contract::read::read_json_objects;
 use serde::{Deserialize, Serialize};
@@ -117,6 +121,8 @@ pub struct Screening {
     pub instrument: &'static Instrument,
     pub answers: BTreeMap<String, Answer>,
     pub scored: Scored,
+    /// What was said of the person, for the pathway; `None` when nothing was.
+    pub person: Option<Person>,
 }
 
 /// What the verdict derives: the instrument, the result and the rules that fired.
@@ -170,6 +176,81 @@ struct ResponseWire {
     instrument: String,
     version: u32,
     answers: BTreeMap<String, serde_json::Value>,
+    person: Option<PersonWire>,
+}
+
+/// What the pathway needs to know of the person screened, all optional but consent.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PersonWire {
+    pub age: Option<i64>,
+    pub age_group: Option<AgeGroup>,
+    pub town: Option<String>,
+    #[serde(default)]
+    pub needs: Vec<Service>,
+    /// ISO 639-1.
+    pub language: Option<String>,
+    pub consent_to_share: bool,
+}
+
+/// The person as checked: the town canonical, the age as known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    pub age: AgeKnown,
+    pub town: Option<&'static str>,
+    pub needs: Vec<Service>,
+    pub language: Option<String>,
+    pub consent_to_share: bool,
+}
+
+impl Person {
+    pub fn pathway_input(&self, result: ScreeningResult) -> PathwayInput<'_> {
+        PathwayInput {
+            result,
+            age: self.age,
+            town: self.town,
+            needs: &self.needs,
+            language: self.language.as_deref(),
+            consent: self.consent_to_share,
+        }
+    }
+}
+
+fn check_person(wire: &PersonWire, errors: &mut Vec<ValidationError>) -> Option<Person> {
+    let at = Pointer::root().key("person");
+    let before = errors.len();
+    if let Some(age) = wire.age {
+        if !(0..=120).contains(&age) {
+            errors.push(ValidationError::new(at.key("age"), ErrorCode::Range, "Must be a whole number of years from 0 to 120."));
+        } else if wire.age_group.is_some_and(|g| !g.contains(age)) {
+            errors.push(ValidationError::new(at.key("age_group"), ErrorCode::AgeBandMismatch, "Does not hold the age given."));
+        }
+    }
+    let town = match wire.town.as_deref() {
+        None => None,
+        Some(t) => match find_town(t) {
+            Some(found) => Some(found.town),
+            None => {
+                errors.push(ValidationError::new(at.key("town"), ErrorCode::UnknownCode, "Must be the name of a Connecticut town."));
+                None
+            }
+        },
+    };
+    if wire.needs.iter().enumerate().any(|(i, n)| wire.needs[..i].contains(n)) {
+        errors.push(ValidationError::new(at.key("needs"), ErrorCode::Duplicate, "Lists a need twice."));
+    }
+    if wire.language.as_deref().is_some_and(|l| !is_language(l)) {
+        errors.push(ValidationError::new(at.key("language"), ErrorCode::Format, "Must be a two-letter ISO 639-1 code such as `es`."));
+    }
+    if errors.len() > before {
+        return None;
+    }
+    let age = match (wire.age.and_then(|a| u8::try_from(a).ok()), wire.age_group) {
+        (Some(years), _) => AgeKnown::Years(years),
+        (None, Some(group)) if group != AgeGroup::Unknown => AgeKnown::Group(group),
+        _ => AgeKnown::Unknown,
+    };
+    Some(Person { age, town, needs: wire.needs.clone(), language: wire.language.clone(), consent_to_share: wire.consent_to_share })
 }
 
 /// Checks `answers` (item id → answer as sent) against `instrument`: an answer
@@ -266,7 +347,22 @@ pub fn check_screening(body: &str) -> Result<Screening, Vec<ValidationError>> {
         };
         return Err(vec![error]);
     };
-    let answers = check_answers(instrument, &wire.answers)?;
-    let scored = score(instrument, &answers);
-    Ok(Screening { instrument, answers, scored })
+    let answers = check_answers(instrument, &wire.answers);
+    let mut errors = Vec::new();
+    let person = wire.person.as_ref().and_then(|p| check_person(p, &mut errors));
+    match answers {
+        Ok(answers) if errors.is_empty() => {
+            let scored = score(instrument, &answers);
+            Ok(Screening { instrument, answers, scored, person })
+        }
+        Ok(_) => {
+            errors.sort_by(|a, b| a.path.cmp(&b.path));
+            Err(errors)
+        }
+        Err(mut first) => {
+            first.extend(errors);
+            first.sort_by(|a, b| a.path.cmp(&b.path));
+            Err(first)
+        }
+    }
 }

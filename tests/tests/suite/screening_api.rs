@@ -112,3 +112,85 @@ async fn the_instruments_are_listed_and_read_whole_in_both_languages() {
     // Screening is for agencies and the coordinator, not the public form's key.
     assert_eq!(app.post_json("/v1/screenings", &partner, youth_positive().to_string()).await.unwrap().status().as_u16(), 403);
 }
+
+/// Legal help and shelters around Waterbury (New Haven County), vetted unless said.
+async fn waterbury_directory(app: &TestApp, coordinator: &str) {
+    use crate::directory::post;
+    let (s, _, org) = post(app, "/v1/directory/organizations", coordinator, json!({"name": "Valley Network", "description": "Services"})).await;
+    assert_eq!(s, 201, "{org}");
+    let org = org["id"].as_str().unwrap().to_string();
+    let service = |name: &str, category: &str, town: &str, places: i64| {
+        json!({"organization_id": org, "name": name, "categories": [category], "languages": ["en"], "populations": ["adults"],
+               "service_areas": [town], "capacity": {"unit": "places", "available": places, "total": 10}})
+    };
+    for (body, vet) in [
+        (service("Naugatuck legal clinic", "legal", "Naugatuck", 2), true),
+        (service("Waterbury legal aid", "legal", "Waterbury", 1), false),
+        (service("Danbury legal aid", "legal", "Danbury", 4), true),
+        (service("Waterbury shelter", "shelter", "Waterbury", 3), true),
+        (service("New London shelter", "shelter", "New London", 6), true),
+    ] {
+        let (s, _, v) = post(app, "/v1/directory/services", coordinator, body).await;
+        assert_eq!(s, 201, "{v}");
+        if vet {
+            let id = v["id"].as_str().unwrap();
+            let (s, _, v) = post(app, &format!("/v1/directory/services/{id}/verify"), coordinator, json!({"method": "phone", "training_attested": true})).await;
+            assert_eq!(s, 200, "{v}");
+        }
+    }
+}
+
+fn recipients(pathway: &Value) -> Vec<String> {
+    pathway
+        .as_array()
+        .unwrap_or_else(|| panic!("no pathway: {pathway}"))
+        .iter()
+        .map(|r| match r["recipient"]["kind"].as_str().unwrap() {
+            "provider" => r["recipient"]["name"].as_str().unwrap().to_string(),
+            "mdt" => format!("mdt:{}", r["recipient"]["district"].as_str().unwrap_or("unknown")),
+            other => other.to_string(),
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_screening_with_the_person_lists_the_referral_pathway() {
+    let app = TestApp::spawn().await.unwrap();
+    let coordinator = app.key("Coordinator", Role::Coordinator).await.unwrap();
+    waterbury_directory(&app, &coordinator).await;
+    let dcf = app.key("DCF", Role::Dcf).await.unwrap();
+
+    // A 16-year-old screened positive in New London, no consent: DCF and the New London team,
+    // mandatory, then shelter; every referral a reference only.
+    let mut minor = youth_positive();
+    minor["person"] = json!({"age": 16, "town": "New London", "needs": ["shelter"], "consent_to_share": false});
+    let (status, body) = json_of(app.post_json("/v1/screenings", &dcf, minor.to_string()).await.unwrap()).await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(recipients(&body["pathway"]), ["dcf", "mdt:new_london", "New London shelter", "Waterbury shelter"]);
+    assert_eq!((body["pathway"][0]["mandatory"].as_bool(), body["pathway"][1]["mandatory"].as_bool()), (Some(true), Some(true)));
+    assert!(body["pathway"].as_array().unwrap().iter().all(|r| r["carries"] == "reference_only"));
+
+    // An adult screened positive in Waterbury needing legal help and shelter, with consent:
+    // providers nearest first — the Waterbury aid (same town, unvetted) before Naugatuck (same
+    // county) before Danbury (a neighbouring county).
+    let adult = json!({"instrument": "adult_indicators", "version": 1,
+        "answers": {"promised_other_work": "yes", "not_free_to_leave": "no", "earnings_taken": "yes", "living_decided_by_others": "no",
+                    "documents_held": "unsure", "debt_to_work_off": "no", "threatened": "no", "made_to_trade_sex": "declined"},
+        "person": {"age": 31, "town": "waterbury", "needs": ["legal", "shelter"], "language": "en", "consent_to_share": true}});
+    let (status, body) = json_of(app.post_json("/v1/screenings", &dcf, adult.to_string()).await.unwrap()).await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["result"], "positive");
+    assert_eq!(recipients(&body["pathway"]), ["Waterbury legal aid", "Naugatuck legal clinic", "Danbury legal aid", "Waterbury shelter", "New London shelter"]);
+    let distances: Vec<&str> = body["pathway"].as_array().unwrap().iter().map(|r| r["recipient"]["distance"].as_str().unwrap()).collect();
+    assert_eq!(distances, ["same_town", "same_region", "adjacent_region", "same_town", "statewide"]);
+    assert!(body["pathway"].as_array().unwrap().iter().all(|r| r["carries"] == "identity"));
+
+    // Without `person` there is no pathway; a broken person is a 422 at its path.
+    let (_, plain) = json_of(app.post_json("/v1/screenings", &dcf, youth_positive().to_string()).await.unwrap()).await;
+    assert!(plain.get("pathway").is_none());
+    let mut broken = youth_positive();
+    broken["person"] = json!({"age": 16, "age_group": "25_59", "town": "Gotham", "needs": ["shelter", "shelter"], "language": "Spanish", "consent_to_share": true});
+    let (status, refused) = json_of(app.post_json("/v1/screenings", &dcf, broken.to_string()).await.unwrap()).await;
+    let paths: Vec<&str> = refused["errors"].as_array().unwrap().iter().map(|e| e["path"].as_str().unwrap()).collect();
+    assert_eq!((status, paths), (422, vec!["/person/age_group", "/person/language", "/person/needs", "/person/town"]), "{refused}");
+}

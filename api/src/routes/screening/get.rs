@@ -81,6 +81,7 @@ pub async fn get_screening(
                 fired: row.fired.clone(),
                 created_at: row.created_at,
                 answers: None,
+                pathway: None,
             };
             if wants_answers {
                 let mut errors = Vec::new();

@@ -20,6 +20,9 @@ pub struct ScreeningView {
     /// Item id → answer; only with `include=answers`, and audited.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub answers: Option<BTreeMap<String, Answer>>,
+    /// The recommended referrals, in order; only in the answer to a screening sent with `person`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pathway: Option<Vec<beacon_core::screening::pathway::Recommendation>>,
 }
 
 /// One instrument in the list: enough to choose it.
