@@ -33,11 +33,12 @@ pub struct IntakeSubmissionV1 {
     pub town: Option<String>,
     /// 1–3 distinct codes.
     #[validate(length(min = 1, max = 3, code = "length"))]
-    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 3))]
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 3, value_type = std::collections::BTreeSet<ConcernType>))]
     pub concern_types: Vec<ConcernType>,
     /// `under_12` and `12_17` mark the intake as involving a minor.
     pub age_group: AgeGroup,
     /// Distinct service codes.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<std::collections::BTreeSet<Service>>))]
     pub needs: Option<Vec<Service>>,
     /// Whether anyone may try to reach the person at all.
     pub safe_to_contact: bool,

@@ -112,3 +112,167 @@ fn every_media_type_an_operation_answers_is_documented() {
         }
     }
 }
+
+/// A query or header parameter's schema, its `$ref` followed.
+fn parameter_schema<'a>(doc: &'a Value, parameter: &'a Value) -> &'a Value {
+    let schema = &parameter["schema"];
+    match schema["$ref"].as_str().and_then(|r| r.strip_prefix("#/components/schemas/")) {
+        Some(name) => &doc["components"]["schemas"][name],
+        None => schema,
+    }
+}
+
+/// Every query parameter says what the parser takes: a boolean, a bounded integer, or a string
+/// with an `enum`, a `format`, a `pattern` or a `maxLength` (issue 12: 70 of 82 said nothing).
+#[test]
+fn every_query_parameter_is_typed_and_bounded() {
+    let doc: Value = serde_json::to_value(beacon_api::openapi::document()).unwrap();
+    let mut loose = Vec::new();
+    let mut checked = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            for parameter in op["parameters"].as_array().into_iter().flatten().filter(|p| p["in"] == "query") {
+                let name = parameter["name"].as_str().unwrap();
+                let schema = parameter_schema(&doc, parameter);
+                let bounded = match schema["type"].as_str() {
+                    Some("boolean") => true,
+                    Some("integer") => (schema["minimum"].is_number() && schema["maximum"].is_number()) || schema["format"] == "int32",
+                    Some("string") => ["enum", "format", "pattern", "maxLength"].iter().any(|k| !schema[*k].is_null()),
+                    _ => false,
+                };
+                if !bounded {
+                    loose.push(format!("{method} {path} ?{name}: {schema}"));
+                }
+                if name == "page" || name == "per_page" {
+                    assert_eq!(schema["type"], "integer", "{method} {path} ?{name}");
+                    assert_eq!(schema["minimum"], 1, "{method} {path} ?{name}");
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(loose.is_empty(), "query parameters without a constraint:\n{}", loose.join("\n"));
+    assert!(checked > 150, "{checked}");
+    let gaps = &doc["paths"]["/v1/directory/gaps"]["get"]["parameters"];
+    let region_type = gaps.as_array().unwrap().iter().find(|p| p["name"] == "region_type").unwrap();
+    assert_eq!(region_type["required"], true);
+    let organizations = &doc["paths"]["/hsds/organizations"]["get"]["parameters"];
+    for ignored in ["organization_id", "taxonomy_term_id"] {
+        assert!(organizations.as_array().unwrap().iter().all(|p| p["name"] != ignored), "/hsds/organizations documents ?{ignored}");
+    }
+    let submit = &doc["paths"]["/v1/intake"]["post"]["parameters"];
+    let key = submit.as_array().unwrap().iter().find(|p| p["name"] == "Idempotency-Key").unwrap();
+    assert_eq!((key["schema"]["minLength"].as_u64(), key["schema"]["maxLength"].as_u64()), (Some(1), Some(255)));
+    for (schema, list) in [("IncidentReport", "trafficking_types"), ("IntakeSubmission", "concern_types"), ("NewKeyRequest", "origins")] {
+        assert_eq!(doc["components"]["schemas"][schema]["properties"][list]["uniqueItems"], true, "{schema}.{list}");
+    }
+}
+
+/// A value the parameter's schema refuses, or `None` where it refuses none a query can carry.
+fn outside(schema: &Value) -> Option<String> {
+    if schema["type"] == "boolean" {
+        return Some("maybe".into());
+    }
+    if let Some(max) = schema["maximum"].as_i64() {
+        return Some((max + 1).to_string());
+    }
+    if schema["format"] == "int32" {
+        return Some("2147483648".into());
+    }
+    if schema["enum"].is_array() {
+        return Some("not-a-code".into());
+    }
+    match schema["format"].as_str() {
+        Some("date") => return Some("2026-02-30".into()),
+        Some("uuid") => return Some("not-a-uuid".into()),
+        _ => {}
+    }
+    if schema["pattern"].is_string() {
+        return Some("!".into());
+    }
+    schema["maxLength"].as_u64().map(|n| "x".repeat(n as usize + 1))
+}
+
+/// The document cannot drift from the parser: for every query parameter of every operation, a
+/// value its schema refuses is a 400 whose `errors` name that parameter; a required one left out
+/// is a 400 too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_query_parameter_refuses_what_its_schema_refuses() {
+    use beacon_api::security::policy::roles_of;
+    let generous = std::num::NonZeroU32::new(100_000).unwrap();
+    let limits = beacon_api::config::RateLimits { per_ip: generous, per_key: generous, failed_auth: generous };
+    let app = beacon_tests::app::TestApp::spawn_with_limits(limits).await.unwrap();
+    let origin = "https://partner.example";
+    let mut conn = app.conn().await.unwrap();
+    let mut keys = std::collections::HashMap::new();
+    for role in beacon_api::security::Role::ALL {
+        let origins = if role == beacon_api::security::Role::Partner { vec![origin.to_string()] } else { vec![] };
+        let issued = beacon_api::security::keys::issue(&mut conn, &format!("{role:?} probe"), role, &origins).await.unwrap();
+        keys.insert(role, issued.secret);
+    }
+    let doc: Value = serde_json::to_value(beacon_api::openapi::document()).unwrap();
+    let mut failures = Vec::new();
+    let mut probes = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let parameters: Vec<&Value> = op["parameters"].as_array().into_iter().flatten().filter(|p| p["in"] == "query").collect();
+            if parameters.is_empty() {
+                continue;
+            }
+            let key = roles_of(op).unwrap().and_then(|roles| roles.first().copied()).map(|role| keys[&role].clone());
+            let concrete: String = path
+                .split('/')
+                .map(|seg| if seg.starts_with('{') { uuid::Uuid::new_v4().to_string() } else { seg.to_string() })
+                .collect::<Vec<_>>()
+                .join("/");
+            let method = reqwest::Method::from_bytes(method.to_ascii_uppercase().as_bytes()).unwrap();
+            // A required parameter carries its documented example while another is probed.
+            let mut required: Vec<(String, String)> = Vec::new();
+            for parameter in parameters.iter().filter(|p| p["required"] == true) {
+                let name = parameter["name"].as_str().unwrap();
+                match parameter["example"].as_str().or(parameter["schema"]["example"].as_str()) {
+                    Some(example) => required.push((name.to_string(), example.to_string())),
+                    None => failures.push(format!("{method} {path}?{name}: required without an example")),
+                }
+            }
+            let mut cases: Vec<(String, Option<String>)> = Vec::new();
+            for parameter in &parameters {
+                let name = parameter["name"].as_str().unwrap();
+                if let Some(value) = outside(parameter_schema(&doc, parameter)) {
+                    cases.push((name.to_string(), Some(value)));
+                }
+                if parameter["required"] == true {
+                    cases.push((name.to_string(), None));
+                }
+            }
+            for (name, value) in cases {
+                let mut pairs: Vec<(String, String)> = required.iter().filter(|(n, _)| *n != name).cloned().collect();
+                if let Some(value) = &value {
+                    pairs.push((name.clone(), value.clone()));
+                    // `from` and `to` of a period go together; the other one is a good date.
+                    let dates = parameters.iter().any(|p| p["name"] == "from") && parameters.iter().any(|p| p["name"] == "to");
+                    match name.as_str() {
+                        "from" if dates && !pairs.iter().any(|(n, _)| n == "to") => pairs.push(("to".into(), "2026-03-31".into())),
+                        "to" if dates && !pairs.iter().any(|(n, _)| n == "from") => pairs.push(("from".into(), "2026-01-01".into())),
+                        _ => {}
+                    }
+                }
+                let mut request = app.client.request(method.clone(), app.url(&concrete)).header("origin", origin).query(&pairs);
+                if let Some(key) = &key {
+                    request = request.bearer_auth(key);
+                }
+                let response = request.send().await.unwrap();
+                let status = response.status().as_u16();
+                let body: Value = response.json().await.unwrap_or(Value::Null);
+                let named = body["errors"].as_array().into_iter().flatten().any(|e| e["path"] == format!("/{name}"));
+                if status != 400 || !named {
+                    let shown: String = value.as_deref().unwrap_or("(left out)").chars().take(40).collect();
+                    failures.push(format!("{method} {path}?{name}={shown}: {status} {body}"));
+                }
+                probes += 1;
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} of {probes} probes:\n{}", failures.len(), failures.join("\n"));
+    assert!(probes > 150, "{probes}");
+}
