@@ -69,8 +69,9 @@ pub fn document() -> utoipa::openapi::OpenApi {
 /// `#[utoipa::path]` (an operation's own wording, where it has one, stands):
 /// - 429 on every operation: the rate limits wrap the whole app (`edge::rate_limit`);
 /// - 401 and 403 on every operation that needs a key;
-/// - 413, 415 and 422 on every operation that takes a body (`http::body` enforces the size
-///   limit and media type; `core` answers the rules).
+/// - 400, 413, 415 and 422 on every operation that takes a body (`http::body` reads it: a body
+///   that is not UTF-8 or not well-formed is a 400, too large a 413, another media type a 415;
+///   `core` answers the rules).
 pub fn with_shared_responses(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     use utoipa::openapi::schema::{ObjectBuilder, Type};
     use utoipa::openapi::{Content, Header, Ref, RefOr, Response, ResponseBuilder};
@@ -89,7 +90,8 @@ authentications from this address. Wait `Retry-After` seconds.",
         ("401", problem("No valid API key (code `unauthenticated`).").build()),
         ("403", problem("This key's role may not use this operation (code `forbidden`).").build()),
     ];
-    let with_body: [(&str, Response); 3] = [
+    let with_body: [(&str, Response); 4] = [
+        ("400", problem("The body cannot be read: not UTF-8, or not well-formed JSON (code `invalid_json`).").build()),
         ("413", problem("The body is larger than the limit (code `payload_too_large`).").build()),
         ("415", problem("The body's media type is not one this operation reads (code `unsupported_media_type`).").build()),
         (

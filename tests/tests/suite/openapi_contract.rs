@@ -276,3 +276,33 @@ async fn every_query_parameter_refuses_what_its_schema_refuses() {
     assert!(failures.is_empty(), "{} of {probes} probes:\n{}", failures.len(), failures.join("\n"));
     assert!(probes > 150, "{probes}");
 }
+
+/// Every operation that reads a body documents what `http::body` and core answer about it: 400
+/// (unreadable), 413 (too large), 415 (another media type), 422 (rules broken). Issue 12 found
+/// them missing on a dozen operations; `openapi::with_shared_responses` adds them to every one.
+#[test]
+fn every_operation_with_a_body_documents_400_413_415_422() {
+    let doc: Value = serde_json::to_value(beacon_api::openapi::document()).unwrap();
+    let mut missing = Vec::new();
+    let mut bodies = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            if op["requestBody"].is_null() {
+                continue;
+            }
+            bodies += 1;
+            for status in ["400", "413", "415", "422"] {
+                // An import's 422 lists its row errors in its own problem shape.
+                let schema = &op["responses"][status]["content"]["application/problem+json"]["schema"]["$ref"];
+                if !schema.as_str().is_some_and(|r| r.ends_with("Problem")) {
+                    missing.push(format!("{method} {path}: {status}"));
+                }
+            }
+        }
+    }
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
+    assert!(bodies > 25, "{bodies}");
+    for (method, path) in [("patch", "/v1/intake/{id}"), ("post", "/v1/intake/{id}/convert"), ("post", "/v1/admin/keys")] {
+        assert!(doc["paths"][path][method]["responses"]["400"].is_object(), "{method} {path}");
+    }
+}
