@@ -306,3 +306,84 @@ fn every_operation_with_a_body_documents_400_413_415_422() {
         assert!(doc["paths"][path][method]["responses"]["400"].is_object(), "{method} {path}");
     }
 }
+
+/// Addresses issue 12 found `format: email` refusing though Beacon accepts them, and the rule's
+/// other edges: `(address, accepted)`.
+const EMAIL_CASES: &[(&str, bool)] = &[
+    ("a..b@example.com", true),
+    ("a@localhost", true),
+    ("a@[127.0.0.1]", true),
+    ("a@exämple.com", true),
+    ("x@[::1]", true),
+    ("o'neil@example.ie", true),
+    ("first.last+tag@sub.example.co.uk", true),
+    ("UPPER@EXAMPLE.ORG", true),
+    ("a@b.c-d.e", true),
+    ("a@", false),
+    ("@b.com", false),
+    ("a@b..com", false),
+    ("a@-b.com", false),
+    ("a@b-.com", false),
+    ("a b@example.org", false),
+    ("a@@b.com", false),
+    ("user@[300.1.1.1]", false),
+    ("\"quoted\"@example.org", false),
+    ("ü@example.org", false),
+    ("a@b.com.", false),
+    ("not-an-email", false),
+];
+
+/// The email rule is core's `is_email`, published as one `pattern` that Rust's JSON Schema
+/// validator and ECMAScript (`new RegExp(p, "u")`, as ajv reads it) both agree with on every case;
+/// every email member of the document carries it, and a valid incident with each accepted address
+/// is valid against the document's schema (the schema never refuses what the server accepts).
+#[test]
+fn the_email_rule_is_one_pattern_both_engines_read() {
+    use beacon_core::reference::formats::{is_email, EMAIL_PATTERN};
+    let doc = serde_json::to_value(beacon_api::openapi::document()).unwrap();
+    let mut members = 0;
+    for (name, schema) in doc["components"]["schemas"].as_object().unwrap() {
+        if let Some(email) = schema["properties"].get("email") {
+            if email["pattern"].is_string() || email["format"].is_string() {
+                assert_eq!(email["pattern"], EMAIL_PATTERN, "{name}.email");
+                assert!(email["format"].is_null(), "{name}.email");
+                members += 1;
+            }
+        }
+    }
+    assert!(members >= 2, "{members}");
+    let pattern = jsonschema::draft202012::new(&json!({"type": "string", "pattern": EMAIL_PATTERN})).unwrap();
+    for (address, accepted) in EMAIL_CASES {
+        assert_eq!(is_email(address), *accepted, "core on {address:?}");
+        assert_eq!(pattern.is_valid(&json!(address)), *accepted, "the pattern (Rust) on {address:?}");
+    }
+    let script = "const [p, cases] = JSON.parse(require('fs').readFileSync(0, 'utf8'));\
+                  const re = new RegExp(p, 'u');\
+                  console.log(JSON.stringify(cases.map(([a]) => re.test(a))));";
+    let input = json!([EMAIL_PATTERN, EMAIL_CASES]).to_string();
+    let mut node = std::process::Command::new("node")
+        .args(["-e", script])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("node (installed by `cargo xtask test`)");
+    std::io::Write::write_all(&mut node.stdin.take().unwrap(), input.as_bytes()).unwrap();
+    let output = node.wait_with_output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let verdicts: Vec<bool> = serde_json::from_slice(&output.stdout).unwrap();
+    for ((address, accepted), verdict) in EMAIL_CASES.iter().zip(verdicts) {
+        assert_eq!(verdict, *accepted, "the pattern (ECMAScript) on {address:?}");
+    }
+
+    let mut root = doc.clone();
+    root["$ref"] = json!("#/components/schemas/IncidentReport");
+    let report = jsonschema::draft202012::new(&root).unwrap();
+    let vector = fixtures::load("incidents").unwrap().into_iter().find(|v| v.ok && v.body.contains("\"victims\"")).unwrap();
+    let today = beacon_tests::app::fixed_today();
+    for (address, _) in EMAIL_CASES.iter().filter(|(_, accepted)| *accepted) {
+        let mut payload: Value = serde_json::from_str(&vector.body).unwrap();
+        payload["victims"][0]["identity"] = json!({"email": address});
+        assert!(beacon_core::check_incident(&payload.to_string(), today).is_ok(), "core refused {address:?}");
+        assert!(report.is_valid(&payload), "the schema refused {address:?}, which the server accepts");
+    }
+}
