@@ -67,6 +67,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
 
 /// The answers many operations share, written once here rather than in every
 /// `#[utoipa::path]` (an operation's own wording, where it has one, stands):
+/// - both JSON media types on every PATCH body (see [`both_patch_media_types`]);
 /// - 429 on every operation: the rate limits wrap the whole app (`edge::rate_limit`);
 /// - 401 and 403 on every operation that needs a key;
 /// - 400, 413, 415 and 422 on every operation that takes a body (`http::body` reads it: a body
@@ -93,7 +94,7 @@ authentications from this address. Wait `Retry-After` seconds.",
     let with_body: [(&str, Response); 4] = [
         ("400", problem("The body cannot be read: not UTF-8, or not well-formed JSON (code `invalid_json`).").build()),
         ("413", problem("The body is larger than the limit (code `payload_too_large`).").build()),
-        ("415", problem("The body's media type is not one this operation reads (code `unsupported_media_type`).").build()),
+        ("415", problem("The body's media type is not one this operation reads, or names a charset other than UTF-8 (code `unsupported_media_type`; `detail` names what it reads).").build()),
         (
             "422",
             problem("The body breaks the contract; `errors` lists every broken rule as `{path, code, message}` (code `validation_failed`).")
@@ -101,6 +102,9 @@ authentications from this address. Wait `Retry-After` seconds.",
         ),
     ];
     for item in api.paths.paths.values_mut() {
+        if let Some(body) = item.patch.as_mut().and_then(|op| op.request_body.as_mut()) {
+            both_patch_media_types(body);
+        }
         for operation in [
             &mut item.get,
             &mut item.put,
@@ -131,6 +135,18 @@ authentications from this address. Wait `Retry-After` seconds.",
         }
     }
     api
+}
+
+/// A PATCH body is read as `application/json` or as a JSON merge patch (`http::body`), whichever
+/// one its annotation names: the document lists both, with the one schema.
+fn both_patch_media_types(body: &mut utoipa::openapi::request_body::RequestBody) {
+    use crate::http::body::MERGE_PATCH;
+    let Some(content) = body.content.get("application/json").or_else(|| body.content.get(MERGE_PATCH)).cloned() else {
+        return;
+    };
+    for media_type in ["application/json", MERGE_PATCH] {
+        body.content.entry(media_type.to_string()).or_insert_with(|| content.clone());
+    }
 }
 
 /// Pretty JSON with a trailing newline, as checked in at `openapi/openapi.json`.

@@ -387,3 +387,61 @@ fn the_email_rule_is_one_pattern_both_engines_read() {
         assert!(report.is_valid(&payload), "the schema refused {address:?}, which the server accepts");
     }
 }
+
+/// A JSON body is `application/json` in UTF-8; a PATCH body may also say what it is, a JSON merge
+/// patch. `application/problem+json`, `application/vnd.api+json` and another charset are 415s whose
+/// `detail` names what is read (they used to be read as JSON). The document lists both PATCH types.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_bodies_are_application_json_in_utf8_and_a_patch_may_be_a_merge_patch() {
+    let doc: Value = serde_json::to_value(beacon_api::openapi::document()).unwrap();
+    let mut patches = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        if let Some(content) = item["patch"]["requestBody"]["content"].as_object() {
+            assert_eq!(content["application/json"], content["application/merge-patch+json"], "PATCH {path}");
+            patches += 1;
+        }
+    }
+    assert!(patches >= 8, "{patches}");
+
+    let app = beacon_tests::app::TestApp::spawn().await.unwrap();
+    let admin = app.key("Admin org", beacon_api::security::Role::Admin).await.unwrap();
+    let coordinator = app.key("Coordinator org", beacon_api::security::Role::Coordinator).await.unwrap();
+    let new_key = json!({"account": "Media types", "role": "auditor"}).to_string();
+    let patch = json!({"status": "triaged"}).to_string();
+    let intake = format!("/v1/intake/{}", uuid::Uuid::new_v4());
+    for (method, path, key, content_type, refused) in [
+        ("POST", "/v1/admin/keys", &admin, "application/json", false),
+        ("POST", "/v1/admin/keys", &admin, "application/json; charset=UTF-8", false),
+        ("POST", "/v1/admin/keys", &admin, "application/problem+json", true),
+        ("POST", "/v1/admin/keys", &admin, "application/vnd.api+json", true),
+        ("POST", "/v1/admin/keys", &admin, "application/merge-patch+json", true),
+        ("POST", "/v1/admin/keys", &admin, "application/json; charset=iso-8859-1", true),
+        ("POST", "/v1/admin/keys", &admin, "text/plain", true),
+        ("PATCH", intake.as_str(), &coordinator, "application/merge-patch+json", false),
+        ("PATCH", intake.as_str(), &coordinator, "application/json", false),
+        ("PATCH", intake.as_str(), &coordinator, "application/problem+json", true),
+        ("PATCH", intake.as_str(), &coordinator, "application/merge-patch+json; charset=utf-16", true),
+    ] {
+        let body = if method == "POST" { new_key.clone() } else { patch.clone() };
+        let response = app
+            .client
+            .request(reqwest::Method::from_bytes(method.as_bytes()).unwrap(), app.url(path))
+            .bearer_auth(key)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let problem: Value = response.json().await.unwrap_or(Value::Null);
+        if refused {
+            assert_eq!(status, 415, "{method} {path} as {content_type}: {problem}");
+            assert_eq!(problem["code"], "unsupported_media_type");
+            assert!(problem["detail"].as_str().unwrap().contains("`application/json`"), "{problem}");
+            assert_eq!(problem["detail"].as_str().unwrap().contains("merge-patch"), method == "PATCH", "{problem}");
+        } else {
+            // Read: created, or (for the made-up intake id) not found.
+            assert!(status == 201 || status == 404, "{method} {path} as {content_type}: {status} {problem}");
+        }
+    }
+}
