@@ -14,11 +14,14 @@ Errors are RFC 9457 problem+json with a stable `code` and, for 400/422, every br
 `errors: [{path, code, message}]` where `path` is an RFC 6901 JSON Pointer.",
         license(name = "Apache-2.0")
     ),
+    // Relative, so the checked-in document serves wherever Beacon runs (and the drift test holds).
+    servers((url = "/", description = "This server")),
     components(schemas(Problem, ValidationError, ErrorCode)),
     modifiers(&BearerAuth),
     tags(
         (name = "incidents", description = "Trafficking incident reports from state agencies"),
         (name = "reference", description = "Code lists and the town table"),
+        (name = "intake", description = "Partner intake: submissions from the embeddable form, the coordinator's queue, consent and conversion to an incident"),
         (name = "victims", description = "Cross-agency victim counts from the blind index (nothing decrypted)"),
         (name = "audit", description = "The tamper-evident audit trail (auditors)"),
         (name = "admin", description = "API keys (admins)"),
@@ -102,6 +105,13 @@ authentications from this address. Wait `Retry-After` seconds.",
         ),
     ];
     for item in api.paths.paths.values_mut() {
+        for operation in [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten() {
+            // A one-paragraph doc comment becomes the summary only; say it as the description too,
+            // which is where generated clients and linters look.
+            if operation.description.is_none() {
+                operation.description = operation.summary.clone();
+            }
+        }
         if let Some(body) = item.patch.as_mut().and_then(|op| op.request_body.as_mut()) {
             both_patch_media_types(body);
         }

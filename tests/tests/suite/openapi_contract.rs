@@ -445,3 +445,61 @@ async fn json_bodies_are_application_json_in_utf8_and_a_patch_may_be_a_merge_pat
         }
     }
 }
+
+/// What integrators' tools expect of the document as a whole: a relative `servers` entry (the
+/// checked-in file serves wherever Beacon runs), every tag an operation uses declared with a
+/// description, and a description on every operation.
+#[test]
+fn the_document_declares_its_server_its_tags_and_describes_every_operation() {
+    let doc: Value = serde_json::to_value(beacon_api::openapi::document()).unwrap();
+    assert_eq!(doc["servers"][0]["url"], "/");
+    let declared: std::collections::BTreeMap<&str, &str> = doc["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t["name"].as_str().unwrap(), t["description"].as_str().unwrap_or_default()))
+        .collect();
+    let mut problems = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            if op["description"].as_str().is_none_or(|d| d.trim().is_empty()) {
+                problems.push(format!("{method} {path}: no description"));
+            }
+            for tag in op["tags"].as_array().into_iter().flatten() {
+                if declared.get(tag.as_str().unwrap()).is_none_or(|d| d.is_empty()) {
+                    problems.push(format!("{method} {path}: tag {tag} not declared with a description"));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Spectral's `spectral:oas` ruleset (pinned in `tests/contract`, installed by `cargo xtask test`)
+/// finds no error in the checked-in document; the warnings it gives are exactly those the README
+/// lists with their reasons ("The OpenAPI document and third-party tools").
+#[test]
+fn spectral_finds_no_error_in_the_document() {
+    let root = xtask::workspace_root();
+    let contract = root.join("tests").join("contract");
+    let spectral = contract.join("node_modules").join(".bin").join("spectral");
+    assert!(spectral.exists(), "{} is missing: `cargo xtask test` installs it (npm ci --prefix tests/contract)", spectral.display());
+    let output = std::process::Command::new(&spectral)
+        .current_dir(&root)
+        .args(["lint", "openapi/openapi.json", "--ruleset", "tests/contract/.spectral.yaml", "--format", "json", "--quiet", "--fail-severity", "error"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    let results: Vec<Value> = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text} {}", String::from_utf8_lossy(&output.stderr)));
+    let errors: Vec<String> = results
+        .iter()
+        .filter(|r| r["severity"] == 0)
+        .map(|r| format!("{} at {}: {}", r["code"], r["path"], r["message"]))
+        .collect();
+    assert!(errors.is_empty(), "spectral:oas errors:\n{}", errors.join("\n"));
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let warned: std::collections::BTreeSet<&str> = results.iter().filter_map(|r| r["code"].as_str()).collect();
+    let listed: std::collections::BTreeSet<&str> =
+        ["info-contact", "oas3-operation-security-defined", "oas3-unused-component", "path-keys-no-trailing-slash"].into();
+    assert_eq!(warned, listed, "the warnings changed: update the README's list and this one");
+}
