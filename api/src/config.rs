@@ -356,6 +356,32 @@ impl DcfConfig {
     }
 }
 
+/// Where clients reach this server, for the absolute URLs it gives out (the HSDS root's
+/// `openapi_url`). `BEACON_PUBLIC_URL`: an absolute `http(s)` URL such as
+/// `https://beacon.ct.gov`; unset, each answer uses the scheme and host the request came with.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PublicUrl(pub Option<String>);
+
+impl PublicUrl {
+    pub const VAR: &'static str = "BEACON_PUBLIC_URL";
+
+    pub fn from_env() -> Result<PublicUrl, ConfigError> {
+        match std::env::var(Self::VAR) {
+            Err(std::env::VarError::NotPresent) => Ok(PublicUrl(None)),
+            Ok(text) if text.trim().is_empty() => Ok(PublicUrl(None)),
+            Err(std::env::VarError::NotUnicode(_)) => Err(bad(Self::VAR, "is not valid UTF-8")),
+            Ok(text) => Self::parse(&text).ok_or_else(|| bad(Self::VAR, "must be an absolute http(s) URL, e.g. https://beacon.ct.gov")),
+        }
+    }
+
+    /// The URL without a trailing `/`, so paths append to it.
+    pub fn parse(text: &str) -> Option<PublicUrl> {
+        let url = text.trim().trim_end_matches('/');
+        let bare = !url.contains(['?', '#']);
+        (bare && beacon_core::reference::formats::is_url(url)).then(|| PublicUrl(Some(url.to_string())))
+    }
+}
+
 /// The browser that prints reports to PDF (`crate::pdf`). `BEACON_CHROMIUM`
 /// names it (a path, or a command on `PATH`); unset, the first of
 /// [`PdfConfig::CANDIDATES`] on `PATH` is used (so too when it is empty). No browser is not an error
@@ -498,6 +524,15 @@ impl Config {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn the_public_url_is_an_absolute_http_url_without_its_trailing_slash() {
+        assert_eq!(PublicUrl::parse("https://beacon.ct.gov/"), Some(PublicUrl(Some("https://beacon.ct.gov".into()))));
+        assert_eq!(PublicUrl::parse(" http://localhost:8080/beacon "), Some(PublicUrl(Some("http://localhost:8080/beacon".into()))));
+        for bad in ["beacon.ct.gov", "/api", "ftp://beacon.ct.gov", "https://", "https://beacon.ct.gov/?a=1"] {
+            assert_eq!(PublicUrl::parse(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn the_dcf_response_days_are_whole_calendar_days_up_to_a_year() {

@@ -25,8 +25,9 @@ pub enum ApiError {
     /// A known path asked with a method it does not serve; `Allow` lists those it does.
     #[error("this path does not answer this method; see the Allow header for those it does")]
     MethodNotAllowed(Vec<String>),
-    #[error("the body must be application/json")]
-    UnsupportedMediaType,
+    /// What the operation reads, in words (`application/json`, or for PATCH a merge patch too).
+    #[error("the body must be {0}, in UTF-8")]
+    UnsupportedMediaType(&'static str),
     #[error("the body is larger than {0} bytes")]
     PayloadTooLarge(usize),
     #[error("bad query parameter")]
@@ -98,7 +99,7 @@ impl ApiError {
             ApiError::Forbidden | ApiError::NotYours(_) => "forbidden",
             ApiError::NotFound => "not_found",
             ApiError::MethodNotAllowed(_) => "method_not_allowed",
-            ApiError::UnsupportedMediaType => "unsupported_media_type",
+            ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
             ApiError::PayloadTooLarge(_) => "payload_too_large",
             ApiError::BadQuery(_) => "invalid_query",
             ApiError::IdempotencyKeyRequired => "idempotency_key_required",
@@ -216,7 +217,7 @@ impl ResponseError for ApiError {
             ApiError::Forbidden | ApiError::NotYours(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Unavailable | ApiError::PdfUnavailable | ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,

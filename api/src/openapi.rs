@@ -14,11 +14,14 @@ Errors are RFC 9457 problem+json with a stable `code` and, for 400/422, every br
 `errors: [{path, code, message}]` where `path` is an RFC 6901 JSON Pointer.",
         license(name = "Apache-2.0")
     ),
+    // Relative, so the checked-in document serves wherever Beacon runs (and the drift test holds).
+    servers((url = "/", description = "This server")),
     components(schemas(Problem, ValidationError, ErrorCode)),
     modifiers(&BearerAuth),
     tags(
         (name = "incidents", description = "Trafficking incident reports from state agencies"),
         (name = "reference", description = "Code lists and the town table"),
+        (name = "intake", description = "Partner intake: submissions from the embeddable form, the coordinator's queue, consent and conversion to an incident"),
         (name = "victims", description = "Cross-agency victim counts from the blind index (nothing decrypted)"),
         (name = "audit", description = "The tamper-evident audit trail (auditors)"),
         (name = "admin", description = "API keys (admins)"),
@@ -68,10 +71,12 @@ pub fn document() -> utoipa::openapi::OpenApi {
 
 /// The answers many operations share, written once here rather than in every
 /// `#[utoipa::path]` (an operation's own wording, where it has one, stands):
+/// - both JSON media types on every PATCH body (see [`both_patch_media_types`]);
 /// - 429 on every operation: the rate limits wrap the whole app (`edge::rate_limit`);
 /// - 401 and 403 on every operation that needs a key;
-/// - 413, 415 and 422 on every operation that takes a body (`http::body` enforces the size
-///   limit and media type; `core` answers the rules).
+/// - 400, 413, 415 and 422 on every operation that takes a body (`http::body` reads it: a body
+///   that is not UTF-8 or not well-formed is a 400, too large a 413, another media type a 415;
+///   `core` answers the rules).
 pub fn with_shared_responses(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     use utoipa::openapi::schema::{ObjectBuilder, Type};
     use utoipa::openapi::{Content, Header, Ref, RefOr, Response, ResponseBuilder};
@@ -90,9 +95,10 @@ authentications from this address. Wait `Retry-After` seconds.",
         ("401", problem("No valid API key (code `unauthenticated`).").build()),
         ("403", problem("This key's role may not use this operation (code `forbidden`).").build()),
     ];
-    let with_body: [(&str, Response); 3] = [
+    let with_body: [(&str, Response); 4] = [
+        ("400", problem("The body cannot be read: not UTF-8, or not well-formed JSON (code `invalid_json`).").build()),
         ("413", problem("The body is larger than the limit (code `payload_too_large`).").build()),
-        ("415", problem("The body's media type is not one this operation reads (code `unsupported_media_type`).").build()),
+        ("415", problem("The body's media type is not one this operation reads, or names a charset other than UTF-8 (code `unsupported_media_type`; `detail` names what it reads).").build()),
         (
             "422",
             problem("The body breaks the contract; `errors` lists every broken rule as `{path, code, message}` (code `validation_failed`).")
@@ -100,6 +106,16 @@ authentications from this address. Wait `Retry-After` seconds.",
         ),
     ];
     for item in api.paths.paths.values_mut() {
+        for operation in [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten() {
+            // A one-paragraph doc comment becomes the summary only; say it as the description too,
+            // which is where generated clients and linters look.
+            if operation.description.is_none() {
+                operation.description = operation.summary.clone();
+            }
+        }
+        if let Some(body) = item.patch.as_mut().and_then(|op| op.request_body.as_mut()) {
+            both_patch_media_types(body);
+        }
         for operation in [
             &mut item.get,
             &mut item.put,
@@ -130,6 +146,18 @@ authentications from this address. Wait `Retry-After` seconds.",
         }
     }
     api
+}
+
+/// A PATCH body is read as `application/json` or as a JSON merge patch (`http::body`), whichever
+/// one its annotation names: the document lists both, with the one schema.
+fn both_patch_media_types(body: &mut utoipa::openapi::request_body::RequestBody) {
+    use crate::http::body::MERGE_PATCH;
+    let Some(content) = body.content.get("application/json").or_else(|| body.content.get(MERGE_PATCH)).cloned() else {
+        return;
+    };
+    for media_type in ["application/json", MERGE_PATCH] {
+        body.content.entry(media_type.to_string()).or_insert_with(|| content.clone());
+    }
 }
 
 /// Pretty JSON with a trailing newline, as checked in at `openapi/openapi.json`.

@@ -86,6 +86,7 @@ impl Application {
         let pdf = crate::config::PdfConfig::from_env()?;
         // Read here like the PDF printer's, so `Settings`' builders need not carry it.
         let dcf = web::Data::new(crate::config::DcfConfig::from_env()?);
+        let public_url = web::Data::new(crate::config::PublicUrl::from_env()?);
         if pdf.browser.is_none() {
             tracing::warn!("no Chromium found: reports cannot be printed to PDF; {}", crate::pdf::INSTALL_HINT);
         }
@@ -111,6 +112,7 @@ impl Application {
                 .app_data(dcf.clone())
                 .app_data(intake_budgets.clone())
                 .app_data(proxies.clone())
+                .app_data(public_url.clone())
                 .app_data(policy.clone())
                 .app_data(known.clone())
                 .app_data(web::QueryConfig::default().error_handler(|_, _| {

@@ -22,14 +22,41 @@ pub fn media_type(req: &HttpRequest) -> String {
         .unwrap_or_default()
 }
 
-fn is_json(req: &HttpRequest) -> bool {
-    let essence = media_type(req);
-    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+/// The media type's `charset` is UTF-8 or absent: JSON is UTF-8 (RFC 8259 §8.1) and so is every CSV
+/// Beacon reads, so another charset is refused rather than ignored (issue 12).
+fn utf8_or_no_charset(req: &HttpRequest) -> bool {
+    let value = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    value.split(';').skip(1).all(|parameter| match parameter.split_once('=') {
+        Some((name, charset)) if name.trim().eq_ignore_ascii_case("charset") => {
+            charset.trim().trim_matches('"').eq_ignore_ascii_case("utf-8")
+        }
+        _ => true,
+    })
 }
 
-/// Whether the request's `Content-Type` is `text/csv`.
+/// The JSON media types an operation reads: `application/json`, and for PATCH a JSON merge patch
+/// (RFC 7396), which is what PATCH bodies here are. Other `+json` types (`application/problem+json`,
+/// `application/vnd.api+json`) say the body is something else, so they are refused (415), naming
+/// these; `openapi::with_shared_responses` documents the same pair on every PATCH.
+fn json_accepted(req: &HttpRequest) -> Result<(), ApiError> {
+    let patch = req.method() == actix_web::http::Method::PATCH;
+    let essence = media_type(req);
+    let known = essence == "application/json" || (patch && essence == MERGE_PATCH);
+    if known && utf8_or_no_charset(req) {
+        Ok(())
+    } else if patch {
+        Err(ApiError::UnsupportedMediaType("`application/json` or `application/merge-patch+json`"))
+    } else {
+        Err(ApiError::UnsupportedMediaType("`application/json`"))
+    }
+}
+
+/// A JSON merge patch's media type (RFC 7396).
+pub const MERGE_PATCH: &str = "application/merge-patch+json";
+
+/// Whether the request's `Content-Type` is `text/csv` (in UTF-8, or no charset named).
 pub fn is_csv(req: &HttpRequest) -> bool {
-    media_type(req) == "text/csv"
+    media_type(req) == "text/csv" && utf8_or_no_charset(req)
 }
 
 /// The body as UTF-8 text, at most `limit` bytes (the declared length is checked before
@@ -61,9 +88,7 @@ async fn read_text(
 
 /// The JSON body as UTF-8 text, or the matching 415 / 413 / 400 error.
 pub async fn json_text(req: &HttpRequest, payload: web::Payload) -> Result<String, ApiError> {
-    if !is_json(req) {
-        return Err(ApiError::UnsupportedMediaType);
-    }
+    json_accepted(req)?;
     read_text(req, payload, MAX_BODY_BYTES, invalid_json).await
 }
 

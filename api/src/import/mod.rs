@@ -136,6 +136,7 @@ pub struct ImportProblem {
 #[into_params(parameter_in = Query)]
 pub struct ImportParams {
     /// `true`: check every row and report what would change, writing nothing.
+    #[param(value_type = Option<bool>)]
     pub dry_run: Option<String>,
 }
 

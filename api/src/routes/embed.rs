@@ -95,8 +95,10 @@ pub async fn package_file(file: web::Path<String>) -> Result<HttpResponse, ApiEr
 pub struct DemoQuery {
     /// A partner key (`bpk_…`) bound to this server's origin. Without one the page shows a
     /// placeholder and how to make a key.
+    #[param(max_length = 500)]
     pub key: Option<String>,
     /// `en` (default) or `es`.
+    #[param(max_length = 500)]
     pub lang: Option<String>,
 }
 

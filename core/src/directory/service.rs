@@ -78,6 +78,7 @@ pub struct ServiceInput {
     #[serde(default)]
     pub status: Option<String>,
     /// Foundation service codes (GET /v1/codes, list `service`).
+    #[cfg_attr(feature = "openapi", schema(value_type = std::collections::BTreeSet<String>))]
     pub categories: Vec<String>,
     #[serde(default)]
     pub min_age: Option<i64>,
@@ -85,9 +86,11 @@ pub struct ServiceInput {
     pub max_age: Option<i64>,
     /// Codes of the list `served_population`.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = std::collections::BTreeSet<String>))]
     pub populations: Vec<String>,
     /// ISO 639-1 language codes (`en`, `es`).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = std::collections::BTreeSet<String>))]
     pub languages: Vec<String>,
     #[serde(default)]
     pub capacity: Option<CapacityInput>,
@@ -95,6 +98,7 @@ pub struct ServiceInput {
     pub locations: Vec<LocationInput>,
     /// Connecticut towns served.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = std::collections::BTreeSet<String>))]
     pub service_areas: Vec<String>,
     #[serde(default)]
     pub funding: Vec<FundingInput>,
@@ -116,14 +120,17 @@ pub struct ServiceUpdate {
     #[serde(default)]
     pub status: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<std::collections::BTreeSet<String>>))]
     pub categories: Option<Vec<String>>,
     #[serde(default)]
     pub min_age: Option<i64>,
     #[serde(default)]
     pub max_age: Option<i64>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<std::collections::BTreeSet<String>>))]
     pub populations: Option<Vec<String>>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<std::collections::BTreeSet<String>>))]
     pub languages: Option<Vec<String>>,
     #[serde(default)]
     pub capacity_unit: Option<String>,
@@ -135,6 +142,7 @@ pub struct ServiceUpdate {
     pub locations: Option<Vec<LocationInput>>,
     /// Connecticut towns served.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<std::collections::BTreeSet<String>>))]
     pub service_areas: Option<Vec<String>>,
     #[serde(default)]
     pub funding: Option<Vec<FundingInput>>,

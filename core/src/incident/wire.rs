@@ -47,9 +47,10 @@ pub struct IncidentReportV1 {
     /// One of Connecticut's 169 towns, matched case-insensitively (see `GET /v1/codes`).
     pub town: String,
     #[validate(length(min = 1, max = 2, code = "length"))]
-    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 2))]
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 2, value_type = std::collections::BTreeSet<TraffickingType>))]
     pub trafficking_types: Vec<TraffickingType>,
     pub venue: Option<Venue>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<std::collections::BTreeSet<ControlMethod>>))]
     pub control_methods: Option<Vec<ControlMethod>>,
     // Victims are validated one by one in `incident.rs`: `validator` skips
     // `nested` when the list length already fails, and we report every rule.
@@ -91,6 +92,7 @@ pub struct VictimV1 {
     #[cfg_attr(feature = "openapi", schema(pattern = "^[a-z]{2}$"))]
     pub language: Option<String>,
     pub relationship_to_trafficker: Option<Relationship>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<std::collections::BTreeSet<Service>>))]
     pub services_needed: Option<Vec<Service>>,
     /// Sealed: encrypted at rest, readable only by a coordinator with a recorded reason.
     #[validate(nested)]
@@ -117,6 +119,6 @@ pub struct IdentityV1 {
     #[cfg_attr(feature = "openapi", schema(pattern = r"^\+[0-9]{8,15}$"))]
     pub phone: Option<String>,
     #[validate(custom(function = "crate::reference::formats::email"))]
-    #[cfg_attr(feature = "openapi", schema(format = Email))]
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@([\p{Alphabetic}\p{N}]([\p{Alphabetic}\p{N}-]{0,61}[\p{Alphabetic}\p{N}])?(\.[\p{Alphabetic}\p{N}]([\p{Alphabetic}\p{N}-]{0,61}[\p{Alphabetic}\p{N}])?)*|\[((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)\])$", max_length = 320))]
     pub email: Option<String>,
 }

@@ -33,11 +33,12 @@ pub struct IntakeSubmissionV1 {
     pub town: Option<String>,
     /// 1–3 distinct codes.
     #[validate(length(min = 1, max = 3, code = "length"))]
-    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 3))]
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 3, value_type = std::collections::BTreeSet<ConcernType>))]
     pub concern_types: Vec<ConcernType>,
     /// `under_12` and `12_17` mark the intake as involving a minor.
     pub age_group: AgeGroup,
     /// Distinct service codes.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<std::collections::BTreeSet<Service>>))]
     pub needs: Option<Vec<Service>>,
     /// Whether anyone may try to reach the person at all.
     pub safe_to_contact: bool,
@@ -74,7 +75,7 @@ pub struct ContactV1 {
     #[cfg_attr(feature = "openapi", schema(pattern = r"^\+[0-9]{8,15}$"))]
     pub phone: Option<String>,
     #[validate(custom(function = "crate::reference::formats::email"))]
-    #[cfg_attr(feature = "openapi", schema(format = Email))]
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@([\p{Alphabetic}\p{N}]([\p{Alphabetic}\p{N}-]{0,61}[\p{Alphabetic}\p{N}])?(\.[\p{Alphabetic}\p{N}]([\p{Alphabetic}\p{N}-]{0,61}[\p{Alphabetic}\p{N}])?)*|\[((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)\])$", max_length = 320))]
     pub email: Option<String>,
     /// When it is safe to call or write, in the person's words.
     #[validate(length(max = 200, code = "length"))]

@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 
 /// The region kinds of the reference data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(rename_all = "snake_case"))]
 pub enum RegionType {
     DcfRegion,
     PlanningRegion,

@@ -76,7 +76,7 @@ pub struct ActivityV1 {
     pub kind: ActivityKind,
     /// The agencies involved: 1 or more distinct agency codes.
     #[validate(length(min = 1, max = 20, code = "length"))]
-    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 20))]
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 20, value_type = std::collections::BTreeSet<Agency>))]
     pub agencies: Vec<Agency>,
     #[validate(length(min = 1, max = 2000, code = "length"))]
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 2000))]

@@ -34,6 +34,7 @@ pub struct NewCourseRequest {
     /// The curriculum topics it covers: 1–4, no repeats, for a
     /// `human_trafficking` course; none for a `family_violence` course.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = std::collections::BTreeSet<TrainingTopic>))]
     pub topics: Vec<TrainingTopic>,
     /// `human_trafficking` (default) or `family_violence` (Sec. 3(7)).
     #[serde(default)]

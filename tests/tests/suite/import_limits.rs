@@ -54,6 +54,7 @@ async fn a_hostile_16_mib_roster_of_empty_rows_is_refused_with_1000_errors_in_bo
     let out = Command::new(&bin)
         .args(["keys", "create", "--account", "Import Limits Test", "--role", "coordinator"])
         .env("DATABASE_URL", &db.url)
+        .env("BEACON_AUDIT_KEY", beacon_tests::app::audit_key_base64())
         .output()
         .unwrap();
     assert!(out.status.success(), "keys create: {}", String::from_utf8_lossy(&out.stderr));
@@ -67,6 +68,7 @@ async fn a_hostile_16_mib_roster_of_empty_rows_is_refused_with_1000_errors_in_bo
         child: Command::new(&bin)
             .arg("serve")
             .env("DATABASE_URL", &db.url)
+            .env("BEACON_AUDIT_KEY", beacon_tests::app::audit_key_base64())
             .env("BEACON_DATA_KEY", b64(rand::random()))
             .env("BEACON_INDEX_KEY", b64(rand::random()))
             .env("BEACON_ADDR", format!("127.0.0.1:{port}"))

@@ -27,6 +27,7 @@ const CHROMIUM: &str = "/usr/bin/chromium";
 pub fn test(root: &Path, args: &TestArgs) -> Result<i32> {
     let tools = bootstrap::bootstrap(root)?;
     ensure_browser_tests(root)?;
+    ensure_contract_tools(root)?;
 
     if args.no_clippy {
         step("clippy: skipped (--no-clippy)");
@@ -125,6 +126,24 @@ fn ensure_browser_tests(root: &Path) -> Result<()> {
     )
 }
 
+/// What `openapi_contract` runs against the OpenAPI document: `tests/contract/node_modules`
+/// (`@stoplight/spectral-cli` at the versions pinned in its package-lock.json, by `npm ci`).
+fn ensure_contract_tools(root: &Path) -> Result<()> {
+    let dir = root.join("tests").join("contract");
+    if browser_deps_match_lock(&dir) {
+        step("contract tools (spectral): ok");
+        return Ok(());
+    }
+    step("contract tools: installing with npm ci --prefix tests/contract");
+    signals::run(
+        std::process::Command::new("npm")
+            .current_dir(root)
+            .args(["ci", "--prefix"])
+            .arg(&dir)
+            .args(["--no-audit", "--no-fund", "--loglevel=error"]),
+    )
+}
+
 /// Whether every package pinned in `tests/browser/package-lock.json` is installed at its
 /// locked version.
 fn browser_deps_match_lock(dir: &Path) -> bool {
@@ -140,6 +159,8 @@ fn browser_deps_match_lock(dir: &Path) -> bool {
     packages
         .iter()
         .filter(|(path, _)| path.starts_with("node_modules/"))
+        // An optional package is one for another platform (Spectral's `fsevents`, macOS only).
+        .filter(|(_, entry)| entry.get("optional").and_then(|o| o.as_bool()) != Some(true))
         .all(|(path, entry)| {
             let installed = read(dir.join(path).join("package.json"));
             installed.as_ref().and_then(|p| p.get("version")) == entry.get("version")

@@ -26,6 +26,7 @@ pub struct NewKeyRequest {
     /// Origins a partner's publishable key may be used from: `https://host[:port]`
     /// (`http://` only for localhost), each once, at most 20.
     #[serde(default)]
+    #[schema(value_type = std::collections::BTreeSet<String>)]
     pub origins: Vec<String>,
     /// When the key stops working; must be in the future.
     pub expires_at: Option<DateTime<Utc>>,

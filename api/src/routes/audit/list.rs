@@ -25,16 +25,21 @@ pub struct AuditListParams {
     #[param(minimum = 1, maximum = 100)]
     pub per_page: Option<i64>,
     /// Only entries by this key (its id, a UUID).
+    #[param(value_type = Option<uuid::Uuid>)]
     pub actor: Option<String>,
     /// Only entries with this action.
+    #[param(max_length = 500)]
     pub action: Option<String>,
     /// Only entries about this resource id.
+    #[param(max_length = 500)]
     pub resource_id: Option<String>,
     /// Only entries at or after this instant: RFC 3339, or `YYYY-MM-DD` for the
     /// start of that day in America/New_York.
+    #[param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2}))?$", max_length = 500)]
     pub from: Option<String>,
     /// Only entries at or before this instant: RFC 3339, or `YYYY-MM-DD` for the
     /// whole of that day in America/New_York.
+    #[param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2}))?$", max_length = 500)]
     pub to: Option<String>,
 }
 

@@ -16,10 +16,13 @@ use utoipa::IntoParams;
 #[into_params(parameter_in = Query)]
 pub struct MinorsParams {
     /// `true`: only minors with DCF's response recorded; `false`: only those still waiting.
+    #[param(value_type = Option<bool>)]
     pub responded: Option<String>,
     /// `true`: only minors without a response past their due day.
+    #[param(value_type = Option<bool>)]
     pub overdue: Option<String>,
     /// `submission` or `incident`.
+    #[param(pattern = "^(submission|incident)$")]
     pub kind: Option<String>,
     /// Page number, from 1 (default 1).
     #[param(minimum = 1, maximum = 1000000)]

@@ -17,6 +17,7 @@ use utoipa::IntoParams;
 #[into_params(parameter_in = Query)]
 pub struct DueParams {
     /// Also list services falling due within this many days (0–366, default 30).
+    #[param(minimum = 0, maximum = 366)]
     pub within_days: Option<i64>,
 }
 

@@ -25,6 +25,7 @@ use uuid::Uuid;
 pub struct ExportParams {
     /// `csv` (default; the import's columns, confidential addresses included)
     /// or `hsds` (HSDS 3.1 services, confidential addresses withheld).
+    #[param(value_type = Option<crate::http::query::ExportFormat>, inline)]
     pub format: Option<String>,
 }
 

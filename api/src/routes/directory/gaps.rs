@@ -15,13 +15,17 @@ use utoipa::IntoParams;
 #[into_params(parameter_in = Query)]
 pub struct GapParams {
     /// `county`, `planning_region`, `dcf_region` or `judicial_district` (required).
+    #[param(value_type = beacon_core::reference::regions::RegionType, inline, required = true, example = "county")]
     pub region_type: Option<String>,
     /// First day of the demand period, `YYYY-MM-DD` (default: a year before `to`).
+    #[param(value_type = Option<chrono::NaiveDate>)]
     pub from: Option<String>,
     /// Last day of the demand period, `YYYY-MM-DD` (default: today).
+    #[param(value_type = Option<chrono::NaiveDate>)]
     pub to: Option<String>,
     /// `json` (default), `csv` or `svg` (a heat map of regions × categories);
     /// `Accept: text/csv` or `image/svg+xml` select them too.
+    #[param(value_type = Option<crate::http::query::GapsFormat>, inline)]
     pub format: Option<String>,
 }
 

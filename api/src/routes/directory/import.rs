@@ -53,7 +53,7 @@ pub async fn import(
     let format = match media_type(&req).as_str() {
         "text/csv" => ProviderFormat::Csv,
         "application/json" => ProviderFormat::Hsds,
-        _ => return Err(ApiError::UnsupportedMediaType),
+        _ => return Err(ApiError::UnsupportedMediaType("`text/csv` or `application/json` (HSDS services)")),
     };
     let text = csv_text(&req, payload).await?;
     // Reading and checking is CPU work on up to 16 MiB: off the async workers, before a

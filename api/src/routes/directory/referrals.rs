@@ -121,14 +121,19 @@ pub async fn update_referral(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ReferralParams {
+    #[param(value_type = Option<uuid::Uuid>)]
     pub service_id: Option<String>,
     /// One outcome code.
+    #[param(value_type = Option<beacon_core::directory::ReferralOutcome>, inline)]
     pub outcome: Option<String>,
     /// Referred on or after, `YYYY-MM-DD`.
+    #[param(value_type = Option<chrono::NaiveDate>)]
     pub from: Option<String>,
     /// Referred on or before, `YYYY-MM-DD`.
+    #[param(value_type = Option<chrono::NaiveDate>)]
     pub to: Option<String>,
     /// `true`: only the caller account's referrals (a reporter always sees only its own).
+    #[param(value_type = Option<bool>)]
     pub mine: Option<String>,
     /// From 1 (default 1).
     #[param(minimum = 1, maximum = 1000000)]

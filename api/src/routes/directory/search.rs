@@ -40,17 +40,21 @@ const MAX_PER_PAGE: i64 = 100;
 pub struct SearchParams {
     /// A Foundation service code (GET /v1/codes, list `service`): services
     /// offering it.
+    #[param(value_type = Option<beacon_core::reference::codes::Service>, inline)]
     pub service: Option<String>,
     /// The Connecticut town the person is in (any case). Orders the results
     /// by distance from it; without it `distance` is `null`.
+    #[param(max_length = 500)]
     pub town: Option<String>,
     /// The person's age, 0–120: services whose minimum and maximum age admit it.
-    #[param(value_type = Option<i64>)]
+    #[param(value_type = Option<i64>, minimum = 0, maximum = 120)]
     pub age: Option<String>,
     /// A code of the list `served_population`: services listing it.
+    #[param(value_type = Option<beacon_core::directory::ServedPopulation>, inline)]
     pub population: Option<String>,
     /// An ISO 639-1 language code (`es`): services listing it (or, for
     /// services stored before languages were ISO 639-1, a regional form of it).
+    #[param(max_length = 500)]
     pub language: Option<String>,
     /// `true`: only vetted services; `false`: only services not vetted.
     #[param(value_type = Option<bool>)]
@@ -61,11 +65,14 @@ pub struct SearchParams {
     pub capacity_available: Option<String>,
     /// Only services serving a town of this region (by service area or
     /// location): its name as in the reference data, or a DCF region's number.
+    #[param(max_length = 500)]
     pub region: Option<String>,
     /// The kind of `region`: `dcf_region` (default), `planning_region`,
     /// `county` or `judicial_district`.
+    #[param(value_type = Option<beacon_core::reference::regions::RegionType>, inline)]
     pub region_type: Option<String>,
     /// Service status (default `active`).
+    #[param(value_type = Option<beacon_core::directory::ServiceStatus>, inline)]
     pub status: Option<String>,
     /// Page number, from 1 (default 1).
     #[param(minimum = 1, maximum = 1000000)]

@@ -1,5 +1,6 @@
 use super::HSDS_VERSION;
-use actix_web::{get, HttpResponse};
+use crate::config::PublicUrl;
+use actix_web::{get, web, HttpRequest, HttpResponse};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -9,16 +10,54 @@ pub struct HsdsAbout {
     /// The HSDS version followed.
     pub version: String,
     pub profile: String,
+    /// The OpenAPI document, as an absolute URL (HSDS's schema asks for a `uri`).
+    #[schema(format = "uri")]
     pub openapi_url: String,
 }
 
-/// About this HSDS API: its version, profile and OpenAPI document (public).
+/// About this HSDS API: its version, profile and OpenAPI document (public). `openapi_url` is
+/// absolute: under `BEACON_PUBLIC_URL` when set, else under the scheme and host the request came
+/// with (as a proxy in front reports them in `Forwarded` / `X-Forwarded-*`).
 #[utoipa::path(tag = "hsds", operation_id = "hsds_about", responses((status = 200, body = HsdsAbout)))]
 #[get("/")]
-pub async fn about() -> HttpResponse {
+pub async fn about(req: HttpRequest, public_url: Option<web::Data<PublicUrl>>) -> HttpResponse {
+    let configured = public_url.as_ref().and_then(|p| p.get_ref().0.clone());
+    let base = match configured {
+        Some(url) => url,
+        _ => {
+            let connection = req.connection_info();
+            format!("{}://{}", connection.scheme(), connection.host())
+        }
+    };
     HttpResponse::Ok().json(HsdsAbout {
         version: HSDS_VERSION.to_string(),
         profile: "https://openreferral.org/specification/3.1/".to_string(),
-        openapi_url: "/openapi.json".to_string(),
+        openapi_url: format!("{base}/openapi.json"),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use actix_web::{test, App};
+
+    async fn openapi_url(public_url: PublicUrl, request: test::TestRequest) -> String {
+        let app = test::init_service(App::new().app_data(web::Data::new(public_url)).service(about)).await;
+        let body: serde_json::Value = test::call_and_read_body_json(&app, request.uri("/").to_request()).await;
+        body["openapi_url"].as_str().unwrap().to_string()
+    }
+
+    #[actix_web::test]
+    async fn the_openapi_url_is_absolute_under_the_public_url_or_the_request_s_host() {
+        let configured = PublicUrl::parse("https://beacon.ct.gov/").unwrap();
+        assert_eq!(openapi_url(configured, test::TestRequest::get()).await, "https://beacon.ct.gov/openapi.json");
+        let direct = test::TestRequest::get().insert_header(("host", "beacon.example:8080"));
+        assert_eq!(openapi_url(PublicUrl(None), direct).await, "http://beacon.example:8080/openapi.json");
+        let proxied = test::TestRequest::get()
+            .insert_header(("host", "10.0.0.5:8080"))
+            .insert_header(("x-forwarded-proto", "https"))
+            .insert_header(("x-forwarded-host", "beacon.ct.gov"));
+        assert_eq!(openapi_url(PublicUrl(None), proxied).await, "https://beacon.ct.gov/openapi.json");
+    }
 }

@@ -29,6 +29,7 @@ pub use crate::hsds::*;
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// Words in the name or description (ignoring case).
+    #[param(max_length = 500)]
     pub search: Option<String>,
     /// 1-based (default 1).
     #[param(minimum = 1, maximum = 1000000)]
@@ -37,9 +38,31 @@ pub struct ListParams {
     #[param(minimum = 1, maximum = 500)]
     pub per_page: Option<i64>,
     /// Services in this category (GET /hsds/taxonomy_terms).
+    #[param(value_type = Option<uuid::Uuid>)]
     pub taxonomy_term_id: Option<String>,
+    #[param(value_type = Option<uuid::Uuid>)]
     pub organization_id: Option<String>,
     /// RFC 3339 date-time or `YYYY-MM-DD`: changed after it.
+    #[param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2}))?$", max_length = 500)]
+    pub modified_after: Option<String>,
+}
+
+/// HSDS organization filters, ANDed: the service filters (`taxonomy_term_id`, `organization_id`)
+/// do not select organizations, so they are not offered here.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OrganizationListParams {
+    /// Words in the name or description (ignoring case).
+    #[param(max_length = 500)]
+    pub search: Option<String>,
+    /// 1-based (default 1).
+    #[param(minimum = 1, maximum = 1000000)]
+    pub page: Option<i64>,
+    /// 1–500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
+    pub per_page: Option<i64>,
+    /// RFC 3339 date-time or `YYYY-MM-DD`: changed after it.
+    #[param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2}))?$", max_length = 500)]
     pub modified_after: Option<String>,
 }
 

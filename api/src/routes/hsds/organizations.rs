@@ -1,4 +1,5 @@
-use super::{modified_after, organization, paging, search, ListParams, OrganizationPage};
+use super::{modified_after, organization, search, OrganizationListParams, OrganizationPage, DEFAULT_PER_PAGE, MAX_PER_PAGE};
+use crate::http::query::Paging;
 use crate::db::directory as store;
 use crate::db::DbPool;
 use crate::error::{ApiError, Problem};
@@ -9,16 +10,16 @@ use diesel_async::AsyncPgConnection;
 /// `modified_after` (ANDed; the service filters do not apply).
 #[utoipa::path(
     tag = "hsds",
-    params(ListParams),
+    params(OrganizationListParams),
     responses(
         (status = 200, body = OrganizationPage),
         (status = 400, description = "Bad query parameter", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/organizations")]
-pub async fn list_organizations(params: crate::http::query::Query<ListParams>, pool: web::Data<DbPool>) -> Result<HttpResponse, ApiError> {
+pub async fn list_organizations(params: crate::http::query::Query<OrganizationListParams>, pool: web::Data<DbPool>) -> Result<HttpResponse, ApiError> {
     let mut errors = Vec::new();
-    let paging = paging(&params, &mut errors);
+    let paging = Paging::parse(params.page, params.per_page, DEFAULT_PER_PAGE, MAX_PER_PAGE, &mut errors);
     let after = modified_after(params.modified_after.as_deref(), &mut errors);
     if !errors.is_empty() {
         return Err(ApiError::BadQuery(errors));

@@ -17,8 +17,10 @@ use uuid::Uuid;
 #[into_params(parameter_in = Query)]
 pub struct ReadParams {
     /// `identity`: also return the sealed fields (narrative, victims' identities). Coordinators only.
+    #[param(value_type = Option<crate::http::query::Include>, inline)]
     pub include: Option<String>,
     /// Why the sealed fields are needed (10–500 characters); recorded in the audit trail.
+    #[param(max_length = 500)]
     pub reason: Option<String>,
 }
 

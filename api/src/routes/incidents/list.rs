@@ -24,24 +24,33 @@ pub struct ListParams {
     #[param(minimum = 1, maximum = 100)]
     pub per_page: Option<i64>,
     /// Only incidents in this town (case-insensitive).
+    #[param(max_length = 500)]
     pub town: Option<String>,
     /// With `region`: `dcf_region` (default), `planning_region`, `county` or `judicial_district`.
+    #[param(value_type = Option<beacon_core::reference::regions::RegionType>, inline)]
     pub region_type: Option<String>,
     /// Only incidents in the towns of this region (its name, or a DCF region's number).
+    #[param(max_length = 500)]
     pub region: Option<String>,
     /// Only incidents in this judicial district (its name).
+    #[param(max_length = 500)]
     pub judicial_district: Option<String>,
     /// Only incidents in this county (its name).
+    #[param(max_length = 500)]
     pub county: Option<String>,
     /// Only incidents in this planning region (its name).
+    #[param(max_length = 500)]
     pub planning_region: Option<String>,
     /// Only incidents in this DCF region (its number).
+    #[param(max_length = 500)]
     pub dcf_region: Option<String>,
     /// `true`: withdrawn incidents too, marked by their `withdrawn` member (left out by default).
     pub include_withdrawn: Option<bool>,
     /// Only incidents on or after this date (`YYYY-MM-DD`).
+    #[param(value_type = Option<chrono::NaiveDate>)]
     pub from: Option<String>,
     /// Only incidents on or before this date (`YYYY-MM-DD`).
+    #[param(value_type = Option<chrono::NaiveDate>)]
     pub to: Option<String>,
 }
 

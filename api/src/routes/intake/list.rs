@@ -16,15 +16,20 @@ use crate::http::query::{flag, uuid_param, Page, Paging, Query};
 #[into_params(parameter_in = Query)]
 pub struct IntakeParams {
     /// `new`, `triaged`, `converted` or `closed`.
+    #[param(value_type = Option<beacon_core::intake::status::IntakeStatus>, inline)]
     pub status: Option<String>,
     /// The partner account's id.
+    #[param(value_type = Option<uuid::Uuid>)]
     pub partner: Option<String>,
     /// `true` or `false`: involving someone under 18.
+    #[param(value_type = Option<bool>)]
     pub minor: Option<String>,
     /// `true`: the Sec. 10 queue — minors whose DCF notification is not yet recorded.
+    #[param(value_type = Option<bool>)]
     pub awaiting_dcf: Option<String>,
     /// `true`: the review queue — submissions whose age group is `unknown` until a coordinator
     /// records it (`PATCH /v1/intake/{id}` with `age_group`); an unknown age is not an adult one.
+    #[param(value_type = Option<bool>)]
     pub age_unknown: Option<String>,
     /// `true`: only submissions whose request looked scripted (`scripted_reasons` not empty), for
     /// triage; `false`: only the others.

@@ -103,7 +103,7 @@ fn bound_origin(
 #[utoipa::path(
     tag = "intake",
     request_body(content = IntakeSubmissionWire, content_type = "application/json"),
-    params(("Idempotency-Key" = String, Header, description = "A fresh unique value per submission, reused on retries")),
+    params(("Idempotency-Key" = String, Header, min_length = 1, max_length = 255, description = "A fresh unique value per submission (1–255 visible ASCII characters), reused on retries")),
     responses(
         (status = 201, body = IntakeReceipt, headers(("Idempotent-Replayed" = String, description = "`true` when this answers a retry"))),
         (status = 400, body = Problem, content_type = "application/problem+json"),

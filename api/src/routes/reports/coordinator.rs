@@ -32,6 +32,7 @@ use utoipa::IntoParams;
 pub struct ReportParams {
     /// `json` (default), `html`, `pdf` or `zip` (the CSV bundle); or send `Accept: text/html`,
     /// `application/pdf` or `application/zip`.
+    #[param(value_type = Option<crate::http::query::ReportFormat>, inline)]
     pub format: Option<String>,
 }
 

@@ -17,34 +17,47 @@ use utoipa::IntoParams;
 #[into_params(parameter_in = Query)]
 pub struct StatsParams {
     /// `2026`, `2026-Q3`, a day (`2026-07-15`) or a range (`2026-07-01/2026-09-30`). Or `from` and `to`.
+    #[param(max_length = 500)]
     pub period: Option<String>,
     /// First day counted (`YYYY-MM-DD`), with `to`; instead of `period`.
+    #[param(value_type = Option<chrono::NaiveDate>)]
     pub from: Option<String>,
     /// Last day counted (`YYYY-MM-DD`), with `from`.
+    #[param(value_type = Option<chrono::NaiveDate>)]
     pub to: Option<String>,
     /// Up to 3, comma-separated (default `year`): `year quarter month town county planning_region judicial_district dcf_region`,
     /// and per subject: incidents `status venue trafficking_type reporting_agency`; victims also `sex age_band citizenship`;
     /// intake `status age_band concern_type partner`; referrals `service outcome`.
     /// Each geography gives a table of its own; a multi-valued dimension (`trafficking_type`, `concern_type`)
     /// gives a has / has-not table per category, with no total across categories.
+    #[param(max_length = 500)]
     pub group_by: Option<String>,
     /// `true`: exact counts, nothing withheld; needs `reason`, and the read is audited.
+    #[param(value_type = Option<bool>)]
     pub internal: Option<String>,
     /// Why exact counts are needed (10–500 characters); recorded in the audit trail.
+    #[param(max_length = 500)]
     pub reason: Option<String>,
     /// Only this status (`suspected`, `confirmed`).
+    #[param(value_type = Option<beacon_core::reference::codes::IncidentStatus>, inline)]
     pub status: Option<String>,
     /// Only this venue code.
+    #[param(value_type = Option<beacon_core::reference::codes::Venue>, inline)]
     pub venue: Option<String>,
     /// Only this county.
+    #[param(max_length = 500)]
     pub county: Option<String>,
     /// Only this planning region.
+    #[param(max_length = 500)]
     pub planning_region: Option<String>,
     /// Only this judicial district.
+    #[param(max_length = 500)]
     pub judicial_district: Option<String>,
     /// Only this DCF region (1–6).
+    #[param(pattern = r"^\s*\+?0*[1-6]\s*$")]
     pub dcf_region: Option<String>,
     /// `json` (default) or `csv`; or send `Accept: text/csv`.
+    #[param(value_type = Option<crate::http::query::JsonOrCsv>, inline)]
     pub format: Option<String>,
 }
 

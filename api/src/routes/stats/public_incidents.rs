@@ -22,13 +22,16 @@ const CACHE_CONTROL: &str = "public, max-age=3600";
 #[allow(dead_code)] // documentation only: the handler reads `StatsParams`
 pub struct PublicStatsParams {
     /// A whole year (`2026`) or a whole quarter (`2026-Q3`); a day or a range is refused.
+    #[param(max_length = 500)]
     pub period: Option<String>,
     /// Up to 3, comma-separated: `year quarter county planning_region judicial_district dcf_region`
     /// (default `year`); each geography gives a table of its own. Or, for a whole year and
     /// the whole state, `age_band` (victims, intake) or `trafficking_type` (incidents,
     /// victims; one has / has-not table per type), alone or with `year`.
+    #[param(max_length = 500)]
     pub group_by: Option<String>,
     /// `json` (default) or `csv`; or send `Accept: text/csv`.
+    #[param(value_type = Option<crate::http::query::JsonOrCsv>, inline)]
     pub format: Option<String>,
 }
 

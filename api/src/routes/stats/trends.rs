@@ -17,20 +17,27 @@ use utoipa::IntoParams;
 #[into_params(parameter_in = Query)]
 pub struct TrendQueryParams {
     /// `incidents` (default), `victims`, `intake` or `referrals`.
+    #[param(pattern = "^(incidents|victims|intake|referrals)$")]
     pub subject: Option<String>,
     /// One series per category of this dimension (a geography such as `county`, or
     /// `trafficking_type` / `concern_type`: one series of *has* counts per type), plus the
     /// whole state; absent: the whole state only.
+    #[param(max_length = 500)]
     pub by: Option<String>,
     /// First month, `YYYY-MM`.
+    #[param(value_type = String, required = true, pattern = r"^\s*[0-9]{4}-[0-9]{2}\s*$", example = "2026-01")]
     pub from: Option<String>,
     /// Last month, `YYYY-MM`.
+    #[param(value_type = String, required = true, pattern = r"^\s*[0-9]{4}-[0-9]{2}\s*$", example = "2026-03")]
     pub to: Option<String>,
     /// `true`: exact counts; needs `reason`, and the read is audited.
+    #[param(value_type = Option<bool>)]
     pub internal: Option<String>,
     /// Why exact counts are needed (10–500 characters).
+    #[param(max_length = 500)]
     pub reason: Option<String>,
     /// `json` (default) or `csv`; or send `Accept: text/csv`.
+    #[param(value_type = Option<crate::http::query::JsonOrCsv>, inline)]
     pub format: Option<String>,
 }
 

@@ -29,22 +29,29 @@ use uuid::Uuid;
 #[into_params(parameter_in = Query)]
 pub struct ReportParams {
     /// Only this agency (agency code). A reporter may name only its own.
+    #[param(value_type = Option<beacon_core::reference::codes::Agency>, inline)]
     pub agency: Option<String>,
     /// Only this population (population code).
+    #[param(value_type = Option<beacon_core::training::Population>, inline)]
     pub population: Option<String>,
     /// The kind of region `region` names: `dcf_region` (default),
     /// `planning_region`, `county` or `judicial_district`.
+    #[param(value_type = Option<beacon_core::reference::regions::RegionType>, inline)]
     pub region_type: Option<String>,
     /// Only people working from a town of this region, named as in the
     /// reference data (`GET /v1/codes`; any case): a DCF region's number
     /// (`region=4`), or a planning region's, county's or judicial district's
     /// name. People with no town on file are left out.
+    #[param(max_length = 500)]
     pub region: Option<String>,
     /// Only people with this status in `items` (`counts` still count every status).
+    #[param(value_type = Option<beacon_core::training::ComplianceStatus>, inline)]
     pub status: Option<String>,
     /// `YYYY-MM-DD`; default today (America/New_York).
+    #[param(value_type = Option<chrono::NaiveDate>)]
     pub as_of: Option<String>,
     /// `json` (default) or `csv`; `Accept: text/csv` also selects CSV.
+    #[param(value_type = Option<crate::http::query::JsonOrCsv>, inline)]
     pub format: Option<String>,
 }
 

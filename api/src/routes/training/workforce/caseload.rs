@@ -16,6 +16,7 @@ use utoipa::IntoParams;
 #[into_params(parameter_in = Query)]
 pub struct CaseloadParams {
     /// `YYYY-MM-DD`: the day of the assignment; default today (America/New_York).
+    #[param(value_type = Option<chrono::NaiveDate>)]
     pub on: Option<String>,
 }
 

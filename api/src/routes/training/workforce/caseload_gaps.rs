@@ -18,6 +18,7 @@ use uuid::Uuid;
 pub struct GapParams {
     /// `YYYY-MM-DD`: assignments made on or before it are judged; default
     /// today (America/New_York).
+    #[param(value_type = Option<chrono::NaiveDate>)]
     pub as_of: Option<String>,
 }
 

@@ -16,6 +16,7 @@ use utoipa::IntoParams;
 #[into_params(parameter_in = Query)]
 pub struct ComplianceParams {
     /// `YYYY-MM-DD`; default today (America/New_York). Only completions dated on or before it count.
+    #[param(value_type = Option<chrono::NaiveDate>)]
     pub as_of: Option<String>,
 }
 

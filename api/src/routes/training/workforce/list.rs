@@ -17,10 +17,13 @@ const MAX_PER_PAGE: i64 = 100;
 #[into_params(parameter_in = Query)]
 pub struct WorkforceParams {
     /// Only this agency (agency code).
+    #[param(value_type = Option<beacon_core::reference::codes::Agency>, inline)]
     pub agency: Option<String>,
     /// Only this population (population code).
+    #[param(value_type = Option<beacon_core::training::Population>, inline)]
     pub population: Option<String>,
     /// `true` or `false`: only active / inactive people.
+    #[param(value_type = Option<bool>)]
     pub active: Option<String>,
     /// Page number, from 1 (default 1).
     #[param(minimum = 1, maximum = 1000000)]
