@@ -197,3 +197,17 @@ pub enum ExportFormat {
 pub enum Include {
     Identity,
 }
+
+/// `include` on an intake read: the sealed contact details and notes.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum IntakeInclude {
+    Contact,
+}
+
+/// `include` on a screening read: the sealed answers.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum ScreeningInclude {
+    Answers,
+}

@@ -18,7 +18,7 @@ use uuid::Uuid;
 pub struct IntakeReadParams {
     /// `contact`: also return the sealed contact details and notes. The partner's own staff, or
     /// the coordinator when the person's consent is in force (with a `reason`).
-    #[param(value_type = Option<crate::http::query::Include>, inline)]
+    #[param(value_type = Option<crate::http::query::IntakeInclude>, inline)]
     pub include: Option<String>,
     /// Why the contact details are needed (10–500 characters); recorded in the audit trail.
     /// Required of the coordinator; the partner's staff may give one.

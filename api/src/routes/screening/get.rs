@@ -21,9 +21,11 @@ use utoipa::IntoParams;
 #[into_params(parameter_in = Query)]
 pub struct ScreeningReadParams {
     /// `answers`: also return the sealed answers (audited).
+    #[param(value_type = Option<crate::http::query::ScreeningInclude>, inline)]
     pub include: Option<String>,
     /// Why the answers are needed (10–500 characters); recorded in the audit trail. Required of
     /// the coordinator; the screening agency may give one.
+    #[param(max_length = 500)]
     pub reason: Option<String>,
 }
 
