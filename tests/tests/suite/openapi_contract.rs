@@ -200,7 +200,7 @@ fn outside(schema: &Value) -> Option<String> {
 async fn every_query_parameter_refuses_what_its_schema_refuses() {
     use beacon_api::security::policy::roles_of;
     let generous = std::num::NonZeroU32::new(100_000).unwrap();
-    let limits = beacon_api::config::RateLimits { per_ip: generous, per_key: generous, failed_auth: generous };
+    let limits = beacon_api::config::RateLimits { per_ip: generous, per_key: generous, failed_auth: generous, ..beacon_api::config::RateLimits::default() };
     let app = beacon_tests::app::TestApp::spawn_with_limits(limits).await.unwrap();
     let origin = "https://partner.example";
     let mut conn = app.conn().await.unwrap();
