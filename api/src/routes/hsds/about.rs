@@ -1,5 +1,6 @@
 use super::HSDS_VERSION;
-use crate::config::PublicUrl;
+use crate::config::{PublicUrl, TrustedProxies};
+use actix_web::http::header;
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -17,16 +18,23 @@ pub struct HsdsAbout {
 
 /// About this HSDS API: its version, profile and OpenAPI document (public). `openapi_url` is
 /// absolute: under `BEACON_PUBLIC_URL` when set, else under the scheme and host the request came
-/// with (as a proxy in front reports them in `Forwarded` / `X-Forwarded-*`).
+/// with — as a proxy in front reports them in `Forwarded` / `X-Forwarded-*` only when that proxy
+/// is one of `BEACON_TRUSTED_PROXIES` (anyone can send those headers).
 #[utoipa::path(tag = "hsds", operation_id = "hsds_about", responses((status = 200, body = HsdsAbout)))]
 #[get("/")]
-pub async fn about(req: HttpRequest, public_url: Option<web::Data<PublicUrl>>) -> HttpResponse {
+pub async fn about(req: HttpRequest, public_url: Option<web::Data<PublicUrl>>, proxies: Option<web::Data<TrustedProxies>>) -> HttpResponse {
     let configured = public_url.as_ref().and_then(|p| p.get_ref().0.clone());
+    let trusted = proxies.is_some_and(|p| req.peer_addr().is_some_and(|a| p.contains(a.ip())));
     let base = match configured {
         Some(url) => url,
-        _ => {
+        None if trusted => {
             let connection = req.connection_info();
             format!("{}://{}", connection.scheme(), connection.host())
+        }
+        None => {
+            let scheme = if req.app_config().secure() { "https" } else { "http" };
+            let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_else(|| req.app_config().host());
+            format!("{scheme}://{host}")
         }
     };
     HttpResponse::Ok().json(HsdsAbout {
@@ -43,7 +51,9 @@ mod tests {
     use actix_web::{test, App};
 
     async fn openapi_url(public_url: PublicUrl, request: test::TestRequest) -> String {
-        let app = test::init_service(App::new().app_data(web::Data::new(public_url)).service(about)).await;
+        let proxies = TrustedProxies::parse("10.0.0.0/8").unwrap();
+        let app =
+            test::init_service(App::new().app_data(web::Data::new(public_url)).app_data(web::Data::new(proxies)).service(about)).await;
         let body: serde_json::Value = test::call_and_read_body_json(&app, request.uri("/").to_request()).await;
         body["openapi_url"].as_str().unwrap().to_string()
     }
@@ -54,10 +64,16 @@ mod tests {
         assert_eq!(openapi_url(configured, test::TestRequest::get()).await, "https://beacon.ct.gov/openapi.json");
         let direct = test::TestRequest::get().insert_header(("host", "beacon.example:8080"));
         assert_eq!(openapi_url(PublicUrl(None), direct).await, "http://beacon.example:8080/openapi.json");
-        let proxied = test::TestRequest::get()
-            .insert_header(("host", "10.0.0.5:8080"))
-            .insert_header(("x-forwarded-proto", "https"))
-            .insert_header(("x-forwarded-host", "beacon.ct.gov"));
-        assert_eq!(openapi_url(PublicUrl(None), proxied).await, "https://beacon.ct.gov/openapi.json");
+        let forwarded = |peer: &str| {
+            test::TestRequest::get()
+                .peer_addr(peer.parse().unwrap())
+                .insert_header(("host", "10.0.0.5:8080"))
+                .insert_header(("x-forwarded-proto", "https"))
+                .insert_header(("x-forwarded-host", "beacon.ct.gov"))
+        };
+        // From a trusted proxy, its headers say where the client came.
+        assert_eq!(openapi_url(PublicUrl(None), forwarded("10.1.2.3:40000")).await, "https://beacon.ct.gov/openapi.json");
+        // From anyone else they are ignored: a client cannot point the link elsewhere.
+        assert_eq!(openapi_url(PublicUrl(None), forwarded("203.0.113.9:40000")).await, "http://10.0.0.5:8080/openapi.json");
     }
 }
