@@ -220,9 +220,20 @@ async fn every_query_parameter_refuses_what_its_schema_refuses() {
                 continue;
             }
             let key = roles_of(op).unwrap().and_then(|roles| roles.first().copied()).map(|role| keys[&role].clone());
+            // A path parameter gets a value its schema accepts (an id a fresh UUID, a year its
+            // example), so the probe reaches the query parameters instead of a 404.
+            let path_value = |name: &str| -> String {
+                let declared = op["parameters"].as_array().into_iter().flatten().find(|p| p["in"] == "path" && p["name"] == name);
+                match declared.map(|p| (&p["schema"], &p["example"])) {
+                    Some((schema, example)) if schema["type"] == "integer" => {
+                        example.as_i64().or(schema["example"].as_i64()).or(schema["minimum"].as_i64()).unwrap_or(2026).to_string()
+                    }
+                    _ => uuid::Uuid::new_v4().to_string(),
+                }
+            };
             let concrete: String = path
                 .split('/')
-                .map(|seg| if seg.starts_with('{') { uuid::Uuid::new_v4().to_string() } else { seg.to_string() })
+                .map(|seg| if seg.starts_with('{') { path_value(seg.trim_matches(['{', '}'])) } else { seg.to_string() })
                 .collect::<Vec<_>>()
                 .join("/");
             let method = reqwest::Method::from_bytes(method.to_ascii_uppercase().as_bytes()).unwrap();

@@ -33,6 +33,7 @@ pub struct IntakeParams {
     pub age_unknown: Option<String>,
     /// `true`: only submissions whose request looked scripted (`scripted_reasons` not empty), for
     /// triage; `false`: only the others.
+    #[param(value_type = Option<bool>)]
     pub scripted: Option<String>,
     /// Page number, from 1 (default 1).
     #[param(minimum = 1, maximum = 1000000)]
