@@ -53,6 +53,39 @@ async fn a_submission_returns_a_receipt_that_echoes_nothing() {
     assert!(reference.chars().all(|c| c == '-' || "ACDEFGHJKMNPQRTUVWXYZ234679".contains(c)), "{reference}");
 }
 
+/// Issue 13 item 8: an origin is compared case-insensitively everywhere — the CORS preflight
+/// (which looks the origin up among live keys) as well as the submission itself.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_origin_in_other_case_is_the_same_origin_in_cors_and_intake() {
+    let app = TestApp::spawn().await.unwrap();
+    let key = partner(&app).await;
+    let shouted = "https://SafeHarbor.EXAMPLE";
+    let r = app
+        .client
+        .request(reqwest::Method::OPTIONS, app.url("/v1/intake"))
+        .header("origin", shouted)
+        .header("access-control-request-method", "POST")
+        .header("access-control-request-headers", "authorization, content-type, idempotency-key")
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "{}", r.status());
+    assert_eq!(r.headers()["access-control-allow-origin"], shouted);
+    let r = submit(&app, &key, Some("k-case"), shouted, &minor_submission()).await;
+    assert_eq!(r.status().as_u16(), 201);
+    assert_eq!(r.headers()["access-control-allow-origin"], shouted);
+    // An origin that is not one (a path on it) is never allowed, whatever its case.
+    let r = app
+        .client
+        .request(reqwest::Method::OPTIONS, app.url("/v1/intake"))
+        .header("origin", "https://safeharbor.example/form")
+        .header("access-control-request-method", "POST")
+        .send()
+        .await
+        .unwrap();
+    assert!(r.headers().get("access-control-allow-origin").is_none());
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_retry_with_the_same_key_and_body_writes_nothing_new() {
     let app = TestApp::spawn().await.unwrap();
