@@ -286,7 +286,7 @@ pub fn location(row: &LocationRow) -> HsdsLocation {
         id: row.id,
         location_type: "physical".to_string(),
         organization_id: row.organization_id,
-        name: row.name.clone(),
+        name: public.name,
         description: public.description,
         latitude: public.latitude,
         longitude: public.longitude,

@@ -176,3 +176,39 @@ fn hsds_spells_temporarily_closed_with_a_space() {
     assert_eq!(ServiceStatus::TemporarilyClosed.hsds(), "temporarily closed");
     assert_eq!(ServiceStatus::Active.hsds(), "active");
 }
+
+/// What the public sees of a location: all of an open one, only the town and region of a
+/// confidential one — not even its name.
+#[test]
+fn a_confidential_location_shows_the_public_neither_its_name_nor_its_address() {
+    use beacon_core::directory::location::{public_view, Location};
+    let open = Location {
+        name: "Counselling office".into(),
+        confidential: false,
+        address_1: Some("1 Church Street".into()),
+        city: "New Haven".into(),
+        postal_code: Some("06510".into()),
+        town: "New Haven".into(),
+        latitude: Some(41.3),
+        longitude: Some(-72.9),
+    };
+    let shelter = Location { name: "Harbor House".into(), confidential: true, address_1: Some("17 Hidden Harbor Lane".into()), town: "Hartford".into(), city: "Hartford".into(), postal_code: Some("06106".into()), ..open.clone() };
+    let cases = [
+        (&open, "Counselling office", "1 Church Street", "06510", Some(41.3), "South Central Connecticut"),
+        (&shelter, "Confidential location in Hartford", "", "", None, "Capitol"),
+    ];
+    for (location, name, address, zip, latitude, region) in cases {
+        let public = public_view(location);
+        assert_eq!(public.name, name);
+        assert_eq!(public.address_1, address);
+        assert_eq!(public.postal_code, zip);
+        assert_eq!(public.latitude, latitude);
+        assert_eq!(public.region, region);
+        let shown = serde_json::to_string(&public).unwrap();
+        if location.confidential {
+            for secret in ["Harbor House", "Hidden Harbor", "06106", "41.3"] {
+                assert!(!shown.contains(secret), "{shown}");
+            }
+        }
+    }
+}

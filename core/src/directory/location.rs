@@ -1,8 +1,9 @@
 //! Where a service is delivered, and what the public may see of it.
 //!
 //! A confidential location (a shelter) shows the public its town and planning region only —
-//! never its street address, postal code or coordinates — on the HSDS routes and in referral
-//! search alike: one rule, [`public_view`].
+//! never its name, street address, postal code or coordinates — on the HSDS routes: one rule,
+//! [`public_view`]. The name goes too because a shelter's name ("Harbor House") is what a
+//! trafficker searches for to find the address the rest of this withholds.
 
 use crate::fields::{self, text};
 use crate::{ErrorCode, ValidationError};
@@ -93,6 +94,8 @@ pub fn check(path: &str, l: &LocationInput, errors: &mut Vec<ValidationError>) -
 /// What the public may see of a location.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PublicLocation {
+    /// A generic label for a confidential location (HSDS requires a name).
+    pub name: String,
     /// Empty for a confidential location.
     pub address_1: String,
     /// The town for a confidential location.
@@ -117,6 +120,7 @@ pub fn public_view(l: &Location) -> PublicLocation {
     let region = region_of(&l.town);
     if l.confidential {
         PublicLocation {
+            name: format!("Confidential location in {}", l.town),
             address_1: String::new(),
             city: l.town.clone(),
             region,
@@ -127,6 +131,7 @@ pub fn public_view(l: &Location) -> PublicLocation {
         }
     } else {
         PublicLocation {
+            name: l.name.clone(),
             address_1: l.address_1.clone().unwrap_or_default(),
             city: l.city.clone(),
             region,

@@ -418,10 +418,11 @@ async fn the_hsds_api_is_public_conforms_to_the_schemas_and_withholds_confidenti
         assert_eq!(s, 404);
     }
 
-    // The shelter's street address, ZIP code and coordinates appear in no public response.
+    // The shelter's name, street address, ZIP code and coordinates appear in no public response.
     assert!(bodies.len() > 15);
+    assert!(bodies.iter().any(|(_, t)| t.contains("Confidential location in Hartford")));
     for (path, text) in &bodies {
-        for secret in [SHELTER_ADDRESS, "06106", "41.76", "-72.68"] {
+        for secret in [SHELTER_ADDRESS, "Harbor House", "06106", "41.76", "-72.68"] {
             assert!(!text.contains(secret), "{path} reveals {secret}");
         }
     }
