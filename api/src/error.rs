@@ -138,6 +138,9 @@ pub enum Conflict {
     DuplicateProviderName,
     /// The intake submission already became an incident.
     AlreadyConverted,
+    /// A revoked key is not rotated: rotating would mint a live successor for a key someone
+    /// decided must stop working.
+    KeyRevoked,
 }
 
 impl Conflict {
@@ -148,6 +151,7 @@ impl Conflict {
             Conflict::DuplicateEmployeeRef => "duplicate_employee_ref",
             Conflict::DuplicateProviderName => "duplicate_provider_name",
             Conflict::AlreadyConverted => "already_converted",
+            Conflict::KeyRevoked => "key_revoked",
         }
     }
 
@@ -158,6 +162,7 @@ impl Conflict {
             Conflict::DuplicateEmployeeRef => "this account already has a person with this employee reference",
             Conflict::DuplicateProviderName => "a contracted provider with this name already exists",
             Conflict::AlreadyConverted => "this submission was already converted to an incident",
+            Conflict::KeyRevoked => "this key is revoked and cannot be rotated; issue a new key instead",
         }
     }
 }

@@ -129,6 +129,7 @@ authentications from this address. Wait `Retry-After` seconds.",
         .into_iter()
         .flatten()
         {
+            with_reason_header(operation);
             let needs_key = operation.security.as_ref().is_some_and(|s| !s.is_empty());
             let takes_body = operation.request_body.is_some();
             let responses = &mut operation.responses.responses;
@@ -146,6 +147,34 @@ authentications from this address. Wait `Retry-After` seconds.",
         }
     }
     api
+}
+
+/// Every operation that takes a `reason` query parameter takes it as the `Beacon-Reason` header
+/// too (`http::query` reads either): the document says so where the parameter is.
+fn with_reason_header(operation: &mut utoipa::openapi::path::Operation) {
+    use crate::http::query::{MAX_VALUE_CHARS, REASON_HEADER};
+    use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    use utoipa::openapi::Required;
+    let Some(parameters) = operation.parameters.as_mut() else {
+        return;
+    };
+    if !parameters.iter().any(|p| p.name == "reason" && p.parameter_in == ParameterIn::Query) {
+        return;
+    }
+    parameters.push(
+        ParameterBuilder::new()
+            .name(REASON_HEADER)
+            .parameter_in(ParameterIn::Header)
+            .required(Required::False)
+            .description(Some(
+                "The `reason` parameter, carried in a header instead so it stays out of URLs and the \
+proxy and browser logs that record them (UTF-8, percent-encoded where a client can only send \
+ASCII). Give one or the other: both is a 400.",
+            ))
+            .schema(Some(ObjectBuilder::new().schema_type(Type::String).min_length(Some(1)).max_length(Some(MAX_VALUE_CHARS))))
+            .build(),
+    );
 }
 
 /// A PATCH body is read as `application/json` or as a JSON merge patch (`http::body`), whichever

@@ -52,6 +52,13 @@ fn partner_origins_table() {
         ("http://localhost:5173", vec![]),
         ("http://127.0.0.1:8080", vec![]),
         ("http://[::1]:8080", vec![]),
+        // All of 127.0.0.0/8 is the machine itself; its neighbours are not.
+        ("http://127.0.1.1:8080", vec![]),
+        ("http://127.255.255.254", vec![]),
+        ("http://128.0.0.1", vec!["/origins/0 format"]),
+        ("http://10.0.0.1", vec!["/origins/0 format"]),
+        ("http://127.0.0.1.example", vec!["/origins/0 format"]),
+        ("http://localhost.example", vec!["/origins/0 format"]),
         ("http://safeharbor.example", vec!["/origins/0 format"]),
         ("https://safeharbor.example/form", vec!["/origins/0 format"]),
         ("https://safeharbor.example?x=1", vec!["/origins/0 format"]),

@@ -92,7 +92,11 @@ pub(super) async fn run(command: KeysCommand, now: DateTime<Utc>) -> Result<(), 
         }
         KeysCommand::RotateDataKey => return rotate_data_key(now).await,
         KeysCommand::Rotate { id } => {
-            let issued = keys::rotate(&mut conn, id, now).await?.ok_or_else(|| CliError::Usage(format!("no key {id}")))?;
+            let issued = match keys::rotate(&mut conn, id, now).await? {
+                keys::Rotation::Rotated(issued) => issued,
+                keys::Rotation::NoSuchKey => return Err(CliError::Usage(format!("no key {id}"))),
+                keys::Rotation::Revoked => return Err(CliError::Usage(format!("key {id} is revoked and cannot be rotated; issue a new key"))),
+            };
             audit::append(&mut conn, audit::Event::cli(now, "key.rotate", "api_key", Some(id.to_string()))).await?;
             println!("revoked {id}; new key {} — store it now: it is shown only once", issued.key_id);
             println!("{}", issued.secret);

@@ -240,6 +240,13 @@ pub async fn get(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<S
         .optional()
 }
 
+/// Locks a submission's row for the rest of the transaction, so a status change and a
+/// conversion cannot both act on what each read before the other wrote.
+pub async fn lock(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<bool> {
+    let found: Option<Uuid> = intake::table.filter(intake::id.eq(id)).select(intake::id).for_update().first(conn).await.optional()?;
+    Ok(found.is_some())
+}
+
 pub async fn set_status(conn: &mut AsyncPgConnection, id: Uuid, status: &str, now: DateTime<Utc>) -> QueryResult<usize> {
     diesel::update(intake::table.filter(intake::id.eq(id)))
         .set((intake::status.eq(status), intake::updated_at.eq(now)))
@@ -262,8 +269,10 @@ pub async fn mark_dcf_notified(conn: &mut AsyncPgConnection, id: Uuid, now: Date
         .await
 }
 
+/// Marks a submission converted unless it already is: 0 rows when another conversion won, so
+/// two at once make one incident (the loser's transaction rolls back).
 pub async fn mark_converted(conn: &mut AsyncPgConnection, id: Uuid, incident: Uuid, now: DateTime<Utc>) -> QueryResult<usize> {
-    diesel::update(intake::table.filter(intake::id.eq(id)))
+    diesel::update(intake::table.filter(intake::id.eq(id)).filter(intake::converted_incident_id.is_null()))
         .set((
             intake::status.eq("converted"),
             intake::converted_incident_id.eq(incident),

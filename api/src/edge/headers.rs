@@ -27,6 +27,19 @@ img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; f
 pub const CSP_EMBED: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
 img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
+/// Browsers must only ever reach Beacon over TLS once they have seen it there (a victim's
+/// intake must not be downgraded on a café network). Sent on every response: a browser ignores
+/// it over plain HTTP, so local development is unaffected. Two years, the HSTS preload minimum.
+pub const HSTS: &str = "max-age=63072000; includeSubDomains";
+
+/// Nothing Beacon serves needs a device or a sensor: the intake form asks for a town, never a
+/// location, and no page may have a third party's script ask on its behalf.
+pub const PERMISSIONS_POLICY: &str = "accelerometer=(), autoplay=(), camera=(), display-capture=(), \
+fullscreen=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), \
+usb=(), browsing-topics=()";
+
+pub const PERMISSIONS_POLICY_HEADER: HeaderName = HeaderName::from_static("permissions-policy");
+
 pub const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 fn under(path: &str, prefix: &str) -> bool {
@@ -56,6 +69,8 @@ impl Context {
         headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
         headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
         headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+        headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static(HSTS));
+        headers.insert(PERMISSIONS_POLICY_HEADER, HeaderValue::from_static(PERMISSIONS_POLICY));
         // Anything under /v1 may hold incident data: never cached, unless a
         // handler decided otherwise.
         if self.v1 && !headers.contains_key(header::CACHE_CONTROL) {

@@ -42,7 +42,13 @@ pub async fn intake_cors(
     let (Some(origin), true) = (origin, req.path() == INTAKE_PATH) else {
         return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
     };
-    if !bound(&req, &origin).await {
+    // Stored origins are in `web_origin`'s form (lower case, no `/`): compare in that form, so
+    // the match is case-insensitive here as in `POST /v1/intake` and the key rules; the answer
+    // echoes what the browser sent, which is what it compares against.
+    let Some(normal) = beacon_core::reference::formats::web_origin(&origin) else {
+        return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
+    };
+    if !bound(&req, &normal).await {
         return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
     }
     let allow = HeaderValue::from_str(&origin).ok();

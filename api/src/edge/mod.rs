@@ -8,7 +8,7 @@
 //!    *without* the query string, peer IP, status, latency. Never a body, a
 //!    header or a query value.
 //! 2. [`headers::security_headers`]: CSP, `X-Content-Type-Options`,
-//!    `Referrer-Policy`, `X-Frame-Options`, `Cache-Control: no-store` on `/v1`,
+//!    `Referrer-Policy`, `X-Frame-Options`, HSTS, `Permissions-Policy`, `Cache-Control: no-store` on `/v1`,
 //!    and `X-Request-Id` (the id in the log) on every response.
 //! 3. [`rate_limit::RateLimit`]: per IP (every request, preflights included),
 //!    per API key, and per IP for failed authentication; 429 problem+json

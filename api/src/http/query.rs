@@ -59,8 +59,34 @@ impl<T: DeserializeOwned> FromRequest for Query<T> {
     type Future = Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(Self::parse(req.query_string()))
+        ready(with_reason_header(req).and_then(|query| Self::parse(&query)))
     }
+}
+
+/// The header that carries a privileged read's reason, so it stays out of the URL — and with it
+/// out of proxy and browser logs, which record query strings but not request headers.
+pub const REASON_HEADER: &str = "Beacon-Reason";
+
+/// The query string, with the `Beacon-Reason` header's value as its `reason` parameter: every
+/// route that reads a reason takes it from either place through this one path, and the value
+/// meets the same rules (control characters, length) as a query value. The header is
+/// percent-decoded as a query value is, so a client limited to ASCII headers can send any text.
+/// Given twice — header and parameter — is refused rather than one silently winning.
+fn with_reason_header(req: &HttpRequest) -> Result<std::borrow::Cow<'_, str>, ApiError> {
+    let query = req.query_string();
+    let Some(value) = req.headers().get(REASON_HEADER) else {
+        return Ok(query.into());
+    };
+    let refused = |message: &str| ApiError::BadQuery(vec![ValidationError::new("/reason", ErrorCode::InvalidType, message)]);
+    let decoded = std::str::from_utf8(value.as_bytes())
+        .ok()
+        .and_then(|raw| percent_encoding::percent_decode_str(raw).decode_utf8().ok())
+        .ok_or_else(|| refused("The `Beacon-Reason` header must be UTF-8 text (percent-encoded or not)."))?;
+    if form_urlencoded::parse(query.as_bytes()).any(|(name, _)| name == "reason") {
+        return Err(refused("Give the reason once: in the `Beacon-Reason` header or the `reason` parameter, not both."));
+    }
+    let pair: String = form_urlencoded::Serializer::new(String::new()).append_pair("reason", &decoded).finish();
+    Ok(if query.is_empty() { pair.into() } else { format!("{query}&{pair}").into() })
 }
 
 /// No list is anywhere near this long; the bound keeps offsets far from overflow.

@@ -91,19 +91,30 @@ pub async fn rotate(
     conn: &mut AsyncPgConnection,
     id: Uuid,
     now: chrono::DateTime<chrono::Utc>,
-) -> diesel::QueryResult<Option<IssuedKey>> {
+) -> diesel::QueryResult<Rotation> {
     use diesel_async::AsyncConnection;
     conn.transaction(async |conn| {
         let Some(old) = db::keys::find(conn, id).await? else {
-            return Ok(None);
+            return Ok(Rotation::NoSuchKey);
         };
+        if old.revoked_at.is_some() {
+            return Ok(Rotation::Revoked);
+        }
         let role: Role = old
             .role
             .parse()
             .map_err(|e: String| diesel::result::Error::QueryBuilderError(e.into()))?;
         let new = issue_expiring(conn, &old.account, role, &old.origins, old.expires_at).await?;
         db::keys::revoke(conn, id, now).await?;
-        Ok(Some(new))
+        Ok(Rotation::Rotated(new))
     })
     .await
+}
+
+/// What [`rotate`] did. Not `Debug`: it may hold a new secret.
+pub enum Rotation {
+    Rotated(IssuedKey),
+    NoSuchKey,
+    /// Refused: the key was revoked, and rotating it would bring its holder back.
+    Revoked,
 }

@@ -9,7 +9,7 @@
 //!   through [`normalize_phone`], here and in the browser (through wasm), so both agree.
 //! - URL: an absolute `http` or `https` URL with a host and no spaces.
 //! - Web origin: `https://host[:port]` — the scheme, host and port a browser sends in `Origin`,
-//!   nothing more; plain `http` only for the machine itself (`localhost`, `127.0.0.1`, `[::1]`),
+//!   nothing more; plain `http` only for the machine itself (`localhost`, 127.0.0.0/8, `[::1]`),
 //!   since a publishable key bound to a plain-http site could be replayed by anyone on its path.
 //!
 //! Written by hand rather than with `regex` (and instead of `validator`'s
@@ -109,7 +109,8 @@ pub fn web_origin(s: &str) -> Option<String> {
     };
     let port_ok = port.is_empty()
         || port.strip_prefix(':').is_some_and(|p| (1..=5).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()));
-    let local = matches!(host, "localhost" | "127.0.0.1" | "[::1]");
+    // The machine itself: any of IPv4's loopback block 127.0.0.0/8 (RFC 1122), not only .1.
+    let local = matches!(host, "localhost" | "[::1]") || host.parse::<std::net::Ipv4Addr>().is_ok_and(|ip| ip.is_loopback());
     match scheme {
         _ if !port_ok || host.is_empty() => None,
         "https" => Some(lower),
@@ -118,7 +119,7 @@ pub fn web_origin(s: &str) -> Option<String> {
     }
 }
 
-/// `https://host[:port]`, or `http://` for `localhost`, `127.0.0.1` and `[::1]` (see the module docs).
+/// `https://host[:port]`, or `http://` for `localhost`, 127.0.0.0/8 and `[::1]` (see the module docs).
 pub fn is_web_origin(s: &str) -> bool {
     web_origin(s).is_some()
 }

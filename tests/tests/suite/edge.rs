@@ -46,6 +46,13 @@ fn assert_security_headers(r: &reqwest::Response) {
     assert_eq!(header(r, "x-content-type-options"), Some("nosniff"), "{path}");
     assert_eq!(header(r, "referrer-policy"), Some("no-referrer"), "{path}");
     assert_eq!(header(r, "x-frame-options"), Some("DENY"), "{path}");
+    let hsts = header(r, "strict-transport-security").unwrap_or_else(|| panic!("no HSTS on {path}"));
+    let max_age: u64 = hsts.strip_prefix("max-age=").and_then(|v| v.split(';').next()).and_then(|v| v.parse().ok()).unwrap_or(0);
+    assert!(max_age >= 31_536_000, "{path}: {hsts}");
+    let permissions = header(r, "permissions-policy").unwrap_or_else(|| panic!("no Permissions-Policy on {path}"));
+    for feature in ["camera=()", "microphone=()", "geolocation=()", "payment=()"] {
+        assert!(permissions.contains(feature), "{path}: {permissions} lacks {feature}");
+    }
     let id = header(r, "x-request-id").unwrap_or_else(|| panic!("no X-Request-Id on {path}"));
     assert!(uuid::Uuid::parse_str(id).is_ok(), "{path}: X-Request-Id {id}");
     assert!(header(r, "access-control-allow-origin").is_none(), "{path}");

@@ -53,6 +53,39 @@ async fn a_submission_returns_a_receipt_that_echoes_nothing() {
     assert!(reference.chars().all(|c| c == '-' || "ACDEFGHJKMNPQRTUVWXYZ234679".contains(c)), "{reference}");
 }
 
+/// Issue 13 item 8: an origin is compared case-insensitively everywhere — the CORS preflight
+/// (which looks the origin up among live keys) as well as the submission itself.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_origin_in_other_case_is_the_same_origin_in_cors_and_intake() {
+    let app = TestApp::spawn().await.unwrap();
+    let key = partner(&app).await;
+    let shouted = "https://SafeHarbor.EXAMPLE";
+    let r = app
+        .client
+        .request(reqwest::Method::OPTIONS, app.url("/v1/intake"))
+        .header("origin", shouted)
+        .header("access-control-request-method", "POST")
+        .header("access-control-request-headers", "authorization, content-type, idempotency-key")
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "{}", r.status());
+    assert_eq!(r.headers()["access-control-allow-origin"], shouted);
+    let r = submit(&app, &key, Some("k-case"), shouted, &minor_submission()).await;
+    assert_eq!(r.status().as_u16(), 201);
+    assert_eq!(r.headers()["access-control-allow-origin"], shouted);
+    // An origin that is not one (a path on it) is never allowed, whatever its case.
+    let r = app
+        .client
+        .request(reqwest::Method::OPTIONS, app.url("/v1/intake"))
+        .header("origin", "https://safeharbor.example/form")
+        .header("access-control-request-method", "POST")
+        .send()
+        .await
+        .unwrap();
+    assert!(r.headers().get("access-control-allow-origin").is_none());
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_retry_with_the_same_key_and_body_writes_nothing_new() {
     let app = TestApp::spawn().await.unwrap();
@@ -157,6 +190,58 @@ async fn the_coordinator_triages_the_minors_queue_and_converts_to_an_incident() 
     assert_eq!(again.status().as_u16(), 409);
     let converted: Value = app.get("/v1/intake?status=converted", &coordinator).await.unwrap().json().await.unwrap();
     assert_eq!(converted["items"][0]["converted_incident_id"], incident["id"]);
+}
+
+/// Issue 13 item 8: conversions racing each other make one incident (the others 409, their
+/// incidents rolled back), and a converted submission cannot be set back to `new`, even by a
+/// PATCH racing the conversion.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_conversions_make_one_incident_and_a_converted_submission_stays_converted() {
+    use diesel::prelude::*;
+    use diesel_async::RunQueryDsl;
+    let app = TestApp::spawn().await.unwrap();
+    let key = partner(&app).await;
+    let coordinator = app.key("OPM", Role::Coordinator).await.unwrap();
+    let mut adult = minor_submission();
+    adult["age_group"] = json!("25_59");
+    let receipt: Value = submit(&app, &key, Some("k-race"), ORIGIN, &adult).await.json().await.unwrap();
+    let id = receipt["id"].as_str().unwrap().to_string();
+    // Request builders own what they send, so every request can be spawned to run at once.
+    let convert = || {
+        app.client
+            .post(app.url(&format!("/v1/intake/{id}/convert")))
+            .bearer_auth(&coordinator)
+            .header("content-type", "application/json")
+            .body(json!({"reporting_agency": "dcf"}).to_string())
+    };
+    let patch_new = || {
+        app.client
+            .patch(app.url(&format!("/v1/intake/{id}")))
+            .bearer_auth(&coordinator)
+            .header("content-type", "application/json")
+            .body(json!({"status": "new"}).to_string())
+    };
+    let conversions: Vec<_> = (0..6).map(|_| tokio::spawn(convert().send())).collect();
+    let patches: Vec<_> = (0..3).map(|_| tokio::spawn(patch_new().send())).collect();
+    let mut statuses = Vec::new();
+    for c in conversions {
+        statuses.push(c.await.unwrap().unwrap().status().as_u16());
+    }
+    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 1, "{statuses:?}");
+    assert!(statuses.iter().all(|s| *s == 201 || *s == 409), "{statuses:?}");
+    for p in patches {
+        let status = p.await.unwrap().unwrap().status().as_u16();
+        assert!(status == 200 || status == 422, "{status}");
+    }
+    let mut conn = app.conn().await.unwrap();
+    let incidents: i64 = beacon_api::db::schema::incidents::table.count().get_result(&mut conn).await.unwrap();
+    assert_eq!(incidents, 1, "one conversion, one incident");
+    let row: Value = app.get(&format!("/v1/intake/{id}"), &coordinator).await.unwrap().json().await.unwrap();
+    assert_eq!(row["status"], "converted");
+    let r = patch_new().send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 422);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["errors"][0]["path"], "/status");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

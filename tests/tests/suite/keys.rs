@@ -48,6 +48,32 @@ async fn rotating_a_key_gives_a_working_new_key_and_stops_the_old() {
     assert!(!listed.to_string().contains(new_key), "listing must never show a key");
 }
 
+/// Issue 13 item 8: rotating is for a live key. A revoked one — revoked by hand, or already
+/// rotated once — is refused with 409, and no successor is issued.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revoked_key_cannot_be_rotated_back_to_life() {
+    let app = TestApp::spawn().await.unwrap();
+    let admin = app.key("State IT", Role::Admin).await.unwrap();
+    let issue = || async {
+        let issued: Value = admin_post(&app, &admin, "/v1/admin/keys", json!({"account": "DCF", "role": "reporter"})).await.json().await.unwrap();
+        issued["id"].as_str().unwrap().to_string()
+    };
+    let revoked = issue().await;
+    assert_eq!(admin_post(&app, &admin, &format!("/v1/admin/keys/{revoked}/revoke"), json!({})).await.status().as_u16(), 200);
+    let rotated = issue().await;
+    assert_eq!(admin_post(&app, &admin, &format!("/v1/admin/keys/{rotated}/rotate"), json!({})).await.status().as_u16(), 201);
+    let count = |listed: &Value| listed.as_array().unwrap().len();
+    let before: Value = app.get("/v1/admin/keys", &admin).await.unwrap().json().await.unwrap();
+    for id in [&revoked, &rotated] {
+        let r = admin_post(&app, &admin, &format!("/v1/admin/keys/{id}/rotate"), json!({})).await;
+        assert_eq!(r.status().as_u16(), 409, "{id}");
+        let body: Value = r.json().await.unwrap();
+        assert_eq!(body["code"], "key_revoked");
+    }
+    let after: Value = app.get("/v1/admin/keys", &admin).await.unwrap().json().await.unwrap();
+    assert_eq!(count(&after), count(&before), "a refused rotation issues nothing");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_key_is_refused_once_the_server_clock_passes_its_expiry() {
     let app = TestApp::spawn().await.unwrap();

@@ -148,6 +148,69 @@ async fn a_sealed_read_with_a_reason_decrypts_and_is_audited() {
     assert_eq!(entries[1].reason.as_deref(), Some(reason));
 }
 
+/// Issue 13 item 8: the reason can travel in `Beacon-Reason`, out of the URL (and so out of every
+/// proxy log that records URLs); it meets the same rules and lands in the audit entry the same.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_reason_for_a_sealed_read_may_travel_in_a_header() {
+    let app = TestApp::spawn().await.unwrap();
+    let id = seeded_incident(&app).await;
+    let coordinator = app.key("OPM", Role::Coordinator).await.unwrap();
+    let url = app.url(&format!("/v1/incidents/{id}?include=identity"));
+    let send = |reason: &'static str| app.client.get(&url).bearer_auth(&coordinator).header("Beacon-Reason", reason).send();
+    // Percent-encoded, so a client that can only send ASCII headers can give any text.
+    let r = send("Orden judicial 2026-CV-118: contacto con la v%C3%ADctima").await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["sealed"]["victims"][0]["identity"]["given_name"], MARKERS[0]);
+    let mut conn = app.conn().await.unwrap();
+    #[derive(diesel::QueryableByName)]
+    struct Entry {
+        #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+        reason: Option<String>,
+    }
+    let entries: Vec<Entry> = diesel::sql_query("SELECT reason FROM audit_log WHERE resource_id = $1 AND action = 'incident.read_sealed'")
+        .bind::<diesel::sql_types::Text, _>(&id)
+        .load(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].reason.as_deref(), Some("Orden judicial 2026-CV-118: contacto con la víctima"));
+    // The same rules as the parameter: too short is 422 naming `/reason`.
+    let r = send("short").await.unwrap();
+    assert_eq!(r.status().as_u16(), 422);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["errors"][0]["path"], "/reason");
+    // A NUL, percent-encoded, is refused before anything is read.
+    let r = send("checking%00the record").await.unwrap();
+    assert_eq!(r.status().as_u16(), 400);
+    // Given twice is ambiguous: refused, never one silently preferred.
+    let r = app
+        .client
+        .get(app.url(&format!("/v1/incidents/{id}?include=identity&reason=checking+a+duplicate")))
+        .bearer_auth(&coordinator)
+        .header("Beacon-Reason", "checking a duplicate record")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 400);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["errors"][0]["path"], "/reason");
+    let reads: i64 = {
+        #[derive(diesel::QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let c: Count = diesel::sql_query("SELECT count(*) AS n FROM audit_log WHERE resource_id = $1 AND action = 'incident.read_sealed'")
+            .bind::<diesel::sql_types::Text, _>(&id)
+            .get_result(&mut conn)
+            .await
+            .unwrap();
+        c.n
+    };
+    assert_eq!(reads, 1, "a refused read is not a read");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_ciphertext_moved_to_another_row_does_not_decrypt() {
     let app = TestApp::spawn().await.unwrap();

@@ -164,12 +164,14 @@ pub async fn revoke_key(
 }
 
 /// Replace a key with a new one (same account, role, origins, expiry); the old one is revoked.
+/// A revoked key is not rotated (409 `key_revoked`): its successor would undo the revocation.
 #[utoipa::path(
     tag = "admin",
     params(("id" = Uuid, Path, description = "Key id")),
     responses(
         (status = 201, body = IssuedKeyView),
         (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The key is revoked (code `key_revoked`): issue a new one", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = ["admin"]))
 )]
@@ -184,12 +186,16 @@ pub async fn rotate_key(
     let conn: &mut AsyncPgConnection = &mut pooled;
     let issued = conn
         .transaction(async |conn| {
-            let Some(issued) = keyring::rotate(conn, id, principal.now).await? else {
-                return Ok(None);
-            };
-            audit::append(conn, Event::by(&principal, &request_id, "key.rotate", "api_key", id)).await?;
-            Ok::<_, diesel::result::Error>(Some(issued))
+            let rotation = keyring::rotate(conn, id, principal.now).await?;
+            if matches!(rotation, keyring::Rotation::Rotated(_)) {
+                audit::append(conn, Event::by(&principal, &request_id, "key.rotate", "api_key", id)).await?;
+            }
+            Ok::<_, diesel::result::Error>(rotation)
         })
         .await?;
-    Ok(HttpResponse::Created().json(IssuedKeyView::from(issued.ok_or(ApiError::NotFound)?)))
+    match issued {
+        keyring::Rotation::Rotated(issued) => Ok(HttpResponse::Created().json(IssuedKeyView::from(issued))),
+        keyring::Rotation::NoSuchKey => Err(ApiError::NotFound),
+        keyring::Rotation::Revoked => Err(ApiError::Conflict(crate::error::Conflict::KeyRevoked)),
+    }
 }

@@ -100,11 +100,12 @@ pub async fn convert_intake(
     let incident = convert_submission(&facts, overrides, today).map_err(rejected)?;
     let incident_id = Uuid::new_v4();
     let (row, victims) = incident_rows(incident_id, principal.account_id, &incident, &envelope)?;
-    let received_at = conn
+    let converted = conn
         .transaction(async |conn| {
             let received_at = db::incidents::insert(conn, row, victims).await?;
+            // Another conversion committed since the read above: this one's incident goes.
             if db::intake::mark_converted(conn, id, incident_id, principal.now).await? == 0 {
-                return Err(diesel::result::Error::NotFound);
+                return Err(diesel::result::Error::RollbackTransaction);
             }
             db::dcf::copy_to_incident(conn, id, incident_id).await?;
             for (action, resource, rid) in [("incident.create", "incident", incident_id), ("intake.convert", "intake", id)] {
@@ -113,7 +114,11 @@ pub async fn convert_intake(
             }
             Ok::<_, diesel::result::Error>(received_at)
         })
-        .await?;
+        .await;
+    let received_at = match converted {
+        Err(diesel::result::Error::RollbackTransaction) => return Err(ApiError::Conflict(crate::error::Conflict::AlreadyConverted)),
+        other => other?,
+    };
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/v1/incidents/{incident_id}")))
         .json(IncidentCreated {

@@ -56,6 +56,10 @@ pub async fn update_intake(
     let conn: &mut AsyncPgConnection = &mut pooled;
     let row = conn
         .transaction(async |conn| {
+            // Read under the row lock: a conversion committing meanwhile is seen, not overwritten.
+            if !db::intake::lock(conn, id).await? {
+                return Ok(None);
+            }
             let Some(current) = db::intake::get(conn, id).await? else {
                 return Ok(None);
             };
