@@ -40,6 +40,10 @@ pub enum ApiError {
     OriginNotAllowed,
     #[error("{}", .0.detail())]
     Conflict(Conflict),
+    /// A move its record's lifecycle does not allow from where it stands (409); `allowed` lists
+    /// the statuses it may move to (empty when it can no longer move).
+    #[error("a record that is `{from}` cannot move to `{to}`; it may move to: {}", if allowed.is_empty() { "nothing (it is final)".to_string() } else { allowed.join(", ") })]
+    IllegalTransition { from: String, to: String, allowed: Vec<String> },
     #[error("cross-origin requests are not allowed")]
     CrossOriginForbidden,
     /// A rate limit refused the request; `Retry-After` says when to try again.
@@ -106,6 +110,7 @@ impl ApiError {
             ApiError::IdempotencyKeyReused => "idempotency_key_reused",
             ApiError::OriginNotAllowed => "origin_not_allowed",
             ApiError::Conflict(conflict) => conflict.code(),
+            ApiError::IllegalTransition { .. } => "illegal_transition",
             ApiError::CrossOriginForbidden => "cross_origin_forbidden",
             ApiError::RateLimited { .. } => "rate_limited",
             ApiError::Unavailable => "unavailable",
@@ -203,6 +208,9 @@ pub struct Problem {
     /// Every broken rule, for 400 and 422.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<ValidationError>>,
+    /// With `illegal_transition` (409): the statuses the record may move to from where it stands.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed: Option<Vec<String>>,
 }
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
@@ -216,7 +224,7 @@ impl ResponseError for ApiError {
             ApiError::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::OriginNotAllowed | ApiError::CrossOriginForbidden => StatusCode::FORBIDDEN,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Conflict(_) | ApiError::IllegalTransition { .. } => StatusCode::CONFLICT,
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Unauthenticated => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden | ApiError::NotYours(_) => StatusCode::FORBIDDEN,
@@ -271,6 +279,10 @@ impl ResponseError for ApiError {
             code: self.code().to_string(),
             detail,
             errors,
+            allowed: match self {
+                ApiError::IllegalTransition { allowed, .. } => Some(allowed.as_slice()),
+                _ => None,
+            },
         };
         let mut response = HttpResponse::build(status);
         response.content_type(PROBLEM_JSON);
@@ -316,4 +328,6 @@ struct Body<'a> {
     detail: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     errors: Option<Errors<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    allowed: Option<&'a [String]>,
 }

@@ -87,7 +87,7 @@ pub async fn gap_facts(
         referrals: store::referral_counts(conn, from, to)
             .await?
             .into_iter()
-            .map(|r| analysis::ReferralCount { town: r.town, category: r.category, outcome: r.outcome, n: r.n })
+            .map(|r| analysis::ReferralCount { town: r.town, category: r.category, status: r.status, decline_reason: r.decline_reason, n: r.n })
             .collect(),
         funding: store::funding_amounts(conn, from, to)
             .await?

@@ -5,6 +5,8 @@ use beacon_core::directory::gaps::{
     analyse, below_state_rate, concentrated, period, Demand, FundingAmount, GapFacts, GapFlagCode, GapReport, GapRow, GapService,
     ReferralCount, Severity, BELOW_STATE_RATE, CONCENTRATION,
 };
+use beacon_core::directory::lifecycle::from_outcome;
+use beacon_core::reference::codes::CodeList;
 use beacon_core::reference::regions::RegionType;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
@@ -94,20 +96,23 @@ fn a_region_far_under_the_state_rate_is_flagged_with_both_rates() {
     assert!(report.state_rate_per_100k["shelter"].is_some_and(|r| r > 0.0));
 }
 
+/// Referrals counted by status and reason, given as the outcome codes that spell both.
+fn referral(town: &str, category: &str, outcome: &str, n: i64) -> ReferralCount {
+    let (status, reason) = from_outcome(outcome).unwrap();
+    ReferralCount { town: town.into(), category: category.into(), status: status.code().into(), decline_reason: reason.map(|r| r.code().into()), n }
+}
+
 fn with_referrals(outcomes: &[(&str, i64)]) -> GapReport {
     let mut f = facts(vec![shelter(1, "Hartford")]);
-    f.referrals = outcomes
-        .iter()
-        .map(|(outcome, n)| ReferralCount { town: "West Hartford".into(), category: "shelter".into(), outcome: (*outcome).into(), n: *n })
-        .collect();
+    f.referrals = outcomes.iter().map(|(outcome, n)| referral("West Hartford", "shelter", outcome, *n)).collect();
     analyse(&f)
 }
 
 #[test]
 fn demand_exceeds_capacity_from_the_first_referral_declined_for_capacity() {
-    let none = with_referrals(&[("accepted", 4), ("declined_eligibility", 2)]);
+    let none = with_referrals(&[("accepted", 4), ("declined_eligibility", 2), ("pending", 1)]);
     assert!(flags(row(&none, "Hartford", "shelter")).is_empty());
-    assert_eq!(row(&none, "Hartford", "shelter").demand_referrals, 6);
+    assert_eq!(row(&none, "Hartford", "shelter").demand_referrals, 7);
     let one = with_referrals(&[("declined_capacity", 1)]);
     let r = row(&one, "Hartford", "shelter");
     assert_eq!((flags(r), r.unmet_demand), (vec![GapFlagCode::DemandExceedsCapacity], 1));
@@ -174,7 +179,7 @@ fn the_period_defaults_to_the_year_before_today_and_must_be_in_order() {
 #[test]
 fn a_row_is_as_severe_as_its_worst_flag() {
     let mut f = facts(vec![shelter(1, "Hartford"), GapService { vetted: false, stale: true, ..shelter(2, "Tolland") }]);
-    f.referrals = vec![ReferralCount { town: "Enfield".into(), category: "legal".into(), outcome: "declined_capacity".into(), n: 1 }];
+    f.referrals = vec![referral("Enfield", "legal", "declined_capacity", 1)];
     let report = analyse(&f);
     assert_eq!(row(&report, "Hartford", "shelter").severity(), Severity::None);
     assert_eq!(row(&report, "Tolland", "shelter").severity(), Severity::Missing);

@@ -92,7 +92,7 @@ fn codes_come_from_the_published_lists() {
     assert_eq!(errors(json!({"populations": ["kids"]})), one("/populations/0", "unknown_code"));
     assert_eq!(errors(json!({"phones": [{"number": "+18605550100", "type": "pigeon"}]})), one("/phones/0/type", "unknown_code"));
     let names: Vec<&str> = all_lists().iter().map(|(n, _)| *n).collect();
-    for list in ["service_status", "organization_status", "served_population", "verification_method", "phone_type", "referral_outcome"] {
+    for list in ["service_status", "organization_status", "served_population", "verification_method", "phone_type", "referral_status", "referral_decline_reason"] {
         assert!(names.contains(&list), "{list} is published by GET /v1/codes");
     }
 }

@@ -4,7 +4,7 @@
 //! and referrals: worked examples checked by hand, and the rule that no count
 //! from 1 to k − 1 is shown anywhere.
 
-use beacon_core::directory::codes::ReferralOutcome;
+use beacon_core::directory::codes::ReferralStatus;
 use beacon_core::directory::gaps::{GapFlag, GapFlagCode, GapReport, GapRow};
 use beacon_core::stats::annual::{coordinator_report, ReportInput};
 use beacon_core::stats::query::GroupCount;
@@ -209,10 +209,10 @@ fn training_is_counted_by_agency_population_and_lateness_together() {
 fn referral_medians_come_only_from_shown_cells() {
     let facts = SectionFacts {
         referrals: vec![
-            OutcomeCount { outcome: ReferralOutcome::Pending, n: 14, median_days: None },
-            OutcomeCount { outcome: ReferralOutcome::Accepted, n: 25, median_days: Some(4.5) },
-            OutcomeCount { outcome: ReferralOutcome::DeclinedCapacity, n: 4, median_days: Some(9.0) },
-            OutcomeCount { outcome: ReferralOutcome::Withdrawn, n: 12, median_days: Some(2.0) },
+            OutcomeCount { outcome: ReferralStatus::Sent, n: 14, median_days: None },
+            OutcomeCount { outcome: ReferralStatus::Accepted, n: 25, median_days: Some(4.5) },
+            OutcomeCount { outcome: ReferralStatus::Declined, n: 4, median_days: Some(9.0) },
+            OutcomeCount { outcome: ReferralStatus::Withdrawn, n: 12, median_days: Some(2.0) },
         ],
         ..SectionFacts::default()
     };
@@ -224,11 +224,12 @@ fn referral_medians_come_only_from_shown_cells() {
         .map(|m| (beacon_core::reference::codes::CodeList::code(m.outcome), m.days))
         .collect();
     assert_eq!(median["accepted"], Some(4.5));
-    assert_eq!(median["declined_capacity"], None, "4 is withheld");
-    assert_eq!(median["declined_eligibility"], None, "none declined: no median");
-    assert!(!median.contains_key("pending"));
-    // The declined-for-capacity count (4) is withheld, and its complement too.
-    assert_eq!(s.table.cell(&[2]), Some(Cell::withheld()));
+    assert_eq!(median["declined"], None, "4 is withheld");
+    assert_eq!(median["closed"], None, "none closed: no median");
+    assert!(!median.contains_key("sent"), "a sent referral has no answer to time");
+    assert!(!median.contains_key("withdrawn"), "a withdrawal is not the provider's answer");
+    // The declined count (4) is withheld, and its complement too.
+    assert_eq!(s.table.cell(&[3]), Some(Cell::withheld()));
     assert!(s.table.withheld().len() >= 2);
 }
 

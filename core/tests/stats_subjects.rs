@@ -175,13 +175,14 @@ fn intake_concern_types_are_multi_valued() {
 #[test]
 fn referrals_count_by_outcome_and_service() {
     let q = parse(Subject::Referrals, &[("period", "2026"), ("group_by", "outcome,month"), ("internal", "true"), ("reason", REASON)]).unwrap();
-    let rows = vec![row(&["accepted", "2026-03"], None, 7, 0), row(&["declined_capacity", "2026-03"], None, 2, 0)];
+    let rows = vec![row(&["accepted", "2026-03"], None, 7, 0), row(&["declined", "2026-03"], None, 2, 0)];
     let out = build(&q, &rows, &Policy::internal()).unwrap();
     let t = &out.tables[0].table;
     assert_eq!(out.tables[0].counts, "referrals");
     assert_eq!(at(t, &["accepted", "2026-03"]), Some(7));
-    assert_eq!(at(t, &["declined_capacity", "2026-03"]), Some(2));
+    assert_eq!(at(t, &["declined", "2026-03"]), Some(2));
     assert_eq!(at(t, &["withdrawn", "2026-03"]), Some(0));
+    assert_eq!(at(t, &["service_started", "2026-03"]), Some(0), "every lifecycle status is a category");
 }
 
 /// A subject, its parameters, and the error expected: its path and code.

@@ -151,6 +151,15 @@ impl TestApp {
         Ok(issued.secret)
     }
 
+    /// A `provider` key of account `account`, answering the referrals made to the directory
+    /// organization `organization` (as `beacon keys create --role provider --organization`).
+    pub async fn provider(&self, account: &str, organization: uuid::Uuid) -> Result<String> {
+        let mut conn = self.conn().await?;
+        let issued = keys::issue(&mut conn, account, Role::Provider, &[]).await?;
+        beacon_api::db::directory::set_account_organization(&mut conn, issued.account_id, Some(organization)).await?;
+        Ok(issued.secret)
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }

@@ -32,7 +32,7 @@ fn usage(errors: &[ValidationError]) -> String {
 pub(super) async fn run(command: KeysCommand, now: DateTime<Utc>) -> Result<(), CliError> {
     let mut conn = connection().await?;
     match command {
-        KeysCommand::Create { account, role, origins, expires_in_days, agency } => {
+        KeysCommand::Create { account, role, origins, expires_in_days, agency, organization } => {
             let agency = agency
                 .map(|a| {
                     a.parse::<beacon_core::reference::codes::Agency>()
@@ -40,6 +40,14 @@ pub(super) async fn run(command: KeysCommand, now: DateTime<Utc>) -> Result<(), 
                 })
                 .transpose()?;
             let role: Role = role.parse().map_err(CliError::Usage)?;
+            if organization.is_some() && role != Role::Provider {
+                return Err(CliError::Usage("--organization binds only a provider key (--role provider)".into()));
+            }
+            if let Some(org) = organization {
+                if db::directory::get_organization(&mut conn, org).await?.is_none() {
+                    return Err(CliError::Usage(format!("--organization {org}: no directory organization has this id")));
+                }
+            }
             let expires_at = expires_in_days.map(|d| now + chrono::Duration::days(i64::from(d)));
             let key = NewKey { account: &account, role, origins: &origins, expires_at };
             let checked = check_new_key(&key, now).map_err(|errors| CliError::Usage(usage(&errors)))?;
@@ -47,6 +55,9 @@ pub(super) async fn run(command: KeysCommand, now: DateTime<Utc>) -> Result<(), 
             let issued = keys::issue_expiring(&mut conn, account, role, &checked.origins, checked.expires_at).await?;
             if let Some(agency) = agency {
                 db::training::set_account_agency(&mut conn, issued.account_id, Some(&agency.to_string())).await?;
+            }
+            if let Some(org) = organization {
+                db::directory::set_account_organization(&mut conn, issued.account_id, Some(org)).await?;
             }
             audit::append(&mut conn, audit::Event::cli(now, "key.create", "api_key", Some(issued.key_id.to_string()))).await?;
             println!(

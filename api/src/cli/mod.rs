@@ -121,6 +121,10 @@ pub enum KeysCommand {
         /// reporter's workforce and training records to that agency.
         #[arg(long)]
         agency: Option<String>,
+        /// The directory organization (its id) a `provider` key answers referrals for; only
+        /// with `--role provider`.
+        #[arg(long)]
+        organization: Option<uuid::Uuid>,
     },
     /// List every key (never the key itself).
     List,

@@ -56,9 +56,8 @@ pub async fn intake_minors(conn: &mut AsyncPgConnection, from: NaiveDate, to: Na
     .await
 }
 
-/// Referrals made `from..=to` with one outcome, and the median days from
-/// the referral to the day its outcome was last recorded (`null` while
-/// pending).
+/// Referrals made `from..=to` now in one lifecycle status, and the median days from sending to
+/// the provider's answer (accepted or declined) among those answered (`null` when none was).
 #[derive(Debug, QueryableByName)]
 pub struct OutcomeRow {
     #[diesel(sql_type = Text)]
@@ -71,9 +70,9 @@ pub struct OutcomeRow {
 
 pub async fn referral_outcomes(conn: &mut AsyncPgConnection, from: NaiveDate, to: NaiveDate) -> diesel::QueryResult<Vec<OutcomeRow>> {
     diesel::sql_query(
-        "SELECT outcome, count(*) AS n, \
-                CASE WHEN outcome = 'pending' THEN NULL ELSE percentile_cont(0.5) WITHIN GROUP \
-                  (ORDER BY ((updated_at AT TIME ZONE 'America/New_York')::date - referred_on)) END AS median_days \
+        "SELECT status AS outcome, count(*) AS n, \
+                round((percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM \
+                  (COALESCE(accepted_at, declined_at) - sent_at)) / 86400))::numeric, 1)::float8 AS median_days \
          FROM directory_referrals WHERE referred_on BETWEEN $1 AND $2 GROUP BY 1",
     )
     .bind::<Date, _>(from)

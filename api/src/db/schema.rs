@@ -8,6 +8,9 @@ diesel::table! {
         created_at -> Timestamptz,
         /// The Foundation agency code the account reports for (training migration).
         agency -> Nullable<Text>,
+        /// The directory organization a `provider` key of the account answers for (migration
+        /// 2026-12-04-000023_referral_lifecycle).
+        directory_organization_id -> Nullable<Uuid>,
     }
 }
 
@@ -377,10 +380,18 @@ diesel::table! {
         category -> Text,
         town -> Text,
         referred_on -> Date,
-        outcome -> Text,
         account_id -> Uuid,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        // The lifecycle (migration 2026-12-04-000023_referral_lifecycle).
+        status -> Text,
+        decline_reason -> Nullable<Text>,
+        sent_at -> Nullable<Timestamptz>,
+        accepted_at -> Nullable<Timestamptz>,
+        declined_at -> Nullable<Timestamptz>,
+        service_started_at -> Nullable<Timestamptz>,
+        closed_at -> Nullable<Timestamptz>,
+        withdrawn_at -> Nullable<Timestamptz>,
     }
 }
 

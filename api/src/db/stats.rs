@@ -307,7 +307,7 @@ fn key_expression(g: GroupBy, subject: Subject) -> String {
         GroupBy::Outcome if subject == Subject::DcfResponses => {
             format!("COALESCE(dcf_minors.response, '{}')", beacon_core::stats::query::NO_DCF_RESPONSE)
         }
-        GroupBy::Outcome => "directory_referrals.outcome".into(),
+        GroupBy::Outcome => "directory_referrals.status".into(),
         // One row per category the record has (see `counts`).
         GroupBy::TraffickingType | GroupBy::ConcernType => "mv.category".into(),
         // Regions are derived from the town by core, so that every geography

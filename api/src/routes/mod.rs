@@ -88,7 +88,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(directory::due::verifications_due)
                 .service(directory::gaps::gaps)
                 .service(directory::referrals::create_referral)
-                .service(directory::referrals::update_referral)
+                .service(directory::referrals::transition_referral)
                 .service(directory::referrals::list_referrals)
                 .service(directory::import::import)
                 .service(directory::export::export)

@@ -72,14 +72,28 @@ code_list!(
 );
 
 code_list!(
-    /// What came of a referral. `declined_capacity` is the unmet demand the gap analysis counts.
-    ReferralOutcome, "referral_outcome" {
-        Pending => "pending", "Pending";
-        Accepted => "accepted", "Accepted";
-        DeclinedCapacity => "declined_capacity", "Declined: no capacity";
-        DeclinedEligibility => "declined_eligibility", "Declined: not eligible";
-        DeclinedOther => "declined_other", "Declined: other reason";
-        Withdrawn => "withdrawn", "Withdrawn";
+    /// Where a referral stands in its lifecycle (`beacon_core::directory::lifecycle`): proposed by
+    /// the referrer, sent to the provider, answered by the provider (accepted or declined), service
+    /// started, closed; or withdrawn by the referrer while it is open. `declined` with reason
+    /// `capacity` is the unmet demand the gap analysis counts.
+    ReferralStatus, "referral_status" {
+        Proposed => "proposed", "Proposed";
+        Sent => "sent", "Sent to the provider";
+        Accepted => "accepted", "Accepted by the provider";
+        Declined => "declined", "Declined by the provider";
+        ServiceStarted => "service_started", "Service started";
+        Closed => "closed", "Closed";
+        Withdrawn => "withdrawn", "Withdrawn by the referrer";
+    }
+);
+
+code_list!(
+    /// Why a provider declined a referral.
+    DeclineReason, "referral_decline_reason" {
+        Capacity => "capacity", "No capacity";
+        Eligibility => "eligibility", "Not eligible";
+        ClientDeclined => "client_declined", "The person declined";
+        Other => "other", "Other reason";
     }
 );
 
@@ -91,6 +105,7 @@ pub fn directory_lists() -> Vec<(&'static str, Vec<CodeEntry>)> {
         (ServedPopulation::NAME, ServedPopulation::entries()),
         (VerificationMethod::NAME, VerificationMethod::entries()),
         (PhoneType::NAME, PhoneType::entries()),
-        (ReferralOutcome::NAME, ReferralOutcome::entries()),
+        (ReferralStatus::NAME, ReferralStatus::entries()),
+        (DeclineReason::NAME, DeclineReason::entries()),
     ]
 }

@@ -6,7 +6,7 @@
 //! row per region × service category, each flag with its reason in words. Every threshold is a
 //! named constant here, so the numbers in the reasons and in the tests are the same numbers.
 
-use super::codes::ReferralOutcome;
+use super::codes::{DeclineReason, ReferralStatus};
 use crate::reference::codes::{CodeList, Service as Category};
 use crate::reference::geo::towns;
 use crate::reference::regions::RegionType;
@@ -167,13 +167,23 @@ pub struct Demand {
     pub n: i64,
 }
 
-/// Referrals made in the period by town, category and outcome.
+/// Referrals made in the period by town, category, lifecycle status and decline reason.
 #[derive(Debug, Clone)]
 pub struct ReferralCount {
     pub town: String,
     pub category: String,
-    pub outcome: String,
+    /// A code of the list `referral_status`.
+    pub status: String,
+    /// A code of the list `referral_decline_reason`, for a declined referral.
+    pub decline_reason: Option<String>,
     pub n: i64,
+}
+
+impl ReferralCount {
+    /// Declined by the provider for lack of capacity: unmet demand.
+    pub fn declined_for_capacity(&self) -> bool {
+        self.status == ReferralStatus::Declined.code() && self.decline_reason.as_deref() == Some(DeclineReason::Capacity.code())
+    }
 }
 
 /// A known amount of funding of a service whose period overlaps the analysis period.
@@ -279,7 +289,7 @@ pub fn analyse(facts: &GapFacts) -> GapReport {
         let Some(region) = region_of_town.get(r.town.as_str()) else { continue };
         let key = (region.clone(), r.category.clone());
         *referred.entry(key.clone()).or_default() += r.n;
-        if r.outcome == ReferralOutcome::DeclinedCapacity.code() {
+        if r.declined_for_capacity() {
             *declined.entry(key).or_default() += r.n;
         }
     }

@@ -8,6 +8,7 @@
 
 pub mod codes;
 pub mod gaps;
+pub mod lifecycle;
 pub mod location;
 pub mod organization;
 pub mod referral;
@@ -15,5 +16,5 @@ pub mod search;
 pub mod service;
 pub mod vetting;
 
-pub use codes::{OrganizationStatus, PhoneType, ReferralOutcome, ServedPopulation, ServiceStatus, VerificationMethod};
+pub use codes::{OrganizationStatus, PhoneType, DeclineReason, ReferralStatus, ServedPopulation, ServiceStatus, VerificationMethod};
 pub use service::ServiceVerdict;

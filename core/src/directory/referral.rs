@@ -1,9 +1,11 @@
-//! Referrals: a person sent to a directory service, and what came of it. They carry no personal
-//! information — the town the person is in, the service category and the outcome — and feed the
+//! Referrals: a person sent to a directory service, and what came of it (its lifecycle is
+//! `super::lifecycle`). They carry no personal information — the town the person is in, the
+//! service category and the status — and feed the
 //! gap analysis: every referral is demand, and one declined for capacity is unmet demand (the
 //! coordinator shall "evaluate the availability of such services", Sec. 1(e)).
 
-use super::codes::ReferralOutcome;
+use super::codes::ReferralStatus;
+use super::lifecycle::INITIAL;
 use crate::fields;
 use crate::reference::codes::Service as Category;
 use crate::{ErrorCode, ValidationError};
@@ -23,18 +25,11 @@ pub struct ReferralInput {
     pub town: String,
     /// `YYYY-MM-DD`, not in the future.
     pub referred_on: String,
-    /// `pending` (default) or another code of the list `referral_outcome`.
+    /// `sent` (default: the referrer has contacted the provider) or `proposed` (recommended, not
+    /// yet sent). Every later status is reached by a transition, the provider's answers by the
+    /// provider's own key.
     #[serde(default)]
-    pub outcome: Option<String>,
-}
-
-/// A referral's new outcome.
-#[derive(Debug, Clone, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct OutcomeUpdate {
-    /// A code of the list `referral_outcome`.
-    pub outcome: String,
+    pub status: Option<String>,
 }
 
 /// A referral that keeps every rule that needs nothing stored.
@@ -44,7 +39,7 @@ pub struct Referral {
     pub category: Category,
     pub town: String,
     pub referred_on: NaiveDate,
-    pub outcome: ReferralOutcome,
+    pub status: ReferralStatus,
 }
 
 /// Every rule of a referral as of `today`; `offered` is the categories of the service it names,
@@ -57,7 +52,14 @@ pub fn check(input: &ReferralInput, today: NaiveDate, offered: Option<&[Category
     if referred_on.is_some_and(|d| d > today) {
         errors.push(ValidationError::new("/referred_on", ErrorCode::FutureDate, "Must not be after today."));
     }
-    let outcome = outcome("/outcome", input.outcome.as_deref().unwrap_or("pending"), &mut errors);
+    let status = fields::code::<ReferralStatus>("/status", input.status.as_deref().unwrap_or("sent"), &mut errors)
+        .filter(|s| {
+            let initial = INITIAL.contains(s);
+            if !initial {
+                errors.push(ValidationError::new("/status", ErrorCode::NotAllowed, "A referral starts proposed or sent; later statuses are transitions."));
+            }
+            initial
+        });
     match offered {
         None => errors.push(ValidationError::new("/service_id", ErrorCode::UnknownCode, "No directory service has this id.")),
         Some(offered) => {
@@ -66,13 +68,8 @@ pub fn check(input: &ReferralInput, today: NaiveDate, offered: Option<&[Category
             }
         }
     }
-    let (Some(category), Some(town), Some(referred_on), Some(outcome), true) = (category, town, referred_on, outcome, errors.is_empty()) else {
+    let (Some(category), Some(town), Some(referred_on), Some(status), true) = (category, town, referred_on, status, errors.is_empty()) else {
         return Err(errors);
     };
-    Ok(Referral { service_id: input.service_id, category, town, referred_on, outcome })
-}
-
-/// An outcome code at `path`.
-pub fn outcome(path: &str, value: &str, errors: &mut Vec<ValidationError>) -> Option<ReferralOutcome> {
-    fields::code::<ReferralOutcome>(path, value, errors)
+    Ok(Referral { service_id: input.service_id, category, town, referred_on, status })
 }

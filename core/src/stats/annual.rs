@@ -307,13 +307,14 @@ const SECTION_DEFINITIONS: [Definition; 9] = [
     },
     Definition {
         term: "Referral outcome",
-        meaning: "What came of a referral to a directory service made in the year: pending, accepted, declined \
-                  (no capacity, not eligible, other reason) or withdrawn.",
+        meaning: "Where a referral to a directory service made in the year stands: proposed, sent to the \
+                  provider, accepted or declined by the provider (no capacity, not eligible, the person declined, \
+                  other reason), service started, closed, or withdrawn by the referrer.",
     },
     Definition {
         term: "Days to outcome",
-        meaning: "From the day of the referral to the day its outcome was last recorded; the median is given only \
-                  for an outcome whose count is shown.",
+        meaning: "From the referral's sending to the provider's answer (accepted or declined); the median is \
+                  given only for a status whose count is shown.",
     },
 ];
 
@@ -338,7 +339,8 @@ fn section_unknowns(facts: &SectionFacts) -> Vec<String> {
         "Whether a completion was late is published by agency alone; it is not audited against the status tables \
          for bounds (a late completion is always by someone trained)."
             .to_string(),
-        "Days to outcome run to the day an outcome was last recorded, which may be later than the day it happened."
+        "For referrals recorded before providers answered in Beacon, days to outcome run to the day the outcome \
+         was last recorded, which may be later than the day it happened."
             .to_string(),
         "The gap map counts providers listed in the directory; services that are not listed are not counted.".to_string(),
     ];

@@ -13,7 +13,7 @@
 use super::disclosure::{publish, suppress_together, DisclosureError, Policy, PolicyError, SuppressedTable};
 use super::period::{Audience, Period};
 use super::table::{Dimension, Table, TableError};
-use crate::directory::ReferralOutcome;
+use crate::directory::ReferralStatus;
 use crate::intake::status::IntakeStatus;
 use crate::training::{ComplianceStatus, Population};
 use crate::reference::codes::{Agency, AgeGroup, Citizenship, CodeList, ConcernType, IncidentStatus, Service, Sex, TraffickingType, Venue};
@@ -750,7 +750,7 @@ fn key_labels(g: GroupBy, subject: Subject, period: &Period, seen: &[&str]) -> V
             .map(|v| v.code().to_string())
             .chain(std::iter::once(NO_DCF_RESPONSE.to_string()))
             .collect(),
-        GroupBy::Outcome => ReferralOutcome::ALL.iter().map(|v| v.code().to_string()).collect(),
+        GroupBy::Outcome => ReferralStatus::ALL.iter().map(|v| v.code().to_string()).collect(),
         GroupBy::Partner | GroupBy::Agency => {
             let mut names: Vec<String> = seen.iter().map(|s| s.to_string()).collect();
             names.sort();

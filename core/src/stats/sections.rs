@@ -10,7 +10,8 @@
 use super::derived;
 use super::disclosure::{publish, recoverable_cells, suppress, suppress_together, Cell, DisclosureError, Policy, SuppressedTable};
 use super::table::{is_margin, Dimension, Table, TableError};
-use crate::directory::codes::ReferralOutcome;
+use crate::directory::codes::ReferralStatus;
+use crate::directory::lifecycle;
 use crate::directory::gaps::{GapFlagCode, GapReport, Severity};
 use crate::reference::codes::{Agency, CodeList, Service};
 use crate::training::{completed_late, compliance, Completion, ComplianceStatus, Person, Population};
@@ -95,11 +96,11 @@ pub struct StaffMember {
     pub completions: Vec<Completion>,
 }
 
-/// Referrals made in the year with one outcome, and the median days from
-/// referral to the day the outcome was recorded (none while pending).
+/// Referrals made in the year now in one lifecycle status, and the median days from sending
+/// to the provider's answer (accepted or declined) among those answered.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct OutcomeCount {
-    pub outcome: ReferralOutcome,
+    pub outcome: ReferralStatus,
     pub n: u64,
     pub median_days: Option<f64>,
 }
@@ -228,17 +229,18 @@ pub struct ReferralsSection {
     pub basis: &'static str,
     pub k: Option<u64>,
     pub rule: String,
-    /// Referrals made in the year by outcome.
+    /// Referrals made in the year by lifecycle status.
     pub table: SuppressedTable,
-    /// Per outcome other than pending: median days to outcome, `null` where
-    /// the outcome's count is withheld (or zero).
+    /// Per status a provider's answer leads to (accepted, declined, service started, closed): the
+    /// median days from sending to the answer, `null` where the status's count is withheld (or
+    /// zero).
     pub median_days: Vec<MedianDays>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MedianDays {
-    pub outcome: ReferralOutcome,
+    pub outcome: ReferralStatus,
     pub days: Option<f64>,
 }
 
@@ -487,18 +489,18 @@ fn funding(facts: &SectionFacts) -> FundingSummary {
     }
 }
 
-/// Referrals of the year by outcome, with the median days to each outcome
-/// where its count is shown.
+/// Referrals of the year by lifecycle status, with the median days to the provider's answer
+/// where the status's count is shown.
 pub fn referrals_section(facts: &SectionFacts, policy: &Policy) -> Result<ReferralsSection, SectionError> {
-    let outcomes = ReferralOutcome::ALL;
+    let outcomes = ReferralStatus::ALL;
     let dim = Dimension::new("outcome", outcomes.iter().map(|o| o.label()))?;
-    let count_of = |o: ReferralOutcome| facts.referrals.iter().filter(|r| r.outcome == o).map(|r| r.n).sum::<u64>();
+    let count_of = |o: ReferralStatus| facts.referrals.iter().filter(|r| r.outcome == o).map(|r| r.n).sum::<u64>();
     let table = Table::new("referrals by outcome", vec![dim], outcomes.iter().enumerate().map(|(i, o)| (vec![i], count_of(*o))))?;
     let table = suppress(&table, policy);
     let median_days = outcomes
         .iter()
         .enumerate()
-        .filter(|(_, o)| **o != ReferralOutcome::Pending)
+        .filter(|(_, o)| lifecycle::answered(**o))
         .map(|(i, o)| {
             let cell = table.cell(&[i]).unwrap_or_else(Cell::withheld);
             let median = facts.referrals.iter().find(|r| r.outcome == *o).and_then(|r| r.median_days);

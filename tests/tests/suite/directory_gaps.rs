@@ -69,6 +69,8 @@ async fn referrals_declined_for_capacity_funding_concentration_and_stale_verific
     // Referrals from Bridgeport-region towns: two declined for capacity, one
     // accepted, one declined for eligibility; one outside the period.
     let reporter = app.key("Agency", Role::Reporter).await.unwrap();
+    // The provider answers its referrals with its own key.
+    let provider = app.provider("Bridgeport shelter staff", org_id.parse().unwrap()).await.unwrap();
     let mut ids = Vec::new();
     for (town, outcome, on) in [
         ("bridgeport", "declined_capacity", "2026-05-02"),
@@ -78,14 +80,25 @@ async fn referrals_declined_for_capacity_funding_concentration_and_stale_verific
         ("Bridgeport", "declined_capacity", "2025-05-05"),
     ] {
         let (s, _, r) = post(&app, "/v1/directory/referrals", &reporter,
-            json!({"service_id": bridgeport, "category": "shelter", "town": town, "referred_on": on, "outcome": outcome})).await;
+            json!({"service_id": bridgeport, "category": "shelter", "town": town, "referred_on": on})).await;
         assert_eq!(s, 201, "{r}");
         assert!(r.get("name").is_none() && r.get("address").is_none(), "a referral holds no personal information: {r}");
-        ids.push(r["id"].as_str().unwrap().to_string());
+        let id = r["id"].as_str().unwrap().to_string();
+        let answer = match outcome {
+            "accepted" => Some(json!({"to": "accepted"})),
+            "declined_capacity" => Some(json!({"to": "declined", "reason": "capacity"})),
+            "declined_eligibility" => Some(json!({"to": "declined", "reason": "eligibility"})),
+            _ => None,
+        };
+        if let Some(answer) = answer {
+            let (s, _, r) = post(&app, &format!("/v1/directory/referrals/{id}/transitions"), &provider, answer).await;
+            assert_eq!(s, 200, "{r}");
+        }
+        ids.push(id);
     }
-    // The pending one is declined for capacity later.
-    let (s, _, r) = patch(&app, &format!("/v1/directory/referrals/{}", ids[1]), &reporter, None, json!({"outcome": "declined_capacity"})).await;
-    assert_eq!((s, r["outcome"].as_str()), (200, Some("declined_capacity")), "{r}");
+    // The one still sent is declined for capacity later.
+    let (s, _, r) = post(&app, &format!("/v1/directory/referrals/{}/transitions", ids[1]), &provider, json!({"to": "declined", "reason": "capacity"})).await;
+    assert_eq!((s, r["status"].as_str(), r["decline_reason"].as_str()), (200, Some("declined"), Some("capacity")), "{r}");
 
     let (s, _, report) = status_and_json(app.get("/v1/directory/gaps?region_type=planning_region&from=2026-01-01&to=2026-06-15", &key).await.unwrap()).await;
     assert_eq!(s, 200, "{report}");
@@ -159,30 +172,31 @@ async fn referrals_are_checked_scoped_to_their_account_and_listed() {
     let reporter = app.reporter("Agency A", "dcf").await.unwrap();
     let other = app.reporter("Agency B", "dcf").await.unwrap();
     let (s, _, p) = post(&app, "/v1/directory/referrals", &reporter,
-        json!({"service_id": shelter, "category": "legal", "town": "Gotham", "referred_on": "2026-06-16", "outcome": "lost"})).await;
+        json!({"service_id": shelter, "category": "legal", "town": "Gotham", "referred_on": "2026-06-16", "status": "lost"})).await;
     assert_eq!(s, 422, "{p}");
     let paths: Vec<&str> = p["errors"].as_array().unwrap().iter().map(|e| e["path"].as_str().unwrap()).collect();
-    assert_eq!(paths, ["/town", "/referred_on", "/outcome", "/category"], "{p}");
+    assert_eq!(paths, ["/town", "/referred_on", "/status", "/category"], "{p}");
     let (s, _, p) = post(&app, "/v1/directory/referrals", &reporter,
         json!({"service_id": uuid::Uuid::new_v4(), "category": "shelter", "town": "Hartford", "referred_on": "2026-06-01", "name": "Jane"})).await;
     assert_eq!((s, p["errors"][0]["code"].as_str()), (422, Some("unknown_field")), "no field for a name: {p}");
     let (s, _, mine) = post(&app, "/v1/directory/referrals", &reporter,
         json!({"service_id": shelter, "category": "shelter", "town": "Hartford", "referred_on": "2026-06-01"})).await;
-    assert_eq!((s, mine["outcome"].as_str()), (201, Some("pending")), "{mine}");
+    assert_eq!((s, mine["status"].as_str()), (201, Some("sent")), "{mine}");
     let id = mine["id"].as_str().unwrap();
     // Another account cannot see or change it.
-    let (s, _, _) = patch(&app, &format!("/v1/directory/referrals/{id}"), &other, None, json!({"outcome": "accepted"})).await;
+    let (s, _, _) = post(&app, &format!("/v1/directory/referrals/{id}/transitions"), &other, json!({"to": "withdrawn"})).await;
     assert_eq!(s, 404);
     let (_, _, list) = status_and_json(app.get("/v1/directory/referrals", &other).await.unwrap()).await;
     assert_eq!(list["total_items"], 0);
     let (_, _, list) = status_and_json(app.get("/v1/directory/referrals", &reporter).await.unwrap()).await;
     assert_eq!(list["total_items"], 1);
-    let (s, _, list) = status_and_json(app.get(&format!("/v1/directory/referrals?service_id={shelter}&outcome=pending&from=2026-01-01&to=2026-06-15"), &key).await.unwrap()).await;
+    let (s, _, list) = status_and_json(app.get(&format!("/v1/directory/referrals?service_id={shelter}&status=sent&from=2026-01-01&to=2026-06-15"), &key).await.unwrap()).await;
     assert_eq!((s, list["total_items"].as_i64()), (200, Some(1)), "{list}");
-    let (s, _, _) = status_and_json(app.get("/v1/directory/referrals?outcome=lost", &key).await.unwrap()).await;
+    let (s, _, _) = status_and_json(app.get("/v1/directory/referrals?status=lost", &key).await.unwrap()).await;
     assert_eq!(s, 400);
-    let (s, _, r) = patch(&app, &format!("/v1/directory/referrals/{id}"), &key, None, json!({"outcome": "accepted"})).await;
-    assert_eq!((s, r["outcome"].as_str()), (200, Some("accepted")));
+    // The coordinator's office may withdraw any referral.
+    let (s, _, r) = post(&app, &format!("/v1/directory/referrals/{id}/transitions"), &key, json!({"to": "withdrawn"})).await;
+    assert_eq!((s, r["status"].as_str()), (200, Some("withdrawn")));
     let partner = {
         let mut conn = app.conn().await.unwrap();
         beacon_api::security::keys::issue(&mut conn, "Partner", Role::Partner, &["https://p.example".to_string()]).await.unwrap().secret

@@ -32,6 +32,7 @@ mod report_coordinator;
 mod report_pdf;
 mod report_task_force;
 mod report_registers;
+mod referral_lifecycle;
 mod report_vectors;
 mod retention_and_keys;
 mod screening_api;

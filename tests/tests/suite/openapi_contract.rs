@@ -415,7 +415,7 @@ async fn json_bodies_are_application_json_in_utf8_and_a_patch_may_be_a_merge_pat
             patches += 1;
         }
     }
-    assert!(patches >= 8, "{patches}");
+    assert!(patches >= 7, "{patches}"); // a referral moves by POST …/transitions, not PATCH
 
     let app = beacon_tests::app::TestApp::spawn().await.unwrap();
     let admin = app.key("Admin org", beacon_api::security::Role::Admin).await.unwrap();

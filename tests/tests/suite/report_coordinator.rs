@@ -67,9 +67,9 @@ async fn seed_sections(app: &TestApp) {
         "INSERT INTO directory_service_areas (service_id, town) VALUES ('00000000-0000-0000-0000-0000000000b1', 'Hartford')",
         "INSERT INTO directory_funding (id, service_id, source, amount_cents, period_start, period_end) VALUES \
            (gen_random_uuid(), '00000000-0000-0000-0000-0000000000b1', 'State budget', 12500000, '2026-01-01', '2026-12-31')",
-        &referrals("accepted", 15),
-        &referrals("declined_capacity", 2),
-        &referrals("withdrawn", 12),
+        &referrals("accepted", None, 15),
+        &referrals("declined", Some("capacity"), 2),
+        &referrals("withdrawn", None, 12),
     ];
     use diesel_async::RunQueryDsl;
     let mut conn = app.conn().await.unwrap();
@@ -106,12 +106,20 @@ fn staff(agency: &str, population: &str, n: usize, trained: bool) -> String {
     )
 }
 
-fn referrals(outcome: &str, n: usize) -> String {
+/// `n` referrals sent on 1 March and moved to `status` (with `reason`) five days later.
+fn referrals(status: &str, reason: Option<&str>, n: usize) -> String {
+    let reason = reason.map_or("NULL".to_string(), |r| format!("'{r}'"));
+    let at = |s: &str| if s == status { "'2026-03-06T15:00:00Z'" } else { "NULL" };
     format!(
-        "INSERT INTO directory_referrals (id, service_id, category, town, referred_on, outcome, account_id, created_at, updated_at) \
-         SELECT gen_random_uuid(), '00000000-0000-0000-0000-0000000000b1', 'housing', 'Hartford', '2026-03-01', '{outcome}', \
-           (SELECT id FROM accounts ORDER BY id LIMIT 1), '2026-03-01T15:00:00Z', '2026-03-06T15:00:00Z' \
-         FROM generate_series(1, {n})"
+        "INSERT INTO directory_referrals (id, service_id, category, town, referred_on, status, decline_reason, account_id, created_at, updated_at, \
+           sent_at, accepted_at, declined_at, withdrawn_at) \
+         SELECT gen_random_uuid(), '00000000-0000-0000-0000-0000000000b1', 'housing', 'Hartford', '2026-03-01', '{status}', {reason}, \
+           (SELECT id FROM accounts ORDER BY id LIMIT 1), '2026-03-01T15:00:00Z', '2026-03-06T15:00:00Z', \
+           '2026-03-01T15:00:00Z', {}, {}, {} \
+         FROM generate_series(1, {n})",
+        at("accepted"),
+        at("declined"),
+        at("withdrawn")
     )
 }
 
@@ -390,16 +398,16 @@ async fn the_new_sections_hold_the_seeded_year_under_disclosure_control() {
     assert_eq!(gaps["funding"]["total_cents"], 12_500_000);
     assert_eq!(gaps["funding"]["by_source"][0]["source"], "State budget");
 
-    // Referrals: 15 accepted, shown with their median of 5 days; 2 declined
-    // for capacity, withheld, and so is their median; the 12 withdrawn are
+    // Referrals: 15 accepted, shown with their median of 5 days from sending
+    // to acceptance; 2 declined for capacity, withheld, and so is their median; the 12 withdrawn are
     // withheld too, or 29 − 15 − 12 would give the 2 away.
     let referrals = &s["referrals"];
-    assert_eq!(cell(&referrals["table"], json!([1])), json!(15));
-    assert_eq!(cell(&referrals["table"], json!([2])), Value::Null);
+    assert_eq!(cell(&referrals["table"], json!([2])), json!(15));
+    assert_eq!(cell(&referrals["table"], json!([3])), Value::Null);
     let median = |code: &str| referrals["median_days"].as_array().unwrap().iter().find(|m| m["outcome"] == code).unwrap()["days"].clone();
     assert_eq!(median("accepted"), json!(5.0));
-    assert_eq!(median("declined_capacity"), Value::Null);
-    assert_eq!(cell(&referrals["table"], json!([5])), Value::Null);
+    assert_eq!(median("declined"), Value::Null);
+    assert_eq!(cell(&referrals["table"], json!([6])), Value::Null);
     assert_eq!(cell(&referrals["table"], json!([null])), json!(29));
 }
 

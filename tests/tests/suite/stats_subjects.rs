@@ -205,17 +205,20 @@ async fn intake_volume_by_partner_concern_and_place() {
 async fn referrals_by_outcome_and_service() {
     let app = TestApp::spawn().await.unwrap();
     let coordinator = app.key("OPM coordinator", Role::Coordinator).await.unwrap();
-    let (_, shelter, _) = directory::seed(&app, &coordinator).await;
+    let (org, shelter, _) = directory::seed(&app, &coordinator).await;
     let reporter = app.reporter("Agency A", "dcf").await.unwrap();
+    let provider = app.provider("Safe Harbor staff", org.parse().unwrap()).await.unwrap();
     let (s, _, r) = directory::post(&app, "/v1/directory/referrals", &reporter,
-        json!({"service_id": shelter, "category": "shelter", "town": "Hartford", "referred_on": "2026-06-01", "outcome": "accepted"})).await;
+        json!({"service_id": shelter, "category": "shelter", "town": "Hartford", "referred_on": "2026-06-01"})).await;
     assert_eq!(s, 201, "{r}");
+    let (s, _, r) = directory::post(&app, &format!("/v1/directory/referrals/{}/transitions", r["id"].as_str().unwrap()), &provider, json!({"to": "accepted"})).await;
+    assert_eq!(s, 200, "{r}");
     sql(
         &app,
         format!(
-            "INSERT INTO directory_referrals (id, service_id, category, town, referred_on, outcome, account_id) \
-             SELECT gen_random_uuid(), '{shelter}', 'shelter', 'Hartford', '2026-06-03', 'declined_capacity', \
-               (SELECT id FROM accounts WHERE name = 'Agency A') FROM generate_series(1, 14)"
+            "INSERT INTO directory_referrals (id, service_id, category, town, referred_on, status, decline_reason, sent_at, declined_at, account_id) \
+             SELECT gen_random_uuid(), '{shelter}', 'shelter', 'Hartford', '2026-06-03', 'declined', 'capacity', \
+               '2026-06-03T12:00:00Z', '2026-06-04T12:00:00Z', (SELECT id FROM accounts WHERE name = 'Agency A') FROM generate_series(1, 14)"
         ),
     )
     .await;
@@ -225,12 +228,12 @@ async fn referrals_by_outcome_and_service() {
     let t = named(&body, "referrals by outcome, month");
     assert_eq!(t["measure"], "referrals");
     assert_eq!(at(t, &[Some("accepted"), Some("2026-06")])["value"], 1);
-    assert_eq!(at(t, &[Some("declined_capacity"), Some("2026-06")])["value"], 14);
+    assert_eq!(at(t, &[Some("declined"), Some("2026-06")])["value"], 14);
 
     let body = json_ok(&app, "/v1/stats/referrals?period=2026&group_by=outcome", &coordinator).await;
     let t = named(&body, "referrals by outcome");
     assert_eq!(at(t, &[Some("accepted")])["value"], Value::Null, "1 is below k");
-    assert_eq!(at(t, &[Some("declined_capacity")])["value"], Value::Null, "else 15 − 14 gives it back");
+    assert_eq!(at(t, &[Some("declined")])["value"], Value::Null, "else 15 − 14 gives it back");
     assert_eq!(at(t, &[Some("withdrawn")])["value"], 0);
     let r = get(&app, "/v1/stats/referrals?period=2026&group_by=service,planning_region&format=csv", &coordinator).await;
     assert_eq!(r.status().as_u16(), 200);

@@ -2,7 +2,10 @@
 //! schemas, built from a row and, where vetting shows, the instant `now` of the request.
 
 use crate::db::directory::{OrganizationRow, ReferralRow, ServiceRow};
-use beacon_core::directory::vetting;
+use beacon_core::directory::codes::{DeclineReason, ReferralStatus};
+use beacon_core::directory::{lifecycle, vetting};
+use beacon_core::reference::codes::CodeList;
+use std::str::FromStr;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -107,7 +110,8 @@ impl From<OrganizationRow> for DirectoryOrganization {
     }
 }
 
-/// A referral: no personal information, only the town, category and outcome.
+/// A referral: no personal information, only the town, the category and where it stands in its
+/// lifecycle, with when it entered each status.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Referral {
     pub id: Uuid,
@@ -117,23 +121,54 @@ pub struct Referral {
     /// The Connecticut town the person is in.
     pub town: String,
     pub referred_on: NaiveDate,
-    /// A code of the list `referral_outcome`.
-    pub outcome: String,
+    /// Where the referral stands.
+    #[schema(value_type = ReferralStatus)]
+    pub status: String,
+    /// Why the provider declined it (only when `declined`).
+    #[schema(value_type = Option<DeclineReason>)]
+    pub decline_reason: Option<String>,
+    /// Sent, and not answered by the provider for more than 72 hours, as of the request.
+    pub overdue: bool,
+    /// The statuses it may move to next (`POST …/transitions`), whoever makes each move.
+    #[schema(value_type = Vec<ReferralStatus>)]
+    pub allowed: Vec<String>,
+    /// When it was proposed or, created sent, recorded (its `created_at`).
+    pub proposed_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub accepted_at: Option<DateTime<Utc>>,
+    pub declined_at: Option<DateTime<Utc>>,
+    pub service_started_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub withdrawn_at: Option<DateTime<Utc>>,
     /// The account that made the referral.
     pub account_id: Uuid,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
-impl From<ReferralRow> for Referral {
-    fn from(r: ReferralRow) -> Self {
+impl Referral {
+    /// The referral as of `now` (whether it is overdue).
+    pub fn at(r: ReferralRow, now: DateTime<Utc>) -> Self {
+        let status = ReferralStatus::from_str(&r.status).ok();
+        let overdue = status.is_some_and(|s| lifecycle::is_overdue(s, r.stamps.sent_at, now));
+        let allowed = status.map(lifecycle::allowed).unwrap_or_default().into_iter().map(|s| s.code().to_string()).collect();
         Self {
             id: r.id,
             service_id: r.service_id,
             category: r.category,
             town: r.town,
             referred_on: r.referred_on,
-            outcome: r.outcome,
+            status: r.status,
+            decline_reason: r.decline_reason,
+            overdue,
+            allowed,
+            proposed_at: r.created_at,
+            sent_at: r.stamps.sent_at,
+            accepted_at: r.stamps.accepted_at,
+            declined_at: r.stamps.declined_at,
+            service_started_at: r.stamps.service_started_at,
+            closed_at: r.stamps.closed_at,
+            withdrawn_at: r.stamps.withdrawn_at,
             account_id: r.account_id,
             created_at: r.created_at,
             updated_at: r.updated_at,

@@ -12,7 +12,7 @@ use actix_web::{get, web, HttpRequest, HttpResponse};
 use crate::db::training::{AgencyScope, PeopleFilter};
 use crate::facts::gap_facts;
 use crate::facts::workforce_facts;
-use beacon_core::directory::codes::ReferralOutcome;
+use beacon_core::directory::codes::ReferralStatus;
 use beacon_core::directory::gaps as analysis;
 use beacon_core::reference::regions::RegionType;
 use beacon_core::stats::bundle::ReportKind;
@@ -211,7 +211,7 @@ async fn section_facts(conn: &mut AsyncPgConnection, year: i32, today: NaiveDate
         .await?
         .into_iter()
         .filter_map(|r| {
-            Some(OutcomeCount { outcome: ReferralOutcome::from_str(&r.outcome).ok()?, n: u64::try_from(r.n).ok()?, median_days: r.median_days })
+            Some(OutcomeCount { outcome: ReferralStatus::from_str(&r.outcome).ok()?, n: u64::try_from(r.n).ok()?, median_days: r.median_days })
         })
         .collect();
     Ok(SectionFacts { incidents, intake, dcf_responses, staff, gaps: Some(gaps), active_services, funding, referrals })

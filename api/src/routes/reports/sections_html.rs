@@ -259,7 +259,7 @@ fn shade(severity: &str) -> &'static str {
 /// Facts for the page's snapshot: a few of each, some small enough to be withheld.
 #[cfg(test)]
 pub(super) fn sample_facts() -> beacon_core::stats::sections::SectionFacts {
-    use beacon_core::directory::codes::ReferralOutcome;
+    use beacon_core::directory::codes::ReferralStatus;
     use beacon_core::directory::gaps::{analyse, GapFacts, GapService};
     use beacon_core::reference::regions::RegionType;
     use beacon_core::stats::sections::{DcfResponseCounts, FundingLine, MinorCounts, OutcomeCount, SectionFacts, StaffMember};
@@ -305,8 +305,8 @@ pub(super) fn sample_facts() -> beacon_core::stats::sections::SectionFacts {
         active_services: 1,
         funding: vec![FundingLine { service_id: service, source: "State budget".into(), amount_cents: 12_500_000 }],
         referrals: vec![
-            OutcomeCount { outcome: ReferralOutcome::Accepted, n: 15, median_days: Some(6.0) },
-            OutcomeCount { outcome: ReferralOutcome::DeclinedCapacity, n: 2, median_days: Some(3.0) },
+            OutcomeCount { outcome: ReferralStatus::Accepted, n: 15, median_days: Some(6.0) },
+            OutcomeCount { outcome: ReferralStatus::Declined, n: 2, median_days: Some(3.0) },
         ],
     }
 }

@@ -9,11 +9,11 @@ use beacon_core::stats::query::{StatsOutput, Subject};
 use tracing_actix_web::RequestId;
 
 /// The directory's referrals, dated by the day referred: grouped by
-/// `outcome`, `service` (the category referred for), time and the
-/// geographies of the person's town. No filters. Median days to outcome
-/// waits on the screening issue's referral lifecycle: a referral records
-/// no date its outcome was reached. Disclosure control, CSV and the
-/// audited `internal=true&reason=…` are as for `GET /v1/stats/incidents`.
+/// `outcome` (the lifecycle status: proposed, sent, accepted, declined,
+/// service_started, closed, withdrawn), `service` (the category referred
+/// for), time and the geographies of the person's town. No filters.
+/// Disclosure control, CSV and the audited `internal=true&reason=…` are as
+/// for `GET /v1/stats/incidents`.
 #[utoipa::path(
     tag = "stats",
     operation_id = "stats_referrals",
