@@ -204,7 +204,8 @@ pub async fn list(
 /// The sealed columns of one incident, still encrypted.
 pub struct SealedColumns {
     pub key_id: String,
-    pub wrapped_data_key: Vec<u8>,
+    /// `None` once purged: the key was destroyed with the fields it opened.
+    pub wrapped_data_key: Option<Vec<u8>>,
     pub narrative: Option<Vec<u8>>,
     /// `(victim id, ordinal, identity ciphertext)` in ordinal order.
     pub identities: Vec<(Uuid, i32, Option<Vec<u8>>)>,
@@ -328,7 +329,12 @@ pub async fn purge_sealed(conn: &mut AsyncPgConnection, cutoff: DateTime<Utc>, n
         .execute(conn)
         .await?;
     diesel::update(incidents::table.filter(incidents::id.eq_any(&ids)))
-        .set((incidents::narrative_sealed.eq(None::<Vec<u8>>), incidents::sealed_purged_at.eq(now)))
+        .set((
+            incidents::narrative_sealed.eq(None::<Vec<u8>>),
+            // Crypto-shredding: without its wrapped key no copy of the ciphertext opens again.
+            incidents::wrapped_data_key.eq(None::<Vec<u8>>),
+            incidents::sealed_purged_at.eq(now),
+        ))
         .execute(conn)
         .await
 }
@@ -339,9 +345,11 @@ pub async fn wrapped_keys_not_under(
     current: &str,
     limit: i64,
 ) -> QueryResult<Vec<(Uuid, String, Vec<u8>)>> {
+    // A purged record has no key left to rewrap.
     incidents::table
         .filter(incidents::key_id.ne(current))
-        .select((incidents::id, incidents::key_id, incidents::wrapped_data_key))
+        .filter(incidents::wrapped_data_key.is_not_null())
+        .select((incidents::id, incidents::key_id, incidents::wrapped_data_key.assume_not_null()))
         .order(incidents::id)
         .limit(limit)
         .load(conn)
@@ -349,7 +357,12 @@ pub async fn wrapped_keys_not_under(
 }
 
 pub async fn count_wrapped_not_under(conn: &mut AsyncPgConnection, current: &str) -> QueryResult<i64> {
-    incidents::table.filter(incidents::key_id.ne(current)).count().get_result(conn).await
+    incidents::table
+        .filter(incidents::key_id.ne(current))
+        .filter(incidents::wrapped_data_key.is_not_null())
+        .count()
+        .get_result(conn)
+        .await
 }
 
 pub async fn set_wrapped_key(conn: &mut AsyncPgConnection, id: Uuid, key_id: &str, wrapped: &[u8]) -> QueryResult<()> {

@@ -300,7 +300,8 @@ pub async fn origin_is_bound(conn: &mut AsyncPgConnection, origin: &str, now: Da
 /// A submission's sealed columns and the wrapped key that opens them.
 pub struct SealedColumns {
     pub key_id: String,
-    pub wrapped_data_key: Vec<u8>,
+    /// `None` once purged: the key was destroyed with the fields it opened.
+    pub wrapped_data_key: Option<Vec<u8>>,
     pub contact: Option<Vec<u8>>,
     pub notes: Option<Vec<u8>>,
 }
@@ -343,6 +344,8 @@ pub async fn purge_sealed(conn: &mut AsyncPgConnection, cutoff: DateTime<Utc>, n
         .set((
             intake::contact_sealed.eq(None::<Vec<u8>>),
             intake::notes_sealed.eq(None::<Vec<u8>>),
+            // Crypto-shredding: without its wrapped key no copy of the ciphertext opens again.
+            intake::wrapped_data_key.eq(None::<Vec<u8>>),
             intake::sealed_purged_at.eq(now),
         ))
         .execute(conn)
@@ -351,17 +354,24 @@ pub async fn purge_sealed(conn: &mut AsyncPgConnection, cutoff: DateTime<Utc>, n
 
 /// A batch of submissions whose data key is wrapped by a master key other than `current`.
 pub async fn wrapped_keys_not_under(conn: &mut AsyncPgConnection, current: &str, limit: i64) -> QueryResult<Vec<(Uuid, String, Vec<u8>)>> {
+    // A purged record has no key left to rewrap.
     intake::table
         .filter(intake::key_id.ne(current))
+        .filter(intake::wrapped_data_key.is_not_null())
         .order(intake::id)
         .limit(limit)
-        .select((intake::id, intake::key_id, intake::wrapped_data_key))
+        .select((intake::id, intake::key_id, intake::wrapped_data_key.assume_not_null()))
         .load(conn)
         .await
 }
 
 pub async fn count_wrapped_not_under(conn: &mut AsyncPgConnection, current: &str) -> QueryResult<i64> {
-    intake::table.filter(intake::key_id.ne(current)).count().get_result(conn).await
+    intake::table
+        .filter(intake::key_id.ne(current))
+        .filter(intake::wrapped_data_key.is_not_null())
+        .count()
+        .get_result(conn)
+        .await
 }
 
 pub async fn set_wrapped_key(conn: &mut AsyncPgConnection, id: Uuid, key_id: &str, wrapped: &[u8]) -> QueryResult<()> {

@@ -386,8 +386,9 @@ async fn the_annual_report_counts_minors_by_dcfs_response() {
 struct SealedIntake {
     #[diesel(sql_type = diesel::sql_types::Text)]
     key_id: String,
-    #[diesel(sql_type = diesel::sql_types::Bytea)]
-    wrapped_data_key: Vec<u8>,
+    /// `None` once purged (crypto-shredding).
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Bytea>)]
+    wrapped_data_key: Option<Vec<u8>>,
     #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Bytea>)]
     contact_sealed: Option<Vec<u8>>,
     #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Bytea>)]
@@ -419,13 +420,14 @@ async fn rotating_the_master_key_rewraps_intake_records_and_the_old_key_opens_no
     let uuid = uuid::Uuid::parse_str(&id).unwrap();
     let only_new = Envelope::new(MasterKey(new_key), MasterKey(app.index_key));
     assert_eq!(row.key_id, only_new.key_id());
-    let key = only_new.unwrap_record_key(uuid, &row.key_id, &row.wrapped_data_key).unwrap();
+    let wrapped = row.wrapped_data_key.as_deref().unwrap();
+    let key = only_new.unwrap_record_key(uuid, &row.key_id, wrapped).unwrap();
     let notes = key.open(&field_aad("intake_submissions", uuid, "notes"), row.notes_sealed.as_deref().unwrap()).unwrap();
     assert_eq!(notes, b"MARKER-NOTES");
     let contact = key.open(&field_aad("intake_submissions", uuid, "contact"), row.contact_sealed.as_deref().unwrap()).unwrap();
     assert!(String::from_utf8_lossy(&contact).contains("MARKER-CONTACT"));
     let old_only = Envelope::new(MasterKey(app.data_key), MasterKey(app.index_key));
-    assert!(old_only.unwrap_record_key(uuid, &row.key_id, &row.wrapped_data_key).is_err());
+    assert!(old_only.unwrap_record_key(uuid, &row.key_id, wrapped).is_err());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -447,9 +449,10 @@ async fn purge_clears_intake_contact_and_notes_past_retention_and_keeps_the_fact
     let run = app.beacon(&["purge", "--older-than", "7y"], &[]).unwrap();
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
     let gone = sealed(&app, &old).await;
-    assert_eq!((gone.contact_sealed.is_some(), gone.notes_sealed.is_some()), (false, false));
+    // The wrapped data key goes with the fields (crypto-shredding).
+    assert_eq!((gone.contact_sealed.is_some(), gone.notes_sealed.is_some(), gone.wrapped_data_key.is_some()), (false, false, false));
     let kept = sealed(&app, &recent).await;
-    assert_eq!((kept.contact_sealed.is_some(), kept.notes_sealed.is_some()), (true, true));
+    assert_eq!((kept.contact_sealed.is_some(), kept.notes_sealed.is_some(), kept.wrapped_data_key.is_some()), (true, true, true));
     let (status, read) = get(&app, &format!("/v1/intake/{old}?include=contact"), &staff).await;
     assert_eq!(status, 200, "{read}");
     assert_eq!((&read["sealed"]["contact"], &read["sealed"]["notes"], &read["age_group"]), (&Value::Null, &Value::Null, &json!("12_17")));

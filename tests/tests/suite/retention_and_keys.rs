@@ -90,6 +90,33 @@ async fn purge_removes_sealed_fields_of_old_closed_incidents_and_keeps_the_rest(
         assert_eq!((row.narrative, row.identity), (kept, kept), "incident {}", row.id);
         assert_eq!(row.town, "Hartford");
     }
+    // Issue 13 item 8, crypto-shredding: the purged record's wrapped data key is gone too, so a
+    // backup's copy of its ciphertext opens no more; the kept record keeps its key.
+    #[derive(diesel::QueryableByName)]
+    struct Key {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        id: String,
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        keyed: bool,
+    }
+    let keys: Vec<Key> = diesel::sql_query("SELECT id::text AS id, wrapped_data_key IS NOT NULL AS keyed FROM incidents").load(&mut conn).await.unwrap();
+    assert_eq!(keys.len(), 2);
+    for key in keys {
+        assert_eq!(key.keyed, key.id == recent, "incident {}", key.id);
+    }
+    // The purged incident still reads, sealed read included: nothing left to open, not a 500.
+    let coordinator = app.key("OPM", Role::Coordinator).await.unwrap();
+    let r = app.get(&format!("/v1/incidents/{old}?include=identity&reason=checking+the+purged+record"), &coordinator).await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let body: Value = r.json().await.unwrap();
+    assert!(body["sealed"]["narrative"].is_null(), "{body}");
+    assert!(body["sealed"]["victims"][0]["identity"].is_null(), "{body}");
+    // A master-key rotation skips the keyless record instead of failing on it.
+    let new_key: [u8; 32] = rand::random();
+    let b64 = base64::engine::general_purpose::STANDARD.encode(new_key);
+    let out = app.beacon(&["keys", "rotate-data-key"], &[("BEACON_DATA_KEY", b64), ("BEACON_DATA_KEY_PREVIOUS", app.data_key_base64())]).unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("re-wrapped 1/1"), "{}", String::from_utf8_lossy(&out.stdout));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

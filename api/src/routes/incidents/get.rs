@@ -103,9 +103,12 @@ fn sealed_request(principal: &Principal, params: &ReadParams) -> Result<Option<S
 /// The sealed columns decrypted. Only for a read that is audited in its transaction (a sealed
 /// read, a correction).
 pub(super) fn open(envelope: &Envelope, id: Uuid, columns: SealedColumns) -> Result<SealedView, ApiError> {
-    let key = envelope
-        .unwrap_record_key(id, &columns.key_id, &columns.wrapped_data_key)
-        .map_err(ApiError::internal)?;
+    // Purged: the fields and the key that opened them are gone; there is nothing to open.
+    let Some(wrapped) = columns.wrapped_data_key.as_deref() else {
+        let victims = columns.identities.iter().map(|(_, ordinal, _)| VictimIdentity { ordinal: *ordinal, identity: None }).collect();
+        return Ok(SealedView { narrative: None, victims });
+    };
+    let key = envelope.unwrap_record_key(id, &columns.key_id, wrapped).map_err(ApiError::internal)?;
     let narrative = columns
         .narrative
         .map(|c| key.open(&field_aad("incidents", id, "narrative"), &c))

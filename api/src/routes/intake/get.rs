@@ -111,7 +111,11 @@ fn contact_reason(principal: &Principal, read: ContactRead, reason: Option<&str>
 }
 
 fn open(envelope: &Envelope, id: Uuid, columns: db::intake::SealedColumns) -> Result<SealedIntakeView, ApiError> {
-    let key = envelope.unwrap_record_key(id, &columns.key_id, &columns.wrapped_data_key).map_err(ApiError::internal)?;
+    // Purged: the fields and the key that opened them are gone; there is nothing to open.
+    let Some(wrapped) = columns.wrapped_data_key.as_deref() else {
+        return Ok(SealedIntakeView { contact: None, notes: None });
+    };
+    let key = envelope.unwrap_record_key(id, &columns.key_id, wrapped).map_err(ApiError::internal)?;
     let contact = columns
         .contact
         .map(|c| key.open(&field_aad("intake_submissions", id, "contact"), &c))
