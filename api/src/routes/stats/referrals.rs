@@ -10,14 +10,15 @@ use tracing_actix_web::RequestId;
 
 /// The directory's referrals, dated by the day referred: grouped by
 /// `outcome`, `service` (the category referred for), time and the
-/// geographies of the person's town. No filters. Median days to outcome
+/// geographies of the person's town; filtered by `service` and place (not
+/// yet by `outcome`, which waits on the referral lifecycle). Median days to outcome
 /// waits on the screening issue's referral lifecycle: a referral records
 /// no date its outcome was reached. Disclosure control, CSV and the
 /// audited `internal=true&reason=…` are as for `GET /v1/stats/incidents`.
 #[utoipa::path(
     tag = "stats",
     operation_id = "stats_referrals",
-    params(StatsParams),
+    params(StatsParams, super::filter_params::ReferralFilters),
     responses(
         (status = 200, description = "The tables; with `format=csv` or `Accept: text/csv`, long-format CSV (`measure,table,<dimensions…>,count`, `*` withheld)",
             content((StatsOutput = "application/json"), (String = "text/csv"))),
