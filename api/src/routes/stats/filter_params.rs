@@ -39,6 +39,7 @@ fn description(g: GroupBy, subject: Subject) -> String {
     let which = match g {
         GroupBy::Partner => "the partner accounts with these ids".to_string(),
         GroupBy::DcfRegion => "these DCF regions (1–6)".to_string(),
+        GroupBy::County => "these counties (matched without regard to case)".to_string(),
         g if g.is_geography() => format!("these {}s (matched without regard to case)", g.code().replace('_', " ")),
         g if g.is_multi_valued() => format!("any of these `{}` (a record with several counts when one of them is listed)", g.code()),
         g => format!("these `{}` codes", g.code()),
