@@ -18,13 +18,7 @@ fn raw<'a>(pairs: &[(&str, &'a str)]) -> RawParams<'a> {
             "group_by" => &mut r.group_by,
             "internal" => &mut r.internal,
             "reason" => &mut r.reason,
-            "status" => &mut r.status,
-            "venue" => &mut r.venue,
-            "county" => &mut r.county,
-            "planning_region" => &mut r.planning_region,
-            "judicial_district" => &mut r.judicial_district,
-            "dcf_region" => &mut r.dcf_region,
-            other => panic!("no parameter {other}"),
+            filter => GroupBy::parse(filter).and_then(|g| r.filter_mut(g)).unwrap_or_else(|| panic!("no parameter {filter}")),
         };
         *slot = Some(v);
     }
@@ -110,8 +104,8 @@ fn accepted_requests_keep_what_was_asked() {
     .unwrap();
     assert!(q.is_internal());
     assert_eq!(q.reason(), Some(REASON));
-    assert_eq!(q.filters().county, Some("New London"), "region names are matched without case");
-    assert_eq!(q.filters().dcf_region, Some(3));
+    assert_eq!(q.filters().get(GroupBy::County), Some(&["New London".to_string()][..]), "region names are matched without case");
+    assert_eq!(q.filters().get(GroupBy::DcfRegion), Some(&["3".to_string()][..]));
     assert!(!q.by_town());
 }
 

@@ -15,13 +15,12 @@ fn raw<'a>(pairs: &[(&str, &'a str)]) -> RawParams<'a> {
     for &(k, v) in pairs {
         let slot = match k {
             "period" => &mut r.period,
+            "from" => &mut r.from,
+            "to" => &mut r.to,
             "group_by" => &mut r.group_by,
             "internal" => &mut r.internal,
             "reason" => &mut r.reason,
-            "status" => &mut r.status,
-            "venue" => &mut r.venue,
-            "county" => &mut r.county,
-            other => panic!("no parameter {other}"),
+            filter => GroupBy::parse(filter).and_then(|g| r.filter_mut(g)).unwrap_or_else(|| panic!("no parameter {filter}")),
         };
         *slot = Some(v);
     }
@@ -197,15 +196,18 @@ fn each_subject_is_grouped_and_filtered_only_by_what_its_records_carry() {
         (Subject::Intake, &[("period", "2026"), ("group_by", "trafficking_type")], "/group_by", ErrorCode::NotAllowed),
         (Subject::Referrals, &[("period", "2026"), ("group_by", "status")], "/group_by", ErrorCode::NotAllowed),
         (Subject::Victims, &[("period", "2026"), ("group_by", "concern_type")], "/group_by", ErrorCode::NotAllowed),
-        (Subject::Intake, &[("period", "2026"), ("status", "new")], "/status", ErrorCode::NotAllowed),
+        (Subject::Intake, &[("period", "2026"), ("sex", "female")], "/sex", ErrorCode::NotAllowed),
         (Subject::Intake, &[("period", "2026"), ("venue", "residence")], "/venue", ErrorCode::NotAllowed),
-        (Subject::Referrals, &[("period", "2026"), ("county", "Hartford")], "/county", ErrorCode::NotAllowed),
+        (Subject::Referrals, &[("period", "2026"), ("outcome", "pending")], "/outcome", ErrorCode::UnknownCode),
     ];
     for (subject, pairs, path, code) in refused {
         let errors = parse(*subject, pairs).unwrap_err();
         assert!(errors.iter().any(|(p, c)| p == path && c == code), "{subject:?} {pairs:?}: {errors:?}");
     }
     assert!(parse(Subject::Intake, &[("period", "2026"), ("county", "Hartford")]).is_ok());
+    assert!(parse(Subject::Intake, &[("period", "2026"), ("status", "new")]).is_ok());
+    assert!(parse(Subject::Referrals, &[("period", "2026"), ("county", "Hartford")]).is_ok());
+    assert!(parse(Subject::Referrals, &[("period", "2026"), ("outcome", "accepted,service_started")]).is_ok());
     assert!(parse(Subject::Intake, &[("period", "2026"), ("group_by", "partner,status,concern_type")]).is_ok());
     assert!(parse(Subject::Referrals, &[("period", "2026"), ("group_by", "service,outcome,planning_region")]).is_ok());
     assert!(parse(Subject::Incidents, &[("period", "2026"), ("group_by", "trafficking_type,venue,county")]).is_ok());

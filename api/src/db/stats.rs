@@ -1,9 +1,10 @@
 //! Grouped counts for the statistics endpoints. Only whitelisted column
 //! expressions go into the SQL text; every value the caller gave is a bind.
 
-use beacon_core::stats::query::{counted_statuses, CountPlan, Filters, GroupBy, GroupCount, StatsQuery, Subject, ALL_RECORDS};
+use beacon_core::stats::query::{counted_statuses, CountPlan, Filter, Filters, GroupBy, GroupCount, StatsQuery, Subject, ALL_RECORDS};
 use chrono::{Datelike, Months, NaiveDate};
-use diesel::sql_types::{Array, BigInt, Date, Nullable, SmallInt, Text};
+use diesel::pg::Pg;
+use diesel::sql_types::{Array, BigInt, Date, Nullable, Text};
 use diesel::QueryableByName;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
@@ -20,10 +21,7 @@ struct Source {
     /// The rows that count: `$3` is the incident statuses that count; a withdrawn incident
     /// (`beacon_core::incident::correction`) never counts, nor its victims.
     counted: &'static str,
-    /// The filters `$4`–`$9` (status, venue, county, planning region,
-    /// judicial district, DCF region); a filter a subject lacks is refused
-    /// by core, so its bind is always NULL here.
-    filters: &'static str,
+    /// The town a record is in: what every geography groups and filters by.
     town: &'static str,
     /// The array a multi-valued dimension unnests.
     multi: &'static str,
@@ -31,13 +29,6 @@ struct Source {
     /// made canonical by `stats_types`), so it needs no DISTINCT.
     multi_is_set: bool,
 }
-
-const INCIDENT_FILTERS: &str = "($4::text IS NULL OR incidents.status = $4) \
-    AND ($5::text IS NULL OR incidents.venue = $5) \
-    AND ($6::text IS NULL OR incidents.county = $6) \
-    AND ($7::text IS NULL OR incidents.planning_region = $7) \
-    AND ($8::text IS NULL OR incidents.judicial_district = $8) \
-    AND ($9::int2 IS NULL OR incidents.dcf_region = $9)";
 
 /// The minors of DCF's queue (`db::dcf`), one row each, de-identified: a partner's submission
 /// about a minor until it is converted, then its incident (dated by the submission's receipt);
@@ -60,7 +51,6 @@ fn source(subject: Subject) -> Source {
             day: "incidents.incident_date",
             measures: "count(*) AS incidents, COALESCE(sum(incidents.victim_count), 0)::int8 AS victims",
             counted: "incidents.status = ANY($3) AND incidents.withdrawn_at IS NULL",
-            filters: INCIDENT_FILTERS,
             town: "incidents.town",
             multi: "incidents.trafficking_types",
             multi_is_set: false,
@@ -72,7 +62,6 @@ fn source(subject: Subject) -> Source {
             // a victim's trait would count twice, so it is not counted at all.
             measures: "0::int8 AS incidents, count(*) AS victims",
             counted: "incidents.status = ANY($3) AND incidents.withdrawn_at IS NULL",
-            filters: INCIDENT_FILTERS,
             town: "incidents.town",
             multi: "incidents.trafficking_types",
             multi_is_set: false,
@@ -83,11 +72,6 @@ fn source(subject: Subject) -> Source {
             measures: "count(*) AS incidents, 0::int8 AS victims",
             // Every submission counts: none is withdrawn.
             counted: "$3::text[] IS NOT NULL",
-            filters: "$4::text IS NULL AND $5::text IS NULL \
-                AND ($6::text IS NULL OR intake_submissions.county = $6) \
-                AND ($7::text IS NULL OR intake_submissions.planning_region = $7) \
-                AND ($8::text IS NULL OR intake_submissions.judicial_district = $8) \
-                AND ($9::int2 IS NULL OR intake_submissions.dcf_region = $9)",
             town: "intake_submissions.town",
             multi: "intake_submissions.concern_types",
             multi_is_set: false,
@@ -98,7 +82,6 @@ fn source(subject: Subject) -> Source {
             day: "$1::date",
             measures: "count(*) AS incidents, 0::int8 AS victims",
             counted: "$2::date IS NOT NULL",
-            filters: "TRUE",
             town: "classified.town",
             multi: "ARRAY[]::text[]",
             multi_is_set: false,
@@ -108,11 +91,6 @@ fn source(subject: Subject) -> Source {
             day: "dcf_minors.received_on",
             measures: "count(*) AS incidents, 0::int8 AS victims",
             counted: "$3::text[] IS NOT NULL",
-            filters: "$4::text IS NULL AND $5::text IS NULL \
-                AND ($6::text IS NULL OR dcf_minors.county = $6) \
-                AND ($7::text IS NULL OR dcf_minors.planning_region = $7) \
-                AND ($8::text IS NULL OR dcf_minors.judicial_district = $8) \
-                AND ($9::int2 IS NULL OR dcf_minors.dcf_region = $9)",
             town: "dcf_minors.town",
             multi: "ARRAY[]::text[]",
             multi_is_set: false,
@@ -122,8 +100,6 @@ fn source(subject: Subject) -> Source {
             day: "directory_referrals.referred_on",
             measures: "count(*) AS incidents, 0::int8 AS victims",
             counted: "$3::text[] IS NOT NULL",
-            filters: "$4::text IS NULL AND $5::text IS NULL AND $6::text IS NULL AND $7::text IS NULL \
-                AND $8::text IS NULL AND $9::int2 IS NULL",
             town: "directory_referrals.town",
             multi: "ARRAY[]::text[]",
             multi_is_set: false,
@@ -142,21 +118,17 @@ struct Rollup {
     source: Source,
     /// The dimensions it can group by besides time (it has the month) and place.
     keys: &'static [GroupBy],
-    /// Whether it is split by town (and carries the town's regions, so the
-    /// place filters too).
+    /// Whether it is split by town (so the place filters too).
     by_town: bool,
-    /// Whether it has the incident's venue (grouping or filter).
-    venue: bool,
 }
 
 /// The rollups, smallest first: the first that covers a request is used.
 fn rollups() -> [Rollup; 4] {
-    let source = |from, measures, filters| Source {
+    let source = |from, measures| Source {
         from,
         day: "month",
         measures,
         counted: "status = ANY($3)",
-        filters,
         town: "town",
         multi: "trafficking_types",
         multi_is_set: true,
@@ -166,53 +138,30 @@ fn rollups() -> [Rollup; 4] {
     [
         Rollup {
             subject: Subject::Victims,
-            source: source(
-                "stats_victim_months",
-                victims,
-                "($4::text IS NULL OR status = $4) AND $5::text IS NULL AND $6::text IS NULL AND $7::text IS NULL \
-                 AND $8::text IS NULL AND $9::int2 IS NULL",
-            ),
+            source: source("stats_victim_months", victims),
             keys: &[GroupBy::Status, GroupBy::Sex, GroupBy::AgeBand, GroupBy::Citizenship, GroupBy::TraffickingType],
             by_town: false,
-            venue: false,
         },
         Rollup {
             subject: Subject::Incidents,
-            source: source("stats_incident_months", incidents, ROLLUP_PLACE_FILTERS),
+            source: source("stats_incident_months", incidents),
             keys: &[GroupBy::Status, GroupBy::TraffickingType],
             by_town: true,
-            venue: false,
         },
         Rollup {
             subject: Subject::Victims,
-            source: source("stats_victim_town_months", victims, ROLLUP_PLACE_FILTERS),
+            source: source("stats_victim_town_months", victims),
             keys: &[GroupBy::Status, GroupBy::AgeBand, GroupBy::TraffickingType],
             by_town: true,
-            venue: false,
         },
         Rollup {
             subject: Subject::Incidents,
-            source: source("stats_incident_venue_months", incidents, ROLLUP_PLACE_FILTERS_WITH_VENUE),
+            source: source("stats_incident_venue_months", incidents),
             keys: &[GroupBy::Status, GroupBy::Venue, GroupBy::TraffickingType],
             by_town: true,
-            venue: true,
         },
     ]
 }
-
-const ROLLUP_PLACE_FILTERS_WITH_VENUE: &str = "($4::text IS NULL OR status = $4) \
-    AND ($5::text IS NULL OR venue = $5) \
-    AND ($6::text IS NULL OR county = $6) \
-    AND ($7::text IS NULL OR planning_region = $7) \
-    AND ($8::text IS NULL OR judicial_district = $8) \
-    AND ($9::int2 IS NULL OR dcf_region = $9)";
-
-const ROLLUP_PLACE_FILTERS: &str = "($4::text IS NULL OR status = $4) \
-    AND $5::text IS NULL \
-    AND ($6::text IS NULL OR county = $6) \
-    AND ($7::text IS NULL OR planning_region = $7) \
-    AND ($8::text IS NULL OR judicial_district = $8) \
-    AND ($9::int2 IS NULL OR dcf_region = $9)";
 
 /// The whole months of `from..=to` (a rollup's share of the period), as
 /// their first and last days; when there are none, an empty range just past
@@ -232,8 +181,8 @@ pub fn whole_months(from: NaiveDate, to: NaiveDate) -> (NaiveDate, NaiveDate) {
 
 /// The smallest rollup that holds everything the count needs: its period in
 /// whole months (a rollup has no days), each key dimension, the town when the
-/// count is split by place, and a column for each filter given. None: count
-/// the raw rows.
+/// count is split by place, and the column of each filter given (a place's,
+/// the town). None: count the raw rows.
 fn rollup_for(subject: Subject, plan: &CountPlan, filters: &Filters) -> Option<Rollup> {
     let whole_months = plan.from <= plan.to
         && plan.from.day() == 1
@@ -241,18 +190,12 @@ fn rollup_for(subject: Subject, plan: &CountPlan, filters: &Filters) -> Option<R
     if !whole_months {
         return None;
     }
-    let by_place = filters.county.is_some()
-        || filters.planning_region.is_some()
-        || filters.judicial_district.is_some()
-        || filters.dcf_region.is_some();
+    let by_place = filters.iter().any(|f| f.dimension().is_geography());
     rollups().into_iter().find(|r| {
         r.subject == subject
-            && plan
-                .keys
-                .iter()
-                .all(|g| matches!(g, GroupBy::Year | GroupBy::Quarter | GroupBy::Month) || r.keys.contains(g))
+            && plan.keys.iter().all(|g| g.is_time() || r.keys.contains(g))
+            && filters.iter().all(|f| f.dimension().is_geography() || r.keys.contains(&f.dimension()))
             && (r.by_town || !(plan.by_town || by_place))
-            && (r.venue || filters.venue.is_none())
     })
 }
 
@@ -332,17 +275,53 @@ struct Row {
     victims: i64,
 }
 
+/// The one place a request's filters become SQL: a predicate per filter
+/// over the same key text the counts group by (a geography over the town,
+/// a multi-valued dimension over its array: any category in common; a
+/// partner over the account's id), its values bound as `$first`, `$first + 1`,
+/// … in the order of `filters` (see [`filter_binds`]). Only the fixed
+/// expressions of a [`Source`] reach the text; `TRUE` when there is none.
+fn filter_sql(s: &Source, key: &dyn Fn(GroupBy) -> String, filters: &Filters, first: usize) -> String {
+    let predicates: Vec<String> = filters
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let n = first + i;
+            match f.dimension() {
+                g if g.is_geography() => format!("{} = ANY(${n}::text[])", s.town),
+                g if g.is_multi_valued() => format!("{} && ${n}::text[]", s.multi),
+                // Only intake has partners; core refuses the filter elsewhere.
+                GroupBy::Partner => format!("intake_submissions.account_id = ANY(${n}::uuid[])"),
+                g => format!("{} = ANY(${n}::text[])", key(g)),
+            }
+        })
+        .collect();
+    if predicates.is_empty() {
+        "TRUE".into()
+    } else {
+        predicates.join(" AND ")
+    }
+}
+
+/// The values [`filter_sql`]'s predicates compare with, in its order.
+fn filter_binds(filters: &Filters) -> Vec<Vec<String>> {
+    filters.iter().map(Filter::sql_values).collect()
+}
+
+/// The first bind of a count's filters: `$1`–`$3` are its days and the statuses that count.
+const FIRST_FILTER: usize = 4;
+
 /// One grouped SELECT: `keys` are the key columns' SQL, `lateral` any join
-/// after the source.
-fn select(s: &Source, keys: &[String], town: &str, lateral: &str) -> String {
+/// after the source, `filters` its [`filter_sql`].
+fn select(s: &Source, keys: &[String], town: &str, lateral: &str, filters: &str) -> String {
     let mut keys = keys.to_vec();
     keys.resize(3, "NULL::text".into());
     format!(
         "SELECT {} AS k1, {} AS k2, {} AS k3, {town} AS town, {} \
          FROM {}{lateral} \
-         WHERE {} BETWEEN $1 AND $2 AND {} AND {} \
+         WHERE {} BETWEEN $1 AND $2 AND {} AND {filters} \
          GROUP BY 1, 2, 3, 4",
-        keys[0], keys[1], keys[2], s.measures, s.from, s.day, s.counted, s.filters
+        keys[0], keys[1], keys[2], s.measures, s.from, s.day, s.counted
     )
 }
 
@@ -350,14 +329,15 @@ fn select(s: &Source, keys: &[String], town: &str, lateral: &str) -> String {
 /// records are counted twice in one statement: once per category they have
 /// (each category once, however often the array repeats it), and once all
 /// together, keyed [`ALL_RECORDS`], so core can publish has / has-not.
-fn count_sql(s: &Source, key: impl Fn(GroupBy) -> String, plan: &CountPlan) -> String {
+fn count_sql(s: &Source, key: impl Fn(GroupBy) -> String, plan: &CountPlan, filters: &Filters) -> String {
     let keys: Vec<String> = plan.keys.iter().map(|g| key(*g)).collect();
     let town = if plan.by_town { s.town } else { "NULL::text" };
+    let filters = filter_sql(s, &key, filters, FIRST_FILTER);
     if !plan.keys.iter().any(|g| g.is_multi_valued()) {
-        return select(s, &keys, town, "");
+        return select(s, &keys, town, "", &filters);
     }
     if s.multi_is_set {
-        return set_count_sql(s, plan, &keys, town);
+        return set_count_sql(s, plan, &keys, town, &filters);
     }
     let lateral = format!(" CROSS JOIN LATERAL (SELECT DISTINCT unnest({})) AS mv(category)", s.multi);
     let all: Vec<String> = plan
@@ -366,7 +346,7 @@ fn count_sql(s: &Source, key: impl Fn(GroupBy) -> String, plan: &CountPlan) -> S
         .zip(&keys)
         .map(|(g, k)| if g.is_multi_valued() { format!("'{ALL_RECORDS}'::text") } else { k.clone() })
         .collect();
-    format!("{} UNION ALL {}", select(s, &keys, town, &lateral), select(s, &all, town, ""))
+    format!("{} UNION ALL {}", select(s, &keys, town, &lateral, &filters), select(s, &all, town, "", &filters))
 }
 
 /// [`count_sql`] for a source whose arrays hold each category once (a
@@ -374,7 +354,7 @@ fn count_sql(s: &Source, key: impl Fn(GroupBy) -> String, plan: &CountPlan) -> S
 /// set of categories (a year of a rollup is tens of thousands of rows, the
 /// sums a few thousand), then each sum counts once per category it has and
 /// once keyed [`ALL_RECORDS`] — one pass instead of two.
-fn set_count_sql(s: &Source, plan: &CountPlan, keys: &[String], town: &str) -> String {
+fn set_count_sql(s: &Source, plan: &CountPlan, keys: &[String], town: &str, filters: &str) -> String {
     let mut inner = Vec::new();
     let mut outer = Vec::new();
     for (i, (g, k)) in plan.keys.iter().zip(keys).enumerate() {
@@ -391,7 +371,7 @@ fn set_count_sql(s: &Source, plan: &CountPlan, keys: &[String], town: &str) -> S
     inner.push(format!("{} AS mv_set", s.multi));
     format!(
         "SELECT {} AS k1, {} AS k2, {} AS k3, g.town AS town, sum(g.incidents)::int8 AS incidents, sum(g.victims)::int8 AS victims \
-         FROM (SELECT {}, {} FROM {} WHERE {} BETWEEN $1 AND $2 AND {} AND {} GROUP BY {}) AS g \
+         FROM (SELECT {}, {} FROM {} WHERE {} BETWEEN $1 AND $2 AND {} AND {filters} GROUP BY {}) AS g \
          CROSS JOIN LATERAL unnest(g.mv_set || ARRAY['{ALL_RECORDS}']::text[]) AS mv(category) \
          GROUP BY 1, 2, 3, 4",
         outer[0],
@@ -402,7 +382,6 @@ fn set_count_sql(s: &Source, plan: &CountPlan, keys: &[String], town: &str) -> S
         s.from,
         s.day,
         s.counted,
-        s.filters,
         groups.join(", ")
     )
 }
@@ -431,7 +410,11 @@ pub fn rollup_of(query: &StatsQuery) -> Option<&'static str> {
 async fn counts(conn: &mut AsyncPgConnection, query: &StatsQuery, rollups: bool) -> diesel::QueryResult<Vec<GroupCount>> {
     let mut out = Vec::new();
     for (i, plan) in query.count_plans().iter().enumerate() {
-        let rows = if query.subject() == Subject::Training { training_counts(conn, plan).await? } else { plan_counts(conn, query, plan, rollups).await? };
+        let rows = if query.subject() == Subject::Training {
+            training_counts(conn, plan, query.filters()).await?
+        } else {
+            plan_counts(conn, query, plan, rollups).await?
+        };
         out.extend(rows.into_iter().map(|r| GroupCount { plan: i, ..r }));
     }
     Ok(out)
@@ -440,8 +423,8 @@ async fn counts(conn: &mut AsyncPgConnection, query: &StatsQuery, rollups: bool)
 async fn plan_counts(conn: &mut AsyncPgConnection, query: &StatsQuery, plan: &CountPlan, rollups: bool) -> diesel::QueryResult<Vec<GroupCount>> {
     let f = query.filters();
     let sql = match rollup_for(query.subject(), plan, f).filter(|_| rollups) {
-        Some(rollup) => count_sql(&rollup.source, rollup_key_expression, plan),
-        None => count_sql(&source(query.subject()), |g| key_expression(g, query.subject()), plan),
+        Some(rollup) => count_sql(&rollup.source, rollup_key_expression, plan, f),
+        None => count_sql(&source(query.subject()), |g| key_expression(g, query.subject()), plan, f),
     };
     let rows: Vec<Row> = conn
         .transaction(async |conn| {
@@ -450,18 +433,15 @@ async fn plan_counts(conn: &mut AsyncPgConnection, query: &StatsQuery, plan: &Co
             // generic plan that guesses (a rollup's year as one row) and runs
             // two to three times slower than the plan for the binds given.
             diesel::sql_query("SET LOCAL plan_cache_mode = force_custom_plan").execute(conn).await?;
-            diesel::sql_query(sql.as_str())
+            let mut statement = diesel::sql_query(sql.as_str())
+                .into_boxed::<Pg>()
                 .bind::<Date, _>(plan.from)
                 .bind::<Date, _>(plan.to)
-                .bind::<Array<Text>, _>(counted_statuses())
-                .bind::<Nullable<Text>, _>(f.status.map(|s| s.to_string()))
-                .bind::<Nullable<Text>, _>(f.venue.map(|v| v.to_string()))
-                .bind::<Nullable<Text>, _>(f.county)
-                .bind::<Nullable<Text>, _>(f.planning_region)
-                .bind::<Nullable<Text>, _>(f.judicial_district)
-                .bind::<Nullable<SmallInt>, _>(f.dcf_region.map(i16::from))
-                .load(conn)
-                .await
+                .bind::<Array<Text>, _>(counted_statuses());
+            for values in filter_binds(f) {
+                statement = statement.bind::<Array<Text>, _>(values);
+            }
+            statement.load(conn).await
         })
         .await?;
     Ok(group_counts(rows, plan.keys.len()))
@@ -493,19 +473,24 @@ fn group_counts(rows: Vec<Row>, n: usize) -> Vec<GroupCount> {
 /// counts with core's classification of the same people.
 const TRAINING_CLASSIFIED: &str = "WITH req AS (SELECT * FROM unnest($3::text[], $4::text[]) AS r(population, topic)), need AS (SELECT population, count(*) AS n FROM req GROUP BY population), cand AS (   SELECT DISTINCT c.person_id, c.completed_on AS d, w.population   FROM completions c JOIN workforce w ON w.id = c.person_id   WHERE w.active AND NOT c.voided AND c.completed_on <= $2     AND EXISTS (SELECT 1 FROM req WHERE req.population = w.population AND req.topic = ANY(c.topics))), init AS (   SELECT DISTINCT cand.person_id FROM cand JOIN need ON need.population = cand.population   WHERE EXISTS (SELECT 1 FROM completions c0 WHERE c0.person_id = cand.person_id AND c0.completed_on = cand.d AND NOT c0.voided AND c0.kind <> $11 AND EXISTS (SELECT 1 FROM req WHERE req.population = cand.population AND req.topic = ANY(c0.topics)))     AND (SELECT count(DISTINCT t.topic) FROM completions c2 CROSS JOIN LATERAL unnest(c2.topics) AS t(topic)          JOIN req r ON r.population = cand.population AND r.topic = t.topic          WHERE c2.person_id = cand.person_id AND NOT c2.voided AND c2.kind <> $11            AND c2.completed_on BETWEEN cand.d - $5::int AND cand.d) = need.n), qual AS (   SELECT cand.person_id, max(cand.d) AS q FROM cand JOIN need ON need.population = cand.population   WHERE cand.person_id IN (SELECT person_id FROM init) AND (SELECT count(DISTINCT t.topic) FROM completions c2 CROSS JOIN LATERAL unnest(c2.topics) AS t(topic)          JOIN req r ON r.population = cand.population AND r.topic = t.topic          WHERE c2.person_id = cand.person_id AND NOT c2.voided            AND c2.completed_on BETWEEN cand.d - $5::int AND cand.d) = need.n   GROUP BY cand.person_id), classified AS (   SELECT w.agency, w.population, w.town,     CASE WHEN NOT (w.population = ANY($6::text[])) THEN 'not_required'          WHEN $2 > dd.due THEN 'overdue'          WHEN dd.due - $2 <= $7::int THEN 'due_soon'          WHEN qual.q IS NOT NULL THEN 'compliant'          ELSE 'not_yet_due' END AS status   FROM workforce w LEFT JOIN qual ON qual.person_id = w.id   LEFT JOIN contracted_providers cp ON cp.id = w.provider_id AND w.population = $12   CROSS JOIN LATERAL (SELECT CASE WHEN qual.q IS NOT NULL THEN (qual.q + make_interval(months => $8::int))::date        ELSE greatest($9::date, (coalesce(cp.contract_start, w.start_date) + make_interval(months => $10::int))::date) END AS due) AS dd   WHERE w.active) ";
 
-async fn training_counts(conn: &mut AsyncPgConnection, plan: &CountPlan) -> diesel::QueryResult<Vec<GroupCount>> {
+/// The first bind of the training count's filters, after the rule's inputs (`$1`–`$12`).
+const FIRST_TRAINING_FILTER: usize = 13;
+
+async fn training_counts(conn: &mut AsyncPgConnection, plan: &CountPlan, filters: &Filters) -> diesel::QueryResult<Vec<GroupCount>> {
     use diesel::sql_types::Integer;
     let rule = beacon_core::training::compliance::rule_inputs();
     let mut keys: Vec<String> = plan.keys.iter().map(|g| key_expression(*g, Subject::Training)).collect();
     keys.resize(3, "NULL::text".into());
     let town = if plan.by_town { "classified.town" } else { "NULL::text" };
+    let filter = filter_sql(&source(Subject::Training), &|g| key_expression(g, Subject::Training), filters, FIRST_TRAINING_FILTER);
     let sql = format!(
-        "{TRAINING_CLASSIFIED} SELECT {} AS k1, {} AS k2, {} AS k3, {town} AS town, count(*) AS incidents, 0::int8 AS victims          FROM classified WHERE $1::date <= $2 GROUP BY 1, 2, 3, 4",
+        "{TRAINING_CLASSIFIED} SELECT {} AS k1, {} AS k2, {} AS k3, {town} AS town, count(*) AS incidents, 0::int8 AS victims          FROM classified WHERE $1::date <= $2 AND {filter} GROUP BY 1, 2, 3, 4",
         keys[0], keys[1], keys[2]
     );
     let (populations, topics): (Vec<&str>, Vec<&str>) = rule.required.iter().copied().unzip();
     let int = |n: u64| i32::try_from(n).unwrap_or(i32::MAX);
-    let rows: Vec<Row> = diesel::sql_query(sql)
+    let mut statement = diesel::sql_query(sql)
+        .into_boxed::<Pg>()
         .bind::<Date, _>(plan.from)
         .bind::<Date, _>(plan.to)
         .bind::<Array<Text>, _>(populations)
@@ -517,8 +502,10 @@ async fn training_counts(conn: &mut AsyncPgConnection, plan: &CountPlan) -> dies
         .bind::<Date, _>(rule.initial_deadline)
         .bind::<Integer, _>(int(u64::from(rule.initial_months)))
         .bind::<Text, _>(rule.refresher_kind)
-        .bind::<Text, _>(rule.contract_clock_population)
-        .load(conn)
-        .await?;
+        .bind::<Text, _>(rule.contract_clock_population);
+    for values in filter_binds(filters) {
+        statement = statement.bind::<Array<Text>, _>(values);
+    }
+    let rows: Vec<Row> = statement.load(conn).await?;
     Ok(group_counts(rows, plan.keys.len()))
 }

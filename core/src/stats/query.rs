@@ -10,6 +10,7 @@
 //! [`Table`]s here, and the policy that suppresses them is decided here; the
 //! API only runs the one grouped count this module asks for.
 
+pub use super::filter::{Filter, FilterValues, Filters};
 use super::disclosure::{publish, suppress_together, DisclosureError, Policy, PolicyError, SuppressedTable};
 use super::period::{Audience, Period};
 use super::table::{Dimension, Table, TableError};
@@ -245,6 +246,18 @@ impl GroupBy {
             }
     }
 
+    /// A day, month, quarter or year: the period says which are counted.
+    pub fn is_time(self) -> bool {
+        matches!(self, GroupBy::Year | GroupBy::Quarter | GroupBy::Month)
+    }
+
+    /// Whether the coordinator may filter `subject` by it: by any dimension
+    /// its records are grouped by but time (the period is that filter). A
+    /// referral's outcome is its lifecycle status now.
+    pub fn filters(self, subject: Subject) -> bool {
+        !self.is_time() && self.allows(subject)
+    }
+
     /// Whether one record may fall in several of its categories. Such a
     /// dimension is published as has / has-not per category (see
     /// [`super::multi`]), never as a column with a total.
@@ -304,7 +317,7 @@ impl GroupBy {
 
 const DCF_REGIONS: [&str; 6] = ["Region 1", "Region 2", "Region 3", "Region 4", "Region 5", "Region 6"];
 
-fn dcf_region_label(region: u8) -> Option<&'static str> {
+pub(super) fn dcf_region_label(region: u8) -> Option<&'static str> {
     DCF_REGIONS.get(usize::from(region).checked_sub(1)?).copied()
 }
 
@@ -324,17 +337,6 @@ pub fn counted_statuses() -> Vec<&'static str> {
     IncidentStatus::ALL.iter().copied().filter(|s| counts(*s)).map(CodeList::code).collect()
 }
 
-/// Restrictions on which incidents are counted (coordinator only).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Filters {
-    pub status: Option<IncidentStatus>,
-    pub venue: Option<Venue>,
-    pub county: Option<&'static str>,
-    pub planning_region: Option<&'static str>,
-    pub judicial_district: Option<&'static str>,
-    pub dcf_region: Option<u8>,
-}
-
 /// The query parameters as they arrived, before any is trusted.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RawParams<'a> {
@@ -344,12 +346,59 @@ pub struct RawParams<'a> {
     pub group_by: Option<&'a str>,
     pub internal: Option<&'a str>,
     pub reason: Option<&'a str>,
+    /// The filters (see [`RawParams::filter`]): each a comma-separated list.
     pub status: Option<&'a str>,
     pub venue: Option<&'a str>,
+    pub town: Option<&'a str>,
     pub county: Option<&'a str>,
     pub planning_region: Option<&'a str>,
     pub judicial_district: Option<&'a str>,
     pub dcf_region: Option<&'a str>,
+    pub sex: Option<&'a str>,
+    pub age_band: Option<&'a str>,
+    pub citizenship: Option<&'a str>,
+    pub trafficking_type: Option<&'a str>,
+    pub concern_type: Option<&'a str>,
+    pub partner: Option<&'a str>,
+    pub service: Option<&'a str>,
+    pub outcome: Option<&'a str>,
+    pub agency: Option<&'a str>,
+    pub population: Option<&'a str>,
+    pub reporting_agency: Option<&'a str>,
+}
+
+impl<'a> RawParams<'a> {
+    /// The filter parameter named after `g` (the dimension's code), as it
+    /// arrived; a time dimension filters nothing (the period does).
+    pub fn filter(&self, g: GroupBy) -> Option<&'a str> {
+        let mut copy = *self;
+        copy.filter_mut(g).and_then(|slot| *slot)
+    }
+
+    /// Where the filter parameter named after `g` goes (`None` for time).
+    pub fn filter_mut(&mut self, g: GroupBy) -> Option<&mut Option<&'a str>> {
+        Some(match g {
+            GroupBy::Year | GroupBy::Quarter | GroupBy::Month => return None,
+            GroupBy::Status => &mut self.status,
+            GroupBy::Venue => &mut self.venue,
+            GroupBy::Town => &mut self.town,
+            GroupBy::County => &mut self.county,
+            GroupBy::PlanningRegion => &mut self.planning_region,
+            GroupBy::JudicialDistrict => &mut self.judicial_district,
+            GroupBy::DcfRegion => &mut self.dcf_region,
+            GroupBy::Sex => &mut self.sex,
+            GroupBy::AgeBand => &mut self.age_band,
+            GroupBy::Citizenship => &mut self.citizenship,
+            GroupBy::TraffickingType => &mut self.trafficking_type,
+            GroupBy::ConcernType => &mut self.concern_type,
+            GroupBy::Partner => &mut self.partner,
+            GroupBy::Service => &mut self.service,
+            GroupBy::Outcome => &mut self.outcome,
+            GroupBy::Agency => &mut self.agency,
+            GroupBy::Population => &mut self.population,
+            GroupBy::ReportingAgency => &mut self.reporting_agency,
+        })
+    }
 }
 
 /// A parsed request: every value checked. Built only by [`StatsQuery::parse`],
@@ -392,7 +441,7 @@ impl StatsQuery {
         let reason = parse_reason(raw.reason, internal && endpoint == Endpoint::Coordinator, &mut errors);
         let period = parse_period(raw, endpoint, &mut errors);
         let group_by = parse_group_by(raw.group_by, subject, endpoint, &mut errors);
-        let filters = parse_filters(raw, subject, endpoint, &mut errors);
+        let filters = super::filter::parse_filters(raw, subject, endpoint, &mut errors);
         if endpoint == Endpoint::Public {
             check_public_detail(period.as_ref(), &group_by, &mut errors);
         }
@@ -567,86 +616,6 @@ fn check_public_detail(period: Option<&Period>, group_by: &[GroupBy], errors: &m
     }
 }
 
-fn parse_code<T: CodeList>(param: &str, text: Option<&str>, errors: &mut Vec<ValidationError>) -> Option<T> {
-    let text = text?;
-    let found = T::ALL.iter().copied().find(|c| c.code() == text);
-    if found.is_none() {
-        let codes: Vec<&str> = T::ALL.iter().map(|c| c.code()).collect();
-        errors.push(error(param, ErrorCode::UnknownCode, format!("Must be one of {}.", codes.join(", "))));
-    }
-    found
-}
-
-/// A region name as the town table spells it, matched without regard to case.
-fn parse_region(
-    param: &str,
-    text: Option<&str>,
-    of: fn(&geo::Town) -> Option<&'static str>,
-    errors: &mut Vec<ValidationError>,
-) -> Option<&'static str> {
-    let text = text?.trim();
-    let found = geo::towns().iter().filter_map(of).find(|r| r.eq_ignore_ascii_case(text));
-    if found.is_none() {
-        let mut names: Vec<&str> = geo::towns().iter().filter_map(of).collect();
-        names.sort_unstable();
-        names.dedup();
-        errors.push(error(param, ErrorCode::UnknownCode, format!("Must be one of {}.", names.join(", "))));
-    }
-    found
-}
-
-/// Whether `subject`'s records carry the column filter `param` tests:
-/// incident status and venue are the incident's; intake rows carry their
-/// regions; a referral carries only its town.
-fn filters_on(subject: Subject, param: &str) -> bool {
-    match subject {
-        Subject::Incidents | Subject::Victims => true,
-        Subject::Intake | Subject::DcfResponses => !matches!(param, "status" | "venue"),
-        Subject::Referrals | Subject::Training => false,
-    }
-}
-
-fn parse_filters(raw: &RawParams<'_>, subject: Subject, endpoint: Endpoint, errors: &mut Vec<ValidationError>) -> Filters {
-    let given = [
-        ("status", raw.status),
-        ("venue", raw.venue),
-        ("county", raw.county),
-        ("planning_region", raw.planning_region),
-        ("judicial_district", raw.judicial_district),
-        ("dcf_region", raw.dcf_region),
-    ];
-    if endpoint == Endpoint::Public {
-        // A filtered table, suppressed on its own, differenced with the
-        // unfiltered one, would give back what each withholds.
-        for (param, _) in given.iter().filter(|(_, v)| v.is_some()) {
-            errors.push(error(param, ErrorCode::NotAllowed, "Public statistics take no filters; group by the dimension instead."));
-        }
-        return Filters::default();
-    }
-    let before = errors.len();
-    for (param, _) in given.iter().filter(|(p, v)| v.is_some() && !filters_on(subject, p)) {
-        errors.push(error(param, ErrorCode::NotAllowed, format!("`{param}` does not filter {}.", subject.code())));
-    }
-    if errors.len() > before {
-        return Filters::default();
-    }
-    let dcf_region = raw.dcf_region.and_then(|text| {
-        let region = text.trim().parse::<u8>().ok().filter(|r| dcf_region_label(*r).is_some());
-        if region.is_none() {
-            errors.push(error("dcf_region", ErrorCode::UnknownCode, "Must be a DCF region from 1 to 6."));
-        }
-        region
-    });
-    Filters {
-        status: parse_code("status", raw.status, errors),
-        venue: parse_code("venue", raw.venue, errors),
-        county: parse_region("county", raw.county, |t| t.county, errors),
-        planning_region: parse_region("planning_region", raw.planning_region, |t| t.planning_region, errors),
-        judicial_district: parse_region("judicial_district", raw.judicial_district, |t| t.judicial_district, errors),
-        dcf_region,
-    }
-}
-
 /// One row of the grouped SQL count: a key per [`CountPlan::keys`]
 /// (the same text the key expression yields: `2026`, `2026-Q3`, `2026-07`,
 /// a status or venue code, `unknown` for no venue), the town when grouped by
@@ -711,6 +680,10 @@ pub struct StatsOutput {
     pub k: Option<u64>,
     /// The disclosure rule that applied, in words.
     pub rule: String,
+    /// The filters that applied, each dimension with the values any of which
+    /// a record had (`{}` when none did): `{"county": ["Hartford"]}`.
+    #[cfg_attr(feature = "openapi", schema(value_type = std::collections::BTreeMap<String, Vec<String>>))]
+    pub filters: Filters,
     /// Per measure, one table per geography asked for (or one table).
     pub tables: Vec<MeasureTable>,
 }
@@ -738,33 +711,53 @@ fn key_labels(g: GroupBy, subject: Subject, period: &Period, seen: &[&str]) -> V
         GroupBy::Year => (first.year()..=last.year()).map(|y| y.to_string()).collect(),
         GroupBy::Quarter => months().into_iter().map(|m| Period::quarter_of(m).label()).collect(),
         GroupBy::Month => months().into_iter().map(|m| m.format("%Y-%m").to_string()).collect(),
-        GroupBy::Status if subject == Subject::Training => ComplianceStatus::ALL.iter().map(|v| v.code().to_string()).collect(),
-        GroupBy::Population => Population::ALL.iter().map(|v| v.code().to_string()).collect(),
-        GroupBy::Status if subject == Subject::Intake => IntakeStatus::ALL.iter().map(|v| v.code().to_string()).collect(),
-        GroupBy::Status => counted_statuses().into_iter().map(str::to_string).collect(),
-        GroupBy::TraffickingType => TraffickingType::ALL.iter().map(|v| v.code().to_string()).collect(),
-        GroupBy::ConcernType => ConcernType::ALL.iter().map(|v| v.code().to_string()).collect(),
-        GroupBy::Service => Service::ALL.iter().map(|v| v.code().to_string()).collect(),
-        GroupBy::Outcome if subject == Subject::DcfResponses => crate::intake::dcf::DcfResponse::ALL
-            .iter()
-            .map(|v| v.code().to_string())
-            .chain(std::iter::once(NO_DCF_RESPONSE.to_string()))
-            .collect(),
-        GroupBy::Outcome => ReferralStatus::ALL.iter().map(|v| v.code().to_string()).collect(),
         GroupBy::Partner | GroupBy::Agency => {
             let mut names: Vec<String> = seen.iter().map(|s| s.to_string()).collect();
             names.sort();
             names
         }
-        GroupBy::Venue => Venue::ALL.iter().map(|v| v.code().to_string()).chain(std::iter::once("unknown".into())).collect(),
-        GroupBy::Sex => Sex::ALL.iter().map(|v| v.code().to_string()).collect(),
-        GroupBy::AgeBand => AgeGroup::ALL.iter().map(|v| v.code().to_string()).collect(),
-        GroupBy::Citizenship => Citizenship::ALL.iter().map(|v| v.code().to_string()).collect(),
-        GroupBy::ReportingAgency => Agency::ALL.iter().map(|v| v.code().to_string()).collect(),
-        GroupBy::Town | GroupBy::County | GroupBy::PlanningRegion | GroupBy::JudicialDistrict | GroupBy::DcfRegion => Vec::new(),
+        other => categories(other, subject),
     };
     labels.dedup();
     labels
+}
+
+/// The categories of a dimension that has a code list, for `subject`, as the
+/// SQL key text: what a table by it shows and what a filter on it accepts.
+/// Time, place and partner have none (their categories are days, towns and
+/// whoever submitted); an agency is one of the agency codes.
+pub(super) fn categories(g: GroupBy, subject: Subject) -> Vec<String> {
+    let codes = |all: &[&'static str]| all.iter().map(|c| c.to_string()).collect::<Vec<_>>();
+    fn of<T: CodeList>() -> Vec<&'static str> {
+        T::ALL.iter().map(|v| v.code()).collect()
+    }
+    match g {
+        GroupBy::Status if subject == Subject::Training => codes(&of::<ComplianceStatus>()),
+        GroupBy::Status if subject == Subject::Intake => codes(&of::<IntakeStatus>()),
+        GroupBy::Status => codes(&counted_statuses()),
+        GroupBy::Population => codes(&of::<Population>()),
+        GroupBy::TraffickingType => codes(&of::<TraffickingType>()),
+        GroupBy::ConcernType => codes(&of::<ConcernType>()),
+        GroupBy::Service => codes(&of::<Service>()),
+        GroupBy::Outcome if subject == Subject::DcfResponses => {
+            codes(&of::<crate::intake::dcf::DcfResponse>()).into_iter().chain(std::iter::once(NO_DCF_RESPONSE.to_string())).collect()
+        }
+        GroupBy::Outcome => codes(&of::<ReferralStatus>()),
+        GroupBy::Venue => codes(&of::<Venue>()).into_iter().chain(std::iter::once("unknown".into())).collect(),
+        GroupBy::Sex => codes(&of::<Sex>()),
+        GroupBy::AgeBand => codes(&of::<AgeGroup>()),
+        GroupBy::Citizenship => codes(&of::<Citizenship>()),
+        GroupBy::ReportingAgency | GroupBy::Agency => codes(&of::<Agency>()),
+        GroupBy::Year
+        | GroupBy::Quarter
+        | GroupBy::Month
+        | GroupBy::Partner
+        | GroupBy::Town
+        | GroupBy::County
+        | GroupBy::PlanningRegion
+        | GroupBy::JudicialDistrict
+        | GroupBy::DcfRegion => Vec::new(),
+    }
 }
 
 /// What the database is asked to count: the days, the key dimensions (see
@@ -982,6 +975,7 @@ pub fn build(query: &StatsQuery, rows: &[GroupCount], policy: &Policy) -> Result
         internal: !policy.is_public(),
         k: policy.k(),
         rule: policy.rule(),
+        filters: query.filters.clone(),
         tables,
     })
 }

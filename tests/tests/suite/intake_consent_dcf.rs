@@ -331,6 +331,13 @@ async fn the_statistics_api_counts_minors_by_dcfs_response() {
         (json!(6), json!(2), json!(0), json!(8)),
         "{table}"
     );
+    // Filtered by the response in the same SQL: the two without one.
+    let (status, body) = get(&app, &format!("{path}&outcome=none,already_open_case"), &coordinator).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["filters"], json!({"outcome": ["none", "already_open_case"]}));
+    let filtered = body["tables"].as_array().unwrap().iter().find(|t| t["name"] == "minors by outcome").unwrap();
+    let total = filtered["entries"].as_array().unwrap().iter().find(|e| e["at"] == json!([null])).unwrap();
+    assert_eq!(total["value"], 2, "{filtered}");
     // The default read is suppressed: two minors without a response are withheld.
     let (status, body) = get(&app, "/v1/stats/dcf_responses?period=2026&group_by=outcome", &coordinator).await;
     assert_eq!(status, 200);

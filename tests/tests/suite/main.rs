@@ -38,6 +38,7 @@ mod retention_and_keys;
 mod screening_api;
 mod screening_vectors;
 mod stats_api;
+mod stats_filters;
 mod stats_rollups;
 mod stats_subjects;
 mod training_api;

@@ -199,6 +199,12 @@ fn query(subject: Subject, endpoint: Endpoint, period: (&str, &str, &str), group
         planning_region: value("planning_region"),
         judicial_district: value("judicial_district"),
         dcf_region: value("dcf_region"),
+        town: value("town"),
+        sex: value("sex"),
+        age_band: value("age_band"),
+        citizenship: value("citizenship"),
+        trafficking_type: value("trafficking_type"),
+        ..RawParams::default()
     };
     StatsQuery::parse(subject, &raw, endpoint).unwrap_or_else(|e| panic!("{group_by}: {e:?}"))
 }
@@ -217,6 +223,8 @@ fn cases() -> Vec<(StatsQuery, &'static str)> {
     let none = ("", "");
     let county = geo::towns().first().and_then(|t| t.county).unwrap_or("Hartford County");
     let region = geo::towns().get(14).and_then(|t| t.planning_region).unwrap_or_default();
+    // Two of the towns `write_incidents` writes to (every 14th), one in another case.
+    let towns = format!("{},{}", geo::towns()[0].town, geo::towns()[28].town.to_uppercase());
     let c = Endpoint::Coordinator;
     vec![
         (query(Incidents, c, year, "month,planning_region", none), "stats_incident_months"),
@@ -232,6 +240,15 @@ fn cases() -> Vec<(StatsQuery, &'static str)> {
         (query(Victims, c, year, "trafficking_type,age_band,county", none), "stats_victim_town_months"),
         (query(Victims, c, years, "age_band,planning_region", none), "stats_victim_town_months"),
         (query(Victims, c, year, "quarter,age_band", ("planning_region", region)), "stats_victim_town_months"),
+        // Filters on the rollups' own columns: the same predicate over the rollup's key text.
+        (query(Incidents, c, year, "county", ("trafficking_type", "labor")), "stats_incident_months"),
+        (query(Incidents, c, years, "trafficking_type", ("trafficking_type", "sex")), "stats_incident_months"),
+        (query(Incidents, c, year, "status,county", ("venue", "unknown,hotel_motel")), "stats_incident_venue_months"),
+        (query(Incidents, c, years, "month", ("town", towns.as_str())), "stats_incident_months"),
+        (query(Victims, c, year, "sex,quarter", ("age_band", "12_17,60_plus,unknown")), "stats_victim_months"),
+        (query(Victims, c, years, "citizenship", ("sex", "female")), "stats_victim_months"),
+        (query(Victims, c, year, "sex", ("citizenship", "unknown")), "stats_victim_months"),
+        (query(Victims, c, year, "county", ("age_band", "under_12,18_24")), "stats_victim_town_months"),
     ]
 }
 

@@ -117,7 +117,7 @@ async fn a_small_trafficking_type_count_is_withheld_in_json_and_csv() {
 }
 
 /// `n` intake submissions of `partner`'s key, received on `day`, in `town` (or none).
-async fn seed_intake(app: &TestApp, key_name: &str, day: &str, town: Option<&str>, concerns: &str, age: &str, n: usize) {
+pub(crate) async fn seed_intake(app: &TestApp, key_name: &str, day: &str, town: Option<&str>, concerns: &str, age: &str, n: usize) {
     let t = town.map(|t| beacon_core::reference::geo::find_town(t).unwrap());
     let text = |v: Option<&str>| v.map_or("NULL".to_string(), |v| format!("'{}'", v.replace('\'', "''")));
     sql(
@@ -235,6 +235,15 @@ async fn referrals_by_outcome_and_service() {
     assert_eq!(at(t, &[Some("accepted")])["value"], Value::Null, "1 is below k");
     assert_eq!(at(t, &[Some("declined")])["value"], Value::Null, "else 15 − 14 gives it back");
     assert_eq!(at(t, &[Some("withdrawn")])["value"], 0);
+    // Filtered by service and town, and by lifecycle status.
+    let path = format!("/v1/stats/referrals?period=2026&group_by=outcome&service=shelter&town=HARTFORD&internal=true&reason={REASON}");
+    let t = named(&json_ok(&app, &path, &coordinator).await, "referrals by outcome").clone();
+    assert_eq!(at(&t, &[None])["value"], 15);
+    for (query, n) in [("service=legal", 0), ("town=Norwich", 0), ("county=Hartford", 15), ("outcome=declined", 14), ("outcome=accepted,withdrawn", 1)] {
+        let path = format!("/v1/stats/referrals?period=2026&group_by=outcome&{query}&internal=true&reason={REASON}");
+        let t = named(&json_ok(&app, &path, &coordinator).await, "referrals by outcome").clone();
+        assert_eq!(at(&t, &[None])["value"], n, "{query}");
+    }
     let r = get(&app, "/v1/stats/referrals?period=2026&group_by=service,planning_region&format=csv", &coordinator).await;
     assert_eq!(r.status().as_u16(), 200);
     assert!(r.text().await.unwrap().starts_with("measure,table,service,planning_region,count\n"));
@@ -247,8 +256,8 @@ async fn subjects_refuse_what_their_records_do_not_carry_and_audit_internal_read
     let auditor = app.key("State Auditor", Role::Auditor).await.unwrap();
     let reporter = app.reporter("DCF", "dcf").await.unwrap();
     assert_eq!(refused(&app, "/v1/stats/intake?period=2026&group_by=venue", &coordinator).await, ["/group_by"]);
-    assert_eq!(refused(&app, "/v1/stats/intake?period=2026&status=new", &coordinator).await, ["/status"]);
-    assert_eq!(refused(&app, "/v1/stats/referrals?period=2026&county=Hartford", &coordinator).await, ["/county"]);
+    assert_eq!(refused(&app, "/v1/stats/intake?period=2026&sex=female", &coordinator).await, ["/sex"]);
+    assert_eq!(refused(&app, "/v1/stats/referrals?period=2026&outcome=accepted", &coordinator).await, ["/outcome"]);
     assert_eq!(refused(&app, "/v1/stats/referrals?period=2026&group_by=partner", &coordinator).await, ["/group_by"]);
     assert_eq!(refused(&app, "/v1/stats/incidents?period=2026&group_by=concern_type", &coordinator).await, ["/group_by"]);
     assert_eq!(refused(&app, "/v1/stats/intake?period=2026&internal=true", &coordinator).await, ["/reason"]);
@@ -405,6 +414,21 @@ async fn training_status_counted_in_sql_agrees_with_the_compliance_rule() {
         }
     }
     assert!(statuses_seen >= 6, "the generated workforce reaches most statuses");
+
+    // Filtered in the same SQL: one agency's people, and two statuses, each
+    // exactly what the compliance report gives that agency.
+    let cssd = json_ok(&app, "/v1/training/compliance?agency=cssd", &coordinator).await;
+    let path = format!("/v1/stats/training?group_by=status&agency=cssd&internal=true&reason={REASON}");
+    let body = json_ok(&app, &path, &coordinator).await;
+    assert_eq!(body["filters"], json!({"agency": ["cssd"]}));
+    let t = named(&body, "people by status");
+    for status in ["compliant", "due_soon", "overdue", "not_yet_due", "not_required"] {
+        assert_eq!(at(t, &[Some(status)])["value"], cssd["counts"][status], "cssd {status}");
+    }
+    let path = format!("/v1/stats/training?group_by=agency&status=overdue,due_soon&internal=true&reason={REASON}");
+    let t = named(&json_ok(&app, &path, &coordinator).await, "people by agency").clone();
+    let late = cssd["counts"]["overdue"].as_i64().unwrap() + cssd["counts"]["due_soon"].as_i64().unwrap();
+    assert_eq!(at(&t, &[Some("cssd")])["value"], late);
 
     // By population and place; suppressed by default.
     let body = json_ok(&app, "/v1/stats/training?group_by=population,county", &coordinator).await;

@@ -12,12 +12,12 @@ use tracing_actix_web::RequestId;
 /// about a minor until it becomes an incident, and every incident involving a minor (withdrawn
 /// ones never). Grouped by `outcome` — DCF's response (`accepted_for_services`,
 /// `assessed_not_accepted`, `already_open_case`, or `none` for a minor without one) —, time and
-/// place; region filters as for intake. Disclosure control, CSV and the audited
+/// place; filtered by `outcome` and place. Disclosure control, CSV and the audited
 /// `internal=true&reason=…` are as for `GET /v1/stats/incidents`.
 #[utoipa::path(
     tag = "stats",
     operation_id = "stats_dcf_responses",
-    params(StatsParams),
+    params(StatsParams, super::filter_params::DcfResponseFilters),
     responses(
         (status = 200, description = "The tables; with `format=csv` or `Accept: text/csv`, long-format CSV (`measure,table,<dimensions…>,count`, `*` withheld)",
             content((StatsOutput = "application/json"), (String = "text/csv"))),

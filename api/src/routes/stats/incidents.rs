@@ -38,24 +38,44 @@ pub struct StatsParams {
     /// Why exact counts are needed (10–500 characters); recorded in the audit trail.
     #[param(max_length = 500)]
     pub reason: Option<String>,
-    /// Only this status (`suspected`, `confirmed`).
-    #[param(value_type = Option<beacon_core::reference::codes::IncidentStatus>, inline)]
+    // The filters, each a comma-separated list, documented per subject by
+    // `filter_params` from what core accepts (so not here).
+    #[param(ignore)]
     pub status: Option<String>,
-    /// Only this venue code.
-    #[param(value_type = Option<beacon_core::reference::codes::Venue>, inline)]
+    #[param(ignore)]
     pub venue: Option<String>,
-    /// Only this county.
-    #[param(max_length = 500)]
+    #[param(ignore)]
+    pub town: Option<String>,
+    #[param(ignore)]
     pub county: Option<String>,
-    /// Only this planning region.
-    #[param(max_length = 500)]
+    #[param(ignore)]
     pub planning_region: Option<String>,
-    /// Only this judicial district.
-    #[param(max_length = 500)]
+    #[param(ignore)]
     pub judicial_district: Option<String>,
-    /// Only this DCF region (1–6).
-    #[param(pattern = r"^\s*\+?0*[1-6]\s*$")]
+    #[param(ignore)]
     pub dcf_region: Option<String>,
+    #[param(ignore)]
+    pub sex: Option<String>,
+    #[param(ignore)]
+    pub age_band: Option<String>,
+    #[param(ignore)]
+    pub citizenship: Option<String>,
+    #[param(ignore)]
+    pub trafficking_type: Option<String>,
+    #[param(ignore)]
+    pub concern_type: Option<String>,
+    #[param(ignore)]
+    pub partner: Option<String>,
+    #[param(ignore)]
+    pub service: Option<String>,
+    #[param(ignore)]
+    pub outcome: Option<String>,
+    #[param(ignore)]
+    pub agency: Option<String>,
+    #[param(ignore)]
+    pub population: Option<String>,
+    #[param(ignore)]
+    pub reporting_agency: Option<String>,
     /// `json` (default) or `csv`; or send `Accept: text/csv`.
     #[param(value_type = Option<crate::http::query::JsonOrCsv>, inline)]
     pub format: Option<String>,
@@ -72,16 +92,31 @@ impl StatsParams {
             reason: self.reason.as_deref(),
             status: self.status.as_deref(),
             venue: self.venue.as_deref(),
+            town: self.town.as_deref(),
             county: self.county.as_deref(),
             planning_region: self.planning_region.as_deref(),
             judicial_district: self.judicial_district.as_deref(),
             dcf_region: self.dcf_region.as_deref(),
+            sex: self.sex.as_deref(),
+            age_band: self.age_band.as_deref(),
+            citizenship: self.citizenship.as_deref(),
+            trafficking_type: self.trafficking_type.as_deref(),
+            concern_type: self.concern_type.as_deref(),
+            partner: self.partner.as_deref(),
+            service: self.service.as_deref(),
+            outcome: self.outcome.as_deref(),
+            agency: self.agency.as_deref(),
+            population: self.population.as_deref(),
+            reporting_agency: self.reporting_agency.as_deref(),
         }
     }
 }
 
 /// Counts of incidents and of the victims they involve, grouped and
-/// filtered, with disclosure control: counts from 1 to k − 1 (k from the
+/// filtered (each filter a comma-separated list, any of whose values a
+/// record may have; filters narrow each other; `trafficking_type` counts an
+/// incident having any of the types; the filters that applied are in the
+/// answer's `filters` and the `Beacon-Stats-Filters` header), with disclosure control: counts from 1 to k − 1 (k from the
 /// server's `BEACON_STATS_K`, at least 11) are `null` with
 /// `"suppressed": true` (`*` in CSV), and further cells are withheld where a
 /// withheld one could be worked out from the totals. With
@@ -92,7 +127,7 @@ impl StatsParams {
 #[utoipa::path(
     tag = "stats",
     operation_id = "stats_incidents",
-    params(StatsParams),
+    params(StatsParams, super::filter_params::IncidentFilters),
     responses(
         (status = 200, description = "The tables; with `format=csv` or `Accept: text/csv`, long-format CSV (`measure,table,<dimensions…>,count`, `*` withheld)",
             content((StatsOutput = "application/json"), (String = "text/csv"))),
@@ -154,12 +189,15 @@ pub(super) async fn counts_audited(
         .transaction(async |conn| {
             let counts = db::stats::incident_counts(conn, query).await?;
             if let Some(reason) = query.reason() {
-                let what = format!(
+                let mut what = format!(
                     "{} {} by {}",
                     query.subject().code(),
                     query.period().label(),
                     query.group_by().iter().map(|g| g.code()).collect::<Vec<_>>().join(",")
                 );
+                if !query.filters().is_empty() {
+                    what.push_str(&format!(" where {}", query.filters().describe()));
+                }
                 let event = Event::by(principal, request_id, "stats.read_internal", "stats", what).because(reason);
                 audit::append(conn, event).await?;
             }

@@ -14,13 +14,13 @@ use tracing_actix_web::RequestId;
 /// group), `concern_type`, time, and the geographies (a submission without
 /// a town is in the `unknown` region). `concern_type` is multi-valued: one
 /// submission may name several, so each concern is a has / has-not table
-/// of its own and no table adds the concerns up. Region filters apply;
-/// `status` and `venue` filters do not. Disclosure control, CSV and the
+/// of its own and no table adds the concerns up. Filtered by any of
+/// its dimensions (`partner` by the account's id). Disclosure control, CSV and the
 /// audited `internal=true&reason=…` are as for `GET /v1/stats/incidents`.
 #[utoipa::path(
     tag = "stats",
     operation_id = "stats_intake",
-    params(StatsParams),
+    params(StatsParams, super::filter_params::IntakeFilters),
     responses(
         (status = 200, description = "The tables; with `format=csv` or `Accept: text/csv`, long-format CSV (`measure,table,<dimensions…>,count`, `*` withheld)",
             content((StatsOutput = "application/json"), (String = "text/csv"))),

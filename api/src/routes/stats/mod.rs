@@ -6,6 +6,7 @@ pub mod incidents;
 pub mod intake;
 pub mod public_incidents;
 pub mod referrals;
+pub mod filter_params;
 mod respond;
 pub mod training;
 pub mod trends;

@@ -11,13 +11,13 @@ use tracing_actix_web::RequestId;
 /// The directory's referrals, dated by the day referred: grouped by
 /// `outcome` (the lifecycle status: proposed, sent, accepted, declined,
 /// service_started, closed, withdrawn), `service` (the category referred
-/// for), time and the geographies of the person's town. No filters.
-/// Disclosure control, CSV and the audited `internal=true&reason=…` are as
-/// for `GET /v1/stats/incidents`.
+/// for), time and the geographies of the person's town; filtered by
+/// `service` and place. Disclosure control, CSV and the audited
+/// `internal=true&reason=…` are as for `GET /v1/stats/incidents`.
 #[utoipa::path(
     tag = "stats",
     operation_id = "stats_referrals",
-    params(StatsParams),
+    params(StatsParams, super::filter_params::ReferralFilters),
     responses(
         (status = 200, description = "The tables; with `format=csv` or `Accept: text/csv`, long-format CSV (`measure,table,<dimensions…>,count`, `*` withheld)",
             content((StatsOutput = "application/json"), (String = "text/csv"))),

@@ -11,6 +11,10 @@ use beacon_core::{ErrorCode, ValidationError};
 /// The CSV has nowhere to say which rule withheld its `*`s, so a header does.
 pub const RULE_HEADER: &str = "Beacon-Disclosure-Rule";
 
+/// Nor which records it counts: the filters that applied
+/// (`county=Hartford; trafficking_type=labor`, or `none`), as JSON's `filters`.
+pub const FILTERS_HEADER: &str = "Beacon-Stats-Filters";
+
 /// Builds and suppresses the tables off the worker thread: complementary
 /// suppression of a fine table is real work.
 pub async fn tables(query: StatsQuery, counts: Vec<GroupCount>, policy: Policy) -> Result<StatsOutput, ApiError> {
@@ -34,6 +38,9 @@ pub fn respond(output: &StatsOutput, csv: bool, cache_control: &str) -> HttpResp
         .insert_header((header::VARY, "Accept"));
     if let Ok(rule) = header::HeaderValue::from_str(&output.rule) {
         response.insert_header((RULE_HEADER, rule));
+    }
+    if let Ok(filters) = header::HeaderValue::from_str(&output.filters.describe()) {
+        response.insert_header((FILTERS_HEADER, filters));
     }
     if csv {
         response.content_type("text/csv; charset=utf-8").body(output.to_csv())

@@ -16,13 +16,14 @@ use tracing_actix_web::RequestId;
 /// the database: `group_by` any of `status agency population` and the
 /// geographies of the office's town (no town on file: the `unknown`
 /// region); default `status`. The measure is `people`. No period (the
-/// status is today's; the answer's `period` is the day) and no filters.
+/// status is today's; the answer's `period` is the day); filtered by any of
+/// its dimensions.
 /// Disclosure control, CSV and the audited `internal=true&reason=…` are as
 /// for `GET /v1/stats/incidents`.
 #[utoipa::path(
     tag = "stats",
     operation_id = "stats_training",
-    params(StatsParams),
+    params(StatsParams, super::filter_params::TrainingFilters),
     responses(
         (status = 200, description = "The tables; with `format=csv` or `Accept: text/csv`, long-format CSV (`measure,table,<dimensions…>,count`, `*` withheld)",
             content((StatsOutput = "application/json"), (String = "text/csv"))),

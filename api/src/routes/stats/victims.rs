@@ -17,7 +17,7 @@ use tracing_actix_web::RequestId;
 #[utoipa::path(
     tag = "stats",
     operation_id = "stats_victims",
-    params(StatsParams),
+    params(StatsParams, super::filter_params::VictimFilters),
     responses(
         (status = 200, description = "The tables; with `format=csv` or `Accept: text/csv`, long-format CSV (`measure,table,<dimensions…>,count`, `*` withheld)",
             content((StatsOutput = "application/json"), (String = "text/csv"))),
