@@ -91,6 +91,7 @@ pub(super) async fn run(command: KeysCommand, now: DateTime<Utc>) -> Result<(), 
             println!("revoked {id}");
         }
         KeysCommand::RotateDataKey => return rotate_data_key(now).await,
+        KeysCommand::Reindex => return reindex(now).await,
         KeysCommand::Rotate { id } => {
             let issued = match keys::rotate(&mut conn, id, now).await? {
                 keys::Rotation::Rotated(issued) => issued,
@@ -171,5 +172,49 @@ async fn rewrap(conn: &mut diesel_async::AsyncPgConnection, envelope: &Envelope,
         done += rewrapped.len();
         println!("re-wrapped {done}/{total} {}", table.name());
     }
+    Ok(())
+}
+
+/// `beacon keys reindex`: every sealed identity opened and indexed again under the current index
+/// key, a batch per transaction with one audit entry each (never a name). Between batches the
+/// duplicates report mixes old and new values, so run it in a quiet hour; a rerun recomputes
+/// everything, so an interrupted run is finished by running it again.
+pub(super) async fn reindex(now: DateTime<Utc>) -> Result<(), CliError> {
+    use crate::security::crypto::field_aad;
+    let envelope = Envelope::with_previous(config::data_key()?, config::previous_data_keys()?, config::index_key()?);
+    let mut conn = connection().await?;
+    let total = db::victims::count_sealed_identities(&mut conn).await?;
+    println!("{total} sealed identities to index");
+    let (mut after, mut done) = (uuid::Uuid::nil(), 0);
+    loop {
+        let batch = db::victims::sealed_identities_after(&mut conn, after, 500).await?;
+        let Some(last) = batch.last() else {
+            break;
+        };
+        after = last.victim_id;
+        let mut indexed = Vec::with_capacity(batch.len());
+        for row in &batch {
+            let unreadable = |e: crate::security::crypto::CryptoError| {
+                CliError::Usage(format!("victim {}: {e} — add the old data key to BEACON_DATA_KEY_PREVIOUS", row.victim_id))
+            };
+            let key = envelope.unwrap_record_key(row.incident_id, &row.key_id, &row.wrapped_data_key).map_err(unreadable)?;
+            let plain = key.open(&field_aad("victims", row.victim_id, "identity"), &row.identity_sealed).map_err(unreadable)?;
+            let identity: beacon_core::Identity =
+                serde_json::from_slice(&plain).map_err(|_| CliError::Usage(format!("victim {}: the sealed identity is not an identity", row.victim_id)))?;
+            indexed.push((row.victim_id, envelope.identity_index(&identity)));
+        }
+        diesel_async::AsyncConnection::transaction(&mut conn, async |conn| {
+            for (id, index) in &indexed {
+                db::victims::set_index(conn, *id, index.as_deref()).await?;
+            }
+            let event = audit::Event::cli(now, "index_key.reindex", "victims", None).because(format!("{} identities indexed", indexed.len()));
+            audit::append(conn, event).await?;
+            Ok::<_, diesel::result::Error>(())
+        })
+        .await?;
+        done += indexed.len();
+        println!("indexed {done}/{total} victims");
+    }
+    println!("done: every sealed identity is indexed under the current index key");
     Ok(())
 }

@@ -135,6 +135,10 @@ pub enum KeysCommand {
     /// Re-wrap every record's data key under BEACON_DATA_KEY. Run with the old
     /// key(s) in BEACON_DATA_KEY_PREVIOUS; servers given both keys keep working throughout.
     RotateDataKey,
+    /// Recompute every victim's blind index under BEACON_INDEX_KEY (after rotating that key, or
+    /// after the index's name rule changes). Opens each sealed identity with the data keys
+    /// (BEACON_DATA_KEY and BEACON_DATA_KEY_PREVIOUS); commits in batches, and may be rerun.
+    Reindex,
 }
 
 #[derive(Debug, Error)]
@@ -185,6 +189,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::Keys { command: KeysCommand::RotateDataKey } => keys::rotate_data_key(clock.now()).await,
+        Command::Keys { command: KeysCommand::Reindex } => keys::reindex(clock.now()).await,
         Command::Keys { command } => keys::run(command, clock.now()).await,
         Command::Audit { command: AuditCommand::Verify { checkpoint } } => audit::verify(checkpoint).await,
         Command::Audit { command: AuditCommand::Checkpoint { out } } => audit::checkpoint(out, clock.now()).await,

@@ -89,3 +89,52 @@ pub async fn likely_duplicates(conn: &mut AsyncPgConnection, max_groups: i64) ->
         })
         .collect())
 }
+
+/// A victim's sealed identity with what opens it (for `beacon keys reindex`).
+pub struct SealedIdentity {
+    pub victim_id: Uuid,
+    pub incident_id: Uuid,
+    pub key_id: String,
+    pub wrapped_data_key: Vec<u8>,
+    pub identity_sealed: Vec<u8>,
+}
+
+/// Victims with a sealed identity (withdrawn incidents' too: a reinstated one must match again).
+fn sealed() -> diesel::dsl::Filter<
+    diesel::dsl::Filter<diesel::dsl::InnerJoin<victims::table, incidents::table>, diesel::dsl::IsNotNull<victims::identity_sealed>>,
+    diesel::dsl::IsNotNull<incidents::wrapped_data_key>,
+> {
+    victims::table
+        .inner_join(incidents::table)
+        .filter(victims::identity_sealed.is_not_null())
+        .filter(incidents::wrapped_data_key.is_not_null())
+}
+
+pub async fn count_sealed_identities(conn: &mut AsyncPgConnection) -> QueryResult<i64> {
+    sealed().count().get_result(conn).await
+}
+
+/// The next `limit` sealed identities after victim `after`, in id order.
+pub async fn sealed_identities_after(conn: &mut AsyncPgConnection, after: Uuid, limit: i64) -> QueryResult<Vec<SealedIdentity>> {
+    let rows: Vec<(Uuid, Uuid, String, Vec<u8>, Vec<u8>)> = sealed()
+        .filter(victims::id.gt(after))
+        .order(victims::id)
+        .limit(limit)
+        .select((
+            victims::id,
+            incidents::id,
+            incidents::key_id,
+            incidents::wrapped_data_key.assume_not_null(),
+            victims::identity_sealed.assume_not_null(),
+        ))
+        .load(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(victim_id, incident_id, key_id, wrapped_data_key, identity_sealed)| SealedIdentity { victim_id, incident_id, key_id, wrapped_data_key, identity_sealed })
+        .collect())
+}
+
+pub async fn set_index(conn: &mut AsyncPgConnection, id: Uuid, index: Option<&[u8]>) -> QueryResult<()> {
+    diesel::update(victims::table.filter(victims::id.eq(id))).set(victims::identity_index.eq(index)).execute(conn).await.map(|_| ())
+}

@@ -66,8 +66,13 @@ impl Envelope {
         if family.is_empty() || given.is_empty() {
             return None;
         }
+        // The two names in sorted order, not as filed: one agency files "Nguyen Van An" family
+        // first, another "An Nguyen", and a victim must not count twice for it. The price — two
+        // people whose given and family names are each other's, born the same day, collide — is a
+        // likely-duplicate flag a coordinator reviews, not a merge.
+        let (first, second) = if family <= given { (&family, &given) } else { (&given, &family) };
         let mut mac = <hmac::Hmac<Sha256> as Mac>::new_from_slice(&self.index_key.0).ok()?;
-        for part in [family.as_str(), given.as_str(), &born.to_string()] {
+        for part in [first.as_str(), second.as_str(), &born.to_string()] {
             mac.update(&(part.len() as u64).to_be_bytes());
             mac.update(part.as_bytes());
         }
@@ -113,14 +118,39 @@ impl Envelope {
 }
 
 /// Case, accents, punctuation and spacing do not distinguish names: "José
-/// O'Neil-Díaz" and "jose oneil diaz" index alike.
-fn normalise_name(name: &str) -> String {
+/// O'Neil-Díaz" and "jose oneil diaz" index alike. Letters Unicode does not decompose are
+/// folded to how they are written without them (ß → ss, ł → l, ø → o, æ → ae, …), since a
+/// form or keyboard without them is how the same name arrives from a second agency.
+/// Written here rather than with a transliteration crate (`deunicode`, `any_ascii`): those
+/// also romanise whole scripts, which would make distinct names in Cyrillic or Arabic collide
+/// with Latin ones; only the Latin letters that NFKD leaves whole need folding.
+pub(crate) fn normalise_name(name: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
-    name.nfkd()
-        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
-        .flat_map(char::to_lowercase)
-        .filter(|c| c.is_alphanumeric())
-        .collect()
+    let mut out = String::with_capacity(name.len());
+    for c in name.nfkd().filter(|c| !unicode_normalization::char::is_combining_mark(*c)).flat_map(char::to_lowercase) {
+        match fold(c) {
+            Some(written) => out.push_str(written),
+            None if c.is_alphanumeric() => out.push(c),
+            None => {}
+        }
+    }
+    out
+}
+
+/// A lower-case Latin letter that NFKD keeps whole, as it is written without it.
+fn fold(c: char) -> Option<&'static str> {
+    Some(match c {
+        'ß' => "ss",
+        'ł' | 'ŀ' => "l",
+        'ø' => "o",
+        'æ' => "ae",
+        'œ' => "oe",
+        'đ' | 'ð' => "d",
+        'þ' => "th",
+        'ı' => "i",
+        'ħ' => "h",
+        _ => return None,
+    })
 }
 
 fn key_id_of(master: &MasterKey) -> String {
@@ -183,4 +213,49 @@ fn open_with(key: &[u8; 32], aad: &str, sealed: &[u8]) -> Result<Vec<u8>, Crypto
             },
         )
         .map_err(|_| CryptoError::Open)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_that_differ_only_in_how_they_were_typed_normalise_alike() {
+        let alike: &[(&str, &str)] = &[
+            ("José O'Neil-Díaz", "jose oneil diaz"),
+            ("Strauß", "STRAUSS"),
+            ("Łukasz Wałęsa", "Lukasz Walesa"),
+            ("Søren Kierkegaard", "Soren Kierkegaard"),
+            ("Ærø", "aero"),
+            ("Œuvre", "oeuvre"),
+            ("Đorđević", "Dordevic"),
+            ("Þór", "thor"),
+            ("Nguyễn", "nguyen"),
+        ];
+        for (a, b) in alike {
+            assert_eq!(normalise_name(a), normalise_name(b), "{a} / {b}");
+        }
+        // Folding is for Latin letters only: other scripts stay themselves, never romanised
+        // into a collision with a Latin name.
+        assert_eq!(normalise_name("Иван"), "иван");
+        assert_ne!(normalise_name("Иван"), normalise_name("Ivan"));
+        assert_ne!(normalise_name("Lars"), normalise_name("Lara"));
+    }
+
+    fn identity(given: &str, family: &str, born: &str) -> beacon_core::Identity {
+        serde_json::from_value(serde_json::json!({"given_name": given, "family_name": family, "date_of_birth": born})).unwrap()
+    }
+
+    #[test]
+    fn the_blind_index_ignores_which_name_was_filed_as_the_family_name() {
+        let envelope = Envelope::new(MasterKey([7; 32]), MasterKey([9; 32]));
+        let index = |given, family, born| envelope.identity_index(&identity(given, family, born)).unwrap();
+        assert_eq!(index("An", "Nguyen", "2001-05-04"), index("Nguyen", "An", "2001-05-04"));
+        assert_eq!(index("Łukasz", "Strauß", "1990-01-01"), index("strauss", "LUKASZ", "1990-01-01"));
+        assert_ne!(index("An", "Nguyen", "2001-05-04"), index("An", "Nguyen", "2001-05-05"));
+        assert_ne!(index("An", "Nguyen", "2001-05-04"), index("Anh", "Nguyen", "2001-05-04"));
+        // Another index key, another value: the index is keyed, so it can be rotated.
+        let other = Envelope::new(MasterKey([7; 32]), MasterKey([8; 32]));
+        assert_ne!(other.identity_index(&identity("An", "Nguyen", "2001-05-04")).unwrap(), index("An", "Nguyen", "2001-05-04"));
+    }
 }

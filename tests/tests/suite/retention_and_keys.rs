@@ -181,3 +181,54 @@ async fn the_audit_verify_command_names_a_tampered_entry() {
     let text = String::from_utf8_lossy(&broken.stdout);
     assert!(text.contains(&format!("seq={}", second.seq)), "{text}");
 }
+
+/// Issue 13 item 8: the blind index folds letters Unicode keeps whole (ß/ss, ł, ø, æ) and ignores
+/// which name was filed as the family name; `beacon keys reindex` recomputes every index under a
+/// new index key, so that key can rotate, and the duplicates still find each other afterwards.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_blind_index_folds_letters_and_name_order_and_reindexes_under_a_new_key() {
+    let app = TestApp::spawn().await.unwrap();
+    let dcf = app.reporter("DCF", "dcf").await.unwrap();
+    let police = app.reporter("Hartford PD", "local_police").await.unwrap();
+    let coordinator = app.key("OPM", Role::Coordinator).await.unwrap();
+    let an = report(&app, &dcf, "dcf", json!({"given_name": "An", "family_name": "Nguyễn", "date_of_birth": "2001-05-04"}), "a").await;
+    report(&app, &police, "local_police", json!({"given_name": "Nguyen", "family_name": "An", "date_of_birth": "2001-05-04"}), "b").await;
+    report(&app, &dcf, "dcf", json!({"given_name": "Łukasz", "family_name": "Strauß", "date_of_birth": "1990-01-01"}), "c").await;
+    report(&app, &police, "local_police", json!({"given_name": "Lukasz", "family_name": "Strauss", "date_of_birth": "1990-01-01"}), "d").await;
+    report(&app, &police, "local_police", json!({"given_name": "Søren", "family_name": "Ærø", "date_of_birth": "1985-03-03"}), "e").await;
+    let groups = |app: &TestApp| {
+        let coordinator = coordinator.clone();
+        let url = app.url("/v1/victims/duplicates");
+        let client = app.client.clone();
+        async move {
+            let dups: Value = client.get(url).bearer_auth(coordinator).send().await.unwrap().json().await.unwrap();
+            dups["groups"].as_array().unwrap().iter().map(|g| g["records"].as_array().unwrap().len()).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(groups(&app).await, vec![2, 2], "swapped order and folded letters each make one pair");
+
+    let new_index_key: [u8; 32] = rand::random();
+    let b64 = base64::engine::general_purpose::STANDARD.encode(new_index_key);
+    let out = app.beacon(&["keys", "reindex"], &[("BEACON_INDEX_KEY", b64)]).unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("indexed 5/5 victims"), "{stdout}");
+    assert!(!stdout.contains("Nguy") && !stdout.contains("Strau"), "no name is ever printed: {stdout}");
+    #[derive(diesel::QueryableByName)]
+    struct Indexed {
+        #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Bytea>)]
+        identity_index: Option<Vec<u8>>,
+    }
+    let mut conn = app.conn().await.unwrap();
+    let row: Indexed = diesel::sql_query("SELECT identity_index FROM victims WHERE incident_id = $1::uuid")
+        .bind::<diesel::sql_types::Text, _>(&an)
+        .get_result(&mut conn)
+        .await
+        .unwrap();
+    let identity: beacon_core::Identity = serde_json::from_value(json!({"given_name": "An", "family_name": "Nguyễn", "date_of_birth": "2001-05-04"})).unwrap();
+    let under_new = Envelope::new(MasterKey(app.data_key), MasterKey(new_index_key)).identity_index(&identity);
+    let under_old = Envelope::new(MasterKey(app.data_key), MasterKey(app.index_key)).identity_index(&identity);
+    assert_eq!(row.identity_index, under_new);
+    assert_ne!(row.identity_index, under_old);
+    assert_eq!(groups(&app).await, vec![2, 2], "the pairs survive the new key");
+}
