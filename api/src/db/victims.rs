@@ -91,6 +91,7 @@ pub async fn likely_duplicates(conn: &mut AsyncPgConnection, max_groups: i64) ->
 }
 
 /// A victim's sealed identity with what opens it (for `beacon keys reindex`).
+#[derive(Queryable)]
 pub struct SealedIdentity {
     pub victim_id: Uuid,
     pub incident_id: Uuid,
@@ -100,10 +101,12 @@ pub struct SealedIdentity {
 }
 
 /// Victims with a sealed identity (withdrawn incidents' too: a reinstated one must match again).
-fn sealed() -> diesel::dsl::Filter<
+type Sealed = diesel::dsl::Filter<
     diesel::dsl::Filter<diesel::dsl::InnerJoin<victims::table, incidents::table>, diesel::dsl::IsNotNull<victims::identity_sealed>>,
     diesel::dsl::IsNotNull<incidents::wrapped_data_key>,
-> {
+>;
+
+fn sealed() -> Sealed {
     victims::table
         .inner_join(incidents::table)
         .filter(victims::identity_sealed.is_not_null())
@@ -116,7 +119,7 @@ pub async fn count_sealed_identities(conn: &mut AsyncPgConnection) -> QueryResul
 
 /// The next `limit` sealed identities after victim `after`, in id order.
 pub async fn sealed_identities_after(conn: &mut AsyncPgConnection, after: Uuid, limit: i64) -> QueryResult<Vec<SealedIdentity>> {
-    let rows: Vec<(Uuid, Uuid, String, Vec<u8>, Vec<u8>)> = sealed()
+    sealed()
         .filter(victims::id.gt(after))
         .order(victims::id)
         .limit(limit)
@@ -128,11 +131,7 @@ pub async fn sealed_identities_after(conn: &mut AsyncPgConnection, after: Uuid, 
             victims::identity_sealed.assume_not_null(),
         ))
         .load(conn)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(victim_id, incident_id, key_id, wrapped_data_key, identity_sealed)| SealedIdentity { victim_id, incident_id, key_id, wrapped_data_key, identity_sealed })
-        .collect())
+        .await
 }
 
 pub async fn set_index(conn: &mut AsyncPgConnection, id: Uuid, index: Option<&[u8]>) -> QueryResult<()> {
