@@ -510,12 +510,13 @@ pub async fn mark_statement_voided(conn: &mut AsyncPgConnection, id: &str) -> Qu
         .map(|_| ())
 }
 
-/// Whether a stored `voided` statement already targets `id` (a voiding
+/// Whether a stored `voided` statement of `agency` already targets `id` (a voiding
 /// statement may arrive before the statement it voids).
-pub async fn voiding_received_for(conn: &mut AsyncPgConnection, id: &str, voided_verb: &str) -> QueryResult<bool> {
+pub async fn voiding_received_for(conn: &mut AsyncPgConnection, id: &str, voided_verb: &str, agency: &str) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         xapi_statements::table
             .filter(xapi_statements::verb.eq(voided_verb))
+            .filter(xapi_statements::agency.eq(agency))
             .filter(xapi_statements::object_id.eq(id)),
     ))
     .get_result(conn)

@@ -555,6 +555,21 @@ async fn xapi_statements_record_retract_and_are_idempotent() {
     let (_, completions) = get(&app, &format!("/v1/workforce/{person_id}/completions"), &coord).await;
     assert_eq!(completions[2]["voided"], true, "{completions}");
     assert_eq!(compliance("2027-12-31").await["last_qualifying_completion"], "2027-03-10");
+
+    // Issue 13 item 8: an early void counts for its own agency only — another agency's LMS
+    // cannot cancel this agency's training in advance by guessing its next statement id.
+    let guessed = "6f0c1c1e-3d2a-4b6e-9d1a-0c2b7e9f1a07";
+    let mut hostile = void.clone();
+    hostile["id"] = json!(uuid::Uuid::new_v4().to_string());
+    hostile["actor"]["account"]["homePage"] = json!("urn:beacon:agency:cssd");
+    hostile["object"]["id"] = json!(guessed);
+    assert_eq!(xapi(&app, &other, Some("1.0.3"), &hostile).await.0, 200);
+    let refresher = statement(guessed, COMPLETED, "E-1", course_object("CT-HT-101"), "2027-09-01T12:00:00Z");
+    assert_eq!(xapi(&app, &lms, Some("1.0.3"), &refresher).await.0, 200);
+    let (_, completions) = get(&app, &format!("/v1/workforce/{person_id}/completions"), &coord).await;
+    assert_eq!(completions[3]["completed_on"], "2027-09-01", "{completions}");
+    assert_eq!(completions[3]["voided"], false, "another agency's early void must not count: {completions}");
+    assert_eq!(compliance("2027-12-31").await["last_qualifying_completion"], "2027-09-01");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -142,7 +142,7 @@ pub async fn post_statements(
         let mut tally = Tally::default();
         let mut new_ids = Vec::new();
         for ((_, c), plan) in checked.iter().zip(&plans) {
-            if let Some(action) = apply(conn, principal.account_id, c, plan).await? {
+            if let Some(action) = apply(conn, principal.account_id, &scope, c, plan).await? {
                 tally.add(action);
                 new_ids.push(c.id.as_str());
             }
@@ -278,14 +278,16 @@ const ACTION_STATEMENT: &str = "xapi.statement";
 async fn apply(
     conn: &mut AsyncPgConnection,
     account_id: Uuid,
+    scope: &AgencyScope,
     c: &Checked,
     plan: &Plan,
 ) -> Result<Option<&'static str>, ApiError> {
     if matches!(plan, Plan::Replay) {
         return Ok(None);
     }
-    // A voiding statement may arrive before the statement it voids.
-    let voided = store::voiding_received_for(conn, &c.id, VERB_VOIDED).await?;
+    // A voiding statement may arrive before the statement it voids — but only its own agency's
+    // counts: another agency's early "void" must not cancel this one's training in advance.
+    let voided = store::voiding_received_for(conn, &c.id, VERB_VOIDED, &c.agency).await?;
     store::insert_statement(
         conn,
         &NewStatement {
@@ -318,8 +320,17 @@ async fn apply(
             ACTION_COMPLETION
         }
         Plan::Void { target } => {
-            store::mark_statement_voided(conn, target).await?;
-            store::void_completion_of_statement(conn, target).await?;
+            // Checked again here, inside the transaction: the plan ran before it, and a target
+            // that was absent then may have arrived since from an agency this key does not cover.
+            match store::statement(conn, target).await? {
+                Some(stored) if !scope.covers(&stored.agency) => return Err(ApiError::Forbidden),
+                Some(_) => {
+                    store::mark_statement_voided(conn, target).await?;
+                    store::void_completion_of_statement(conn, target).await?;
+                }
+                // Not here yet: the target is voided on arrival if it is this agency's.
+                None => {}
+            }
             ACTION_VOID
         }
         Plan::Store | Plan::Replay => ACTION_STATEMENT,
