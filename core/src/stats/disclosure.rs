@@ -170,8 +170,8 @@ pub struct Entry {
     #[serde(flatten)]
     pub cell: Cell,
     /// Referrals only: the median days from sending to the provider's answer
-    /// over the answered referrals of this entry, as
-    /// [`super::derived::median_beside`] lets it be published.
+    /// over the entry's answered referrals; withheld with the count, or when
+    /// fewer than k of them were answered (`derived::median_beside`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub median_days_to_outcome: Option<Figure>,
 }
