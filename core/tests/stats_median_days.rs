@@ -102,8 +102,7 @@ fn the_database_is_asked_for_one_median_table_per_table_returned() {
     assert!(dcf.iter().all(|(_, r)| r.starts_with("Region ")), "{dcf:?}");
 
     // Other subjects carry no median.
-    let mut r = RawParams::default();
-    r.period = Some("2026");
+    let r = RawParams { period: Some("2026"), ..RawParams::default() };
     assert!(StatsQuery::parse(Subject::Incidents, &r, Endpoint::Coordinator).unwrap().median_plans().is_empty());
 }
 
@@ -164,8 +163,7 @@ fn a_median_of_a_region_is_placed_by_its_region_and_an_unknown_one_refused() {
 
 #[test]
 fn a_subject_without_medians_is_left_as_it_is() {
-    let mut r = RawParams::default();
-    r.period = Some("2026");
+    let r = RawParams { period: Some("2026"), ..RawParams::default() };
     let q = StatsQuery::parse(Subject::Intake, &r, Endpoint::Coordinator).unwrap();
     let out = build(&q, &[count(&["2026"], 12)], &Policy::default()).unwrap();
     let again = with_medians(out.clone(), &q, &[], &Policy::default()).unwrap();

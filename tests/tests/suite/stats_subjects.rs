@@ -338,7 +338,7 @@ async fn subjects_refuse_what_their_records_do_not_carry_and_audit_internal_read
     let reporter = app.reporter("DCF", "dcf").await.unwrap();
     assert_eq!(refused(&app, "/v1/stats/intake?period=2026&group_by=venue", &coordinator).await, ["/group_by"]);
     assert_eq!(refused(&app, "/v1/stats/intake?period=2026&sex=female", &coordinator).await, ["/sex"]);
-    assert_eq!(refused(&app, "/v1/stats/referrals?period=2026&outcome=accepted", &coordinator).await, ["/outcome"]);
+    assert_eq!(refused(&app, "/v1/stats/referrals?period=2026&venue=hotel_motel", &coordinator).await, ["/venue"]);
     assert_eq!(refused(&app, "/v1/stats/referrals?period=2026&group_by=partner", &coordinator).await, ["/group_by"]);
     assert_eq!(refused(&app, "/v1/stats/incidents?period=2026&group_by=concern_type", &coordinator).await, ["/group_by"]);
     assert_eq!(refused(&app, "/v1/stats/intake?period=2026&internal=true", &coordinator).await, ["/reason"]);
