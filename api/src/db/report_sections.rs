@@ -69,12 +69,11 @@ pub struct OutcomeRow {
 }
 
 pub async fn referral_outcomes(conn: &mut AsyncPgConnection, from: NaiveDate, to: NaiveDate) -> diesel::QueryResult<Vec<OutcomeRow>> {
-    diesel::sql_query(
-        "SELECT status AS outcome, count(*) AS n, \
-                round((percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM \
-                  (COALESCE(accepted_at, declined_at) - sent_at)) / 86400))::numeric, 1)::float8 AS median_days \
+    diesel::sql_query(format!(
+        "SELECT status AS outcome, count(*) AS n, {} AS median_days \
          FROM directory_referrals WHERE referred_on BETWEEN $1 AND $2 GROUP BY 1",
-    )
+        super::stats::median_days_sql()
+    ))
     .bind::<Date, _>(from)
     .bind::<Date, _>(to)
     .load(conn)

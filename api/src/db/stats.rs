@@ -1,10 +1,11 @@
 //! Grouped counts for the statistics endpoints. Only whitelisted column
 //! expressions go into the SQL text; every value the caller gave is a bind.
 
+use beacon_core::stats::median_days::{MedianPlan, MedianRow};
 use beacon_core::stats::query::{counted_statuses, CountPlan, Filter, Filters, GroupBy, GroupCount, StatsQuery, Subject, ALL_RECORDS};
 use chrono::{Datelike, Months, NaiveDate};
 use diesel::pg::Pg;
-use diesel::sql_types::{Array, BigInt, Date, Nullable, Text};
+use diesel::sql_types::{Array, BigInt, Date, Double, Integer, Nullable, Text};
 use diesel::QueryableByName;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
@@ -477,7 +478,6 @@ const TRAINING_CLASSIFIED: &str = "WITH req AS (SELECT * FROM unnest($3::text[],
 const FIRST_TRAINING_FILTER: usize = 13;
 
 async fn training_counts(conn: &mut AsyncPgConnection, plan: &CountPlan, filters: &Filters) -> diesel::QueryResult<Vec<GroupCount>> {
-    use diesel::sql_types::Integer;
     let rule = beacon_core::training::compliance::rule_inputs();
     let mut keys: Vec<String> = plan.keys.iter().map(|g| key_expression(*g, Subject::Training)).collect();
     keys.resize(3, "NULL::text".into());
@@ -508,4 +508,103 @@ async fn training_counts(conn: &mut AsyncPgConnection, plan: &CountPlan, filters
     }
     let rows: Vec<Row> = statement.load(conn).await?;
     Ok(group_counts(rows, plan.keys.len()))
+}
+
+/// Days from a referral's sending to the provider's answer (accepted or
+/// declined); `NULL` for a referral not answered, which a median skips.
+pub const DAYS_TO_ANSWER: &str = "extract(epoch FROM (COALESCE(directory_referrals.accepted_at, \
+    directory_referrals.declined_at) - directory_referrals.sent_at)) / 86400";
+
+/// The median of [`DAYS_TO_ANSWER`] over a group, to a tenth of a day: the
+/// annual report's figure and the statistics' `median_days_to_outcome`.
+pub fn median_days_sql() -> String {
+    format!("round((percentile_cont(0.5) WITHIN GROUP (ORDER BY {DAYS_TO_ANSWER}))::numeric, 1)::float8")
+}
+
+#[derive(Debug, QueryableByName)]
+struct MedianSqlRow {
+    #[diesel(sql_type = Nullable<Text>)]
+    k1: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    k2: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    k3: Option<String>,
+    /// `GROUPING(…)` of the row's expressions: a bit set where the row is that dimension's total.
+    #[diesel(sql_type = Integer)]
+    grouping: i32,
+    #[diesel(sql_type = BigInt)]
+    answered: i64,
+    #[diesel(sql_type = Nullable<Double>)]
+    median_days: Option<f64>,
+}
+
+/// The median days to outcome of every entry of every table of `query`
+/// ([`StatsQuery::median_plans`]; none for a subject without them): one
+/// aggregate per table, grouped by every combination of its dimensions
+/// (`CUBE`, so totals too: a median does not add up), over the same records
+/// and filters as its counts. A region is the town's, from core's mapping
+/// (bound, like every value). No row leaves the database.
+pub async fn medians(conn: &mut AsyncPgConnection, query: &StatsQuery) -> diesel::QueryResult<Vec<MedianRow>> {
+    let mut out = Vec::new();
+    for (i, plan) in query.median_plans().iter().enumerate() {
+        out.extend(plan_medians(conn, query, plan).await?.into_iter().map(|r| MedianRow { plan: i, ..r }));
+    }
+    Ok(out)
+}
+
+async fn plan_medians(conn: &mut AsyncPgConnection, query: &StatsQuery, plan: &MedianPlan) -> diesel::QueryResult<Vec<MedianRow>> {
+    let subject = query.subject();
+    let s = source(subject);
+    let key = |g: GroupBy| key_expression(g, subject);
+    let f = query.filters();
+    let filters = filter_sql(&s, &key, f, FIRST_FILTER);
+    let mut exprs: Vec<String> = plan.keys.iter().map(|g| key(*g)).collect();
+    let mut join = String::new();
+    if plan.regions.is_some() {
+        let towns = FIRST_FILTER + f.iter().count();
+        let regions = towns + 1;
+        join = format!(" JOIN unnest(${towns}::text[], ${regions}::text[]) AS geo(town, region) ON geo.town = {}", s.town);
+        exprs.push("geo.region".into());
+    }
+    let (grouping, group_by) = if exprs.is_empty() {
+        ("0".to_string(), String::new())
+    } else {
+        (format!("GROUPING({})", exprs.join(", ")), format!(" GROUP BY CUBE ({})", exprs.join(", ")))
+    };
+    let n = exprs.len();
+    let mut columns = exprs.clone();
+    columns.resize(3, "NULL::text".into());
+    let sql = format!(
+        "SELECT {} AS k1, {} AS k2, {} AS k3, {grouping} AS grouping, count({DAYS_TO_ANSWER}) AS answered, {} AS median_days \
+         FROM {}{join} WHERE {} BETWEEN $1 AND $2 AND {} AND {filters}{group_by}",
+        columns[0],
+        columns[1],
+        columns[2],
+        median_days_sql(),
+        s.from,
+        s.day,
+        s.counted
+    );
+    let mut statement = diesel::sql_query(sql)
+        .into_boxed::<Pg>()
+        .bind::<Date, _>(plan.from)
+        .bind::<Date, _>(plan.to)
+        .bind::<Array<Text>, _>(counted_statuses());
+    for values in filter_binds(f) {
+        statement = statement.bind::<Array<Text>, _>(values);
+    }
+    if let Some(regions) = &plan.regions {
+        let (towns, labels): (Vec<&str>, Vec<&str>) = regions.iter().map(|(t, r)| (t.as_str(), r.as_str())).unzip();
+        statement = statement.bind::<Array<Text>, _>(towns).bind::<Array<Text>, _>(labels);
+    }
+    let rows: Vec<MedianSqlRow> = statement.load(conn).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            // GROUPING's leftmost argument is its highest bit.
+            let total = |j: usize| n.checked_sub(j + 1).is_some_and(|shift| r.grouping >> shift & 1 == 1);
+            let at = [r.k1, r.k2, r.k3].into_iter().take(n).enumerate().map(|(j, k)| if total(j) { None } else { k }).collect();
+            MedianRow { plan: 0, at, answered: u64::try_from(r.answered).unwrap_or_default(), median_days: r.median_days }
+        })
+        .collect())
 }

@@ -3,7 +3,8 @@
 //! form (a rate per 100,000 times the population is the count), so each
 //! helper here returns `None` as soon as any input is withheld.
 
-use super::disclosure::Cell;
+use super::disclosure::{Cell, Policy};
+use serde::Serialize;
 
 /// `cell / population * per` (e.g. per 100,000 residents); `None` when the
 /// count is withheld or the population is zero.
@@ -63,4 +64,54 @@ pub fn percent_change(earlier: &Cell, later: &Cell) -> Option<f64> {
 /// people in it.
 pub fn behind(cell: &Cell, figure: Option<f64>) -> Option<f64> {
     cell.get().filter(|n| *n > 0).and(figure)
+}
+
+/// A figure published beside a count (a median of days): `{"value": 4.5,
+/// "suppressed": false}`; `{"value": null, "suppressed": true}` where it is
+/// withheld; `{"value": null, "suppressed": false}` where there is nothing
+/// to take it over (no answered referral in the cell).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Figure {
+    pub value: Option<f64>,
+    pub suppressed: bool,
+}
+
+impl Figure {
+    pub fn withheld() -> Self {
+        Self { value: None, suppressed: true }
+    }
+
+    /// Nothing to take the figure over: not withheld, just absent.
+    pub fn none() -> Self {
+        Self { value: None, suppressed: false }
+    }
+
+    /// `*` withheld, empty for none, the number otherwise.
+    pub fn to_csv(&self) -> String {
+        match (self.suppressed, self.value) {
+            (true, _) => "*".into(),
+            (false, None) => String::new(),
+            (false, Some(v)) => v.to_string(),
+        }
+    }
+}
+
+/// The median of the `records` behind `cell` (the answered referrals of the
+/// cell), as it may be published under `policy`. Issue 10's rule: "No rate,
+/// percentage, median or trend from a withheld cell". So the median is
+/// withheld where the cell's count is (below k, or withheld so that another
+/// cannot be worked out), and where the records it is taken over would be
+/// withheld as a count of their own: the median of three answers tells
+/// about those three people whatever the cell around them counts. With an
+/// internal policy nothing is withheld. No records: no median, and nothing
+/// withheld either.
+pub fn median_beside(cell: &Cell, records: u64, median: Option<f64>, policy: &Policy) -> Figure {
+    if cell.get().is_none() || policy.withholds(records) {
+        return Figure::withheld();
+    }
+    match median.filter(|_| records > 0) {
+        Some(m) => Figure { value: Some(m), suppressed: false },
+        None => Figure::none(),
+    }
 }

@@ -41,6 +41,7 @@
 //! is recoverable. This is a greedy heuristic: it does not promise the fewest
 //! withheld cells, only that nothing withheld can be worked out.
 
+use super::derived::Figure;
 use super::exact::{Echelon, Overflow};
 use super::table::{all_keys, is_margin, key_index, Dimension, DimensionLabels, Key, Table};
 use serde::Serialize;
@@ -160,17 +161,23 @@ impl Cell {
     }
 }
 
-/// One entry of a published table: where it is (`null` for "all") and its cell.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One entry of a published table: where it is (`null` for "all") and its
+/// cell; for a subject that has one, the median beside the count.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Entry {
     pub at: Key,
     #[serde(flatten)]
     pub cell: Cell,
+    /// Referrals only: the median days from sending to the provider's answer
+    /// over the entry's answered referrals; withheld with the count, or when
+    /// fewer than k of them were answered (`derived::median_beside`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub median_days_to_outcome: Option<Figure>,
 }
 
 /// A table after disclosure control: what may be published.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SuppressedTable {
     name: String,
@@ -208,6 +215,14 @@ impl SuppressedTable {
     pub fn cell(&self, at: &[usize]) -> Option<Cell> {
         let key: Key = at.iter().copied().map(Some).collect();
         self.get(&key)
+    }
+
+    /// Puts a median beside each entry's count, as `figure` gives it (see
+    /// [`super::derived::median_beside`] for what may be shown).
+    pub fn set_medians(&mut self, mut figure: impl FnMut(&Entry) -> Figure) {
+        for e in &mut self.entries {
+            e.median_days_to_outcome = Some(figure(e));
+        }
     }
 
     /// Keys of the withheld entries.
@@ -295,7 +310,7 @@ pub(crate) fn publish(table: &Table, withheld: &[bool], policy: &Policy) -> Supp
         .into_iter()
         .zip(table.values())
         .zip(withheld)
-        .map(|((at, &v), &w)| Entry { at, cell: if w { Cell::withheld() } else { Cell::shown(v) } })
+        .map(|((at, &v), &w)| Entry { at, cell: if w { Cell::withheld() } else { Cell::shown(v) }, median_days_to_outcome: None })
         .collect();
     SuppressedTable {
         name: table.name().to_string(),

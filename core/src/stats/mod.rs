@@ -20,6 +20,7 @@ pub use disclosure::{
 pub use table::{Dimension, DimensionLabels, Key, Table, TableError};
 pub mod derived;
 pub mod filter;
+pub mod median_days;
 pub mod multi;
 pub mod period;
 pub mod query;

@@ -84,6 +84,13 @@ impl Subject {
         }
     }
 
+    /// Whether each count of the subject carries the median days from a
+    /// referral's sending to the provider's answer beside it
+    /// (`median_days_to_outcome`, see [`StatsQuery::median_plans`]).
+    pub fn has_median_days(self) -> bool {
+        self == Subject::Referrals
+    }
+
     /// Whether a record of the subject may lack a town (an intake form's
     /// town is optional): its geography tables then carry an `unknown`
     /// region rather than dropping the record.
@@ -302,7 +309,7 @@ impl GroupBy {
 
     /// The geography as a grouping of towns, so two geographies of one
     /// period are seen by disclosure control as cutting the same units.
-    fn towns_dimension(self) -> Result<Option<Dimension>, TableError> {
+    pub(super) fn towns_dimension(self) -> Result<Option<Dimension>, TableError> {
         let group: fn(&geo::Town) -> Option<&'static str> = match self {
             GroupBy::Town => |t| Some(t.town),
             GroupBy::County => |t| t.county,
@@ -471,6 +478,10 @@ impl StatsQuery {
     /// `Some` only for an internal (exact) read: why it is needed.
     pub fn reason(&self) -> Option<&str> {
         self.reason.as_deref()
+    }
+
+    pub fn endpoint(&self) -> Endpoint {
+        self.endpoint
     }
 
     /// Whether the counts are shown exactly.
@@ -653,7 +664,7 @@ impl BuildError {
 }
 
 /// A published table and what it counts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MeasureTable {
     #[serde(skip)]
@@ -666,7 +677,7 @@ pub struct MeasureTable {
 }
 
 /// The answer to a statistics request.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StatsOutput {
     pub subject: Subject,
@@ -837,7 +848,7 @@ pub fn age_band(age: Option<u8>) -> AgeGroup {
 /// age (an empty key for none) so that banding stays a rule here; where no
 /// age is known but a band is (an intake's age group, a converted minor's
 /// band), the key is the band's code.
-fn category_of_key(g: GroupBy, key: &str) -> String {
+pub(super) fn category_of_key(g: GroupBy, key: &str) -> String {
     match g {
         GroupBy::AgeBand => {
             let key = key.trim();
@@ -1236,8 +1247,11 @@ fn table_name(subject: Subject, measure: Measure, keys: &[GroupBy], geography: O
 impl StatsOutput {
     /// Long-format CSV of every table: `measure`, `table`, one column per
     /// dimension that appears in any table (empty where a table lacks it,
-    /// `Total` for a margin), then `count` with `*` for a withheld count.
+    /// `Total` for a margin), then `count` with `*` for a withheld count;
+    /// for referrals then `median_days_to_outcome` (`*` withheld, empty where
+    /// no referral of the row was answered).
     pub fn to_csv(&self) -> String {
+        let medians = self.tables.iter().any(|t| t.table.entries().iter().any(|e| e.median_days_to_outcome.is_some()));
         let mut columns: Vec<String> = Vec::new();
         for t in &self.tables {
             for d in t.table.dimensions() {
@@ -1252,6 +1266,7 @@ impl StatsOutput {
             .map(|s| s.to_string())
             .chain(columns.iter().cloned())
             .chain(std::iter::once("count".to_string()))
+            .chain(medians.then(|| "median_days_to_outcome".to_string()))
             .collect();
         out.push_str(&header.join(","));
         out.push('\n');
@@ -1270,6 +1285,9 @@ impl StatsOutput {
                     row.push(cell.unwrap_or_default());
                 }
                 row.push(e.cell.to_csv());
+                if medians {
+                    row.push(e.median_days_to_outcome.map(|f| f.to_csv()).unwrap_or_default());
+                }
                 out.push_str(&row.join(","));
                 out.push('\n');
             }

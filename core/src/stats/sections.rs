@@ -135,7 +135,7 @@ pub struct SectionFacts {
 
 // ------------------------------------------------------------------ sections
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MinorsSection {
     pub title: &'static str,
@@ -153,7 +153,7 @@ pub struct MinorsSection {
     pub responses_note: &'static str,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TrainingSection {
     pub title: &'static str,

@@ -104,7 +104,7 @@ impl TaskForceSections {
 }
 
 /// The coordinator report's trend tables, under Sec. 8(b)(6).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TrendsReview {
     pub title: &'static str,

@@ -246,7 +246,88 @@ async fn referrals_by_outcome_and_service() {
     }
     let r = get(&app, "/v1/stats/referrals?period=2026&group_by=service,planning_region&format=csv", &coordinator).await;
     assert_eq!(r.status().as_u16(), 200);
-    assert!(r.text().await.unwrap().starts_with("measure,table,service,planning_region,count\n"));
+    assert!(r.text().await.unwrap().starts_with("measure,table,service,planning_region,count,median_days_to_outcome\n"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn referrals_median_days_to_outcome_beside_each_count() {
+    let app = TestApp::spawn().await.unwrap();
+    let coordinator = app.key("OPM coordinator", Role::Coordinator).await.unwrap();
+    let (_, shelter, _) = directory::seed(&app, &coordinator).await;
+    app.reporter("Agency A", "dcf").await.unwrap();
+    // Referred on `day` and sent at noon; answered (`column`) that many days later, or never.
+    let insert = |day: &str, status: &str, answer: Option<&str>, days: &[f64]| {
+        let (reason, column) = match answer {
+            Some("declined_at") => ("'capacity'", "declined_at"),
+            Some(column) => ("NULL", column),
+            None => ("NULL", "closed_at"),
+        };
+        let answered = if answer.is_some() { "t.sent + make_interval(secs => d * 86400)" } else { "NULL" };
+        let list: Vec<String> = days.iter().map(|d| format!("({d})")).collect();
+        format!(
+            "INSERT INTO directory_referrals (id, service_id, category, town, referred_on, status, decline_reason, sent_at, {column}, account_id) \
+             SELECT gen_random_uuid(), '{shelter}', 'shelter', 'Hartford', '{day}', '{status}', {reason}, t.sent, {answered}, \
+               (SELECT id FROM accounts WHERE name = 'Agency A') \
+             FROM (VALUES {}) AS v(d), (SELECT '{day}T12:00:00Z'::timestamptz AS sent) AS t",
+            list.join(", ")
+        )
+    };
+    // March: 11 accepted after 1, 1, 2, 2, 2, 3, 4, 5, 6, 8, 10 days (median 3).
+    sql(&app, insert("2026-03-02", "accepted", Some("accepted_at"), &[1.0, 1.0, 2.0, 2.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0])).await;
+    // April: 4 declined after 0.5, 1.5, 2.5, 3.5 days (median 2), and 12 sent, not answered.
+    sql(&app, insert("2026-04-06", "declined", Some("declined_at"), &[0.5, 1.5, 2.5, 3.5])).await;
+    sql(&app, insert("2026-04-06", "sent", None, &[0.0; 12])).await;
+    // All 15 answers: 0.5 1 1 1.5 2 2 2 2.5 3 3.5 4 5 6 8 10, median 2.5.
+
+    let figure = |e: &Value| e["median_days_to_outcome"].clone();
+    let shown = |v: f64| json!({"value": v, "suppressed": false});
+    let none = json!({"value": null, "suppressed": false});
+    let withheld = json!({"value": null, "suppressed": true});
+
+    // Exact for the audited read, over answered referrals only.
+    let path = format!("/v1/stats/referrals?period=2026&group_by=outcome&internal=true&reason={REASON}");
+    let t = named(&json_ok(&app, &path, &coordinator).await, "referrals by outcome").clone();
+    assert_eq!(figure(at(&t, &[Some("accepted")])), shown(3.0));
+    assert_eq!(figure(at(&t, &[Some("declined")])), shown(2.0));
+    assert_eq!(figure(at(&t, &[Some("sent")])), none, "sent, never answered");
+    assert_eq!(figure(at(&t, &[Some("closed")])), none);
+    assert_eq!(figure(at(&t, &[None])), shown(2.5), "the total's own median, not one of medians");
+    // Two dimensions: every cell and total its own median; a region's from its towns' records.
+    let path = format!("/v1/stats/referrals?period=2026&group_by=month,county&internal=true&reason={REASON}");
+    let t = named(&json_ok(&app, &path, &coordinator).await, "referrals by month, county").clone();
+    assert_eq!(figure(at(&t, &[Some("2026-03"), Some("Hartford")])), shown(3.0));
+    assert_eq!(figure(at(&t, &[Some("2026-04"), None])), shown(2.0));
+    assert_eq!(figure(at(&t, &[None, Some("Hartford")])), shown(2.5));
+    assert_eq!(figure(at(&t, &[None, Some("New Haven")])), none);
+    // Filters narrow the medians as they narrow the counts.
+    let path = format!("/v1/stats/referrals?period=2026&group_by=month&outcome=declined&internal=true&reason={REASON}");
+    let t = named(&json_ok(&app, &path, &coordinator).await, "referrals by month").clone();
+    assert_eq!(figure(at(&t, &[None])), shown(2.0));
+
+    // Suppressed: 4 declined is below k, so is its median; no median beside any withheld count.
+    let body = json_ok(&app, "/v1/stats/referrals?period=2026&group_by=outcome", &coordinator).await;
+    let t = named(&body, "referrals by outcome");
+    assert_eq!(at(t, &[Some("declined")])["value"], Value::Null);
+    assert_eq!(figure(at(t, &[Some("declined")])), withheld);
+    for e in t["entries"].as_array().unwrap() {
+        if e["suppressed"] == true {
+            assert_eq!(figure(e), withheld, "{e}");
+        }
+    }
+    assert_eq!(figure(at(t, &[None])), shown(2.5), "27 referrals, 15 answered");
+    // April's 16 are shown, but its median rests on 4 answers: withheld.
+    let t = named(&json_ok(&app, "/v1/stats/referrals?period=2026&group_by=month", &coordinator).await, "referrals by month").clone();
+    assert_eq!(at(&t, &[Some("2026-04")])["value"], 16);
+    assert_eq!(figure(at(&t, &[Some("2026-04")])), withheld);
+    assert_eq!(figure(at(&t, &[Some("2026-03")])), shown(3.0));
+    assert_eq!(figure(at(&t, &[Some("2026-05")])), none);
+    let r = get(&app, "/v1/stats/referrals?period=2026&group_by=month&format=csv", &coordinator).await;
+    let csv = r.text().await.unwrap();
+    assert!(csv.starts_with("measure,table,month,count,median_days_to_outcome\n"), "{csv}");
+    assert!(csv.contains("\nreferrals,referrals by month,2026-03,11,3\n"), "{csv}");
+    assert!(csv.contains("\nreferrals,referrals by month,2026-04,16,*\n"), "{csv}");
+    assert!(csv.contains("\nreferrals,referrals by month,2026-05,0,\n"), "{csv}");
+    assert!(csv.contains("\nreferrals,referrals by month,Total,27,2.5\n"), "{csv}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -258,6 +339,7 @@ async fn subjects_refuse_what_their_records_do_not_carry_and_audit_internal_read
     assert_eq!(refused(&app, "/v1/stats/intake?period=2026&group_by=venue", &coordinator).await, ["/group_by"]);
     assert_eq!(refused(&app, "/v1/stats/intake?period=2026&sex=female", &coordinator).await, ["/sex"]);
     assert_eq!(refused(&app, "/v1/stats/referrals?period=2026&outcome=pending", &coordinator).await, ["/outcome"]);
+    assert_eq!(refused(&app, "/v1/stats/referrals?period=2026&venue=hotel_motel", &coordinator).await, ["/venue"]);
     assert_eq!(refused(&app, "/v1/stats/referrals?period=2026&group_by=partner", &coordinator).await, ["/group_by"]);
     assert_eq!(refused(&app, "/v1/stats/incidents?period=2026&group_by=concern_type", &coordinator).await, ["/group_by"]);
     assert_eq!(refused(&app, "/v1/stats/intake?period=2026&internal=true", &coordinator).await, ["/reason"]);

@@ -7,6 +7,7 @@ use crate::http::query::Query;
 use crate::security::audit::{self, Event};
 use crate::security::Principal;
 use actix_web::{get, web, HttpRequest, HttpResponse};
+use beacon_core::stats::median_days::MedianRow;
 use beacon_core::stats::query::{Endpoint, GroupCount, RawParams, StatsOutput, StatsQuery, Subject};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use serde::Deserialize;
@@ -170,24 +171,28 @@ pub(super) async fn coordinator_read(
         }
     };
     let policy = query.policy(config.k).map_err(ApiError::internal)?;
-    let counts = counts_audited(&query, principal, request_id, pool).await?;
-    let output = tables(query, counts, policy).await?;
+    let (counts, medians) = counts_audited(&query, principal, request_id, pool, true).await?;
+    let output = tables(query, counts, medians, policy).await?;
     Ok(respond(&output, csv, "no-store"))
 }
 
-/// The grouped counts of `query`, in one transaction with the audit entry of
-/// an internal read: no exact read without its record.
+/// The grouped counts of `query` and the medians beside them (referrals),
+/// in one transaction with the audit entry of an internal read: no exact
+/// read without its record. `medians`: whether the answer shows them (a
+/// trend does not).
 pub(super) async fn counts_audited(
     query: &StatsQuery,
     principal: &Principal,
     request_id: &RequestId,
     pool: &DbPool,
-) -> Result<Vec<GroupCount>, ApiError> {
+    medians: bool,
+) -> Result<(Vec<GroupCount>, Vec<MedianRow>), ApiError> {
     let mut pooled = pool.get().await?;
     let conn: &mut AsyncPgConnection = &mut pooled;
     let counts = conn
         .transaction(async |conn| {
             let counts = db::stats::incident_counts(conn, query).await?;
+            let medians = if medians { db::stats::medians(conn, query).await? } else { Vec::new() };
             if let Some(reason) = query.reason() {
                 let mut what = format!(
                     "{} {} by {}",
@@ -201,7 +206,7 @@ pub(super) async fn counts_audited(
                 let event = Event::by(principal, request_id, "stats.read_internal", "stats", what).because(reason);
                 audit::append(conn, event).await?;
             }
-            Ok::<_, diesel::result::Error>(counts)
+            Ok::<_, diesel::result::Error>((counts, medians))
         })
         .await?;
     Ok(counts)

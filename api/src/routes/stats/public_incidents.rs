@@ -140,6 +140,6 @@ async fn public_read(
     let mut conn = pool.get().await?;
     let counts = db::stats::incident_counts(&mut conn, &query).await?;
     drop(conn);
-    let output = tables(query, counts, policy).await?;
+    let output = tables(query, counts, Vec::new(), policy).await?;
     Ok(respond(&output, csv, CACHE_CONTROL))
 }

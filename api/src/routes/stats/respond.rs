@@ -4,6 +4,7 @@
 use crate::error::ApiError;
 use actix_web::http::header;
 use actix_web::HttpResponse;
+use beacon_core::stats::median_days::{with_medians, MedianRow};
 use beacon_core::stats::query::{build, BuildError, GroupCount, StatsOutput, StatsQuery};
 use beacon_core::stats::Policy;
 use beacon_core::{ErrorCode, ValidationError};
@@ -15,10 +16,11 @@ pub const RULE_HEADER: &str = "Beacon-Disclosure-Rule";
 /// (`county=Hartford; trafficking_type=labor`, or `none`), as JSON's `filters`.
 pub const FILTERS_HEADER: &str = "Beacon-Stats-Filters";
 
-/// Builds and suppresses the tables off the worker thread: complementary
-/// suppression of a fine table is real work.
-pub async fn tables(query: StatsQuery, counts: Vec<GroupCount>, policy: Policy) -> Result<StatsOutput, ApiError> {
-    actix_web::web::block(move || build(&query, &counts, &policy))
+/// Builds and suppresses the tables off the worker thread (complementary
+/// suppression of a fine table is real work), then puts each median beside
+/// its count where core lets it show.
+pub async fn tables(query: StatsQuery, counts: Vec<GroupCount>, medians: Vec<MedianRow>, policy: Policy) -> Result<StatsOutput, ApiError> {
+    actix_web::web::block(move || build(&query, &counts, &policy).and_then(|out| with_medians(out, &query, &medians, &policy)))
         .await
         .map_err(ApiError::internal)?
         .map_err(|e| match e {

@@ -89,8 +89,8 @@ pub async fn trends(
         }
     };
     let policy = query.policy(config.k).map_err(ApiError::internal)?;
-    let counts = counts_audited(&query, &principal, &request_id, &pool).await?;
-    let output = tables(query.clone(), counts, policy).await?;
+    let (counts, _) = counts_audited(&query, &principal, &request_id, &pool, false).await?;
+    let output = tables(query.clone(), counts, Vec::new(), policy).await?;
     let trend = TrendOutput::of(&query, &output);
     let mut response = HttpResponse::Ok();
     response.insert_header((header::CACHE_CONTROL, "no-store")).insert_header((header::VARY, "Accept"));
