@@ -23,6 +23,15 @@ fn bad(var: &'static str, problem: impl Into<String>) -> ConfigError {
 #[derive(Clone)]
 pub struct MasterKey(pub [u8; 32]);
 
+/// Wiped when dropped: a key outlives its use in no freed memory.
+impl Drop for MasterKey {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.0);
+    }
+}
+
+impl zeroize::ZeroizeOnDrop for MasterKey {}
+
 impl std::fmt::Debug for MasterKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("MasterKey([redacted])")
@@ -34,6 +43,14 @@ impl std::fmt::Debug for MasterKey {
 /// forge a link of the chain.
 #[derive(Clone, PartialEq, Eq)]
 pub struct AuditKey(pub [u8; 32]);
+
+impl Drop for AuditKey {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.0);
+    }
+}
+
+impl zeroize::ZeroizeOnDrop for AuditKey {}
 
 impl std::fmt::Debug for AuditKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

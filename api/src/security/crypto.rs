@@ -36,8 +36,16 @@ pub struct Envelope {
     index_key: MasterKey,
 }
 
-/// A record's data key, in memory only.
+/// A record's data key, in memory only, and wiped from it when dropped.
 pub struct RecordKey([u8; 32]);
+
+impl Drop for RecordKey {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.0);
+    }
+}
+
+impl zeroize::ZeroizeOnDrop for RecordKey {}
 
 impl Envelope {
     pub fn new(master: MasterKey, index_key: MasterKey) -> Self {
@@ -103,17 +111,22 @@ impl Envelope {
 
     /// A fresh data key for `record`, and its wrapped form to store beside it.
     pub fn new_record_key(&self, record: Uuid) -> Result<(RecordKey, Vec<u8>), CryptoError> {
-        let mut key = [0u8; 32];
-        rand::rngs::OsRng.fill_bytes(&mut key);
-        let wrapped = seal_with(&self.master.0, &wrap_aad(record), &key)?;
-        Ok((RecordKey(key), wrapped))
+        let mut key = RecordKey([0u8; 32]);
+        rand::rngs::OsRng.fill_bytes(&mut key.0);
+        let wrapped = seal_with(&self.master.0, &wrap_aad(record), &key.0)?;
+        Ok((key, wrapped))
     }
 
     pub fn unwrap_record_key(&self, record: Uuid, key_id: &str, wrapped: &[u8]) -> Result<RecordKey, CryptoError> {
         let master = self.master_for(key_id)?;
-        let plain = open_with(&master.0, &wrap_aad(record), wrapped)?;
-        let key: [u8; 32] = plain.try_into().map_err(|_| CryptoError::Open)?;
-        Ok(RecordKey(key))
+        // The unwrapped bytes are wiped once copied into the key (itself wiped on drop).
+        let plain = zeroize::Zeroizing::new(open_with(&master.0, &wrap_aad(record), wrapped)?);
+        let mut key = RecordKey([0u8; 32]);
+        if plain.len() != key.0.len() {
+            return Err(CryptoError::Open);
+        }
+        key.0.copy_from_slice(&plain);
+        Ok(key)
     }
 }
 
@@ -175,8 +188,9 @@ impl RecordKey {
         seal_with(&self.0, aad, plaintext)
     }
 
-    pub fn open(&self, aad: &str, sealed: &[u8]) -> Result<Vec<u8>, CryptoError> {
-        open_with(&self.0, aad, sealed)
+    /// The plaintext, wiped from memory when the caller drops it.
+    pub fn open(&self, aad: &str, sealed: &[u8]) -> Result<zeroize::Zeroizing<Vec<u8>>, CryptoError> {
+        open_with(&self.0, aad, sealed).map(zeroize::Zeroizing::new)
     }
 }
 
@@ -218,6 +232,24 @@ fn open_with(key: &[u8; 32], aad: &str, sealed: &[u8]) -> Result<Vec<u8>, Crypto
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 13 item 8: every key type, and every opened plaintext, wipes itself on drop (the
+    /// bounds fail to compile if a type loses its `Drop`-with-zeroize marker).
+    #[test]
+    fn keys_and_opened_values_are_wiped_when_dropped() {
+        fn wiped_on_drop<T: zeroize::ZeroizeOnDrop>() {}
+        wiped_on_drop::<RecordKey>();
+        wiped_on_drop::<MasterKey>();
+        wiped_on_drop::<crate::config::AuditKey>();
+        let envelope = Envelope::new(MasterKey([7; 32]), MasterKey([9; 32]));
+        let record = Uuid::new_v4();
+        let (key, wrapped) = envelope.new_record_key(record).unwrap();
+        let sealed = key.seal("aad", b"a name").unwrap();
+        let opened = envelope.unwrap_record_key(record, envelope.key_id(), &wrapped).unwrap().open("aad", &sealed).unwrap();
+        fn wiped<T: zeroize::ZeroizeOnDrop>(_: &T) {}
+        wiped(&opened);
+        assert_eq!(opened.as_slice(), b"a name");
+    }
 
     #[test]
     fn names_that_differ_only_in_how_they_were_typed_normalise_alike() {

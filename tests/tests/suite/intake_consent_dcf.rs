@@ -430,7 +430,7 @@ async fn rotating_the_master_key_rewraps_intake_records_and_the_old_key_opens_no
     let wrapped = row.wrapped_data_key.as_deref().unwrap();
     let key = only_new.unwrap_record_key(uuid, &row.key_id, wrapped).unwrap();
     let notes = key.open(&field_aad("intake_submissions", uuid, "notes"), row.notes_sealed.as_deref().unwrap()).unwrap();
-    assert_eq!(notes, b"MARKER-NOTES");
+    assert_eq!(notes.as_slice(), b"MARKER-NOTES");
     let contact = key.open(&field_aad("intake_submissions", uuid, "contact"), row.contact_sealed.as_deref().unwrap()).unwrap();
     assert!(String::from_utf8_lossy(&contact).contains("MARKER-CONTACT"));
     let old_only = Envelope::new(MasterKey(app.data_key), MasterKey(app.index_key));

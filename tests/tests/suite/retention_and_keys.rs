@@ -151,7 +151,7 @@ async fn rotating_the_master_key_rewraps_every_record_and_keeps_them_readable() 
     let uuid = uuid::Uuid::parse_str(&id).unwrap();
     let key = only_new.unwrap_record_key(uuid, &row.key_id, &row.wrapped_data_key).unwrap();
     let plain = key.open(&field_aad("incidents", uuid, "narrative"), &row.narrative_sealed).unwrap();
-    assert_eq!(plain, b"narrative under the old key");
+    assert_eq!(plain.as_slice(), b"narrative under the old key");
     let old_only = Envelope::new(MasterKey(app.data_key), MasterKey(app.index_key));
     assert!(old_only.unwrap_record_key(uuid, &row.key_id, &row.wrapped_data_key).is_err());
 }
